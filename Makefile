@@ -1,0 +1,181 @@
+# stap-onboot: systemtap-service, stap-early-loader, the dracut module and their tests.
+# `make` builds build/systemtap-service and build/stap-early-loader; `make check` runs every test.
+
+PREFIX        ?= /usr
+SYSCONFDIR    ?= /etc
+LOCALSTATEDIR ?= /var
+RUNSTATEDIR   ?= /run
+BINDIR        ?= $(PREFIX)/bin
+SBINDIR       ?= $(PREFIX)/sbin
+MANDIR        ?= $(PREFIX)/share/man
+UNITDIR       ?= $(PREFIX)/lib/systemd/system
+DRACUTMODDIR  ?= $(PREFIX)/lib/dracut/modules.d
+DESTDIR       ?=
+
+CC      ?= cc
+MUSLCC  ?= musl-gcc
+B       := build
+PKGS    := libkmod blkid
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes
+STD      := -std=c11 -D_GNU_SOURCE
+PATHDEFS := -DSYSCONFDIR='"$(SYSCONFDIR)"' -DLOCALSTATEDIR='"$(LOCALSTATEDIR)"' \
+            -DRUNSTATEDIR='"$(RUNSTATEDIR)"' -DBINDIR='"$(BINDIR)"' -DSBINDIR='"$(SBINDIR)"' \
+            -DDRACUTMODDIR='"$(DRACUTMODDIR)"'
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+CFLAGS  ?= -O2 -g
+SVC_CFLAGS    = $(STD) $(WARN) $(PATHDEFS) $(PKG_CFLAGS) $(CFLAGS)
+SAN           := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LOADER_CFLAGS = $(STD) $(WARN) -Os -ffunction-sections -fdata-sections
+TEST_CFLAGS   = $(STD) $(WARN) $(PATHDEFS) $(PKG_CFLAGS) -O1 -g $(SAN) -Iservice -Iearly-loader -Itests/unit
+
+SVC_LIB_SRC    := $(filter-out service/main.c,$(sort $(wildcard service/*.c)))
+LOADER_LIB_SRC := $(filter-out early-loader/main.c,$(sort $(wildcard early-loader/*.c)))
+SVC_HDR        := $(wildcard service/*.h)
+LOADER_HDR     := $(wildcard early-loader/*.h)
+
+SVC_OBJ        := $(SVC_LIB_SRC:%.c=$(B)/obj/%.o)
+SVC_SAN_OBJ    := $(SVC_LIB_SRC:%.c=$(B)/san/%.o)
+LOADER_OBJ     := $(LOADER_LIB_SRC:%.c=$(B)/musl/%.o)
+LOADER_SAN_OBJ := $(LOADER_LIB_SRC:%.c=$(B)/san/%.o)
+
+UNIT_SVC_SRC    := $(sort $(wildcard tests/unit/test_svc_*.c))
+UNIT_LOADER_SRC := $(sort $(wildcard tests/unit/test_loader_*.c))
+UNIT_HELPERS    := $(wildcard tests/unit/helper_*.c)
+UNIT_BINS := $(UNIT_SVC_SRC:tests/unit/%.c=$(B)/tests/%) $(UNIT_LOADER_SRC:tests/unit/%.c=$(B)/tests/%)
+
+.PHONY: vg-tests all install deps check unit valgrind fuzz lint format check-format check-clang check-man \
+        integration onboot-tests e2e demo bench clean
+.DELETE_ON_ERROR:
+
+all: $(B)/systemtap-service $(B)/stap-early-loader
+
+# ---- systemtap-service ------------------------------------------------------------------
+$(B)/obj/%.o: %.c $(SVC_HDR) $(LOADER_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(SVC_CFLAGS) -c $< -o $@
+
+$(B)/libservice.a: $(SVC_OBJ)
+	@rm -f $@; ar rcs $@ $^
+
+$(B)/systemtap-service: $(B)/obj/service/main.o $(B)/libservice.a
+	$(CC) $(CFLAGS) $^ $(PKG_LIBS) -o $@
+
+# ---- stap-early-loader: static, musl --------------------------------------------------
+$(B)/musl/%.o: %.c $(LOADER_HDR)
+	@mkdir -p $(dir $@)
+	$(MUSLCC) $(LOADER_CFLAGS) -c $< -o $@
+
+$(B)/stap-early-loader: $(B)/musl/early-loader/main.o $(LOADER_OBJ)
+	$(MUSLCC) -static -Os -Wl,--gc-sections -s $^ -o $@
+
+# ---- sanitizer builds for the unit tests ----------------------------------------------
+$(B)/san/%.o: %.c $(SVC_HDR) $(LOADER_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -c $< -o $@
+
+$(B)/tests/test_svc_%: tests/unit/test_svc_%.c $(UNIT_HELPERS) $(SVC_SAN_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) $^ $(PKG_LIBS) -o $@
+
+$(B)/tests/test_loader_%: tests/unit/test_loader_%.c $(UNIT_HELPERS) $(LOADER_SAN_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) $^ -o $@
+
+# ---- the same tests without sanitizers, for valgrind ---------------------------------------
+VG_CFLAGS = $(STD) $(WARN) $(PATHDEFS) $(PKG_CFLAGS) -O0 -g -Iservice -Iearly-loader -Itests/unit
+VG_BINS := $(UNIT_BINS:$(B)/tests/%=$(B)/vg/tests/%)
+$(B)/vg/obj/%.o: %.c $(SVC_HDR) $(LOADER_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(VG_CFLAGS) -c $< -o $@
+$(B)/vg/tests/test_svc_%: tests/unit/test_svc_%.c $(UNIT_HELPERS) $(SVC_LIB_SRC:%.c=$(B)/vg/obj/%.o)
+	@mkdir -p $(dir $@)
+	$(CC) $(VG_CFLAGS) $^ $(PKG_LIBS) -o $@
+$(B)/vg/tests/test_loader_%: tests/unit/test_loader_%.c $(UNIT_HELPERS) $(LOADER_LIB_SRC:%.c=$(B)/vg/obj/%.o)
+	@mkdir -p $(dir $@)
+	$(CC) $(VG_CFLAGS) $^ -o $@
+vg-tests: $(VG_BINS)
+
+# ---- fuzzers (libFuzzer, clang) ---------------------------------------------------------
+FUZZ_CFLAGS = $(STD) $(PATHDEFS) $(PKG_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -Iservice -Iearly-loader
+$(B)/fuzz/fuzz_config: tests/fuzz/fuzz_config.c $(SVC_LIB_SRC)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) $^ $(PKG_LIBS) -o $@
+$(B)/fuzz/fuzz_optfilter: tests/fuzz/fuzz_optfilter.c $(SVC_LIB_SRC)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) $^ $(PKG_LIBS) -o $@
+$(B)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c $(LOADER_LIB_SRC)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) $^ -o $@
+
+FUZZERS := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SECONDS ?= 20
+
+# ---- checks -------------------------------------------------------------------------------
+deps:
+	@tests/deps.sh
+
+unit: $(UNIT_BINS)
+	@tests/runner.sh unit $(UNIT_BINS)
+
+valgrind: $(UNIT_BINS)
+	@tests/valgrind.sh $(UNIT_BINS)
+
+fuzz: $(FUZZERS)
+	@tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZERS)
+
+check-format:
+	@clang-format --dry-run -Werror $(wildcard service/*.[ch] early-loader/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c bench/*.c)
+
+format:
+	clang-format -i $(wildcard service/*.[ch] early-loader/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c bench/*.c)
+
+# Every C file must also build warning-free with clang.
+check-clang:
+	@set -e; for f in $(wildcard service/*.c); do clang $(STD) $(WARN) $(PATHDEFS) $(PKG_CFLAGS) -fsyntax-only $$f; done
+	@set -e; for f in $(wildcard early-loader/*.c); do clang $(LOADER_CFLAGS) -fsyntax-only $$f; done
+	@echo "clang: no warnings"
+
+check-man:
+	@set -e; for m in man/*.8; do mandoc -Tlint -W warning $$m; done; echo "mandoc -Tlint: clean"
+
+lint: check-format check-clang check-man
+
+integration: all
+	@tests/runner.sh integration $(sort $(wildcard tests/integration/test_*.sh))
+
+onboot-tests: all
+	@tests/runner.sh onboot $(sort $(wildcard tests/onboot/test_*.sh))
+
+e2e: all
+	@tests/e2e/run.sh
+
+demo: deps all
+	@tests/e2e/demo.sh
+
+bench: all
+	@set -e; for b in bench/*.sh; do $$b; done
+
+check: deps all lint unit valgrind fuzz integration onboot-tests e2e
+	@tests/runner.sh summary
+
+# ---- install ------------------------------------------------------------------------------
+DRACUT_MOD := $(DRACUTMODDIR)/90systemtap
+install: all
+	install -D -m 0755 $(B)/systemtap-service $(DESTDIR)$(SBINDIR)/systemtap-service
+	install -D -m 0755 $(B)/stap-early-loader $(DESTDIR)$(SBINDIR)/stap-early-loader
+	install -D -m 0644 service/config.default $(DESTDIR)$(SYSCONFDIR)/systemtap/config
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/systemtap/conf.d $(DESTDIR)$(SYSCONFDIR)/systemtap/script.d
+	install -d -m 0755 $(DESTDIR)$(LOCALSTATEDIR)/cache/systemtap
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' service/systemtap.service.in > $(B)/systemtap.service
+	install -D -m 0644 $(B)/systemtap.service $(DESTDIR)$(UNITDIR)/systemtap.service
+	install -D -m 0644 man/systemtap-service.8 $(DESTDIR)$(MANDIR)/man8/systemtap-service.8
+	install -D -m 0644 man/stap-early-loader.8 $(DESTDIR)$(MANDIR)/man8/stap-early-loader.8
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@CACHEDIR@|$(LOCALSTATEDIR)/cache/systemtap|g' \
+	    dracut-module/90systemtap/module-setup.sh > $(B)/module-setup.sh
+	install -D -m 0755 $(B)/module-setup.sh $(DESTDIR)$(DRACUT_MOD)/module-setup.sh
+	install -D -m 0755 hooks/stap-early-loader.sh $(DESTDIR)$(DRACUT_MOD)/stap-early-loader.sh
+
+clean:
+	rm -rf $(B)

@@ -1,0 +1,51 @@
+/* cache.h: the compiled-module cache CACHE_PATH/KVER/NAME.ko + NAME.opts and its validity.
+ *
+ * NAME.opts (ours; upstream wrote `uname -a` and the options, which made every cache built with
+ * -r or on another host stale) holds KEY=VALUE lines in the config format:
+ *   STAP_ONBOOT_CACHE=1
+ *   KERNEL_RELEASE='6.1.0-56-amd64'
+ *   KERNEL_BUILD='#1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 (2026-11-16)'   (may be '')
+ *   STAP_VERSION='4.8'
+ *   PROTOCOL=4                          (control-channel numbering: 4 for stap <= 4.9, 5 after)
+ *   OPTS='-R /var/tmp/rt --'            (the normalized compile options, joined by spaces)
+ */
+#pragma once
+#include "settings.h"
+
+struct cache_meta {
+	char *kernel_release;
+	char *kernel_build;
+	char *stap_version;
+	int protocol;
+	char *opts;
+};
+
+enum cache_state {
+	CACHE_VALID = 0,
+	CACHE_MISSING,         /* .ko or .opts missing */
+	CACHE_SCRIPT_NEWER,    /* the .stp is newer than the .ko */
+	CACHE_OPTS_CHANGED,    /* compile options differ */
+	CACHE_WRONG_KERNEL,    /* the module's vermagic is not for this kernel release */
+	CACHE_BUILD_CHANGED,   /* the kernel was rebuilt under the same release */
+	CACHE_UNREADABLE,      /* .opts or .ko cannot be parsed */
+};
+
+/* Human text for a state: "no cache", "script is newer than its cache", ... */
+const char *cache_state_to_string(enum cache_state st);
+/* Paths CACHE_PATH/NAME.ko, .opts, .uprobes (newly allocated; NULL on ENOMEM). */
+char *cache_ko_path(const struct settings *s, const char *name);
+char *cache_opts_path(const struct settings *s, const char *name);
+char *cache_uprobes_path(const struct settings *s, const char *name);
+int cache_meta_read(const char *path, struct cache_meta *ret);
+/* Writes meta to path atomically. 0 or -errno. */
+int cache_meta_write(const char *path, const struct cache_meta *m);
+void cache_meta_free(struct cache_meta *m);
+/* The build version (UTS_VERSION) of kernel kver: from MODULES_PATH/kver/build/include/
+ * generated/utsversion.h (or compile.h), else the bzImage header of BOOT_PATH/vmlinuz-kver,
+ * else uname -v when kver is running. *ret = NULL when none can be found (not an error). */
+int kernel_build_version(const struct settings *s, const char *kver, char **ret);
+/* First word of the module's vermagic, read with libkmod. 0 or -errno. */
+int module_vermagic_release(const char *ko_path, char **ret);
+/* Decides whether NAME's cache is valid for s->kernel_release and compile_opts (joined). */
+int cache_check(const struct settings *s, const char *name, const char *compile_opts,
+		enum cache_state *ret);

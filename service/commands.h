@@ -1,0 +1,40 @@
+/* commands.h: the commands of systemtap-service; each returns the process exit code. */
+#pragma once
+#include <stdbool.h>
+#include "settings.h"
+
+struct invocation {
+	const char *command;  /* as typed */
+	char **names;         /* script names from the command line (validated), may be empty */
+	bool names_given;
+	bool assume_yes;      /* -y */
+	bool backup;          /* -b */
+	const char *output;   /* -o PATH.IMG or NULL */
+	struct settings *s;
+	int nr_fails;         /* failures so far with PASSALL=no */
+};
+
+/* Exit codes (LSB init script conventions). */
+#define EXIT_OK 0
+#define EXIT_FAIL 1
+#define EXIT_USAGE 3       /* also status: not running */
+#define EXIT_NOT_CONFIGURED 6
+
+int cmd_start(struct invocation *inv);
+int cmd_stop(struct invocation *inv);
+int cmd_restart(struct invocation *inv);
+int cmd_status(struct invocation *inv);
+int cmd_condrestart(struct invocation *inv);
+int cmd_compile(struct invocation *inv);
+int cmd_cleanup(struct invocation *inv);
+int cmd_onboot(struct invocation *inv);
+/* The scripts a command acts on: the named ones, else every SCRIPT_PATH/*.stp (plus
+ * CACHE_PATH/*.ko with ALLOW_CACHEONLY), valid names only (others logged), sorted. */
+int invocation_scripts(struct invocation *inv, char ***ret);
+/* PASSALL handling: with PASSALL=yes prints FAILED and returns true (caller stops with 1);
+ * else logs "Warning: <msg>" and counts the failure. */
+bool might_fail(struct invocation *inv, const char *msg);
+/* "OK" or, after failures with PASSALL=no, "WARNING" (and a logged count). */
+void might_success(struct invocation *inv, const char *msg);
+/* Asks "<question> [y/N]: " on stdout unless -y; true for yes. */
+bool ask_yesno(struct invocation *inv, const char *question);

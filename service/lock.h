@@ -1,0 +1,10 @@
+/* lock.h: one systemtap-service at a time, a lock file in STAT_PATH. */
+#pragma once
+#include "settings.h"
+
+/* Takes STAT_PATH/.lock (flock). When held: prints "waiting for PID (COMMAND) holding LOCK"
+ * once and waits up to timeout_sec (0: fail at once). Returns the lock fd or -errno
+ * (-EWOULDBLOCK / -ETIMEDOUT after log_error naming the holder). The lock file records
+ * "PID COMMAND". */
+int lock_take(const struct settings *s, const char *command, int timeout_sec);
+void lock_release(int fd);

@@ -1,0 +1,23 @@
+/* log.h: the one way the service reports: console lines (clog) and LOG_FILE lines. */
+#pragma once
+#include <stdbool.h>
+#include <stdio.h>
+
+/* Opens LOG_FILE for appending (created 0644, its directory too); NULL or failure: no log file.
+ * Returns 0 or a negative errno (the caller may go on without a log). */
+int log_open(const char *path);
+void log_close(void);
+/* Appends "Mon dd HH:MM:SS: <text>" (LC_ALL=C date "%b %e %T") to LOG_FILE only. */
+void log_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints to stdout (no newline added when the text does not end with one) and logs it. */
+void clog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "systemtap-service: <text>\n" to stderr and "Error: <text>" to LOG_FILE. */
+void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* As log_error with ": strerror(-err)" appended; returns err as a negative errno. */
+int log_error_errno(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "systemtap-service: warning: <text>\n" to stderr and "Warning: <text>" to LOG_FILE. */
+void log_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Logs "Exec: argv..." with each word shell-quoted when needed. */
+void log_exec(char *const argv[]);
+/* File descriptor of the open LOG_FILE, or -1: child programs append their output there. */
+int log_fd(void);

@@ -1,0 +1,7 @@
+/* names.h: script names: [A-Za-z_][A-Za-z0-9_]* wherever a name enters. */
+#pragma once
+#include <stdbool.h>
+
+/* True when name matches [A-Za-z_][A-Za-z0-9_]* (and is at most 55 chars: a module name). */
+bool script_name_valid(const char *name);
+#define SCRIPT_NAME_RULE "[A-Za-z_][A-Za-z0-9_]*"

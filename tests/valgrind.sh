@@ -1,0 +1,21 @@
+#!/bin/sh
+# valgrind.sh TEST...: the parser tests again, unsanitized, under valgrind memcheck.
+# ASan binaries cannot run under valgrind, so the tests are rebuilt plain into build/vg/.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+make -s -C "$top" vg-tests >/dev/null
+pass=0 fail=0
+for t in "$top"/build/vg/tests/*; do
+	name=$(basename "$t")
+	log="$top/build/test-logs/valgrind-$name.log"
+	mkdir -p "$(dirname "$log")"
+	if valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+		"$t" >"$log" 2>&1; then
+		pass=$((pass + 1)); echo "PASS valgrind/$name"
+	else
+		fail=$((fail + 1)); echo "FAIL valgrind/$name"; tail -n 40 "$log" | sed 's/^/    /'
+	fi
+done
+echo "$pass $fail" >"$top/build/test-results/valgrind"
+echo "valgrind: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
