@@ -43,11 +43,13 @@ LOADER_SAN_OBJ := $(LOADER_LIB_SRC:%.c=$(B)/san/%.o)
 UNIT_SVC_SRC    := $(sort $(wildcard tests/unit/test_svc_*.c))
 UNIT_LOADER_SRC := $(sort $(wildcard tests/unit/test_loader_*.c))
 UNIT_HELPERS    := $(wildcard tests/unit/helper_*.c)
+UNIT_HDR        := $(wildcard tests/unit/*.h)
 UNIT_BINS := $(UNIT_SVC_SRC:tests/unit/%.c=$(B)/tests/%) $(UNIT_LOADER_SRC:tests/unit/%.c=$(B)/tests/%)
 
 .PHONY: vg-tests all install deps check unit valgrind fuzz lint format check-format check-clang check-man \
         integration onboot-tests e2e demo bench clean
 .DELETE_ON_ERROR:
+.SECONDARY:
 
 all: $(B)/systemtap-service $(B)/stap-early-loader
 
@@ -75,13 +77,13 @@ $(B)/san/%.o: %.c $(SVC_HDR) $(LOADER_HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -c $< -o $@
 
-$(B)/tests/test_svc_%: tests/unit/test_svc_%.c $(UNIT_HELPERS) $(SVC_SAN_OBJ)
+$(B)/tests/test_svc_%: tests/unit/test_svc_%.c $(UNIT_HELPERS) $(SVC_SAN_OBJ) $(UNIT_HDR)
 	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) $^ $(PKG_LIBS) -o $@
+	$(CC) $(TEST_CFLAGS) $(filter %.c %.o,$^) $(PKG_LIBS) -o $@
 
-$(B)/tests/test_loader_%: tests/unit/test_loader_%.c $(UNIT_HELPERS) $(LOADER_SAN_OBJ)
+$(B)/tests/test_loader_%: tests/unit/test_loader_%.c $(UNIT_HELPERS) $(LOADER_SAN_OBJ) $(UNIT_HDR)
 	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) $^ -o $@
+	$(CC) $(TEST_CFLAGS) $(filter %.c %.o,$^) -o $@
 
 # ---- the same tests without sanitizers, for valgrind ---------------------------------------
 VG_CFLAGS = $(STD) $(WARN) $(PATHDEFS) $(PKG_CFLAGS) -O0 -g -Iservice -Iearly-loader -Itests/unit
@@ -89,12 +91,12 @@ VG_BINS := $(UNIT_BINS:$(B)/tests/%=$(B)/vg/tests/%)
 $(B)/vg/obj/%.o: %.c $(SVC_HDR) $(LOADER_HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(VG_CFLAGS) -c $< -o $@
-$(B)/vg/tests/test_svc_%: tests/unit/test_svc_%.c $(UNIT_HELPERS) $(SVC_LIB_SRC:%.c=$(B)/vg/obj/%.o)
+$(B)/vg/tests/test_svc_%: tests/unit/test_svc_%.c $(UNIT_HELPERS) $(SVC_LIB_SRC:%.c=$(B)/vg/obj/%.o) $(UNIT_HDR)
 	@mkdir -p $(dir $@)
-	$(CC) $(VG_CFLAGS) $^ $(PKG_LIBS) -o $@
-$(B)/vg/tests/test_loader_%: tests/unit/test_loader_%.c $(UNIT_HELPERS) $(LOADER_LIB_SRC:%.c=$(B)/vg/obj/%.o)
+	$(CC) $(VG_CFLAGS) $(filter %.c %.o,$^) $(PKG_LIBS) -o $@
+$(B)/vg/tests/test_loader_%: tests/unit/test_loader_%.c $(UNIT_HELPERS) $(LOADER_LIB_SRC:%.c=$(B)/vg/obj/%.o) $(UNIT_HDR)
 	@mkdir -p $(dir $@)
-	$(CC) $(VG_CFLAGS) $^ -o $@
+	$(CC) $(VG_CFLAGS) $(filter %.c %.o,$^) -o $@
 vg-tests: $(VG_BINS)
 
 # ---- fuzzers (libFuzzer, clang) ---------------------------------------------------------

@@ -9,7 +9,9 @@ int log_open(const char *path);
 void log_close(void);
 /* Appends "Mon dd HH:MM:SS: <text>" (LC_ALL=C date "%b %e %T") to LOG_FILE only. */
 void log_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Prints to stdout (no newline added when the text does not end with one) and logs it. */
+/* Prints to stdout (no newline added when the text does not end with one) and logs it.
+ * (clog is also C99's complex log, a compiler builtin: the symbol is svc_clog.) */
+#define clog svc_clog
 void clog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "systemtap-service: <text>\n" to stderr and "Error: <text>" to LOG_FILE. */
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -10,10 +10,11 @@ enum run_mode {
 /* Splits an _OPT string into words (quotes and backslashes as the config file).
  * Returns 0, -EINVAL (unbalanced quote), or -ENOMEM. */
 int opts_split(const char *text, char ***ret_words);
-/* Normalizes words as upstream's stap_getopt: short options hVvtp:I:e:o:R:r:m:kgPc:x:D:bs:uqwl:d:L:FS:
- * (clustered "-vg" and attached "-p4" split; an argument is its own word), long --vp ARG and
- * --save-uprobes; then "--" and the positional words. Unknown option or missing argument:
- * -EINVAL and *ret_bad set to the offending word (newly allocated). */
+/* Normalizes words as upstream's stap_getopt: short options
+ * hVvtp:I:e:o:R:r:m:kgPc:x:D:bs:uqwl:d:L:FS: (clustered "-vg" and attached "-p4" split; an
+ * argument is its own word), long --vp ARG and --save-uprobes; then "--" and the positional
+ * words. Unknown option or missing argument: -EINVAL and *ret_bad set to the offending word
+ * (newly allocated). */
 int opts_normalize(char *const *words, char ***ret_norm, char **ret_bad);
 /* Compile options: drops -p -m -r -c -x -e -s -o -S with their argument and -h -V -k -F. */
 int opts_for_compile(char *const *norm, char ***ret);

@@ -20,19 +20,19 @@
 
 struct settings {
 	/* The 12 global parameters of upstream. */
-	char *script_path;     /* SCRIPT_PATH  default SYSCONFDIR/systemtap/script.d */
-	char *config_path;     /* CONFIG_PATH  default SYSCONFDIR/systemtap/conf.d */
-	char *cache_root;      /* CACHE_PATH as configured: LOCALSTATEDIR/cache/systemtap */
-	char *cache_path;      /* cache_root/KRELEASE: the cache of the target kernel */
-	char *stat_path;       /* STAT_PATH    default RUNSTATEDIR/systemtap */
-	char *temp_path;       /* TEMP_PATH    default /tmp */
-	char *log_file;        /* LOG_FILE     default LOCALSTATEDIR/log/systemtap.log */
-	bool passall;          /* PASSALL=yes */
-	bool recursive;        /* RECURSIVE=no (forced on by -R or when no scripts are named) */
-	bool autocompile;      /* AUTOCOMPILE=yes */
-	bool allow_cacheonly;  /* ALLOW_CACHEONLY=no */
-	bool log_boot_err;     /* LOG_BOOT_ERR=no */
-	char *default_start;   /* DEFAULT_START (blank separated names), may be "" */
+	char *script_path;    /* SCRIPT_PATH  default SYSCONFDIR/systemtap/script.d */
+	char *config_path;    /* CONFIG_PATH  default SYSCONFDIR/systemtap/conf.d */
+	char *cache_root;     /* CACHE_PATH as configured: LOCALSTATEDIR/cache/systemtap */
+	char *cache_path;     /* cache_root/KRELEASE: the cache of the target kernel */
+	char *stat_path;      /* STAT_PATH    default RUNSTATEDIR/systemtap */
+	char *temp_path;      /* TEMP_PATH    default /tmp */
+	char *log_file;	      /* LOG_FILE     default LOCALSTATEDIR/log/systemtap.log */
+	bool passall;	      /* PASSALL=yes */
+	bool recursive;	      /* RECURSIVE=no (forced on by -R or when no scripts are named) */
+	bool autocompile;     /* AUTOCOMPILE=yes */
+	bool allow_cacheonly; /* ALLOW_CACHEONLY=no */
+	bool log_boot_err;    /* LOG_BOOT_ERR=no */
+	char *default_start;  /* DEFAULT_START (blank separated names), may be "" */
 	/* Tool paths (ours): STAP STAPRUN DRACUT LSINITRD NEW_KERNEL_PKG GRUBBY KERNEL_INSTALL. */
 	char *stap, *staprun, *dracut, *lsinitrd, *new_kernel_pkg, *grubby, *kernel_install;
 	/* Ours: COMPILE_JOBS (default: number of CPUs), BOOT_PATH (/boot), MODULES_PATH
@@ -40,13 +40,13 @@ struct settings {
 	 * (name of our dracut module, "systemtap"). */
 	int compile_jobs;
 	char *boot_path, *modules_path, *proc_path;
-	char *kernel_release;  /* -r, else uname -r */
-	struct config cfg;     /* every KEY=value read, for <script>_OPT and <script>_REQ */
+	char *kernel_release; /* -r, else uname -r */
+	struct config cfg;    /* every KEY=value read, for <script>_OPT and <script>_REQ */
 };
 
-/* Fills s with defaults, reads config_file (NULL: DEFAULT_CONFIG) then CONFIG_PATH/*.conf in
- * C-locale order, applies them, sets kernel_release (kver NULL: uname -r) and cache_path.
- * Returns 0 or a negative errno after log_error naming the file (and line). */
+/* Fills s with defaults, reads config_file (NULL: DEFAULT_CONFIG) then the *.conf files of
+ * CONFIG_PATH in C-locale order, applies them, sets kernel_release (kver NULL: uname -r) and
+ * cache_path. Returns 0 or a negative errno after log_error naming the file (and line). */
 int settings_load(struct settings *s, const char *config_file, const char *kver);
 /* <name>_OPT, or "" when unset. */
 const char *settings_script_opt(const struct settings *s, const char *name);

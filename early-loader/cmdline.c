@@ -1,0 +1,123 @@
+/* cmdline.c: rd.systemtap=, rd.systemtap.skip=, rd.debug and rdinitdebug. */
+#include "cmdline.h"
+
+#include "fileutil.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CMDLINE_MAX (64 * 1024)
+
+/* dracut's getargbool: 0, no and off are false; anything else (or no value) is true. */
+static bool value_is_true(const char *v)
+{
+	return !v || (strcmp(v, "0") && strcmp(v, "no") && strcmp(v, "off"));
+}
+
+static int add_skip(struct boot_switches *b, const char *list)
+{
+	size_t old = b->skip ? strlen(b->skip) : 1;
+	size_t add = strlen(list);
+	char *n = realloc(b->skip, old + add + 2);
+
+	if (!n)
+		return -ENOMEM;
+	if (!b->skip)
+		strcpy(n, ",");
+	strcat(n, list);
+	strcat(n, ",");
+	b->skip = n;
+	return 0;
+}
+
+static int apply(struct boot_switches *b, char *word)
+{
+	char *value = strchr(word, '=');
+
+	if (value)
+		*value++ = '\0';
+	if (strcmp(word, "rd.systemtap") == 0)
+		b->disabled = !value_is_true(value);
+	else if (strcmp(word, "rd.debug") == 0 || strcmp(word, "rdinitdebug") == 0)
+		b->verbose = value_is_true(value);
+	else if (strcmp(word, "rd.systemtap.skip") == 0 && value && *value)
+		return add_skip(b, value);
+	return 0;
+}
+
+int cmdline_parse(const char *text, struct boot_switches *ret)
+{
+	struct boot_switches b = {0};
+	char *copy = strdup(text), *p, *out;
+	int r = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	p = copy;
+	for (;;) {
+		bool quoted = false;
+		char *word;
+
+		while (*p == ' ' || *p == '\t' || *p == '\n')
+			p++;
+		if (!*p)
+			break;
+		/* Like the kernel: quotes group a value with blanks and are removed. */
+		word = out = p;
+		for (; *p; p++) {
+			if (*p == '"') {
+				quoted = !quoted;
+				continue;
+			}
+			if (!quoted && (*p == ' ' || *p == '\t' || *p == '\n'))
+				break;
+			*out++ = *p;
+		}
+		if (*p)
+			p++;
+		*out = '\0';
+		r = apply(&b, word);
+		if (r < 0)
+			break;
+	}
+	free(copy);
+	if (r < 0) {
+		boot_switches_free(&b);
+		return r;
+	}
+	*ret = b;
+	return 0;
+}
+
+int cmdline_load(const char *path, struct boot_switches *ret)
+{
+	char *text;
+	size_t len;
+	int r;
+
+	r = read_file(path, CMDLINE_MAX, &text, &len);
+	if (r < 0)
+		return r;
+	r = cmdline_parse(text, ret);
+	free(text);
+	return r;
+}
+
+bool boot_switches_skip(const struct boot_switches *b, const char *script)
+{
+	size_t n = strlen(script);
+
+	if (!b->skip || n == 0)
+		return false;
+	for (const char *p = b->skip; (p = strstr(p, script)); p++)
+		if (p > b->skip && p[-1] == ',' && p[n] == ',')
+			return true;
+	return false;
+}
+
+void boot_switches_free(struct boot_switches *b)
+{
+	free(b->skip);
+	b->skip = NULL;
+}

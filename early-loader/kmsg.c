@@ -1,0 +1,138 @@
+/* kmsg.c: log records to /dev/kmsg, stderr and the current script's log file. */
+#include "kmsg.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#define RECORD_MAX 1024
+
+static const char *kmsg_path;
+static bool kmsg_create;
+static bool to_stderr = true;
+static bool verbose;
+static int script_fd = -1;
+
+void log_setup(const char *path, bool create, bool use_stderr)
+{
+	kmsg_path = path;
+	kmsg_create = create;
+	to_stderr = use_stderr;
+}
+
+void log_set_verbose(bool v)
+{
+	verbose = v;
+}
+
+bool log_is_verbose(void)
+{
+	return verbose;
+}
+
+void log_set_script_fd(int fd)
+{
+	script_fd = fd;
+}
+
+static void write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+/* /dev/kmsg rate-limits each open file (10 records per 5 s), so every record gets its own
+ * open: a failing boot must not lose the lines that say why. */
+static void write_kmsg(enum log_level level, const char *text)
+{
+	char rec[RECORD_MAX + 32];
+	int flags = O_WRONLY | O_CLOEXEC | O_NOCTTY | O_APPEND;
+	int fd, n;
+
+	if (!kmsg_path)
+		return;
+	if (kmsg_create)
+		flags |= O_CREAT;
+	fd = open(kmsg_path, flags, 0644);
+	if (fd < 0)
+		return;
+	n = snprintf(rec, sizeof(rec), "<%d>" LOG_PREFIX "%s\n", (int)level, text);
+	if (n > 0)
+		write_all(fd, rec, (size_t)n < sizeof(rec) ? (size_t)n : sizeof(rec) - 1);
+	close(fd);
+}
+
+static void write_line(int fd, const char *text)
+{
+	char rec[RECORD_MAX + 32];
+	int n = snprintf(rec, sizeof(rec), LOG_PREFIX "%s\n", text);
+
+	if (n > 0)
+		write_all(fd, rec, (size_t)n < sizeof(rec) ? (size_t)n : sizeof(rec) - 1);
+}
+
+static void log_record(enum log_level level, const char *text)
+{
+	if (level == LEVEL_DEBUG && !verbose)
+		return;
+	write_kmsg(level, text);
+	if (to_stderr)
+		write_line(STDERR_FILENO, text);
+	if (script_fd >= 0)
+		write_line(script_fd, text);
+}
+
+/* One record per line: kmsg would show an embedded newline as an escape. */
+static void log_text(enum log_level level, char *text)
+{
+	char *line = text;
+
+	for (;;) {
+		char *nl = strchr(line, '\n');
+
+		if (nl)
+			*nl = '\0';
+		if (*line || !nl)
+			log_record(level, line);
+		if (!nl || !nl[1])
+			return;
+		line = nl + 1;
+	}
+}
+
+void log_msg(enum log_level level, const char *fmt, ...)
+{
+	char text[RECORD_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	log_text(level, text);
+}
+
+int log_error_errno(int err, const char *fmt, ...)
+{
+	char text[RECORD_MAX];
+	size_t len;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	len = strlen(text);
+	snprintf(text + len, sizeof(text) - len, ": %s", strerror(err < 0 ? -err : err));
+	log_text(LEVEL_ERR, text);
+	return err;
+}

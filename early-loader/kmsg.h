@@ -1,0 +1,31 @@
+/* kmsg.h: the loader's one way to log: the kernel log (/dev/kmsg), stderr and, while a
+ * script is being started with log_boot_err yes, that script's log file. */
+#pragma once
+#include <stdbool.h>
+
+#define LOG_PREFIX "stap-early-loader: "
+
+enum log_level {
+	LEVEL_ERR = 3,
+	LEVEL_WARNING = 4,
+	LEVEL_INFO = 6,
+	LEVEL_DEBUG = 7,
+};
+
+/* Where records go: kmsg_path (NULL: nowhere; created when create is set, for tests),
+ * stderr when use_stderr. Debug records only when verbose. */
+void log_setup(const char *kmsg_path, bool create, bool use_stderr);
+void log_set_verbose(bool verbose);
+/* True when debug records are written. */
+bool log_is_verbose(void);
+/* Also copy every record to fd (-1: stop). The fd stays the caller's. */
+void log_set_script_fd(int fd);
+
+void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Logs "<message>: <strerror(-err)>" at error level; returns err (a negative errno). */
+int log_error_errno(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#define log_error(...) log_msg(LEVEL_ERR, __VA_ARGS__)
+#define log_warning(...) log_msg(LEVEL_WARNING, __VA_ARGS__)
+#define log_info(...) log_msg(LEVEL_INFO, __VA_ARGS__)
+#define log_debug(...) log_msg(LEVEL_DEBUG, __VA_ARGS__)

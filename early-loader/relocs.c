@@ -1,0 +1,202 @@
+/* relocs.c: kallsyms lookups, the build-id note and /sys/module section addresses. */
+#include "relocs.h"
+
+#include "ctlproto.h"
+#include "fileutil.h"
+#include "kmsg.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *const symbol_names[SYM_COUNT] = {
+    [SYM_STEXT] = "_stext",
+    [SYM_KALLSYMS_LOOKUP_NAME] = "kallsyms_lookup_name",
+    [SYM_KALLSYMS_ON_EACH_SYMBOL] = "kallsyms_on_each_symbol",
+    [SYM_MODULE_KALLSYMS_ON_EACH_SYMBOL] = "module_kallsyms_on_each_symbol",
+};
+
+const char *kernel_symbol_name(enum kernel_symbol s)
+{
+	return symbol_names[s];
+}
+
+/* "ADDR TYPE NAME[\t[MODULE]]": fills addr and points name at NAME (cut at the tab). */
+static bool parse_kallsyms_line(char *line, uint64_t *addr, char **name)
+{
+	char *end;
+
+	*addr = strtoull(line, &end, 16);
+	if (end == line || end[0] != ' ' || !end[1] || end[2] != ' ')
+		return false;
+	*name = end + 3;
+	(*name)[strcspn(*name, "\t\n")] = '\0';
+	return true;
+}
+
+int kallsyms_find(const char *path, uint64_t addrs[SYM_COUNT])
+{
+	bool found[SYM_COUNT] = {false};
+	size_t n_found = 0, cap = 0;
+	char *line = NULL;
+	FILE *f;
+
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	for (int s = 0; s < SYM_COUNT; s++)
+		addrs[s] = 0;
+	while (n_found < SYM_COUNT && getline(&line, &cap, f) > 0) {
+		bool module_symbol = strchr(line, '\t') != NULL;
+		uint64_t addr;
+		char *name;
+
+		if (module_symbol || !parse_kallsyms_line(line, &addr, &name))
+			continue;
+		for (int s = 0; s < SYM_COUNT; s++)
+			if (!found[s] && strcmp(name, symbol_names[s]) == 0) {
+				found[s] = true;
+				addrs[s] = addr;
+				n_found++;
+			}
+	}
+	free(line);
+	fclose(f);
+	return 0;
+}
+
+static int send_kernel_symbols(int fd, int protocol, const char *root, const char *script)
+{
+	int n_syms = protocol == 5 ? SYM_COUNT : SYM_MODULE_KALLSYMS_ON_EACH_SYMBOL;
+	uint64_t addrs[SYM_COUNT];
+	char path[PATH_MAX];
+	int r;
+
+	r = root_path(path, sizeof(path), root, "/proc/kallsyms");
+	if (r == 0)
+		r = kallsyms_find(path, addrs);
+	if (r < 0) {
+		/* The module can still run probes that need no kernel addresses. */
+		log_warning("%s: cannot read %s (%s): kernel addresses unknown to the module",
+			    script, path, strerror(-r));
+		for (int s = 0; s < SYM_COUNT; s++)
+			addrs[s] = 0;
+	} else if (addrs[SYM_STEXT] == 0 || addrs[SYM_KALLSYMS_LOOKUP_NAME] == 0)
+		log_warning("%s: %s shows no address for _stext/kallsyms_lookup_name "
+			    "(kptr_restrict=2?); kernel probes may not work",
+			    script, path);
+	for (int s = 0; s < n_syms; s++) {
+		r = ctl_send_relocation(fd, protocol, "kernel", symbol_names[s], addrs[s]);
+		if (r < 0)
+			return log_error_errno(r, "%s: failed to send relocation kernel/%s", script,
+					       symbol_names[s]);
+		log_debug("%s: relocation kernel/%s = 0x%llx", script, symbol_names[s],
+			  (unsigned long long)addrs[s]);
+	}
+	return 0;
+}
+
+static int skip_dots(const struct dirent *d)
+{
+	return strcmp(d->d_name, ".") != 0 && strcmp(d->d_name, "..") != 0;
+}
+
+/* Reads a sysfs section file ("0x..."); 0 when unreadable. */
+static uint64_t read_section_address(const char *path)
+{
+	char buf[64];
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return strtoull(buf, NULL, 16);
+}
+
+/* Returns the number of sections that could not be sent. */
+static unsigned send_module_sections(int fd, int protocol, const char *dir, const char *module)
+{
+	struct dirent **sect = NULL;
+	unsigned failed = 0;
+	int n;
+
+	n = scandir(dir, &sect, skip_dots, alphasort);
+	if (n < 0)
+		return 0; /* built-in modules have no sections */
+	for (int i = 0; i < n; i++) {
+		const char *name = sect[i]->d_name;
+		char path[PATH_MAX];
+		uint64_t addr = 0;
+
+		if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
+			failed++;
+		else {
+			/* Init sections are freed after load; staprun reports them as 0 too. */
+			if (!strstr(name, "init."))
+				addr = read_section_address(path);
+			if (ctl_send_relocation(fd, protocol, module, name, addr) < 0)
+				failed++;
+		}
+		free(sect[i]);
+	}
+	free(sect);
+	return failed;
+}
+
+static void send_sections(int fd, int protocol, const char *root, const char *script)
+{
+	struct dirent **mods = NULL;
+	char dir[PATH_MAX];
+	unsigned failed = 0;
+	int n;
+
+	if (root_path(dir, sizeof(dir), root, "/sys/module") < 0)
+		return;
+	n = scandir(dir, &mods, skip_dots, alphasort);
+	if (n < 0) {
+		log_warning("%s: cannot list %s: %s", script, dir, strerror(errno));
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		char sections[PATH_MAX];
+
+		if (snprintf(sections, sizeof(sections), "%s/%s/sections", dir, mods[i]->d_name) <
+		    (int)sizeof(sections))
+			failed += send_module_sections(fd, protocol, sections, mods[i]->d_name);
+		free(mods[i]);
+	}
+	free(mods);
+	if (failed)
+		log_debug("%s: %u module section relocations not sent", script, failed);
+}
+
+int relocs_send(int fd, int protocol, const char *root, const char *script)
+{
+	char notes[PATH_MAX];
+	int r;
+
+	r = send_kernel_symbols(fd, protocol, root, script);
+	if (r < 0)
+		return r;
+	/* 2 = "the kernel has a build-id note": the module then checks it itself. */
+	if (root_path(notes, sizeof(notes), root, "/sys/kernel/notes") == 0 &&
+	    access(notes, R_OK) == 0) {
+		r = ctl_send_relocation(fd, protocol, "kernel", ".note.gnu.build-id", 2);
+		if (r < 0)
+			return log_error_errno(r, "%s: failed to send the build-id relocation",
+					       script);
+	}
+	send_sections(fd, protocol, root, script);
+	return 0;
+}

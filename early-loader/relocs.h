@@ -1,0 +1,26 @@
+/* relocs.h: where the kernel and its modules live, told to a freshly loaded stap module
+ * before STP_START (what staprun's send_relocations does). */
+#pragma once
+#include <stdint.h>
+
+enum kernel_symbol {
+	SYM_STEXT,
+	SYM_KALLSYMS_LOOKUP_NAME,
+	SYM_KALLSYMS_ON_EACH_SYMBOL,
+	SYM_MODULE_KALLSYMS_ON_EACH_SYMBOL, /* protocol 5 only */
+	SYM_COUNT,
+};
+
+/* The kernel symbol's name as /proc/kallsyms spells it. */
+const char *kernel_symbol_name(enum kernel_symbol s);
+
+/* Scans kallsyms_path for the kernel (not module) symbols; addrs[s] stays 0 when absent.
+ * Returns 0 or -errno (unreadable; not logged). */
+int kallsyms_find(const char *kallsyms_path, uint64_t addrs[SYM_COUNT]);
+
+/* Sends, on the control channel fd: the kernel symbols (_stext, kallsyms_lookup_name,
+ * kallsyms_on_each_symbol, for protocol 5 also module_kallsyms_on_each_symbol), the build-id
+ * note flag when ROOT/sys/kernel/notes is readable, then every ROOT/sys/module/M/sections/S
+ * (init sections as 0), sorted by name. Returns 0, or -errno when a kernel symbol could not be
+ * sent (logged). Section failures are only counted in the debug log. */
+int relocs_send(int fd, int protocol, const char *root, const char *script);

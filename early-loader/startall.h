@@ -1,0 +1,31 @@
+/* startall.h: one loader run: command line switches, manifest, every script in order. */
+#pragma once
+#include "loader.h"
+
+#include <stdbool.h>
+
+#define RUNDIR_DEFAULT "/run/systemtap"
+#define KMSG_DEFAULT "/dev/kmsg"
+
+/* Exit status: 0 all armed (or nothing to do), 1..254 failed scripts plus rejected manifest
+ * lines (capped), 255 manifest unreadable. */
+#define EXIT_MANIFEST_UNREADABLE 255
+#define EXIT_FAILURES_MAX 254
+
+struct startall_request {
+	const char *manifest_path;
+	const char *cmdline_path; /* /proc/cmdline */
+	const char *kmsg_path;	  /* /dev/kmsg */
+	bool kmsg_is_file;	  /* a test's file: create it */
+	const char *rundir;	  /* /run/systemtap: log_boot_err files */
+	const char *root;	  /* prefix for /proc and /sys, "" on a real boot */
+	bool verbose;		  /* -v */
+};
+
+/* Defaults, then the test-only environment overrides STAP_EARLY_LOADER_CMDLINE, _KMSG,
+ * _RUNDIR and _ROOT. manifest_path and verbose are the caller's. */
+void startall_request_init(struct startall_request *req, const char *manifest_path, bool verbose);
+
+/* Sets up logging and starts every script of the manifest that is not skipped. timeouts may
+ * be NULL (defaults; its root and module_dir are ignored). Returns the exit status. */
+int startall_run(const struct startall_request *req, const struct loader_config *timeouts);

@@ -1,0 +1,350 @@
+/* fsutil.c: atomic writes, copies, mkdir -p, temp dirs, rm -rf. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "macro.h"
+
+static int write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Opens a fresh temp file "DIR/.BASE.XXXXXX" beside path. */
+static int temp_beside(const char *path, char **ret_tmp, int *ret_fd)
+{
+	const char *slash = strrchr(path, '/');
+	char *tmp;
+	int fd, r;
+
+	if (slash)
+		r = asprintf(&tmp, "%.*s/.%s.XXXXXX", (int)(slash - path), path, slash + 1);
+	else
+		r = asprintf(&tmp, ".%s.XXXXXX", path);
+	if (r < 0)
+		return -ENOMEM;
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		r = -errno;
+		free(tmp);
+		return r;
+	}
+	*ret_tmp = tmp;
+	*ret_fd = fd;
+	return 0;
+}
+
+/* Gives the temp file its mode, syncs it and renames it over path; removes it on failure. */
+static int temp_commit(int fd, char *tmp, const char *path, mode_t mode)
+{
+	int r = 0;
+
+	if (fchmod(fd, mode) < 0 || fsync(fd) < 0)
+		r = -errno;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0)
+		unlink(tmp);
+	else
+		r = fsync_parent_dir(path);
+	free(tmp);
+	return r;
+}
+
+static void temp_abort(int fd, char *tmp)
+{
+	close(fd);
+	unlink(tmp);
+	free(tmp);
+}
+
+int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode)
+{
+	char *tmp;
+	int fd, r;
+
+	r = temp_beside(path, &tmp, &fd);
+	if (r < 0)
+		return r;
+	r = write_all(fd, data, len);
+	if (r < 0) {
+		temp_abort(fd, tmp);
+		return r;
+	}
+	return temp_commit(fd, tmp, path, mode);
+}
+
+int copy_file_atomic(const char *src, const char *dst, mode_t mode)
+{
+	_cleanup_close_ int in = -1;
+	char buf[65536];
+	char *tmp;
+	int fd, r;
+
+	in = open(src, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (in < 0)
+		return -errno;
+	r = temp_beside(dst, &tmp, &fd);
+	if (r < 0)
+		return r;
+	for (;;) {
+		ssize_t n = read(in, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		r = write_all(fd, buf, (size_t)n);
+		if (r < 0)
+			break;
+	}
+	if (r < 0) {
+		temp_abort(fd, tmp);
+		return r;
+	}
+	return temp_commit(fd, tmp, dst, mode);
+}
+
+int move_file(const char *src, const char *dst, mode_t mode)
+{
+	int r;
+
+	if (rename(src, dst) == 0) {
+		if (chmod(dst, mode) < 0)
+			return -errno;
+		return fsync_parent_dir(dst);
+	}
+	if (errno != EXDEV)
+		return -errno;
+	r = copy_file_atomic(src, dst, mode);
+	if (r < 0)
+		return r;
+	if (unlink(src) < 0)
+		return -errno;
+	return 0;
+}
+
+int read_file(const char *path, char **ret, size_t *ret_len)
+{
+	_cleanup_close_ int fd = -1;
+	size_t len = 0, size = 4096;
+	char *buf, *nbuf;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	buf = malloc(size);
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		if (size - len < 2) {
+			if (size > ((size_t)-1) / 2) {
+				free(buf);
+				return -EFBIG;
+			}
+			nbuf = realloc(buf, size * 2);
+			if (!nbuf) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = nbuf;
+			size *= 2;
+		}
+		ssize_t n = read(fd, buf + len, size - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int r = -errno;
+			free(buf);
+			return r;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	*ret = buf;
+	if (ret_len)
+		*ret_len = len;
+	return 0;
+}
+
+/* mkdir that accepts an existing directory (and only a directory). */
+static int mkdir_one(const char *path, mode_t mode)
+{
+	struct stat st;
+
+	if (mkdir(path, mode) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return -errno;
+	if (stat(path, &st) < 0)
+		return -errno;
+	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+}
+
+int mkdir_p(const char *path, mode_t mode)
+{
+	_cleanup_free_ char *p = strdup(path);
+	int r;
+
+	if (!p)
+		return -ENOMEM;
+	if (!*p)
+		return -EINVAL;
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/' || s[-1] == '/')
+			continue;
+		*s = '\0';
+		r = mkdir_one(p, mode);
+		*s = '/';
+		if (r < 0)
+			return r;
+	}
+	return mkdir_one(p, mode);
+}
+
+int make_temp_dir(const char *parent, const char *prefix, char **ret_path)
+{
+	char *path;
+	int r;
+
+	if (asprintf(&path, "%s/%sXXXXXX", parent, prefix) < 0)
+		return -ENOMEM;
+	if (!mkdtemp(path)) {
+		r = -errno;
+		free(path);
+		return r;
+	}
+	*ret_path = path;
+	return 0;
+}
+
+/* Empties the directory dfd (taking ownership of it), never following symlinks. */
+static int rm_rf_children(int dfd)
+{
+	DIR *d = fdopendir(dfd);
+	struct dirent *de;
+	int r = 0;
+
+	if (!d) {
+		r = -errno;
+		close(dfd);
+		return r;
+	}
+	while ((errno = 0, de = readdir(d))) {
+		if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+			continue;
+		if (unlinkat(dirfd(d), de->d_name, 0) == 0 || errno == ENOENT)
+			continue;
+		if (errno != EISDIR && errno != EPERM) {
+			r = -errno;
+			break;
+		}
+		int cfd =
+		    openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (cfd < 0) {
+			r = -errno;
+			break;
+		}
+		r = rm_rf_children(cfd);
+		if (r < 0)
+			break;
+		if (unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR) < 0 && errno != ENOENT) {
+			r = -errno;
+			break;
+		}
+	}
+	if (r == 0 && errno != 0)
+		r = -errno;
+	closedir(d);
+	return r;
+}
+
+int rm_rf(const char *path)
+{
+	struct stat st;
+	int fd, r;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (!S_ISDIR(st.st_mode))
+		return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	r = rm_rf_children(fd);
+	if (r < 0)
+		return r;
+	if (rmdir(path) < 0 && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+char *path_join(const char *a, const char *b)
+{
+	size_t la = strlen(a);
+	char *out;
+
+	while (la > 1 && a[la - 1] == '/')
+		la--;
+	while (*b == '/')
+		b++;
+	if (la == 0)
+		return strdup(b);
+	if (asprintf(&out, "%.*s%s%s", (int)la, a, a[la - 1] == '/' ? "" : "/", b) < 0)
+		return NULL;
+	return out;
+}
+
+int path_exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+int fsync_parent_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	_cleanup_free_ char *dir = NULL;
+	_cleanup_close_ int fd = -1;
+
+	if (!slash)
+		dir = strdup(".");
+	else if (slash == path)
+		dir = strdup("/");
+	else
+		dir = strndup(path, (size_t)(slash - path));
+	if (!dir)
+		return -ENOMEM;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fsync(fd) < 0 && errno != EINVAL)
+		return -errno;
+	return 0;
+}

@@ -1,0 +1,253 @@
+/* log.c: console output, error messages and LOG_FILE lines. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "log.h"
+#include "macro.h"
+
+#define PROGRAM "systemtap-service"
+
+static int log_file_fd = -1;
+
+int log_open(const char *path)
+{
+	_cleanup_free_ char *dir = NULL;
+	char *slash;
+	int fd, r;
+
+	log_close();
+	if (!path || !*path)
+		return 0;
+	dir = strdup(path);
+	if (!dir)
+		return -ENOMEM;
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		r = mkdir_p(dir, 0755);
+		if (r < 0)
+			return r;
+	}
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
+	if (fd < 0)
+		return -errno;
+	log_file_fd = fd;
+	return 0;
+}
+
+void log_close(void)
+{
+	if (log_file_fd >= 0)
+		close(log_file_fd);
+	log_file_fd = -1;
+}
+
+int log_fd(void)
+{
+	return log_file_fd;
+}
+
+/* Writes all of buf to fd, retrying short writes; errors are ignored (logging must not fail). */
+static void write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+/* "Nov 21 22:44:37": upstream's `LC_ALL=en date +"%b %e %T"`, English whatever the locale. */
+static void format_timestamp(char buf[32])
+{
+	static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+					     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (!localtime_r(&now, &tm)) {
+		snprintf(buf, 32, "??? ?? ??:??:??");
+		return;
+	}
+	snprintf(buf, 32, "%s %2d %02d:%02d:%02d", months[tm.tm_mon % 12], tm.tm_mday, tm.tm_hour,
+		 tm.tm_min, tm.tm_sec);
+}
+
+/* Appends one line "<timestamp>: <prefix><text>" with a single write (O_APPEND keeps lines
+ * of concurrent writers whole). */
+static void log_text(const char *prefix, const char *text, size_t len)
+{
+	char stamp[32];
+	char *line;
+	int n;
+
+	if (log_file_fd < 0)
+		return;
+	format_timestamp(stamp);
+	n = asprintf(&line, "%s: %s%.*s\n", stamp, prefix, (int)len, text);
+	if (n < 0)
+		return;
+	write_all(log_file_fd, line, (size_t)n);
+	free(line);
+}
+
+static void __attribute__((format(printf, 2, 0)))
+log_vline(const char *prefix, const char *fmt, va_list ap)
+{
+	char *text;
+
+	if (log_file_fd < 0)
+		return;
+	if (vasprintf(&text, fmt, ap) < 0)
+		return;
+	log_text(prefix, text, strlen(text));
+	free(text);
+}
+
+void log_line(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vline("", fmt, ap);
+	va_end(ap);
+}
+
+void clog(const char *fmt, ...)
+{
+	char *text;
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return;
+	fputs(text, stdout);
+	fflush(stdout);
+	/* Each piece is a log line of its own, as upstream's `clog "..." -n` then `clog done`. */
+	for (const char *p = text; *p;) {
+		size_t l = strcspn(p, "\n");
+		if (l > 0)
+			log_text("", p, l);
+		p += l;
+		if (*p == '\n')
+			p++;
+	}
+	free(text);
+}
+
+static void __attribute__((format(printf, 3, 0)))
+report(const char *console_prefix, const char *log_prefix, const char *fmt, va_list ap,
+       const char *suffix)
+{
+	char *text;
+
+	if (vasprintf(&text, fmt, ap) < 0)
+		return;
+	fflush(stdout);
+	fprintf(stderr, PROGRAM ": %s%s%s\n", console_prefix, text, suffix);
+	fflush(stderr);
+	if (log_file_fd >= 0) {
+		char *full;
+		if (asprintf(&full, "%s%s", text, suffix) >= 0) {
+			log_text(log_prefix, full, strlen(full));
+			free(full);
+		}
+	}
+	free(text);
+}
+
+void log_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report("", "Error: ", fmt, ap, "");
+	va_end(ap);
+}
+
+int log_error_errno(int err, const char *fmt, ...)
+{
+	char suffix[256];
+	va_list ap;
+
+	if (err > 0)
+		err = -err;
+	snprintf(suffix, sizeof(suffix), ": %s", strerror(-err));
+	va_start(ap, fmt);
+	report("", "Error: ", fmt, ap, suffix);
+	va_end(ap);
+	return err;
+}
+
+void log_warning(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report("warning: ", "Warning: ", fmt, ap, "");
+	va_end(ap);
+}
+
+/* True when word must be quoted to read back as one shell word. */
+static bool needs_quoting(const char *w)
+{
+	if (!*w)
+		return true;
+	for (; *w; w++)
+		if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+			    "_-+=/.,:@%^",
+			    *w))
+			return true;
+	return false;
+}
+
+void log_exec(char *const argv[])
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f;
+
+	if (log_file_fd < 0)
+		return;
+	f = open_memstream(&buf, &size);
+	if (!f)
+		return;
+	fputs("Exec:", f);
+	for (size_t i = 0; argv && argv[i]; i++) {
+		const char *w = argv[i];
+		fputc(' ', f);
+		if (!needs_quoting(w)) {
+			fputs(w, f);
+			continue;
+		}
+		/* 'single quoted', with each ' written as '\'' */
+		fputc('\'', f);
+		for (; *w; w++) {
+			if (*w == '\'')
+				fputs("'\\''", f);
+			else if (*w == '\n')
+				fputs("'$'\\n''", f);
+			else
+				fputc(*w, f);
+		}
+		fputc('\'', f);
+	}
+	if (fclose(f) == 0)
+		log_text("", buf, size);
+	free(buf);
+}

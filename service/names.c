@@ -1,0 +1,29 @@
+/* names.c: the one rule for script names. */
+#include <string.h>
+
+#include "names.h"
+
+/* The kernel's module name limit: MODULE_NAME_LEN (64 - sizeof(unsigned long)) minus the NUL. */
+#define MODULE_NAME_MAX 55
+
+static bool is_name_start(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+}
+
+static bool is_name_char(char c)
+{
+	return is_name_start(c) || (c >= '0' && c <= '9');
+}
+
+bool script_name_valid(const char *name)
+{
+	size_t n;
+
+	if (!name || !is_name_start(name[0]))
+		return false;
+	for (n = 1; name[n]; n++)
+		if (!is_name_char(name[n]))
+			return false;
+	return n <= MODULE_NAME_MAX;
+}

@@ -1,0 +1,304 @@
+/* run.c: fork + execvp with an argv; exec failures come back through a CLOEXEC pipe. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "macro.h"
+#include "run.h"
+
+int run_exit_code(int wait_status)
+{
+	if (WIFEXITED(wait_status))
+		return WEXITSTATUS(wait_status);
+	if (WIFSIGNALED(wait_status))
+		return 128 + WTERMSIG(wait_status);
+	return 128;
+}
+
+/* Marks every fd >= 3 close-on-exec so that the child inherits only 0, 1 and 2. */
+static void cloexec_from_3(void)
+{
+#ifdef SYS_close_range
+	if (syscall(SYS_close_range, 3U, ~0U, 4U /* CLOSE_RANGE_CLOEXEC */) == 0)
+		return;
+#endif
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+
+	if (!d) {
+		long max = sysconf(_SC_OPEN_MAX);
+		for (long fd = 3; fd < (max > 0 && max < 65536 ? max : 65536); fd++)
+			fcntl((int)fd, F_SETFD, FD_CLOEXEC);
+		return;
+	}
+	while ((de = readdir(d))) {
+		int fd = atoi(de->d_name);
+		if (fd >= 3 && fd != dirfd(d))
+			fcntl(fd, F_SETFD, FD_CLOEXEC);
+	}
+	closedir(d);
+}
+
+/* Makes fd the child's target_fd (0, 1 or 2) without close-on-exec. */
+static int child_install_fd(int fd, int target_fd)
+{
+	if (fd == target_fd)
+		return fcntl(fd, F_SETFD, 0) < 0 ? -errno : 0;
+	return dup2(fd, target_fd) < 0 ? -errno : 0;
+}
+
+static _Noreturn void child_fail(int err_pipe, int err)
+{
+	ssize_t n;
+
+	do
+		n = write(err_pipe, &err, sizeof(err));
+	while (n < 0 && errno == EINTR);
+	_exit(127);
+}
+
+static _Noreturn void child_exec(char *const argv[], const char *cwd, int fds[3], int err_pipe)
+{
+	sigset_t all;
+	int moved[3];
+
+	/* With 0, 1 or 2 closed in the parent the pipe may be one of them: move it away first. */
+	if (err_pipe < 3) {
+		int moved_pipe = fcntl(err_pipe, F_DUPFD_CLOEXEC, 3);
+		if (moved_pipe < 0)
+			_exit(127);
+		err_pipe = moved_pipe;
+	}
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGQUIT, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
+
+	/* Move the sources above 2 first so that e.g. out=2, err=1 cannot clobber each other. */
+	for (int i = 0; i < 3; i++) {
+		moved[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, 3);
+		if (moved[i] < 0)
+			child_fail(err_pipe, -errno);
+	}
+	for (int i = 0; i < 3; i++) {
+		int r = child_install_fd(moved[i], i);
+		if (r < 0)
+			child_fail(err_pipe, r);
+	}
+	cloexec_from_3();
+	if (cwd && chdir(cwd) < 0)
+		child_fail(err_pipe, -errno);
+	execvp(argv[0], argv);
+	child_fail(err_pipe, -errno);
+}
+
+pid_t run_spawn(char *const argv[], const char *cwd, int out_fd, int err_fd)
+{
+	_cleanup_close_ int devnull = -1;
+	int err_pipe[2], fds[3], child_err = 0, r;
+	ssize_t n;
+	pid_t pid;
+
+	if (!argv || !argv[0])
+		return -EINVAL;
+	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (devnull < 0)
+		return -errno;
+	fds[0] = devnull;
+	fds[1] = out_fd >= 0 ? out_fd : (log_fd() >= 0 ? log_fd() : devnull);
+	fds[2] = err_fd >= 0 ? err_fd : (log_fd() >= 0 ? log_fd() : devnull);
+	if (pipe2(err_pipe, O_CLOEXEC) < 0)
+		return -errno;
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		r = -errno;
+		close(err_pipe[0]);
+		close(err_pipe[1]);
+		return r;
+	}
+	if (pid == 0) {
+		close(err_pipe[0]);
+		child_exec(argv, cwd, fds, err_pipe[1]);
+	}
+	close(err_pipe[1]);
+	do
+		n = read(err_pipe[0], &child_err, sizeof(child_err));
+	while (n < 0 && errno == EINTR);
+	close(err_pipe[0]);
+	if (n == (ssize_t)sizeof(child_err)) {
+		/* The child never ran the program: reap it and report why. */
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		return child_err < 0 ? child_err : -EIO;
+	}
+	return pid;
+}
+
+int run_wait(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return run_exit_code(status);
+}
+
+int run_logged(char *const argv[], const char *cwd)
+{
+	pid_t pid;
+
+	log_exec(argv);
+	pid = run_spawn(argv, cwd, -1, -1);
+	if (pid < 0)
+		return (int)pid;
+	return run_wait(pid);
+}
+
+struct buffer {
+	char *data;
+	size_t len, size;
+};
+
+static int buffer_append(struct buffer *b, const char *data, size_t len)
+{
+	if (b->size - b->len <= len) {
+		size_t size = b->size ? b->size : 4096;
+		while (size - b->len <= len)
+			size *= 2;
+		char *nd = realloc(b->data, size);
+		if (!nd)
+			return -ENOMEM;
+		b->data = nd;
+		b->size = size;
+	}
+	memcpy(b->data + b->len, data, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+/* Reads what is in fd now (non-blocking after the child ended). 1 on EOF, 0, or -errno. */
+static int drain(int fd, struct buffer *b)
+{
+	char chunk[16384];
+
+	for (;;) {
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno == EAGAIN ? 0 : -errno;
+		if (n == 0)
+			return 1;
+		if (log_fd() >= 0 && write(log_fd(), chunk, (size_t)n) < 0) {
+			/* The log is best effort; the captured output still counts. */
+		}
+		int r = buffer_append(b, chunk, (size_t)n);
+		if (r < 0)
+			return r;
+	}
+}
+
+/* Collects the output until EOF, or until the child has exited: a daemon it left behind may
+ * keep the pipe open forever. */
+static int collect(pid_t pid, int rfd, struct buffer *b, int *ret_status)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	bool exited = false;
+	int status = 0, r;
+
+	for (;;) {
+		struct pollfd p[2] = {{.fd = rfd, .events = POLLIN},
+				      {.fd = pidfd, .events = POLLIN}};
+		int np = pidfd >= 0 ? 2 : 1;
+
+		if (poll(p, (nfds_t)np, pidfd >= 0 ? -1 : 100) < 0 && errno != EINTR) {
+			r = -errno;
+			break;
+		}
+		r = drain(rfd, b);
+		if (r != 0)
+			break;
+		pid_t w = waitpid(pid, &status, WNOHANG);
+		if (w == pid) {
+			exited = true;
+			r = drain(rfd, b);
+			if (r >= 0)
+				r = 0;
+			break;
+		}
+		if (w < 0 && errno != EINTR) {
+			r = -errno;
+			break;
+		}
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+	if (r > 0)
+		r = 0;
+	if (r == 0 && !exited) {
+		r = run_wait(pid);
+		if (r >= 0) {
+			*ret_status = r;
+			return 0;
+		}
+		return r;
+	}
+	if (r < 0) {
+		if (!exited)
+			run_wait(pid);
+		return r;
+	}
+	*ret_status = run_exit_code(status);
+	return 0;
+}
+
+int run_capture(char *const argv[], const char *cwd, char **ret_output)
+{
+	struct buffer b = {NULL, 0, 0};
+	int pfd[2], code = 0, r;
+	pid_t pid;
+
+	log_exec(argv);
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return -errno;
+	pid = run_spawn(argv, cwd, pfd[1], pfd[1]);
+	close(pfd[1]);
+	if (pid < 0) {
+		close(pfd[0]);
+		return (int)pid;
+	}
+	if (fcntl(pfd[0], F_SETFL, O_NONBLOCK) < 0) {
+		r = -errno;
+		close(pfd[0]);
+		run_wait(pid);
+		return r;
+	}
+	r = collect(pid, pfd[0], &b, &code);
+	close(pfd[0]);
+	if (r < 0) {
+		free(b.data);
+		return r;
+	}
+	if (!b.data && buffer_append(&b, "", 0) < 0)
+		return -ENOMEM;
+	if (ret_output)
+		*ret_output = b.data;
+	else
+		free(b.data);
+	return code;
+}

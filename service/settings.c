@@ -1,0 +1,421 @@
+/* settings.c: upstream defaults, then the main config and the *.conf of CONFIG_PATH applied. */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "log.h"
+#include "macro.h"
+#include "names.h"
+#include "settings.h"
+#include "strv.h"
+
+/* Where systemtap's own programs live (not ours: BINDIR may be /usr/local/bin). */
+#ifndef STAP_BINDIR
+#define STAP_BINDIR "/usr/bin"
+#endif
+
+enum kind {
+	KIND_PATH,   /* an absolute path */
+	KIND_TOOL,   /* a program: a path, or a name looked up in PATH */
+	KIND_STRING, /* anything */
+	KIND_BOOL,   /* check_bool; an invalid value gives the upstream fallback below */
+	KIND_JOBS,   /* a positive integer */
+};
+
+struct param {
+	const char *key;
+	enum kind kind;
+	size_t offset;
+	const char *def;   /* default of strings */
+	bool def_bool;	   /* default of booleans */
+	bool invalid_bool; /* what upstream made of an invalid boolean (check_bool's 2) */
+};
+
+#define STR(k, kind, field, def)                                                                   \
+	{                                                                                          \
+		k, kind, offsetof(struct settings, field), def, false, false                       \
+	}
+#define BOOL(k, field, def, inval)                                                                 \
+	{                                                                                          \
+		k, KIND_BOOL, offsetof(struct settings, field), NULL, def, inval                   \
+	}
+
+static const struct param params[] = {
+    STR("SCRIPT_PATH", KIND_PATH, script_path, SYSCONFDIR "/systemtap/script.d"),
+    STR("CONFIG_PATH", KIND_PATH, config_path, SYSCONFDIR "/systemtap/conf.d"),
+    STR("CACHE_PATH", KIND_PATH, cache_root, LOCALSTATEDIR "/cache/systemtap"),
+    STR("STAT_PATH", KIND_PATH, stat_path, RUNSTATEDIR "/systemtap"),
+    STR("TEMP_PATH", KIND_PATH, temp_path, "/tmp"),
+    STR("LOG_FILE", KIND_PATH, log_file, LOCALSTATEDIR "/log/systemtap.log"),
+    /* Upstream kept check_bool's 2 for invalid values: PASSALL and RECURSIVE test for 1,
+     * AUTOCOMPILE for 0, LOG_BOOT_ERR reached the boot hook as 2 (= no). */
+    BOOL("PASSALL", passall, true, false),
+    BOOL("RECURSIVE", recursive, false, false),
+    BOOL("AUTOCOMPILE", autocompile, true, true),
+    BOOL("ALLOW_CACHEONLY", allow_cacheonly, false, false),
+    BOOL("LOG_BOOT_ERR", log_boot_err, false, false),
+    STR("DEFAULT_START", KIND_STRING, default_start, ""),
+    STR("STAP", KIND_TOOL, stap, STAP_BINDIR "/stap"),
+    STR("STAPRUN", KIND_TOOL, staprun, STAP_BINDIR "/staprun"),
+    STR("DRACUT", KIND_TOOL, dracut, "dracut"),
+    STR("LSINITRD", KIND_TOOL, lsinitrd, "lsinitrd"),
+    STR("NEW_KERNEL_PKG", KIND_TOOL, new_kernel_pkg, "/sbin/new-kernel-pkg"),
+    STR("GRUBBY", KIND_TOOL, grubby, "/sbin/grubby"),
+    STR("KERNEL_INSTALL", KIND_TOOL, kernel_install, "kernel-install"),
+    {"COMPILE_JOBS", KIND_JOBS, offsetof(struct settings, compile_jobs), NULL, false, false},
+    STR("BOOT_PATH", KIND_PATH, boot_path, "/boot"),
+    STR("MODULES_PATH", KIND_PATH, modules_path, "/lib/modules"),
+    STR("PROC_PATH", KIND_PATH, proc_path, "/proc"),
+};
+
+/* Variables of the upstream script that a sourced config could override; ours cannot. */
+static const char *const internal_vars[][2] = {
+    {"KRELEASE", "use -r"},	     {"CONFIG", "use -c"},
+    {"INITRAMFS", "use -o"},	     {"EXPLICIT_INITRAMFS", "use -o"},
+    {"BACKUP_INITRAMFS", "use -b"},  {"OPT_ASSUMEYES", "use -y"},
+    {"OPT_RECURSIVE", "use -R"},     {"OPT_SCRIPTS", "name the scripts"},
+    {"SCRIPTS", "name the scripts"}, {"OPTS", "use <script>_OPT"},
+    {"STAPIO", "staprun finds it"},  {"UNAME", "not needed"},
+    {"LSMOD", "not needed"},	     {"DRACUT_SRC", "not needed"},
+};
+
+static char **str_field(struct settings *s, const struct param *p)
+{
+	return (char **)((char *)s + p->offset);
+}
+
+static bool *bool_field(struct settings *s, const struct param *p)
+{
+	return (bool *)((char *)s + p->offset);
+}
+
+int parse_bool(const char *v)
+{
+	static const char *const yes[] = {"y", "Y", "yes", "Yes", "YES", "1"};
+	static const char *const no[] = {"n", "N", "no", "No", "NO", "0"};
+
+	if (!v)
+		return -1;
+	for (size_t i = 0; i < ELEMENTSOF(yes); i++)
+		if (streq(v, yes[i]))
+			return 1;
+	for (size_t i = 0; i < ELEMENTSOF(no); i++)
+		if (streq(v, no[i]))
+			return 0;
+	return -1;
+}
+
+static int online_cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 1024 ? 1024 : (int)n;
+}
+
+static int set_defaults(struct settings *s)
+{
+	for (size_t i = 0; i < ELEMENTSOF(params); i++) {
+		const struct param *p = &params[i];
+		if (p->kind == KIND_BOOL) {
+			*bool_field(s, p) = p->def_bool;
+		} else if (p->kind == KIND_JOBS) {
+			s->compile_jobs = online_cpus();
+		} else {
+			*str_field(s, p) = strdup(p->def);
+			if (!*str_field(s, p))
+				return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* A copy of v without trailing slashes ("/" stays "/"). */
+static char *strip_trailing_slashes(const char *v)
+{
+	size_t l = strlen(v);
+
+	while (l > 1 && v[l - 1] == '/')
+		l--;
+	return strndup(v, l);
+}
+
+static int parse_jobs(const char *v, int *ret)
+{
+	char *end;
+	long n;
+
+	if (!*v || *v < '0' || *v > '9')
+		return -EINVAL;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || *end || n < 1 || n > 4096)
+		return -EINVAL;
+	*ret = (int)n;
+	return 0;
+}
+
+static int apply_param(struct settings *s, const struct param *p, const struct config_entry *e)
+{
+	const char *v = e->value;
+	char **field;
+	int b;
+
+	switch (p->kind) {
+	case KIND_BOOL:
+		b = parse_bool(v);
+		if (b < 0) {
+			log_warning(
+			    "%s: invalid %s value \"%s\" (expected yes or no): treated as %s",
+			    e->origin, p->key, v, p->invalid_bool ? "yes" : "no");
+			b = p->invalid_bool;
+		}
+		*bool_field(s, p) = b;
+		return 0;
+	case KIND_JOBS:
+		/* COMPILE_JOBS= (as in the default config) means the default. */
+		if (!*v) {
+			s->compile_jobs = online_cpus();
+			return 0;
+		}
+		if (parse_jobs(v, &s->compile_jobs) < 0) {
+			log_error("%s: COMPILE_JOBS must be a positive integer, not \"%s\"",
+				  e->origin, v);
+			return -EINVAL;
+		}
+		return 0;
+	case KIND_PATH:
+		/* LOG_FILE= means no log file; every other path is needed. */
+		if (!*v && !streq(p->key, "LOG_FILE")) {
+			log_error("%s: %s must not be empty", e->origin, p->key);
+			return -EINVAL;
+		}
+		if (*v && v[0] != '/') {
+			log_error("%s: %s must be an absolute path, not \"%s\"", e->origin, p->key,
+				  v);
+			return -EINVAL;
+		}
+		break;
+	case KIND_TOOL:
+		if (!*v) {
+			log_error("%s: %s must not be empty", e->origin, p->key);
+			return -EINVAL;
+		}
+		break;
+	case KIND_STRING:
+		break;
+	}
+	field = str_field(s, p);
+	free(*field);
+	*field = p->kind == KIND_PATH ? strip_trailing_slashes(v) : strdup(v);
+	return *field ? 0 : -ENOMEM;
+}
+
+/* True for <script>_OPT and <script>_REQ keys. */
+static bool is_script_key(const char *key)
+{
+	size_t l = strlen(key);
+	char name[64];
+
+	if (l < 5 || (!streq(key + l - 4, "_OPT") && !streq(key + l - 4, "_REQ")))
+		return false;
+	if (l - 4 >= sizeof(name))
+		return false;
+	memcpy(name, key, l - 4);
+	name[l - 4] = '\0';
+	return script_name_valid(name);
+}
+
+static bool is_uppercase_key(const char *key)
+{
+	for (; *key; key++)
+		if (*key >= 'a' && *key <= 'z')
+			return false;
+	return true;
+}
+
+/* Warns about keys that do nothing: typo protection, never an error. */
+static void check_other_key(const struct config_entry *e)
+{
+	for (size_t i = 0; i < ELEMENTSOF(internal_vars); i++)
+		if (streq(e->key, internal_vars[i][0])) {
+			log_warning("%s: %s cannot be set in a config file (%s); ignored",
+				    e->origin, e->key, internal_vars[i][1]);
+			return;
+		}
+	if (is_uppercase_key(e->key) && !is_script_key(e->key))
+		log_warning("%s: unknown parameter %s; ignored", e->origin, e->key);
+}
+
+static const struct param *find_param(const char *key)
+{
+	for (size_t i = 0; i < ELEMENTSOF(params); i++)
+		if (streq(params[i].key, key))
+			return &params[i];
+	return NULL;
+}
+
+static int apply_config(struct settings *s)
+{
+	for (size_t i = 0; i < s->cfg.n; i++) {
+		const struct config_entry *e = &s->cfg.entries[i];
+		const struct param *p = find_param(e->key);
+
+		if (!p) {
+			check_other_key(e);
+			continue;
+		}
+		int r = apply_param(s, p, e);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The *.conf files of dir in C-locale order, as the shell's glob (dot files excluded). */
+static int list_conf_files(const char *dir, char ***ret)
+{
+	_cleanup_strv_free_ char **files = NULL;
+	struct dirent *de;
+	DIR *d;
+	int r = 0;
+
+	files = calloc(1, sizeof(char *));
+	if (!files)
+		return -ENOMEM;
+	d = opendir(dir);
+	if (!d) {
+		if (errno == ENOENT) {
+			*ret = files;
+			files = NULL;
+			return 0;
+		}
+		return log_error_errno(-errno, "Failed to read directory %s", dir);
+	}
+	while ((errno = 0, de = readdir(d))) {
+		size_t l = strlen(de->d_name);
+		if (de->d_name[0] == '.' || l <= 5 || !streq(de->d_name + l - 5, ".conf"))
+			continue;
+		r = strv_consume(&files, path_join(dir, de->d_name));
+		if (r < 0)
+			break;
+	}
+	if (r == 0 && errno)
+		r = log_error_errno(-errno, "Failed to read directory %s", dir);
+	closedir(d);
+	if (r < 0)
+		return r;
+	qsort(files, strv_length(files), sizeof(char *), cmp_str);
+	*ret = files;
+	files = NULL;
+	return 0;
+}
+
+static int kernel_release_valid(const char *k)
+{
+	return *k && !strchr(k, '/') && !streq(k, ".") && !streq(k, "..") && strlen(k) < 256;
+}
+
+int settings_load(struct settings *ret, const char *config_file, const char *kver)
+{
+	struct settings s = {0};
+	_cleanup_strv_free_ char **confs = NULL;
+	const struct config_entry *e;
+	struct utsname u;
+	int r;
+
+	r = set_defaults(&s);
+	if (r < 0)
+		goto out;
+	r = config_parse_file(&s.cfg, config_file ? config_file : DEFAULT_CONFIG);
+	if (r < 0)
+		goto out;
+	/* CONFIG_PATH as the main config left it decides which files come next. */
+	e = config_find(&s.cfg, "CONFIG_PATH");
+	if (e) {
+		r = apply_param(&s, find_param("CONFIG_PATH"), e);
+		if (r < 0)
+			goto out;
+	}
+	r = list_conf_files(s.config_path, &confs);
+	if (r < 0)
+		goto out;
+	for (size_t i = 0; confs[i]; i++) {
+		r = config_parse_file(&s.cfg, confs[i]);
+		if (r < 0)
+			goto out;
+	}
+	r = apply_config(&s);
+	if (r < 0)
+		goto out;
+	if (!kver) {
+		if (uname(&u) < 0) {
+			r = log_error_errno(-errno, "Failed to get the kernel release");
+			goto out;
+		}
+		kver = u.release;
+	}
+	if (!kernel_release_valid(kver)) {
+		log_error("Invalid kernel release \"%s\"", kver);
+		r = -EINVAL;
+		goto out;
+	}
+	s.kernel_release = strdup(kver);
+	s.cache_path = path_join(s.cache_root, kver);
+	if (!s.kernel_release || !s.cache_path) {
+		r = log_error_errno(-ENOMEM, "Failed to load the settings");
+		goto out;
+	}
+	*ret = s;
+	return 0;
+out:
+	if (r == -ENOMEM)
+		log_error_errno(r, "Failed to load the settings");
+	settings_free(&s);
+	return r;
+}
+
+static const char *script_value(const struct settings *s, const char *name, const char *suffix)
+{
+	char key[128];
+	const char *v;
+
+	if (!script_name_valid(name))
+		return "";
+	snprintf(key, sizeof(key), "%s%s", name, suffix);
+	v = config_get(&s->cfg, key);
+	return v ? v : "";
+}
+
+const char *settings_script_opt(const struct settings *s, const char *name)
+{
+	return script_value(s, name, "_OPT");
+}
+
+const char *settings_script_req(const struct settings *s, const char *name)
+{
+	return script_value(s, name, "_REQ");
+}
+
+void settings_free(struct settings *s)
+{
+	for (size_t i = 0; i < ELEMENTSOF(params); i++)
+		if (params[i].kind != KIND_BOOL && params[i].kind != KIND_JOBS) {
+			free(*str_field(s, &params[i]));
+			*str_field(s, &params[i]) = NULL;
+		}
+	free(s->cache_path);
+	free(s->kernel_release);
+	s->cache_path = s->kernel_release = NULL;
+	config_free(&s->cfg);
+}

@@ -1,0 +1,451 @@
+/* fake_kernel.h: the kernel's side of stap-early-loader for its unit tests (header-only, so
+ * it is not linked into the service's tests).
+ *
+ * The fake replaces sysseam: init_module "loads" a fake .ko (a text file "FAKE-KO NAME"),
+ * open of /proc/systemtap/NAME/.cmd hands out one end of a SOCK_SEQPACKET socketpair (it keeps
+ * message boundaries like the real .cmd file), and every control write is decoded and
+ * answered the way the runtime's control.c answers it: replies are queued on the kernel end
+ * before write returns, unknown type numbers get EINVAL. Each module's behaviour is chosen by
+ * the test. Also: a temp root with /proc/kallsyms, /sys/module and /sys/kernel/notes, checks
+ * that print what they verified, and reading the captured kernel log. */
+#pragma once
+#include "ctlproto.h"
+#include "sysseam.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define ELEMENTS(x) (sizeof(x) / sizeof((x)[0]))
+
+/* ---- checks ------------------------------------------------------------------------------ */
+static int fk_failures;
+
+#define CHECK(cond, ...) fk_check((cond), #cond, __FILE__, __LINE__, __VA_ARGS__)
+
+__attribute__((format(printf, 5, 6))) static inline void
+fk_check(bool ok, const char *expr, const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s: ", ok ? "ok" : "FAIL");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	if (!ok) {
+		printf("  [%s:%d: %s]", file, line, expr);
+		fk_failures++;
+	}
+	printf("\n");
+	fflush(stdout);
+}
+
+static inline int fk_result(void)
+{
+	printf("%s: %d failed check(s)\n", fk_failures ? "FAILED" : "PASSED", fk_failures);
+	return fk_failures ? 1 : 0;
+}
+
+/* ---- files ------------------------------------------------------------------------------ */
+static inline void fk_write_file(const char *dir, const char *rel, const char *text)
+{
+	char path[4096], *slash;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	for (slash = strchr(path + strlen(dir) + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		mkdir(path, 0755);
+		*slash = '/';
+	}
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		perror(path);
+		exit(2);
+	}
+	fputs(text, f);
+	fclose(f);
+}
+
+/* The whole file as a malloc'd string ("" when missing). */
+static inline char *fk_read_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = calloc(1, 1 << 20);
+	size_t n = 0;
+
+	if (!buf)
+		exit(2);
+	if (f) {
+		n = fread(buf, 1, (1 << 20) - 1, f);
+		fclose(f);
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+static inline bool fk_file_contains(const char *path, const char *needle)
+{
+	char *text = fk_read_file(path);
+	bool found = strstr(text, needle) != NULL;
+
+	free(text);
+	return found;
+}
+
+static inline int fk_rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static inline void fk_rm_rf(const char *dir)
+{
+	nftw(dir, fk_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* A temp root as the loader sees a booted kernel: kallsyms with the wanted symbols (and
+ * module copies of them that must be ignored), a build-id note, two loaded modules with
+ * sections (one init section) and a built-in one without. Returns a malloc'd path. */
+static inline char *fk_make_root(void)
+{
+	char *root = strdup("/tmp/stap-loader-test.XXXXXX");
+
+	if (!root || !mkdtemp(root))
+		exit(2);
+	fk_write_file(root, "proc/kallsyms",
+		      "0000000000000000 A fixed_percpu_data\n"
+		      "ffffffff81000000 T _stext\n"
+		      "ffffffff81000100 t module_kallsyms_on_each_symbol\t[evil]\n"
+		      "ffffffff81100000 T kallsyms_on_each_symbol\n"
+		      "ffffffff81100200 T module_kallsyms_on_each_symbol\n"
+		      "ffffffff811000f0 t kallsyms_lookup_name_helper\n"
+		      "ffffffff81100100 T kallsyms_lookup_name\n"
+		      "ffffffffc0000000 t kallsyms_lookup_name\t[othermod]\n");
+	fk_write_file(root, "sys/kernel/notes", "\x04");
+	fk_write_file(root, "sys/module/zmod/sections/.text", "0xffffffffc0100000\n");
+	fk_write_file(root, "sys/module/zmod/sections/.init.text", "0xffffffffc0200000\n");
+	fk_write_file(root, "sys/module/zmod/sections/.data", "0xffffffffc0300000\n");
+	fk_write_file(root, "sys/module/amod/sections/.text", "0xffffffffc0400000\n");
+	fk_write_file(root, "sys/module/builtin/parameters/x", "1\n");
+	return root;
+}
+
+/* ---- the fake kernel ---------------------------------------------------------------------- */
+#define FK_MODULES 8
+#define FK_SENT 512
+
+struct fk_module {
+	/* chosen by the test */
+	char name[64];
+	int protocol;	     /* numbering the module understands (0: none) */
+	int init_errno;	     /* init_module fails with this */
+	int start_res;	     /* res of the STP_START reply */
+	bool silent;	     /* never says STP_TRANSPORT */
+	bool no_start_reply; /* swallows STP_START */
+	bool begin_error;    /* ERROR line + STP_REQUEST_EXIT after STP_START */
+	bool begin_exit;     /* STP_REQUEST_EXIT after STP_START, no error */
+	bool error_no_exit;  /* ERROR line only (MAXERRORS) */
+	bool debugfs;	     /* channel under /sys/kernel/debug only */
+	bool busy;	     /* someone else holds the channel (and a module reference) */
+	int exit_delay_ms;   /* with begin_error: STP_REQUEST_EXIT this much later, as the
+				runtime's control timer sends it */
+	/* state */
+	bool loaded;
+	unsigned loads, unloads;
+	char params[512];
+	int kfd, ufd;
+	bool attached;
+	bool got_exit;
+	pthread_t timer;
+	bool timer_running;
+};
+
+struct fk_sent {
+	char module[64];
+	uint32_t number;
+	size_t len; /* payload bytes */
+	unsigned char payload[CTL_PAYLOAD_MAX];
+	bool rejected;
+};
+
+static struct {
+	const char *root;
+	struct fk_module mod[FK_MODULES];
+	size_t n_mod;
+	struct fk_sent sent[FK_SENT];
+	size_t n_sent;
+	unsigned sleeps;
+	char load_order[1024]; /* "a b c": every init_module that got through */
+} fk;
+
+static inline struct fk_module *fk_add(const char *name, int protocol)
+{
+	struct fk_module *m = &fk.mod[fk.n_mod++];
+
+	*m = (struct fk_module){.protocol = protocol, .kfd = -1, .ufd = -1};
+	snprintf(m->name, sizeof(m->name), "%s", name);
+	return m;
+}
+
+static inline struct fk_module *fk_find(const char *name)
+{
+	for (size_t i = 0; i < fk.n_mod; i++)
+		if (strcmp(fk.mod[i].name, name) == 0)
+			return &fk.mod[i];
+	return NULL;
+}
+
+/* Writes the module's fake .ko into dir. */
+static inline void fk_write_ko(const char *dir, const char *name)
+{
+	char rel[128], text[128];
+
+	snprintf(rel, sizeof(rel), "%s.ko", name);
+	snprintf(text, sizeof(text), "FAKE-KO %s\n", name);
+	fk_write_file(dir, rel, text);
+}
+
+static inline void fk_queue(struct fk_module *m, enum ctl_type t, const void *data, size_t len)
+{
+	unsigned char buf[4 + CTL_PAYLOAD_MAX];
+	uint32_t number = ctl_type_number(m->protocol, t);
+
+	memcpy(buf, &number, 4);
+	if (len)
+		memcpy(buf + 4, data, len);
+	/* After a detach the real queue just keeps the message; here the peer is gone. */
+	if (send(m->kfd, buf, 4 + len, MSG_NOSIGNAL) != (ssize_t)(4 + len) && errno != EPIPE)
+		perror("fake kernel queue");
+}
+
+static inline void fk_queue_text(struct fk_module *m, const char *text)
+{
+	fk_queue(m, CTL_OOB_DATA, text, strlen(text));
+}
+
+static inline void *fk_timer_fires(void *arg)
+{
+	struct fk_module *m = arg;
+	struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)m->exit_delay_ms * 1000000};
+
+	nanosleep(&ts, NULL);
+	fk_queue(m, CTL_REQUEST_EXIT, NULL, 0);
+	return NULL;
+}
+
+static inline void fk_timer_join(struct fk_module *m)
+{
+	if (m->timer_running)
+		pthread_join(m->timer, NULL);
+	m->timer_running = false;
+}
+
+static inline int fk_init_module(const void *image, size_t len, const char *params)
+{
+	char name[64] = "";
+
+	if (len < 9 || memcmp(image, "FAKE-KO ", 8) != 0)
+		return -ENOEXEC;
+	sscanf((const char *)image + 8, "%63[A-Za-z0-9_]", name);
+	struct fk_module *m = fk_find(name);
+	if (!m)
+		return -ENOEXEC;
+	if (m->init_errno)
+		return -m->init_errno;
+	if (m->loaded)
+		return -EEXIST;
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return -errno;
+	m->loaded = true;
+	m->loads++;
+	snprintf(fk.load_order + strlen(fk.load_order),
+		 sizeof(fk.load_order) - strlen(fk.load_order), "%s%s", fk.load_order[0] ? " " : "",
+		 name);
+	m->got_exit = false;
+	m->attached = false;
+	m->ufd = sv[0];
+	m->kfd = sv[1];
+	snprintf(m->params, sizeof(m->params), "%s", params);
+	/* _stp_transport_init queues STP_TRANSPORT while the module initializes. */
+	if (!m->silent)
+		fk_queue(m, CTL_TRANSPORT, NULL, 0);
+	return 0;
+}
+
+/* True once the loader has closed its end of the channel. */
+static inline bool fk_detached(const struct fk_module *m)
+{
+	struct pollfd p = {.fd = m->kfd, .events = 0};
+
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLHUP);
+}
+
+static inline int fk_delete_module(const char *name, unsigned flags)
+{
+	struct fk_module *m = fk_find(name);
+
+	(void)flags;
+	if (!m || !m->loaded)
+		return -ENOENT;
+	/* An open control channel holds a module reference. */
+	if (m->busy || (m->attached && !fk_detached(m)))
+		return -EAGAIN;
+	fk_timer_join(m);
+	m->loaded = false;
+	m->unloads++;
+	close(m->kfd);
+	m->kfd = -1;
+	if (!m->attached)
+		close(m->ufd);
+	m->ufd = -1;
+	return 0;
+}
+
+static inline int fk_open_ctl(const char *path)
+{
+	for (size_t i = 0; i < fk.n_mod; i++) {
+		struct fk_module *m = &fk.mod[i];
+		char want[4096];
+
+		snprintf(want, sizeof(want), "%s%s%s/.cmd", fk.root,
+			 m->debugfs ? "/sys/kernel/debug/systemtap/" : "/proc/systemtap/", m->name);
+		if (strcmp(path, want) != 0 || !m->loaded)
+			continue;
+		if (m->attached || m->busy)
+			return -EBUSY;
+		m->attached = true;
+		return m->ufd;
+	}
+	return -ENOENT;
+}
+
+static inline void fk_answer(struct fk_module *m, enum ctl_type t, const unsigned char *payload)
+{
+	if (t == CTL_START && !m->no_start_reply) {
+		struct ctl_start st;
+
+		memcpy(&st, payload, sizeof(st));
+		st.res = m->start_res;
+		fk_queue(m, CTL_START, &st, sizeof(st));
+		if (m->begin_error || m->error_no_exit)
+			fk_queue_text(m, "ERROR: boom near identifier 'error' at x.stp:1:15\n");
+		if (m->begin_error && m->exit_delay_ms)
+			m->timer_running = pthread_create(&m->timer, NULL, fk_timer_fires, m) == 0;
+		else if (m->begin_error || m->begin_exit)
+			fk_queue(m, CTL_REQUEST_EXIT, NULL, 0);
+	} else if (t == CTL_EXIT) {
+		m->got_exit = true;
+		if (m->begin_error)
+			fk_queue_text(m, "WARNING: Number of errors: 1, skipped probes: 0\n");
+		fk_queue(m, CTL_EXIT, NULL, 0);
+	}
+}
+
+static inline ssize_t fk_write_ctl(int fd, const void *buf, size_t len)
+{
+	struct fk_module *m = NULL;
+	uint32_t number;
+
+	/* A detached module's old fd number may have been reused by the next one. */
+	for (size_t i = 0; i < fk.n_mod; i++)
+		if (fk.mod[i].loaded && fk.mod[i].attached && fk.mod[i].ufd == fd &&
+		    !fk_detached(&fk.mod[i]))
+			m = &fk.mod[i];
+	if (!m || len < 4 || fk.n_sent >= FK_SENT)
+		return -EBADF;
+	memcpy(&number, buf, 4);
+	struct fk_sent *s = &fk.sent[fk.n_sent++];
+	snprintf(s->module, sizeof(s->module), "%s", m->name);
+	s->number = number;
+	s->len = len - 4;
+	memcpy(s->payload, (const char *)buf + 4, len - 4);
+	enum ctl_type t = m->protocol ? ctl_type_from_number(m->protocol, number) : CTL_UNKNOWN;
+	if (t == CTL_UNKNOWN) {
+		s->rejected = true;
+		return -EINVAL;
+	}
+	/* control.c: a payload shorter than the struct is "absorbed" as 0 bytes. */
+	size_t need = t == CTL_START		       ? sizeof(struct ctl_start)
+		      : t == CTL_TZINFO		       ? sizeof(struct ctl_tzinfo)
+		      : t == CTL_PRIVILEGE_CREDENTIALS ? sizeof(struct ctl_privilege_credentials)
+						       : 0;
+	if (len - 4 < need)
+		return 0;
+	fk_answer(m, t, s->payload);
+	return (ssize_t)len;
+}
+
+static inline uint64_t fk_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static inline void fk_sleep_ms(unsigned ms)
+{
+	(void)ms;
+	fk.sleeps++;
+}
+
+static const struct sysseam fk_seam = {
+    .init_module = fk_init_module,
+    .delete_module = fk_delete_module,
+    .open_ctl = fk_open_ctl,
+    .write_ctl = fk_write_ctl,
+    .now_ms = fk_now_ms,
+    .sleep_ms = fk_sleep_ms,
+};
+
+/* Forgets every module and message; installs the fake with root as the path prefix. */
+static inline void fk_reset(const char *root)
+{
+	for (size_t i = 0; i < fk.n_mod; i++) {
+		fk_timer_join(&fk.mod[i]);
+		if (fk.mod[i].kfd >= 0)
+			close(fk.mod[i].kfd);
+		if (fk.mod[i].ufd >= 0 && !fk.mod[i].attached)
+			close(fk.mod[i].ufd);
+	}
+	memset(&fk, 0, sizeof(fk));
+	fk.root = root;
+	sysseam_set(&fk_seam);
+}
+
+/* The messages sent to module name, in order: "15:4 9:264 ..." (number:payload bytes). */
+static inline void fk_sent_summary(const char *name, char *buf, size_t size)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < fk.n_sent && used < size; i++)
+		if (strcmp(fk.sent[i].module, name) == 0)
+			used +=
+			    (size_t)snprintf(buf + used, size - used, "%s%u:%zu", used ? " " : "",
+					     fk.sent[i].number, fk.sent[i].len);
+}
+
+/* The index of the n-th (from 0) message to name of the given number, or -1. */
+static inline int fk_find_sent(const char *name, uint32_t number, int nth)
+{
+	for (size_t i = 0; i < fk.n_sent; i++)
+		if (strcmp(fk.sent[i].module, name) == 0 && fk.sent[i].number == number &&
+		    nth-- == 0)
+			return (int)i;
+	return -1;
+}

@@ -1,0 +1,124 @@
+/* test_loader_cmdline.c: rd.systemtap=, rd.systemtap.skip=, rd.debug and rdinitdebug. */
+#include "cmdline.h"
+#include "fake_kernel.h"
+
+static struct boot_switches parse(const char *text)
+{
+	struct boot_switches b = {.disabled = true, .verbose = true};
+	int r = cmdline_parse(text, &b);
+
+	if (r < 0) {
+		printf("cmdline_parse(%s) failed: %d\n", text, r);
+		exit(2);
+	}
+	return b;
+}
+
+static void test_disabled(void)
+{
+	static const struct {
+		const char *cmdline;
+		bool disabled;
+	} cases[] = {
+	    {"BOOT_IMAGE=/vmlinuz root=/dev/sda1 ro quiet", false},
+	    {"rd.systemtap=0", true},
+	    {"quiet rd.systemtap=no splash", true},
+	    {"rd.systemtap=off", true},
+	    {"rd.systemtap=1", false},
+	    {"rd.systemtap", false},
+	    {"rd.systemtap=0 rd.systemtap=1", false}, /* the last one wins, like getargbool */
+	    {"rd.systemtap=1 rd.systemtap=0\n", true},
+	    {"rd.systemtapx=0 xrd.systemtap=0", false},
+	    {"rd.systemtap.skip=0", false},
+	    {"\"rd.systemtap=0\"", true},
+	    {"", false},
+	};
+
+	for (size_t i = 0; i < ELEMENTS(cases); i++) {
+		struct boot_switches b = parse(cases[i].cmdline);
+
+		CHECK(b.disabled == cases[i].disabled, "'%s': %s", cases[i].cmdline,
+		      cases[i].disabled ? "disabled" : "enabled");
+		boot_switches_free(&b);
+	}
+}
+
+static void test_verbose(void)
+{
+	static const struct {
+		const char *cmdline;
+		bool verbose;
+	} cases[] = {
+	    {"quiet", false},	  {"rd.debug", true},	 {"rdinitdebug", true},
+	    {"rd.debug=1", true}, {"rd.debug=0", false}, {"rd.debugx", false},
+	    {"debug", false},
+	};
+
+	for (size_t i = 0; i < ELEMENTS(cases); i++) {
+		struct boot_switches b = parse(cases[i].cmdline);
+
+		CHECK(b.verbose == cases[i].verbose, "'%s': %s", cases[i].cmdline,
+		      cases[i].verbose ? "verbose" : "quiet");
+		boot_switches_free(&b);
+	}
+}
+
+static void test_skip(void)
+{
+	struct boot_switches b;
+
+	b = parse("ro rd.systemtap.skip=alpha,beta quiet rd.systemtap.skip=gamma");
+	CHECK(boot_switches_skip(&b, "alpha") && boot_switches_skip(&b, "beta") &&
+		  boot_switches_skip(&b, "gamma"),
+	      "skip lists from two switches add up");
+	CHECK(!boot_switches_skip(&b, "alph") && !boot_switches_skip(&b, "lpha") &&
+		  !boot_switches_skip(&b, "eta") && !boot_switches_skip(&b, "delta") &&
+		  !boot_switches_skip(&b, ""),
+	      "only whole names match");
+	CHECK(!b.disabled && !b.verbose, "skip does not disable");
+	boot_switches_free(&b);
+
+	b = parse("rd.systemtap.skip=\"one,two\" rd.systemtap.skip=");
+	CHECK(boot_switches_skip(&b, "one") && boot_switches_skip(&b, "two"),
+	      "quoted value; empty switch ignored");
+	boot_switches_free(&b);
+
+	b = parse("quiet");
+	CHECK(!boot_switches_skip(&b, "one") && b.skip == NULL, "no switch: nothing skipped");
+	boot_switches_free(&b);
+}
+
+static void test_quotes(void)
+{
+	struct boot_switches b = parse("foo=\"a b rd.systemtap=0 c\" rd.debug");
+
+	CHECK(!b.disabled && b.verbose, "a switch inside another's quoted value is not a switch");
+	boot_switches_free(&b);
+}
+
+static void test_load(void)
+{
+	char *dir = fk_make_root(), path[4096];
+	struct boot_switches b = {0};
+
+	fk_write_file(dir, "cmdline", "root=/dev/vda rd.systemtap.skip=x rdinitdebug\n");
+	snprintf(path, sizeof(path), "%s/cmdline", dir);
+	CHECK(cmdline_load(path, &b) == 0 && b.verbose && boot_switches_skip(&b, "x"),
+	      "cmdline_load reads a file");
+	boot_switches_free(&b);
+	snprintf(path, sizeof(path), "%s/none", dir);
+	b = (struct boot_switches){.verbose = true};
+	CHECK(cmdline_load(path, &b) == -ENOENT && b.verbose, "missing file: -ENOENT, untouched");
+	fk_rm_rf(dir);
+	free(dir);
+}
+
+int main(void)
+{
+	test_disabled();
+	test_verbose();
+	test_skip();
+	test_quotes();
+	test_load();
+	return fk_result();
+}

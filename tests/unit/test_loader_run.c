@@ -1,0 +1,279 @@
+/* test_loader_run.c: whole runs (startall_run) against the fake kernel: manifest order,
+ * failures do not stop the next script, exit status, rd.systemtap=0 / skip / rd.debug,
+ * log_boot_err files, FIPS, the environment overrides. */
+#include "fake_kernel.h"
+#include "kmsg.h"
+#include "startall.h"
+
+#include <dirent.h>
+
+static char *root;
+static char path_kmsg[4096], path_cmdline[4096], path_rundir[4096], path_manifest[4096],
+    path_moddir[4096];
+static struct loader_config timeouts;
+
+#define MANIFEST_ALL                                                                               \
+	"stap-onboot-manifest 1\n"                                                                 \
+	"kernel 0.0-not-this-kernel\n"                                                             \
+	"log_boot_err yes\n"                                                                       \
+	"script good protocol=4 bufsize=2\n"                                                       \
+	"script boom protocol=4\n"                                                                 \
+	"script mute protocol=5\n"                                                                 \
+	"script bad-name protocol=4\n"                                                             \
+	"script other protocol=5 param=x=1\n"
+
+static void setup(const char *manifest, const char *cmdline)
+{
+	fk_reset(root);
+	unlink(path_kmsg);
+	fk_rm_rf(path_rundir);
+	fk_write_file(root, "usr/lib/stap-onboot/manifest", manifest);
+	fk_write_file(root, "cmdline", cmdline);
+	fk_write_file(root, "proc/sys/debug/kprobes-optimization", "1\n");
+	fk_write_file(root, "proc/sys/kernel/kptr_restrict", "0\n");
+	fk_write_file(root, "proc/sys/crypto/fips_enabled", "0\n");
+	const char *names[] = {"good", "boom", "mute", "other"};
+	for (size_t i = 0; i < ELEMENTS(names); i++)
+		fk_write_ko(path_moddir, names[i]);
+	fk_add("good", 4);
+	fk_add("boom", 4)->begin_error = true;
+	fk_add("mute", 5)->silent = true;
+	fk_add("other", 5);
+}
+
+static int run(bool verbose)
+{
+	struct startall_request req = {
+	    .manifest_path = path_manifest,
+	    .cmdline_path = path_cmdline,
+	    .kmsg_path = path_kmsg,
+	    .kmsg_is_file = true,
+	    .rundir = path_rundir,
+	    .root = root,
+	    .verbose = verbose,
+	};
+
+	return startall_run(&req, &timeouts);
+}
+
+static bool logged(const char *needle)
+{
+	return fk_file_contains(path_kmsg, needle);
+}
+
+static bool rundir_file_contains(const char *name, const char *needle)
+{
+	char p[4200];
+
+	snprintf(p, sizeof(p), "%s/%s", path_rundir, name);
+	return access(p, F_OK) == 0 && (!needle || fk_file_contains(p, needle));
+}
+
+static bool root_file_is(const char *rel, const char *text)
+{
+	char p[4200];
+	char *got;
+	bool same;
+
+	snprintf(p, sizeof(p), "%s/%s", root, rel);
+	got = fk_read_file(p);
+	same = strcmp(got, text) == 0;
+	free(got);
+	return same;
+}
+
+static void test_full_run(void)
+{
+	int rc;
+
+	setup(MANIFEST_ALL, "root=/dev/vda quiet\n");
+	rc = run(false);
+	CHECK(rc == 3, "exit status 3 = boom + mute failed + 1 bad manifest line (got %d)", rc);
+	CHECK(strcmp(fk.load_order, "good boom mute other") == 0, "loaded in manifest order: %s",
+	      fk.load_order);
+	CHECK(fk_find("good")->loaded && fk_find("other")->loaded, "good and other stay loaded");
+	CHECK(!fk_find("boom")->loaded && !fk_find("mute")->loaded,
+	      "boom (begin error) and mute (silent) unloaded");
+	CHECK(strcmp(fk_find("good")->params, "_stp_bufsize=2") == 0 &&
+		  strcmp(fk_find("other")->params, "_stp_bufsize=0 x=1") == 0,
+	      "bufsize and params from the manifest");
+	CHECK(logged("<3>stap-early-loader: ") && logged("manifest:7: invalid script name"),
+	      "the bad manifest line is an error naming line 7");
+	CHECK(logged("<4>stap-early-loader: the manifest is for kernel 0.0-not-this-kernel"),
+	      "kernel mismatch warned about");
+	CHECK(logged("<3>stap-early-loader: boom: ERROR: boom near"), "boom's ERROR line logged");
+	CHECK(logged("mute: no STP_TRANSPORT"), "mute's timeout logged");
+	CHECK(logged("<6>stap-early-loader: other: armed in"),
+	      "the script after the failures armed");
+	CHECK(logged("<3>stap-early-loader: 2 armed, 0 finished, 2 failed, 0 skipped, 1 bad "
+		     "manifest lines"),
+	      "summary line");
+	CHECK(!logged("<7>"), "no debug records without rd.debug");
+	CHECK(rundir_file_contains("boom.log", "boom: ERROR: boom near") &&
+		  rundir_file_contains("boom.log", "WARNING: Number of errors") &&
+		  rundir_file_contains("boom.log", "boom: failed after"),
+	      "log_boot_err: %s/boom.log has the module's messages and the failure", path_rundir);
+	CHECK(rundir_file_contains("good.log", "good: armed in") &&
+		  !rundir_file_contains("good.log", "boom"),
+	      "good.log has only good's outcome");
+	CHECK(rundir_file_contains("mute.log", "no STP_TRANSPORT"), "mute.log has its timeout");
+	CHECK(!rundir_file_contains("bad-name.log", NULL), "no log file for a rejected line");
+	CHECK(root_file_is("proc/sys/debug/kprobes-optimization", "0") &&
+		  root_file_is("proc/sys/kernel/kptr_restrict", "1"),
+	      "kprobes-optimization 0, kptr_restrict 0 -> 1 (like staprun)");
+}
+
+static void test_disabled(void)
+{
+	int rc;
+
+	setup(MANIFEST_ALL, "ro rd.systemtap=0 quiet\n");
+	rc = run(false);
+	CHECK(rc == 0 && fk.load_order[0] == '\0', "rd.systemtap=0: exit 0, nothing loaded");
+	CHECK(logged("<6>stap-early-loader: rd.systemtap=0 on the kernel command line"),
+	      "and says so in the kernel log");
+	CHECK(root_file_is("proc/sys/debug/kprobes-optimization", "1\n"),
+	      "no kernel setting touched");
+	CHECK(access(path_rundir, F_OK) < 0, "no log directory made");
+}
+
+static void test_skip(void)
+{
+	int rc;
+
+	setup(MANIFEST_ALL, "rd.systemtap.skip=good,boom rd.systemtap.skip=mute\n");
+	rc = run(false);
+	CHECK(rc == 1, "skip good,boom,mute: only the bad line counts (got %d)", rc);
+	CHECK(strcmp(fk.load_order, "other") == 0, "only 'other' loaded: '%s'", fk.load_order);
+	CHECK(logged("good: skipped (rd.systemtap.skip)") && logged("mute: skipped"),
+	      "skips logged");
+	CHECK(logged("1 armed, 0 finished, 0 failed, 3 skipped, 1 bad manifest lines"),
+	      "summary counts the skipped");
+}
+
+static void test_verbose_and_no_log_files(void)
+{
+	int rc;
+
+	setup("stap-onboot-manifest 1\nlog_boot_err no\nscript good protocol=4\n", "rd.debug\n");
+	fk_write_file(root, "proc/sys/kernel/kptr_restrict", "2\n");
+	char p[4200];
+	snprintf(p, sizeof(p), "%s/proc/sys/debug/kprobes-optimization", root);
+	unlink(p);
+	rc = run(false);
+	CHECK(root_file_is("proc/sys/kernel/kptr_restrict", "2\n") && access(p, F_OK) < 0,
+	      "kptr_restrict 2 left alone; a missing kprobes-optimization is not created");
+	CHECK(rc == 0, "one good script: exit 0");
+	CHECK(logged("<7>stap-early-loader: good: init_module") &&
+		  logged("<7>stap-early-loader: good: relocation kernel/_stext = "
+			 "0xffffffff81000000"),
+	      "rd.debug: debug records in the kernel log");
+	CHECK(access(path_rundir, F_OK) < 0, "log_boot_err no: no /run/systemtap files");
+
+	setup("stap-onboot-manifest 1\nscript good protocol=4\n", "quiet\n");
+	rc = run(true);
+	CHECK(rc == 0 && logged("<7>stap-early-loader: good: opened "), "-v: debug records too");
+}
+
+static void test_manifest_unusable(void)
+{
+	int rc;
+
+	setup("stap-onboot-manifest 2\nscript good protocol=4\n", "");
+	rc = run(false);
+	CHECK(rc == 255 && fk.load_order[0] == '\0', "format 2: exit 255, nothing loaded");
+	CHECK(logged("unsupported manifest format '2'") &&
+		  logged("no SystemTap script started: the manifest"),
+	      "and why");
+
+	setup(MANIFEST_ALL, "");
+	unlink(path_manifest);
+	rc = run(false);
+	CHECK(rc == 255 && logged("Failed to read manifest") && logged("No such file or directory"),
+	      "missing manifest: exit 255, reason logged");
+}
+
+static void test_many_bad_lines(void)
+{
+	size_t cap = 64 * 1024, n;
+	char *text = malloc(cap);
+	int rc;
+
+	n = (size_t)sprintf(text, "stap-onboot-manifest 1\nscript good protocol=4\n");
+	for (int i = 0; i < 300; i++)
+		n += (size_t)sprintf(text + n, "bogus %d\n", i);
+	setup(text, "");
+	rc = run(false);
+	CHECK(rc == 254, "300 bad lines: exit status capped at 254 (got %d)", rc);
+	CHECK(fk_find("good")->loaded, "the good script still started");
+	free(text);
+}
+
+static void test_fips_and_no_cmdline(void)
+{
+	int rc;
+
+	setup(MANIFEST_ALL, "");
+	fk_write_file(root, "proc/sys/crypto/fips_enabled", "1\n");
+	unlink(path_cmdline);
+	rc = run(false);
+	CHECK(rc == 5, "FIPS mode: 4 scripts + 1 bad line fail (got %d)", rc);
+	CHECK(fk.load_order[0] == '\0', "nothing loaded in FIPS mode");
+	CHECK(logged("FIPS mode"), "FIPS refusal logged");
+	CHECK(logged("<4>stap-early-loader: cannot read ") && logged("no rd.systemtap switches"),
+	      "unreadable command line: a warning, and the run goes on");
+}
+
+static void test_env(void)
+{
+	struct startall_request req;
+
+	unsetenv("STAP_EARLY_LOADER_CMDLINE");
+	unsetenv("STAP_EARLY_LOADER_KMSG");
+	unsetenv("STAP_EARLY_LOADER_RUNDIR");
+	unsetenv("STAP_EARLY_LOADER_ROOT");
+	startall_request_init(&req, "/m", false);
+	CHECK(strcmp(req.cmdline_path, "/proc/cmdline") == 0 &&
+		  strcmp(req.kmsg_path, "/dev/kmsg") == 0 && !req.kmsg_is_file &&
+		  strcmp(req.rundir, "/run/systemtap") == 0 && strcmp(req.root, "") == 0 &&
+		  strcmp(req.manifest_path, "/m") == 0,
+	      "defaults without environment");
+	setenv("STAP_EARLY_LOADER_CMDLINE", "/c", 1);
+	setenv("STAP_EARLY_LOADER_KMSG", "/k", 1);
+	setenv("STAP_EARLY_LOADER_RUNDIR", "/r", 1);
+	setenv("STAP_EARLY_LOADER_ROOT", "/x", 1);
+	startall_request_init(&req, "/m", true);
+	CHECK(strcmp(req.cmdline_path, "/c") == 0 && strcmp(req.kmsg_path, "/k") == 0 &&
+		  req.kmsg_is_file && strcmp(req.rundir, "/r") == 0 &&
+		  strcmp(req.root, "/x") == 0 && req.verbose,
+	      "STAP_EARLY_LOADER_CMDLINE/_KMSG/_RUNDIR/_ROOT override");
+}
+
+int main(void)
+{
+	root = fk_make_root();
+	snprintf(path_kmsg, sizeof(path_kmsg), "%s/kmsg", root);
+	snprintf(path_cmdline, sizeof(path_cmdline), "%s/cmdline", root);
+	snprintf(path_rundir, sizeof(path_rundir), "%s/run/systemtap", root);
+	snprintf(path_moddir, sizeof(path_moddir), "%s/usr/lib/stap-onboot", root);
+	snprintf(path_manifest, sizeof(path_manifest), "%s/usr/lib/stap-onboot/manifest", root);
+	setenv("TZ", "UTC", 1);
+	loader_config_init(&timeouts, NULL, NULL);
+	timeouts.transport_timeout_ms = 100;
+	timeouts.reply_timeout_ms = 100;
+	timeouts.window_ms = 30;
+
+	test_full_run();
+	test_disabled();
+	test_skip();
+	test_verbose_and_no_log_files();
+	test_manifest_unusable();
+	test_many_bad_lines();
+	test_fips_and_no_cmdline();
+	test_env();
+
+	fk_reset(root);
+	fk_rm_rf(root);
+	free(root);
+	return fk_result();
+}

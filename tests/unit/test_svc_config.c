@@ -1,0 +1,205 @@
+/* test_svc_config.c: the config parser: every accepted form, every refused one (named by
+ * file:line), and that nothing is ever executed. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "fsutil.h"
+#include "svc_test.h"
+
+static char *tmpdir;
+
+/* Parses text as file "t.conf" into a fresh config; returns the parse result. */
+static int parse(const char *text, struct config *cfg)
+{
+	*cfg = (struct config){0};
+	return config_parse_text(cfg, text, strlen(text), "t.conf");
+}
+
+static void accept(const char *text, const char *key, const char *want)
+{
+	struct config cfg;
+	int r = parse(text, &cfg);
+
+	CHECK(r == 0, "accepted: %s", text);
+	CHECK_STR(config_get(&cfg, key), want, key);
+	config_free(&cfg);
+}
+
+static void test_accepted(void)
+{
+	accept("A=b", "A", "b");
+	accept("A=b\n", "A", "b");
+	accept("A=", "A", "");
+	accept("  \t A=indented", "A", "indented");
+	accept("# comment\n\n   # indented comment\nA=x\n", "A", "x");
+	accept("A=\"x y\"", "A", "x y");
+	accept("A='x y'", "A", "x y");
+	accept("A=''", "A", "");
+	accept("A=\"\"", "A", "");
+	accept("A=\"q\\\"b\\\\c\\$d\\`e\"", "A", "q\"b\\c$d`e");
+	accept("A=\"a\\nb\"", "A", "a\\nb");
+	accept("A='$B `x` $(y) ; | & < >'", "A", "$B `x` $(y) ; | & < >");
+	accept("A=\"; | & < > ( ) # ~\"", "A", "; | & < > ( ) # ~");
+	accept("B=base\nA=$B/x", "A", "base/x");
+	accept("B=base\nA=${B}x", "A", "basex");
+	accept("B='b c'\nA=\"$B/${B}\"", "A", "b c/b c");
+	accept("A=$NOPE/x", "A", "/x");
+	accept("A=x\"y z\"'w'v", "A", "xy zwv");
+	accept("A=b # comment", "A", "b");
+	accept("A='b' \t# comment", "A", "b");
+	accept("A=b#c", "A", "b#c");
+	accept("A=\\ b\\;c", "A", " b;c");
+	accept("A=a\\\nb", "A", "ab");
+	accept("A=\"line1\nline2\"", "A", "line1\nline2");
+	accept("A=a$", "A", "a$");
+	accept("A=\"$ x\"", "A", "$ x");
+	accept("A=1\nA=$A:2", "A", "1:2");
+	accept("A=b\r\n", "A", "b");
+	accept("A=*.stp", "A", "*.stp");
+	accept("A={a,b}", "A", "{a,b}");
+	accept("A=x=y", "A", "x=y");
+	accept("A=a:b~", "A", "a:b~");
+	accept("_x1=lower", "_x1", "lower");
+	accept("script1_OPT='-o /tmp/o -D X=\"a b\"'", "script1_OPT", "-o /tmp/o -D X=\"a b\"");
+}
+
+static void test_override_and_origin(void)
+{
+	struct config cfg = {0};
+	const struct config_entry *e;
+
+	CHECK(config_parse_text(&cfg, "A=1\nB=2\n", 8, "one.conf") == 0, "first file");
+	CHECK(config_parse_text(&cfg, "\nA=3\n", 5, "two.conf") == 0, "second file");
+	CHECK_STR(config_get(&cfg, "A"), "3", "later file overrides");
+	e = config_find(&cfg, "A");
+	CHECK_STR(e ? e->origin : NULL, "two.conf:2", "origin names the last assignment");
+	CHECK(cfg.n == 2 && strcmp(cfg.entries[0].key, "A") == 0,
+	      "entries keep the order of first assignment");
+	CHECK(config_get(&cfg, "C") == NULL && config_find(&cfg, "C") == NULL, "unset key");
+	CHECK(config_set(&cfg, "C", "x", NULL) == 0 && config_find(&cfg, "C")->origin == NULL,
+	      "config_set without origin");
+	config_free(&cfg);
+	CHECK(cfg.n == 0 && cfg.entries == NULL, "config_free empties");
+}
+
+/* Parses text, expects -EINVAL and a message naming t.conf:line and containing what. */
+static void reject(const char *text, unsigned line, const char *what)
+{
+	struct config cfg;
+	struct capture c;
+	char where[32], *err;
+	int r;
+
+	capture_begin(&c);
+	r = parse(text, &cfg);
+	err = capture_end(&c);
+	config_free(&cfg);
+	snprintf(where, sizeof(where), "t.conf:%u: ", line);
+	CHECK(r == -EINVAL, "refused: %s", text);
+	CHECK(strstr(err, where) != NULL, "message names %s", where);
+	CHECK(strstr(err, what) != NULL, "message says \"%s\"", what);
+	free(err);
+}
+
+static void test_rejected(void)
+{
+	char marker[512], text[1200];
+
+	snprintf(marker, sizeof(marker), "%s/executed", tmpdir);
+#define R(fmt, line, what)                                                                         \
+	do {                                                                                       \
+		snprintf(text, sizeof(text), fmt, marker);                                         \
+		reject(text, line, what);                                                          \
+	} while (0)
+	R("A=$(touch %s)", 1, "command substitution $(...)");
+	R("A=\"$(touch %s)\"", 1, "command substitution $(...)");
+	R("A=$((1+1))%s", 1, "command substitution $(...)");
+	R("A=`touch %s`", 1, "command substitution (`...`)");
+	R("A=\"`touch %s`\"", 1, "command substitution (`...`)");
+	R("A=b; touch %s", 1, "';'");
+	R("A=b;touch %s", 1, "';'");
+	R("A=b | touch %s", 1, "'|'");
+	R("A=b|touch %s", 1, "'|'");
+	R("A=b & touch %s", 1, "'&'");
+	R("A=b&&touch %s", 1, "'&'");
+	R("A=b > %s", 1, "redirections");
+	R("A=b>%s", 1, "redirections");
+	R("A=b <%s", 1, "redirections");
+	R("A=b touch %s", 1, "unquoted blank");
+	R("A=(a %s)", 1, "'('");
+	R("\n\nA b %s", 3, "missing \"=\" directly after A");
+	R("A =b%s", 1, "missing \"=\" directly after A");
+	R("export A=%s", 1, "missing \"=\" directly after export");
+	R("touch %s", 1, "missing \"=\" directly after touch");
+	R("A\n# %s", 1, "missing \"=\" directly after A");
+	R("1A=b%s", 1, "expected KEY=value");
+	R("A-B=c%s", 1, "invalid KEY \"A-B\"");
+	R("=b%s", 1, "expected KEY=value");
+	R("A='unbalanced %s", 1, "unbalanced ' quote");
+	R("A=\"unbalanced %s", 1, "unbalanced \" quote");
+	R("X=1\nA=\"opened here\n%s\nmore", 2, "unbalanced \" quote");
+	R("A=${B:-%s}", 1, "only ${NAME}");
+	R("A=${%s}", 1, "only ${NAME}");
+	R("A=$1%s", 1, "special parameter $1");
+	R("A=$$%s", 1, "special parameter $$");
+	R("A=~/%s", 1, "tilde expansion");
+	R("A=/x:~/%s", 1, "tilde expansion");
+	R("A=$'%s'", 1, "quoting is not supported");
+	R("A=x%s\\", 1, "backslash at the end");
+	R("A=1\nB=2\n# c\nC=b c%s", 4, "unquoted blank");
+#undef R
+	{
+		const char nul[] = "A=a\0b";
+		struct config cfg = {0};
+		struct capture c;
+		char *err;
+		capture_begin(&c);
+		int r = config_parse_text(&cfg, nul, sizeof(nul) - 1, "t.conf");
+		err = capture_end(&c);
+		CHECK(r == -EINVAL && strstr(err, "t.conf:1: NUL byte"), "a NUL byte is refused");
+		free(err);
+		config_free(&cfg);
+	}
+	CHECK(!path_exists(marker), "none of the refused lines was executed (%s absent)", marker);
+}
+
+static void test_files(void)
+{
+	struct config cfg = {0};
+	struct capture c;
+	char path[512], *err;
+	int r;
+
+	snprintf(path, sizeof(path), "%s/good.conf", tmpdir);
+	put_file(path, "# comment\nSCRIPT_PATH=/x\n");
+	CHECK(config_parse_file(&cfg, path) == 0, "config_parse_file reads %s", path);
+	CHECK_STR(config_get(&cfg, "SCRIPT_PATH"), "/x", "value from the file");
+	CHECK(strstr(config_find(&cfg, "SCRIPT_PATH")->origin, "good.conf:2") != NULL,
+	      "origin is path:line");
+	snprintf(path, sizeof(path), "%s/missing.conf", tmpdir);
+	capture_begin(&c);
+	r = config_parse_file(&cfg, path);
+	err = capture_end(&c);
+	CHECK(r == -ENOENT, "a missing file is -ENOENT");
+	CHECK(strstr(err, path) && strstr(err, "No such file or directory"),
+	      "the message names the file and the reason");
+	free(err);
+	config_free(&cfg);
+}
+
+int main(void)
+{
+	if (make_temp_dir("/tmp", "test_svc_config.", &tmpdir) < 0)
+		return 2;
+	test_accepted();
+	test_override_and_origin();
+	test_rejected();
+	test_files();
+	rm_rf(tmpdir);
+	free(tmpdir);
+	return test_summary();
+}

@@ -1,0 +1,214 @@
+/* test_svc_run.c: running programs: exit codes, signals as 128+n, exec failures as negative
+ * errno, captured output (large, and with a daemon holding the pipe), cwd, stdin, fds, log. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "log.h"
+#include "run.h"
+#include "svc_test.h"
+
+static char *tmp;
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int sh(const char *script)
+{
+	char *argv[] = {"sh", "-c", (char *)script, NULL};
+
+	return run_logged(argv, NULL);
+}
+
+static void test_exit_codes(void)
+{
+	char *t[] = {"true", NULL}, *f[] = {"false", NULL};
+
+	CHECK(run_logged(t, NULL) == 0, "true: 0");
+	CHECK(run_logged(f, NULL) == 1, "false: 1");
+	CHECK(sh("exit 3") == 3, "exit 3: 3");
+	CHECK(sh("exit 255") == 255, "exit 255: 255");
+	CHECK(sh("kill -TERM $$") == 128 + 15, "SIGTERM: 143");
+	CHECK(sh("kill -KILL $$") == 128 + 9, "SIGKILL: 137");
+	CHECK(run_wait(1) == -ECHILD, "waiting for a process that is not our child: -ECHILD");
+}
+
+static void test_exec_failures(void)
+{
+	char *missing[] = {"/nonexistent/stap", "-V", NULL};
+	char *nopath[] = {"no-such-program-stap-onboot", NULL};
+	char *noexec[] = {"/etc/passwd", NULL};
+	char *t[] = {"true", NULL};
+	char *empty[] = {NULL};
+	char *out = (char *)"untouched";
+	char buf[600];
+
+	CHECK(run_logged(missing, NULL) == -ENOENT, "missing program: -ENOENT (not exit 127)");
+	CHECK(run_spawn(missing, NULL, -1, -1) == -ENOENT, "run_spawn of it: -ENOENT");
+	CHECK(run_capture(missing, NULL, &out) == -ENOENT && strcmp(out, "untouched") == 0,
+	      "run_capture of it: -ENOENT, no output");
+	CHECK(run_logged(nopath, NULL) == -ENOENT, "name not in PATH: -ENOENT");
+	CHECK(run_logged(noexec, NULL) == -EACCES, "not executable: -EACCES");
+	snprintf(buf, sizeof(buf), "%s/nosuch-dir", tmp);
+	CHECK(run_logged(t, buf) == -ENOENT, "missing cwd: -ENOENT");
+	CHECK(run_spawn(empty, NULL, -1, -1) == -EINVAL, "empty argv: -EINVAL");
+	snprintf(buf, sizeof(buf), "Failed to run %s: %s", missing[0], strerror(ENOENT));
+	CHECK(strcmp(buf, "Failed to run /nonexistent/stap: No such file or directory") == 0,
+	      "the caller can say: %s", buf);
+}
+
+static void test_capture(void)
+{
+	char *argv[] = {"sh", "-c", "echo out; echo err >&2; exit 2", NULL};
+	char *big[] = {"sh", "-c", "yes 0123456789 | head -n 600000; echo tail >&2", NULL};
+	char *daemon[] = {"sh", "-c", "sleep 5 & echo started", NULL};
+	char *pwd[] = {"pwd", "-P", NULL};
+	char *in[] = {"readlink", "/proc/self/fd/0", NULL};
+	char *out = NULL, want[600];
+	double t0;
+	int r;
+
+	CHECK(run_capture(argv, NULL, &out) == 2, "captured program exit code 2");
+	CHECK(out && strstr(out, "out\n") && strstr(out, "err\n"), "stdout and stderr captured");
+	free(out);
+	t0 = now();
+	r = run_capture(big, NULL, &out);
+	CHECK(r == 0 && out && strlen(out) == 600000 * 11 + 5, "6.6 MB captured whole (%zu bytes)",
+	      out ? strlen(out) : 0);
+	CHECK(out && strcmp(out + strlen(out) - 5, "tail\n") == 0, "ends with the stderr line");
+	printf("note: 6.6 MB captured in %.2f s\n", now() - t0);
+	free(out);
+	t0 = now();
+	r = run_capture(daemon, NULL, &out);
+	CHECK(r == 0 && out && strcmp(out, "started\n") == 0, "output of a program that left a "
+							      "process holding the pipe");
+	CHECK(now() - t0 < 3.0, "returned when the program ended, not when its child did (%.2f s)",
+	      now() - t0);
+	free(out);
+	CHECK(run_capture(pwd, tmp, &out) == 0, "pwd in cwd");
+	snprintf(want, sizeof(want), "%s\n", tmp);
+	CHECK_STR(out, want, "cwd is the given directory");
+	free(out);
+	CHECK(run_capture(in, NULL, &out) == 0, "stdin");
+	CHECK_STR(out, "/dev/null\n", "stdin is /dev/null");
+	free(out);
+	CHECK(run_capture(pwd, NULL, NULL) == 0, "output may be discarded (NULL)");
+}
+
+static void test_fds(void)
+{
+	char *ls[] = {"ls", "-1", "/proc/self/fd", NULL};
+	char *argv[] = {"sh", "-c", "echo to-out; echo to-err >&2", NULL};
+	char *out = NULL, *text;
+	char p1[600], p2[600];
+	int leak, o, e, n = 0;
+
+	leak = open("/dev/null", O_RDONLY); /* no O_CLOEXEC on purpose */
+	CHECK(dup2(leak, 200) == 200, "fd 200 open without close-on-exec");
+	CHECK(run_capture(ls, NULL, &out) == 0, "ls /proc/self/fd in the child");
+	for (char *l = out; l && *l; l += strcspn(l, "\n") + 1)
+		n++;
+	CHECK(out && strncmp(out, "0\n1\n2\n", 6) == 0 && n <= 4 && !strstr(out, "200\n"),
+	      "child has only 0 1 2 (and ls's own directory fd): %d fds", n);
+	free(out);
+	close(200);
+	close(leak);
+	snprintf(p1, sizeof(p1), "%s/out", tmp);
+	snprintf(p2, sizeof(p2), "%s/err", tmp);
+	o = open(p1, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	e = open(p2, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	pid_t pid = run_spawn(argv, NULL, o, e);
+	CHECK(pid > 0 && run_wait(pid) == 0, "run_spawn with separate stdout and stderr");
+	close(o);
+	close(e);
+	CHECK(read_file(p1, &text, NULL) == 0 && strcmp(text, "to-out\n") == 0, "stdout file");
+	free(text);
+	CHECK(read_file(p2, &text, NULL) == 0 && strcmp(text, "to-err\n") == 0, "stderr file");
+	free(text);
+	/* Swapped: the child's stdout onto our fd 2 and its stderr onto our fd 1. */
+	fflush(stdout);
+	pid = run_spawn(argv, NULL, 2, 1);
+	CHECK(pid > 0 && run_wait(pid) == 0, "run_spawn with stdout/stderr swapped (no clobber)");
+}
+
+/* A service started with 0, 1 and 2 closed still runs programs and sees exec failures. */
+static void test_closed_std_fds(void)
+{
+	char *missing[] = {"/nonexistent/stap", NULL};
+	char *echo[] = {"echo", "hi", NULL};
+	pid_t pid = fork();
+	int status = 0;
+
+	if (pid == 0) {
+		char *out = NULL;
+		int bits = 0;
+		close(0);
+		close(1);
+		close(2);
+		/* /dev/null becomes fd 0 and the error pipe fds 1 and 2 here. */
+		if (run_spawn(missing, NULL, -1, -1) == -ENOENT &&
+		    run_capture(missing, NULL, &out) == -ENOENT)
+			bits |= 1;
+		if (run_capture(echo, NULL, &out) == 0 && out && strcmp(out, "hi\n") == 0)
+			bits |= 2;
+		_exit(bits);
+	}
+	waitpid(pid, &status, 0);
+	CHECK(WIFEXITED(status) && (WEXITSTATUS(status) & 1),
+	      "with 0 1 2 closed: exec failure still -ENOENT");
+	CHECK(WIFEXITED(status) && (WEXITSTATUS(status) & 2), "with 0 1 2 closed: output captured");
+}
+
+static void test_log(void)
+{
+	char *argv[] = {"sh", "-c", "echo logged-out; echo logged-err >&2", NULL};
+	char *cap[] = {"echo", "captured too", NULL};
+	char path[600], *text, *out;
+
+	snprintf(path, sizeof(path), "%s/log/systemtap.log", tmp);
+	CHECK(log_open(path) == 0 && log_fd() >= 0, "log_open %s", path);
+	CHECK(run_logged(argv, NULL) == 0, "run_logged");
+	CHECK(run_capture(cap, NULL, &out) == 0, "run_capture");
+	free(out);
+	log_close();
+	CHECK(read_file(path, &text, NULL) == 0, "log read");
+	printf("%s", text);
+	CHECK(strstr(text, ": Exec: sh -c 'echo logged-out; echo logged-err >&2'\n") != NULL,
+	      "Exec line, quoted");
+	CHECK(strstr(text, "\nlogged-out\n") && strstr(text, "\nlogged-err\n"),
+	      "the program's stdout and stderr are in the log");
+	CHECK(strstr(text, ": Exec: echo 'captured too'\ncaptured too\n") != NULL,
+	      "captured output is in the log too");
+	free(text);
+}
+
+int main(void)
+{
+	char *real;
+
+	if (make_temp_dir("/tmp", "test_svc_run.", &tmp) < 0)
+		return 2;
+	real = realpath(tmp, NULL);
+	free(tmp);
+	tmp = real;
+	test_exit_codes();
+	test_exec_failures();
+	test_capture();
+	test_fds();
+	test_closed_std_fds();
+	test_log();
+	rm_rf(tmp);
+	free(tmp);
+	return test_summary();
+}
