@@ -10,6 +10,7 @@
  *   OPTS='-R /var/tmp/rt --'            (the normalized compile options, joined by spaces)
  */
 #pragma once
+#include <time.h>
 #include "settings.h"
 
 struct cache_meta {
@@ -22,12 +23,12 @@ struct cache_meta {
 
 enum cache_state {
 	CACHE_VALID = 0,
-	CACHE_MISSING,         /* .ko or .opts missing */
-	CACHE_SCRIPT_NEWER,    /* the .stp is newer than the .ko */
-	CACHE_OPTS_CHANGED,    /* compile options differ */
-	CACHE_WRONG_KERNEL,    /* the module's vermagic is not for this kernel release */
-	CACHE_BUILD_CHANGED,   /* the kernel was rebuilt under the same release */
-	CACHE_UNREADABLE,      /* .opts or .ko cannot be parsed */
+	CACHE_MISSING,	     /* .ko or .opts missing */
+	CACHE_SCRIPT_NEWER,  /* the .stp is newer than the .ko */
+	CACHE_OPTS_CHANGED,  /* compile options differ */
+	CACHE_WRONG_KERNEL,  /* the module's vermagic is not for this kernel release */
+	CACHE_BUILD_CHANGED, /* the kernel was rebuilt under the same release */
+	CACHE_UNREADABLE,    /* .opts or .ko cannot be parsed */
 };
 
 /* Human text for a state: "no cache", "script is newer than its cache", ... */
@@ -46,6 +47,12 @@ void cache_meta_free(struct cache_meta *m);
 int kernel_build_version(const struct settings *s, const char *kver, char **ret);
 /* First word of the module's vermagic, read with libkmod. 0 or -errno. */
 int module_vermagic_release(const char *ko_path, char **ret);
+/* Installs what stap built in workdir (NAME.ko, and uprobes/uprobes.ko when there) into the
+ * cache with modification time mtime (when stap started: a script edited meanwhile is newer)
+ * and writes NAME.opts from meta. NAME.opts is removed first and written last, so a crash in
+ * between never leaves a cache that looks valid. 0, or -errno after a message. */
+int cache_install(const struct settings *s, const char *name, const char *workdir,
+		  const struct timespec *mtime, const struct cache_meta *meta);
 /* Decides whether NAME's cache is valid for s->kernel_release and compile_opts (joined). */
 int cache_check(const struct settings *s, const char *name, const char *compile_opts,
 		enum cache_state *ret);
