@@ -1,0 +1,131 @@
+#!/bin/sh
+# run.sh (make e2e; part of make check): the boot test. Compiles real SystemTap scripts with
+# systemtap-service for the Debian kernel, builds an image with `systemtap-service onboot -o`,
+# boots that kernel with it in QEMU (TCG) and checks, on the serial console, what happened
+# before root was mounted. README.md in this directory says what is checked and why.
+# Environment: KVER (default: newest -amd64 under /lib/modules), E2E_CACHE (kept between
+# runs), BOOT_TIMEOUT (s, default 300), E2E_KEEP=1 keeps the work directory, E2E_APPEND:
+# more kernel command line (e.g. rd.debug).
+set -eu
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/e2e/scripts/e2e-lib.sh
+. "$TOP/tests/e2e/scripts/e2e-lib.sh"
+# shellcheck source=tests/lib.sh
+. "$TOP/tests/lib.sh"
+set -eu
+
+E2E_T0=$(now_ms)
+WORK=$(mktemp -d /tmp/stap-onboot-e2e.XXXXXX)
+if [ "${E2E_KEEP:-0}" = 1 ]; then
+	trap 'echo "e2e: work directory kept: $WORK"' EXIT
+else
+	trap 'rm -rf "$WORK"' EXIT
+fi
+SCRIPTS="e2e_dep e2e_boom e2e_foreign e2e_exec" # named out of order on purpose
+RESTART=e2e_dep                                 # stopped and started inside the VM
+
+e2e_need_tools
+step "kernel $KVER, $(stap -V 2>&1 | head -n 1 | sed 's/.*(version \([^ ,)]*\).*/stap \1/'), work in $WORK"
+
+# run_svc CONF ARGS...: systemtap-service with that config; output shown indented, kept in
+# $WORK/svc.out; returns its exit code.
+run_svc() {
+	conf=$1
+	shift
+	rc=0
+	"$BUILD/systemtap-service" "$@" -r "$KVER" -c "$conf" >"$WORK/svc.out" 2>&1 </dev/null || rc=$?
+	sed 's/^/    | /' "$WORK/svc.out"
+	return "$rc"
+}
+
+# ---- configuration: everything in WORK except the module cache -----------------------------
+CACHE=$E2E_CACHE/service
+KCACHE=$CACHE/$KVER
+mkdir -p "$WORK/script.d" "$WORK/conf.d" "$WORK/run" "$WORK/tmp" "$WORK/boot" "$KCACHE"
+# The service's cache check compares the .stp's mtime with the .ko's: keep the sources' one.
+for s in $SCRIPTS; do
+	cp -p "$E2E/stp/$s.stp" "$WORK/script.d/"
+done
+rt=$(stap_runtime_opt "$KVER")
+{
+	for s in $SCRIPTS; do
+		echo "${s}_OPT='$rt'"
+	done
+	echo 'e2e_dep_REQ="e2e_exec"'
+} >"$WORK/conf.d/e2e.conf"
+# The dracut base directory (exports dracutbasedir) and the test-only module's payload: the
+# cached modules of VM_SCRIPTS, copied when dracut runs, i.e. after onboot compiled them.
+VM_SCRIPTS="e2e_exec e2e_dep e2e_boom"
+e2e_dracut_base "$WORK" "$BUILD/systemtap-service" "$KCACHE" "$VM_SCRIPTS" "$WORK/conf.d"
+[ -d "$dracutbasedir/modules.d/90systemtap" ] ||
+	e2e_die "dracut-module/90systemtap/module-setup.sh or hooks/stap-early-loader.sh is missing"
+write_config() { # FILE EXTRA-DRACUT-OPTS
+	cat >"$1" <<EOF
+SCRIPT_PATH=$WORK/script.d
+CONFIG_PATH=$WORK/conf.d
+CACHE_PATH=$CACHE
+STAT_PATH=$WORK/run
+TEMP_PATH=$WORK/tmp
+LOG_FILE=$WORK/systemtap.log
+BOOT_PATH=$WORK/boot
+LOG_BOOT_ERR=yes
+ALLOW_CACHEONLY=yes
+STAP_EARLY_LOADER=$BUILD/stap-early-loader
+DRACUT_OPTS="$DRACUT_TEST_OPTS$2"
+EOF
+}
+# The test image has the test-only module; the benchmark's images do not.
+write_config "$WORK/config" " --add stap-onboot-e2e"
+write_config "$WORK/config-bench" ""
+
+# ---- e2e_foreign: a module built for another kernel -------------------------------------
+# Compiled for this kernel, its .stp removed (ALLOW_CACHEONLY=yes: onboot uses the cached
+# module), then rewritten by scripts/foreign-ko twice over:
+# 1. vermagic names another release: the service's cache check must refuse it;
+# 2. same release, another module_layout CRC (another build of the kernel): the service takes
+#    it, and at boot the kernel must refuse it (ENOEXEC) while the boot goes on.
+step "compiling e2e_foreign, then rewriting its module as built for another kernel"
+run_svc "$WORK/config" compile -y e2e_foreign || e2e_die "systemtap-service compile e2e_foreign failed"
+rm "$WORK/script.d/e2e_foreign.stp"
+cp "$KCACHE/e2e_foreign.ko" "$WORK/e2e_foreign.ko"
+other=$("$E2E/scripts/foreign-ko" --release "$WORK/e2e_foreign.ko" "$KCACHE/e2e_foreign.ko")
+step "systemtap-service onboot e2e_foreign, its module claiming kernel $other: must be refused"
+refused_rc=0
+run_svc "$WORK/config" onboot -o "$WORK/refused.img" e2e_foreign || refused_rc=$?
+cp "$WORK/svc.out" "$WORK/refused.out"
+"$E2E/scripts/foreign-ko" "$WORK/e2e_foreign.ko" "$KCACHE/e2e_foreign.ko" >/dev/null
+echo "    e2e_foreign.ko now names $KVER but has a wrong module_layout CRC"
+
+# ---- the images ---------------------------------------------------------------------------
+step "systemtap-service onboot -o boot.img $SCRIPTS (compiles what is not cached: ~2 min cold)"
+# shellcheck disable=SC2086 # one word per script
+run_svc "$WORK/config" onboot -o "$WORK/boot.img" $SCRIPTS || e2e_die "onboot failed (exit $rc)"
+cp "$KCACHE/onboot.manifest" "$WORK/manifest.onboot"
+
+step "images for the size benchmark (without the test module): with the scripts, and plain"
+# shellcheck disable=SC2086
+run_svc "$WORK/config-bench" onboot -o "$WORK/bench.img" $SCRIPTS || e2e_die "onboot (bench image) failed"
+plain=$E2E_CACHE/plain-$KVER.img
+key=$({
+	dracut --version 2>&1
+	echo "$DRACUT_TEST_OPTS"
+	cat "$BUILD/systemtap-service" "$TOP/dracut-module/90systemtap/module-setup.sh"
+} | sed "s|$WORK|WORK|g" | cksum)
+if [ -f "$plain" ] && [ "$(cat "$plain.key" 2>/dev/null)" = "$key" ]; then
+	echo "    plain image cached: $plain"
+else
+	run_svc "$WORK/config-bench" onboot -o "$WORK/plain.img" || e2e_die "onboot without scripts failed"
+	mv "$WORK/plain.img" "$plain"
+	echo "$key" >"$plain.key"
+fi
+
+# ---- boot ---------------------------------------------------------------------------------
+step "booting $KVER with boot.img in QEMU (TCG, about 20 s)"
+boot_rc=0
+# shellcheck disable=SC2086 # E2E_APPEND: words of the kernel command line
+e2e_boot "$WORK/boot.img" "$WORK/console.log" "e2e.restart=$RESTART" ${E2E_APPEND:-} || boot_rc=$?
+step "qemu exited with $boot_rc"
+e2e_lines "$WORK/console.log" >"$WORK/e2e.txt"
+
+# shellcheck source=tests/e2e/scripts/e2e-checks.sh
+. "$E2E/scripts/e2e-checks.sh"

@@ -1,0 +1,120 @@
+# e2e-lib.sh: sourced by tests/e2e/run.sh (make e2e) and tests/e2e/demo.sh (make demo).
+# Builds a dracut base directory with our module and the test-only module, boots a kernel
+# with an image in QEMU and reads the "E2E: " lines the test module printed on the console.
+# Needs TOP (the source tree) and WORK (a scratch directory the caller removes).
+# shellcheck shell=sh disable=SC2034 # the variables set here are for the callers
+
+BUILD=${BUILD:-$TOP/build}
+E2E=$TOP/tests/e2e
+KVER=${KVER:-$(ls /lib/modules 2>/dev/null | grep -- '-amd64$' | sort -V | tail -n 1)}
+# Kept between runs: the service's module cache and the plain image (see README.md).
+E2E_CACHE=${E2E_CACHE:-$E2E/cache}
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-300}
+
+e2e_die() {
+	echo "e2e: $*" >&2
+	exit 1
+}
+
+# e2e_need_tools: every tool and file the boot test uses, each with the Debian package that
+# has it. Installs nothing (make deps / .ci/run do): names what is missing and fails.
+e2e_need_tools() {
+	missing=
+	for pair in stap:systemtap staprun:systemtap-runtime dracut:dracut lsinitrd:dracut-core \
+		qemu-system-x86_64:qemu-system-x86 cpio:cpio modinfo:kmod modprobe:kmod perl:perl-base \
+		timeout:coreutils gzip:gzip; do
+		command -v "${pair%%:*}" >/dev/null 2>&1 || missing="$missing ${pair#*:}(${pair%%:*})"
+	done
+	[ -n "$KVER" ] || e2e_die "no kernel under /lib/modules: install linux-image-amd64 and linux-headers-amd64 (make deps)"
+	[ -r "/boot/vmlinuz-$KVER" ] || missing="$missing linux-image-$KVER(/boot/vmlinuz-$KVER)"
+	[ -d "/lib/modules/$KVER/build" ] || missing="$missing linux-headers-$KVER(/lib/modules/$KVER/build)"
+	[ -d /usr/lib/dracut/modules.d/99base ] || missing="$missing dracut-core(/usr/lib/dracut/modules.d/99base)"
+	STAPIO=$(stapio_path)
+	[ -n "$STAPIO" ] || missing="$missing systemtap-runtime(stapio)"
+	[ -z "$missing" ] || e2e_die "missing packages:$missing; run 'make deps' as root"
+	for f in "$BUILD/systemtap-service" "$BUILD/stap-early-loader"; do
+		[ -x "$f" ] || e2e_die "$f is not built (run make)"
+	done
+}
+
+# The stapio that staprun execs (its path is compiled into staprun).
+stapio_path() {
+	p=$(dpkg -L systemtap-runtime 2>/dev/null | grep '/stapio$' | head -n 1)
+	[ -n "$p" ] && [ -x "$p" ] && { echo "$p"; return 0; }
+	for p in /usr/lib/systemtap/stapio /usr/libexec/systemtap/stapio; do
+		[ -x "$p" ] && { echo "$p"; return 0; }
+	done
+	return 0
+}
+
+# now_ms: milliseconds since the epoch.
+now_ms() {
+	echo $(($(date +%s%N) / 1000000))
+}
+
+# step TEXT: progress line with the time since the start.
+step() {
+	echo "[$(printf '%4s' $((($(now_ms) - E2E_T0) / 1000)))s] $*"
+}
+
+# e2e_dracut_base DIR SERVICE CACHE NAMES CONFD: a private copy of /usr/lib/dracut in
+# DIR/dracut with our module "systemtap" and the test-only module "stap-onboot-e2e" added.
+# dracut and systemtap-service take it from $dracutbasedir, which this exports. Sets
+# DRACUT_TEST_OPTS: the options for the test images (the host's dracut configuration stays
+# out: --conf/--confdir; -m base: the smallest image that reaches pre-mount); the test-only
+# module is added with --add stap-onboot-e2e. SERVICE, CACHE, NAMES, CONFD: what that module
+# puts in the image for systemtap-service inside the VM: the binary ("" for none),
+# CACHE/NAME.ko and NAME.opts of each of NAMES, CONFD/*.conf (the scripts' _OPT: the cache
+# check compares the options). Nothing is installed on the host.
+e2e_dracut_base() {
+	base=$1/dracut
+	rm -rf "$base"
+	cp -a /usr/lib/dracut "$base"
+	mod=$base/modules.d/90systemtap
+	if [ -f "$TOP/dracut-module/90systemtap/module-setup.sh" ] && [ -f "$TOP/hooks/stap-early-loader.sh" ]; then
+		mkdir -p "$mod"
+		# As `make install` does; the loader and the manifest are given by environment.
+		sed -e "s|@SBINDIR@|/usr/sbin|g" -e "s|@CACHEDIR@|/var/cache/systemtap|g" \
+			"$TOP/dracut-module/90systemtap/module-setup.sh" >"$mod/module-setup.sh"
+		cp "$TOP/hooks/stap-early-loader.sh" "$mod/stap-early-loader.sh"
+		chmod 0755 "$mod/module-setup.sh" "$mod/stap-early-loader.sh"
+	fi
+	cp -a "$E2E/dracut/99stap-onboot-e2e" "$base/modules.d/"
+	cat >"$base/modules.d/99stap-onboot-e2e/e2e.conf" <<EOC
+E2E_SERVICE='$2'
+E2E_STAPRUN='$(command -v staprun)'
+E2E_STAPIO='$STAPIO'
+E2E_CACHE='$3'
+E2E_SCRIPTS='$4'
+E2E_CONFD='$5'
+E2E_KVER='$KVER'
+EOC
+	mkdir -p "$1/dracut.conf.d"
+	dracutbasedir=$base
+	export dracutbasedir
+	DRACUT_TEST_OPTS="--conf /dev/null --confdir $1/dracut.conf.d --no-hostonly --no-hostonly-cmdline -m base --no-compress --no-early-microcode"
+}
+
+# e2e_boot IMG LOG CMDLINE...: boots /boot/vmlinuz-KVER with IMG in QEMU (TCG), serial
+# console into LOG. Returns qemu's status (124: timeout).
+e2e_boot() {
+	img=$1
+	log=$2
+	shift 2
+	rc=0
+	timeout -k 5 "$BOOT_TIMEOUT" qemu-system-x86_64 -accel tcg -smp 1 -m 1024 -display none \
+		-monitor none -serial "file:$log" -nic none -no-reboot \
+		-kernel "/boot/vmlinuz-$KVER" -initrd "$img" \
+		-append "console=ttyS0 panic=-1 rd.shell=0 e2e.test=1 $*" </dev/null || rc=$?
+	return "$rc"
+}
+
+# e2e_lines LOG: the "E2E: " lines of a serial log, without the prefix and the CRs.
+e2e_lines() {
+	tr -d '\r' <"$1" | sed -n 's/^.*E2E: //p'
+}
+
+# e2e_powered_off LOG: true when the guest powered itself off.
+e2e_powered_off() {
+	tr -d '\r' <"$1" | grep -q 'reboot: Power down'
+}
