@@ -4,20 +4,20 @@
 #include "settings.h"
 
 struct invocation {
-	const char *command;  /* as typed */
-	char **names;         /* script names from the command line (validated), may be empty */
+	const char *command; /* as typed */
+	char **names;	     /* script names from the command line (validated), may be empty */
 	bool names_given;
-	bool assume_yes;      /* -y */
-	bool backup;          /* -b */
-	const char *output;   /* -o PATH.IMG or NULL */
+	bool assume_yes;    /* -y */
+	bool backup;	    /* -b */
+	const char *output; /* -o PATH.IMG or NULL */
 	struct settings *s;
-	int nr_fails;         /* failures so far with PASSALL=no */
+	int nr_fails; /* failures so far with PASSALL=no */
 };
 
 /* Exit codes (LSB init script conventions). */
 #define EXIT_OK 0
 #define EXIT_FAIL 1
-#define EXIT_USAGE 3       /* also status: not running */
+#define EXIT_USAGE 3 /* also status: not running */
 #define EXIT_NOT_CONFIGURED 6
 
 int cmd_start(struct invocation *inv);
@@ -28,8 +28,8 @@ int cmd_condrestart(struct invocation *inv);
 int cmd_compile(struct invocation *inv);
 int cmd_cleanup(struct invocation *inv);
 int cmd_onboot(struct invocation *inv);
-/* The scripts a command acts on: the named ones, else every SCRIPT_PATH/*.stp (plus
- * CACHE_PATH/*.ko with ALLOW_CACHEONLY), valid names only (others logged), sorted. */
+/* The scripts a command acts on: the named ones, else every SCRIPT_PATH/NAME.stp (plus
+ * CACHE_PATH/NAME.ko with ALLOW_CACHEONLY), valid names only (others logged), sorted. */
 int invocation_scripts(struct invocation *inv, char ***ret);
 /* PASSALL handling: with PASSALL=yes prints FAILED and returns true (caller stops with 1);
  * else logs "Warning: <msg>" and counts the failure. */

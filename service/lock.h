@@ -3,8 +3,8 @@
 #include "settings.h"
 
 /* Takes STAT_PATH/.lock (flock). When held: prints "waiting for PID (COMMAND) holding LOCK"
- * once and waits up to timeout_sec (0: fail at once). Returns the lock fd or -errno
- * (-EWOULDBLOCK / -ETIMEDOUT after log_error naming the holder). The lock file records
- * "PID COMMAND". */
+ * once and waits up to timeout_sec (0: fail at once; negative: wait as long as it takes).
+ * Returns the lock fd (close-on-exec: no child inherits it) or -errno (-EWOULDBLOCK /
+ * -ETIMEDOUT after log_error naming the holder). The lock file records "PID COMMAND". */
 int lock_take(const struct settings *s, const char *command, int timeout_sec);
 void lock_release(int fd);

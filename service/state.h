@@ -5,9 +5,9 @@
 #include "settings.h"
 
 enum script_state {
-	SCRIPT_RUNNING = 0,          /* loaded, pid file present */
+	SCRIPT_RUNNING = 0,	     /* loaded, pid file present */
 	SCRIPT_DEAD_PIDFILE = 1,     /* pid file, module not loaded */
-	SCRIPT_STOPPED = 3,          /* neither */
+	SCRIPT_STOPPED = 3,	     /* neither */
 	SCRIPT_LOADED_NO_PIDFILE = 4 /* loaded, but not started by us */
 };
 

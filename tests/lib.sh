@@ -74,3 +74,124 @@ stap_runtime_opt() {
 		echo "-R $rt"
 	fi
 }
+
+# ---- helpers of the systemtap-service command tests ---------------------------------------
+
+# svcr ARGS...: svc for the Debian kernel (-r KVER_DEBIAN): its caches can hold real modules.
+svcr() { svc "$@" -r "$KVER_DEBIAN"; }
+
+# fake_sysmodule: call right after mkroot. Re-runs the test in a private mount namespace
+# (the first ROOT is dropped) where /sys/module is $ROOT/sys_module, so that libkmod's
+# /sys/module/NAME/initstate reads what the test and fake_staprun_kmod write.
+fake_sysmodule() {
+	if [ -z "${STAP_TEST_MOUNT_NS:-}" ]; then
+		rm -rf "$ROOT"
+		trap - EXIT
+		exec unshare -m --propagation private env STAP_TEST_MOUNT_NS=1 "$0" "$@"
+	fi
+	mkdir -p "$ROOT/sys_module"
+	mount --bind "$ROOT/sys_module" /sys/module || fail "cannot bind-mount over /sys/module"
+	[ -z "$(ls -A /sys/module)" ] || fail "/sys/module is not the empty fake"
+}
+
+# fake_loaded NAME [STATE]: a loaded module NAME (initstate live) in the fake /sys/module.
+fake_loaded() {
+	[ -n "${STAP_TEST_MOUNT_NS:-}" ] || fail "fake_loaded needs fake_sysmodule"
+	mkdir -p "/sys/module/$1" && echo "${2:-live}" >"/sys/module/$1/initstate"
+}
+
+# fake_staprun_kmod: as fake_staprun (argv in $ROOT/staprun.calls, STAPRUN_RC, STAPRUN_ERR)
+# but it also plays the kernel of fake_sysmodule: loading NAME.ko makes /sys/module/NAME
+# live, `-d NAME` removes it (or fails as staprun does for a module that is not loaded).
+# With -D it starts a stand-in stapio, a sleeping shell with NAME.ko in its argv that prints
+# its pid on stdout; on SIGTERM it unloads the module and exits, as stapio does.
+# STAPRUN_SLEEP=N makes every call take N seconds first; STAPRUN_FAIL_FOR=NAME makes loading
+# NAME.ko fail as staprun does for a bad module.
+fake_staprun_kmod() {
+	cat >"$ROOT/staprun" <<'EOS'
+#!/bin/sh
+d=$(dirname "$0")
+{ printf '%s' "staprun"; for a in "$@"; do printf '|%s' "$a"; done; echo; } >>"$d/staprun.calls"
+[ -n "${STAPRUN_SLEEP:-}" ] && sleep "$STAPRUN_SLEEP"
+[ -n "${STAPRUN_ERR:-}" ] && printf '%s\n' "$STAPRUN_ERR" >&2
+[ "${STAPRUN_RC:-0}" -eq 0 ] || exit "$STAPRUN_RC"
+[ -n "${STAP_TEST_MOUNT_NS:-}" ] || { echo "fake staprun: no fake /sys/module" >&2; exit 99; }
+mode=L
+for a in "$@"; do
+	case $a in -d) mode=d ;; -D) mode=D ;; esac
+	last=$a
+done
+if [ "$mode" = d ]; then
+	[ -d "/sys/module/$last" ] && rm -rf "/sys/module/$last" && exit 0
+	echo "ERROR: '$last' is not a zombie systemtap module." >&2
+	exit 234
+fi
+name=$(basename "$last" .ko)
+if [ "$name" = "${STAPRUN_FAIL_FOR:-}" ]; then
+	echo "ERROR: Couldn't insert module '$last': Invalid module format" >&2
+	exit 1
+fi
+if [ -e "/sys/module/$name" ]; then
+	echo "ERROR: Couldn't insert module '$last': File exists" >&2
+	exit 1
+fi
+mkdir "/sys/module/$name" && echo live >"/sys/module/$name/initstate"
+if [ "$mode" = D ]; then
+	sh -c 'trap "rm -rf /sys/module/$1; kill \$s; exit 0" TERM; sleep 120 & s=$!; wait $s' \
+		stapio "$name" "$last" </dev/null >/dev/null 2>&1 &
+	echo $!
+fi
+exit 0
+EOS
+	chmod +x "$ROOT/staprun"
+	echo "STAPRUN=$ROOT/staprun" >>"$CONF"
+}
+
+# staprun_calls: the recorded staprun argv lines (words joined by |), one per call.
+staprun_calls() { cat "$ROOT/staprun.calls" 2>/dev/null; }
+
+# fake_stap: a stand-in stap for the command tests (the real stap is tested by
+# test_compile*.sh). `-V` prints Debian's 4.8 banner; otherwise it records its argv in
+# $ROOT/stap.calls and, as `stap -p4 -m NAME` does, leaves NAME.ko in its working directory:
+# a copy of a real module of the Debian kernel, so that the vermagic checks of the cache pass
+# (nothing is ever loaded). A script containing STAP_FAIL fails with stap's kind of message;
+# one containing NEEDS_UPROBES also leaves uprobes/uprobes.ko, as --save-uprobes does.
+fake_stap() {
+	ko=$(find "/lib/modules/$KVER_DEBIAN/kernel" -name '*.ko' -size -16k | sort | head -n 1)
+	[ -n "$ko" ] || fail "no module of $KVER_DEBIAN to copy"
+	cat >"$ROOT/stap" <<EOS
+#!/bin/sh
+if [ "\$1" = -V ]; then
+	echo "Systemtap translator/driver (version 4.8/0.188, Debian version 4.8-2)" >&2
+	exit 0
+fi
+{ printf '%s' "stap"; for a in "\$@"; do printf '|%s' "\$a"; done; echo; } >>"$ROOT/stap.calls"
+name= prev=
+for a in "\$@"; do
+	[ "\$prev" = -m ] && name=\$a
+	prev=\$a
+	script=\$a
+done
+if grep -q STAP_FAIL "\$script"; then
+	echo "parse error: expected one of '. , ( ? ! \$ @'" >&2
+	echo "Pass 1: parse failed.  [man error::pass1]" >&2
+	exit 1
+fi
+cp "$ko" "\$name.ko"
+if grep -q NEEDS_UPROBES "\$script"; then
+	mkdir -p uprobes && cp "$ko" uprobes/uprobes.ko
+fi
+exit 0
+EOS
+	chmod +x "$ROOT/stap"
+	echo "STAP=$ROOT/stap" >>"$CONF"
+}
+
+# add_script NAME [TEXT]: SCRIPT_PATH/NAME.stp.
+add_script() {
+	if [ $# -gt 1 ]; then
+		printf '%s\n' "$2"
+	else
+		printf 'probe begin { printf("%s\\n") }\n' "$1"
+	fi >"$ROOT/etc/systemtap/script.d/$1.stp"
+}

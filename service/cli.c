@@ -1,0 +1,169 @@
+/* cli.c: the command line. The command is the first word (as upstream: "-y start" is a usage
+ * error); options may follow in any position, like GNU getopt's permutation, but every word
+ * stays one argument (no word splitting). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "macro.h"
+#include "names.h"
+#include "strv.h"
+
+#define PROGRAM "systemtap-service"
+
+void cli_usage(FILE *f)
+{
+	fputs("Usage: " PROGRAM " {start|stop|status|restart|compile|onboot|cleanup|condrestart|"
+	      "try-restart|reload|force-reload} [OPTIONS] [SCRIPTS]\n"
+	      "Options:\n"
+	      "\t-b\t\t: backup initramfs before overwriting\n"
+	      "\t-c configfile\t: specify config file\n"
+	      "\t-o path.img\t: specify initramfs output file\n"
+	      "\t-r kernelrelease: specify kernel release version\n"
+	      "\t-R \t\t: recursively dependency checking\n"
+	      "\t-y \t\t: answer yes for all questions\n"
+	      "\tscript(s)\t: specify systemtap scripts\n"
+	      "\n"
+	      "See systemtap-service(8) for full documentation\n",
+	      f);
+}
+
+/* True when release can be used as the one path component CACHE_PATH/KVER. */
+static bool release_valid(const char *release)
+{
+	return release && *release && !strchr(release, '/') && !streq(release, ".") &&
+	       !streq(release, "..");
+}
+
+static int __attribute__((format(printf, 1, 2))) bad_option(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs(PROGRAM ": ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return -EINVAL;
+}
+
+/* Handles one option letter; *arg is the rest of its word or the next word (consumed by
+ * options with an argument: *used set). */
+static int parse_letter(struct cli *c, char letter, const char *arg, bool *used)
+{
+	char l[2] = {letter, '\0'};
+
+	switch (letter) {
+	case 'R':
+		c->recursive = true;
+		return 0;
+	case 'y':
+		c->assume_yes = true;
+		return 0;
+	case 'b':
+		c->backup = true;
+		return 0;
+	case 'h':
+		c->help = true;
+		return 0;
+	case 'c':
+	case 'r':
+	case 'o':
+		if (!arg)
+			return bad_option("option requires an argument -- '%s'", l);
+		*used = true;
+		if (letter == 'c')
+			c->config_file = arg;
+		else if (letter == 'o')
+			c->output = arg;
+		else if (!release_valid(arg))
+			return bad_option("'%s' is not a valid kernel release", arg);
+		else
+			c->kernel_release = arg;
+		return 0;
+	default:
+		return bad_option("invalid option -- '%s'", l);
+	}
+}
+
+/* One word starting with '-': a cluster of letters, the last one possibly taking the rest of
+ * the word or the next word as its argument. Returns how many extra words were used, or an
+ * error. */
+static int parse_option_word(struct cli *c, const char *word, const char *next)
+{
+	for (const char *p = word + 1; *p; p++) {
+		bool takes_rest = strchr("cro", *p) != NULL;
+		const char *arg = takes_rest ? (p[1] ? p + 1 : next) : NULL;
+		bool used = false;
+		int r = parse_letter(c, *p, arg, &used);
+
+		if (r < 0)
+			return r;
+		if (used)
+			return p[1] ? 0 : 1;
+	}
+	return 0;
+}
+
+static int add_name(struct cli *c, const char *name)
+{
+	if (!script_name_valid(name)) {
+		fprintf(stderr,
+			PROGRAM ": '%s' is not a valid script name (must match " SCRIPT_NAME_RULE
+				", at most 55 characters)\n",
+			name);
+		return -EINVAL;
+	}
+	if (strv_contains(c->names, name))
+		return 0;
+	return strv_push(&c->names, name);
+}
+
+int cli_parse(int argc, char *const argv[], struct cli *ret)
+{
+	struct cli c = {0};
+	bool options_done = false;
+	int r = 0;
+
+	if (argc < 2)
+		return -EINVAL;
+	c.command = argv[1];
+	if (streq(c.command, "-h") || streq(c.command, "--help"))
+		c.help = true;
+	for (int i = 2; i < argc && r >= 0; i++) {
+		const char *w = argv[i];
+
+		if (options_done || w[0] != '-' || w[1] == '\0') {
+			r = add_name(&c, w);
+		} else if (streq(w, "--")) {
+			options_done = true;
+		} else if (streq(w, "--help")) {
+			c.help = true;
+		} else if (w[1] == '-') {
+			r = bad_option("unrecognized option '%s'", w);
+		} else {
+			r = parse_option_word(&c, w, i + 1 < argc ? argv[i + 1] : NULL);
+			if (r > 0)
+				i += r;
+		}
+	}
+	if (r < 0) {
+		cli_free(&c);
+		return r;
+	}
+	if (!c.names) {
+		/* Always a vector, possibly empty. */
+		c.names = calloc(1, sizeof(char *));
+		if (!c.names)
+			return -ENOMEM;
+	}
+	*ret = c;
+	return 0;
+}
+
+void cli_free(struct cli *c)
+{
+	c->names = strv_free(c->names);
+}

@@ -1,0 +1,25 @@
+/* cli.h: the command line of systemtap-service: COMMAND first, then options and script names
+ * in any order (-c FILE -r KVER -o IMG -R -y -b, clustered or not; "--" ends the options). */
+#pragma once
+#include <stdbool.h>
+#include <stdio.h>
+
+struct cli {
+	const char *command;	    /* argv[1] as typed (not checked against the command list) */
+	char **names;		    /* validated script names, each once, in the given order */
+	const char *config_file;    /* -c, or NULL */
+	const char *kernel_release; /* -r, or NULL */
+	const char *output;	    /* -o, or NULL */
+	bool recursive;		    /* -R */
+	bool assume_yes;	    /* -y */
+	bool backup;		    /* -b */
+	bool help;		    /* -h / --help anywhere: print the usage, exit 0 */
+};
+
+/* Parses argv into *ret. Returns 0, -EINVAL after printing the reason to stderr (a bad option,
+ * a missing argument, a bad script name or kernel release), or -ENOMEM. A missing command is
+ * -EINVAL with nothing printed. */
+int cli_parse(int argc, char *const argv[], struct cli *ret);
+void cli_free(struct cli *c);
+/* The usage text (upstream's, with our program name). */
+void cli_usage(FILE *f);

@@ -1,0 +1,210 @@
+/* cmd_common.c: what every command shares: the script list, PASSALL handling, the final
+ * OK/WARNING/FAILED word, the yes/no prompt and the dependency order. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd_common.h"
+#include "deps.h"
+#include "log.h"
+#include "macro.h"
+#include "names.h"
+#include "strv.h"
+
+static int compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void strv_sort(char **v)
+{
+	if (v)
+		qsort(v, strv_length(v), sizeof(char *), compare_strings);
+}
+
+int scan_dir_names(const char *dir, const char *suffix, char ***names)
+{
+	size_t slen = strlen(suffix);
+	struct dirent *de;
+	DIR *d;
+	int r = 0;
+
+	d = opendir(dir);
+	if (!d) {
+		if (errno == ENOENT)
+			return 0;
+		return log_error_errno(-errno, "Failed to read %s", dir);
+	}
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		_cleanup_free_ char *base = NULL;
+
+		if (de->d_type == DT_DIR || len <= slen || !streq(de->d_name + len - slen, suffix))
+			continue;
+		base = strndup(de->d_name, len - slen);
+		if (!base) {
+			r = -ENOMEM;
+			break;
+		}
+		if (!script_name_valid(base)) {
+			log_line(
+			    "%s is not a valid script name (must match [a-zA-Z_][a-zA-Z0-9_]*)",
+			    base);
+			continue;
+		}
+		if (strv_contains(*names, base))
+			continue;
+		r = strv_push(names, base);
+		if (r < 0)
+			break;
+	}
+	closedir(d);
+	if (r < 0)
+		return log_error_errno(r, "Failed to list %s", dir);
+	return 0;
+}
+
+int invocation_scripts(struct invocation *inv, char ***ret)
+{
+	_cleanup_strv_free_ char **names = NULL;
+	int r;
+
+	if (inv->names_given) {
+		r = strv_extend(&names, inv->names);
+	} else {
+		r = 0;
+		if (inv->s->allow_cacheonly)
+			r = scan_dir_names(inv->s->cache_path, ".ko", &names);
+		if (r >= 0)
+			r = scan_dir_names(inv->s->script_path, ".stp", &names);
+		strv_sort(names);
+	}
+	if (r >= 0 && !names) {
+		names = calloc(1, sizeof(char *));
+		if (!names)
+			r = -ENOMEM;
+	}
+	if (r == -ENOMEM)
+		return log_error_errno(r, "Failed to list the scripts");
+	if (r < 0)
+		return r;
+	*ret = names;
+	names = NULL;
+	return 0;
+}
+
+void do_failure(const char *fmt, ...)
+{
+	_cleanup_free_ char *msg = NULL;
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	log_error("%s", r < 0 ? fmt : msg);
+	clog("FAILED");
+}
+
+void do_warning(const char *msg)
+{
+	log_line("Warning: %s", msg);
+	clog("WARNING");
+}
+
+bool might_fail(struct invocation *inv, const char *msg)
+{
+	if (inv->s->passall) {
+		do_failure("%s", msg);
+		return true;
+	}
+	/* Upstream logged only the first word of msg here. */
+	log_warning("%s", msg);
+	inv->nr_fails++;
+	return false;
+}
+
+bool might_failf(struct invocation *inv, const char *fmt, ...)
+{
+	_cleanup_free_ char *msg = NULL;
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	return might_fail(inv, r < 0 ? fmt : msg);
+}
+
+void might_success(struct invocation *inv, const char *msg)
+{
+	if (inv->nr_fails == 0) {
+		log_line("Pass: %s", msg);
+		clog("OK");
+		return;
+	}
+	log_line("Warning: %d failure%s occurred.", inv->nr_fails, inv->nr_fails == 1 ? "" : "s");
+	do_warning(msg);
+}
+
+bool ask_yesno(struct invocation *inv, const char *question)
+{
+	_cleanup_free_ char *line = NULL;
+	size_t size = 0;
+
+	if (inv->assume_yes)
+		return true;
+	for (;;) {
+		ssize_t n;
+		int b;
+
+		printf("%s [y/N]: ", question);
+		fflush(stdout);
+		n = getline(&line, &size, stdin);
+		if (n < 0) {
+			/* EOF (or a read error) is "no", as an empty answer. */
+			log_line("%s: no answer, assuming no", question);
+			return false;
+		}
+		line[strcspn(line, "\r\n")] = '\0';
+		if (!*line)
+			return false;
+		b = parse_bool(line);
+		if (b >= 0) {
+			log_line("%s: %s", question, b ? "yes" : "no");
+			return b == 1;
+		}
+	}
+}
+
+int order_scripts(struct invocation *inv, char *const *names, char ***ret)
+{
+	_cleanup_strv_free_ char **sorted = NULL;
+	int r;
+
+	if (inv->s->recursive) {
+		r = deps_sort(inv->s, names, &sorted);
+		if (r < 0) {
+			do_failure("Failed to sort dependency");
+			return r == -ENOMEM ? EXIT_FAIL : EXIT_DEPENDENCY;
+		}
+	} else {
+		r = strv_extend(&sorted, names);
+		if (r >= 0 && !sorted) {
+			sorted = calloc(1, sizeof(char *));
+			if (!sorted)
+				r = -ENOMEM;
+		}
+		if (r < 0) {
+			log_error_errno(r, "Failed to list the scripts");
+			clog("FAILED");
+			return EXIT_FAIL;
+		}
+	}
+	*ret = sorted;
+	sorted = NULL;
+	return 0;
+}

@@ -1,0 +1,106 @@
+/* cmd_status.c: status: one line per script and the LSB exit code. Takes no lock: it only
+ * reads (apart from adopting boot-time modules, which is atomic). */
+#include <errno.h>
+#include <stdio.h>
+
+#include "cmd_common.h"
+#include "deps.h"
+#include "log.h"
+#include "macro.h"
+#include "state.h"
+#include "strv.h"
+
+int status_of(struct invocation *inv, const char *name, bool quiet)
+{
+	enum script_state st;
+	pid_t pid = 0;
+	int r;
+
+	r = script_state(inv->s, name, &st, &pid);
+	if (r < 0)
+		return 4; /* LSB: status unknown */
+	if (quiet)
+		return (int)st;
+	switch (st) {
+	case SCRIPT_RUNNING:
+		if (pid > 0)
+			printf("%s(%d) is running...\n", name, (int)pid);
+		else
+			printf("%s is running...\n", name);
+		break;
+	case SCRIPT_LOADED_NO_PIDFILE:
+		/* Upstream said "is dead, but another script is running." */
+		printf("%s is loaded but was not started by systemtap-service\n", name);
+		break;
+	case SCRIPT_DEAD_PIDFILE:
+	case SCRIPT_STOPPED:
+		printf("%s is stopped\n", name);
+		break;
+	}
+	return (int)st;
+}
+
+/* The scripts status looks at: the named ones (with -R also their requirements), else every
+ * script plus every pid file (a module started from the cache alone or at boot shows too).
+ * 0, EXIT_DEPENDENCY after deps_sort reported a loop or a bad name, or -errno. */
+static int status_names(struct invocation *inv, char ***ret)
+{
+	_cleanup_strv_free_ char **names = NULL;
+	_cleanup_strv_free_ char **running = NULL;
+	int r;
+
+	r = invocation_scripts(inv, &names);
+	if (r < 0)
+		return r;
+	if (inv->names_given) {
+		if (inv->s->recursive) {
+			_cleanup_strv_free_ char **sorted = NULL;
+			r = deps_sort(inv->s, names, &sorted);
+			if (r < 0)
+				return r == -ENOMEM ? r : EXIT_DEPENDENCY;
+			strv_free(names);
+			names = sorted;
+			sorted = NULL;
+		}
+	} else {
+		r = pidfiles_list(inv->s, &running);
+		if (r < 0)
+			return r;
+		for (size_t i = 0; running[i]; i++)
+			if (!strv_contains(names, running[i]) && strv_push(&names, running[i]) < 0)
+				return log_error_errno(-ENOMEM, "Failed to list the scripts");
+		strv_sort(names);
+	}
+	*ret = names;
+	names = NULL;
+	return 0;
+}
+
+int status_all(struct invocation *inv, bool quiet)
+{
+	_cleanup_strv_free_ char **names = NULL;
+	int rc = EXIT_USAGE, r;
+
+	r = status_names(inv, &names);
+	if (r > 0)
+		return r;
+	if (r < 0)
+		return 4;
+	if (!names[0]) {
+		if (!quiet)
+			printf("No systemtap scripts are present\n");
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; names[i]; i++) {
+		int st = status_of(inv, names[i], quiet);
+		/* Sticky 0 once any script runs; else the last script's code, as upstream. */
+		if (rc != 0)
+			rc = st;
+	}
+	return rc;
+}
+
+int cmd_status(struct invocation *inv)
+{
+	return status_all(inv, false);
+}

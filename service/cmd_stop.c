@@ -1,0 +1,169 @@
+/* cmd_stop.c: stop: dependents before their requirements; kill -TERM for a stapio daemon,
+ * staprun -d for a detached module, re-checking up to 10 times as upstream. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cmd_common.h"
+#include "fsutil.h"
+#include "log.h"
+#include "macro.h"
+#include "run.h"
+#include "state.h"
+#include "strv.h"
+
+#define STOP_ATTEMPTS 10
+#define POLL_MS 100
+
+/* True when PROC_PATH/systemtap/name exists: a systemtap module (its control directory). */
+static bool is_systemtap_module(const struct settings *s, const char *name)
+{
+	_cleanup_free_ char *path = NULL;
+
+	if (asprintf(&path, "%s/systemtap/%s", s->proc_path, name) < 0)
+		return false;
+	return path_exists(path) > 0;
+}
+
+/* True when process pid still runs with NAME.ko in its arguments (stapio keeps staprun's
+ * argv): a pid file left over from a crashed stapio must not make us kill a stranger. */
+static bool is_stapio_of(const struct settings *s, pid_t pid, const char *name)
+{
+	_cleanup_free_ char *path = NULL, *cmdline = NULL, *ko = NULL;
+	size_t len, kolen;
+
+	if (asprintf(&path, "%s/%d/cmdline", s->proc_path, (int)pid) < 0 ||
+	    asprintf(&ko, "%s.ko", name) < 0)
+		return false;
+	if (read_file(path, &cmdline, &len) < 0)
+		return false;
+	kolen = strlen(ko);
+	for (size_t i = 0; i < len; i += strlen(cmdline + i) + 1) {
+		const char *w = cmdline + i;
+		size_t wl = strlen(w);
+		if (wl >= kolen && streq(w + wl - kolen, ko) &&
+		    (wl == kolen || w[wl - kolen - 1] == '/'))
+			return true;
+	}
+	return false;
+}
+
+/* staprun -d name. 0 or -EIO after an error naming the module and staprun's words. */
+static int unload_detached(const struct settings *s, const char *name)
+{
+	char *argv[] = {s->staprun, (char *)"-d", (char *)name, NULL};
+	_cleanup_free_ char *out = NULL;
+	int rc;
+
+	rc = run_capture(argv, NULL, &out);
+	if (rc < 0)
+		return log_error_errno(rc, "Failed to run %s", s->staprun);
+	if (rc != 0) {
+		for (char *p = out; p && *p; p++)
+			if (*p == '\n')
+				*p = p[1] ? ' ' : '\0';
+		log_error("Failed to unload %s: %s -d exited with %d%s%s", name, s->staprun, rc,
+			  out && *out ? ": " : "", out ? out : "");
+		return -EIO;
+	}
+	return 0;
+}
+
+/* Asks the module to stop once. 0 or -errno after an error. */
+static int send_stop(const struct settings *s, const char *name, pid_t pid)
+{
+	if (pid > 0 && is_stapio_of(s, pid, name)) {
+		log_line("Exec: kill -TERM %d", (int)pid);
+		if (kill(pid, SIGTERM) == 0)
+			return 0;
+		if (errno != ESRCH)
+			return log_error_errno(-errno, "Failed to send SIGTERM to %d (%s)",
+					       (int)pid, name);
+	}
+	if (pid > 0)
+		log_line("Process %d is not a stapio of %s (any more); unloading with staprun -d",
+			 (int)pid, name);
+	return unload_detached(s, name);
+}
+
+/* Polls for up to one second until name is unloaded. 1 stopped (pid file removed), 0 still
+ * loaded, -errno. */
+static int wait_stopped(const struct settings *s, const char *name)
+{
+	for (int waited = 0; waited < 1000; waited += POLL_MS) {
+		struct timespec pause = {0, POLL_MS * 1000000L};
+		enum script_state st;
+		int r = script_state(s, name, &st, NULL);
+
+		if (r < 0)
+			return r;
+		if (st == SCRIPT_STOPPED || st == SCRIPT_DEAD_PIDFILE) {
+			r = pidfile_remove(s, name);
+			return r < 0 ? r : 1;
+		}
+		nanosleep(&pause, NULL);
+	}
+	return 0;
+}
+
+/* Stops one script. 0 or a non-zero code (1, or 4 for a module that is not ours). */
+static int stop_script(struct invocation *inv, const char *name)
+{
+	const struct settings *s = inv->s;
+
+	for (int attempt = 1; attempt <= STOP_ATTEMPTS; attempt++) {
+		enum script_state st;
+		pid_t pid = 0;
+		int r;
+
+		r = script_state(s, name, &st, &pid);
+		if (r < 0)
+			return 1;
+		if (st == SCRIPT_STOPPED)
+			return 0;
+		if (st == SCRIPT_DEAD_PIDFILE)
+			return pidfile_remove(s, name) < 0 ? 1 : 0;
+		if (st == SCRIPT_LOADED_NO_PIDFILE && !is_systemtap_module(s, name)) {
+			log_error("%s is loaded but is not a systemtap module; not stopping it",
+				  name);
+			return SCRIPT_LOADED_NO_PIDFILE;
+		}
+		/* Loaded without a pid file but with a control directory: a systemtap module
+		 * started by hand; detached, so staprun -d unloads it. */
+		if (send_stop(s, name, pid) < 0)
+			return 1;
+		r = wait_stopped(s, name);
+		if (r < 0)
+			return 1;
+		if (r > 0)
+			return 0;
+	}
+	log_error("Failed to stop script \"%s\" after %d attempts", name, STOP_ATTEMPTS);
+	return 1;
+}
+
+int cmd_stop(struct invocation *inv)
+{
+	_cleanup_strv_free_ char **names = NULL, **ordered = NULL;
+	int r;
+
+	clog("Stopping systemtap: ");
+	r = inv->names_given ? invocation_scripts(inv, &names) : pidfiles_list(inv->s, &names);
+	if (r < 0) {
+		clog("FAILED");
+		return EXIT_FAIL;
+	}
+	r = order_scripts(inv, names, &ordered);
+	if (r != 0)
+		return r;
+	for (size_t i = strv_length(ordered); i-- > 0;) {
+		r = stop_script(inv, ordered[i]);
+		if (r != 0 && might_failf(inv, "Failed to stop \"%s\". (%d)", ordered[i], r))
+			return EXIT_FAIL;
+	}
+	might_success(inv, "systemtap stopping");
+	return EXIT_OK;
+}

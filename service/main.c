@@ -1,0 +1,149 @@
+/* main.c: systemtap-service COMMAND [OPTIONS] [SCRIPT...]: parse, load the settings, run the
+ * common prologue (upstream §1.6), dispatch. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "fsutil.h"
+#include "lock.h"
+#include "log.h"
+#include "macro.h"
+#include "settings.h"
+#include "state.h"
+
+/* How long a command waits for another systemtap-service holding the lock. */
+#define DEFAULT_LOCK_TIMEOUT 300
+
+struct command {
+	const char *name;
+	int (*run)(struct invocation *inv);
+	bool lock;	    /* changes state: one at a time */
+	bool final_newline; /* upstream's `echo` after the command (status has none) */
+};
+
+static const struct command commands[] = {
+    {"start", cmd_start, true, true},
+    {"stop", cmd_stop, true, true},
+    {"restart", cmd_restart, true, true},
+    {"reload", cmd_restart, true, true},
+    {"force-reload", cmd_restart, true, true},
+    {"status", cmd_status, false, false},
+    {"compile", cmd_compile, true, true},
+    {"onboot", cmd_onboot, true, true},
+    {"cleanup", cmd_cleanup, true, true},
+    /* condrestart prints nothing at all when nothing runs, so it ends its own output. */
+    {"condrestart", cmd_condrestart, true, false},
+    {"try-restart", cmd_condrestart, true, false},
+};
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < ELEMENTSOF(commands); i++)
+		if (streq(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+/* SYSTEMTAP_SERVICE_LOCK_TIMEOUT: seconds to wait for the lock (-1: no limit, 0: do not wait). */
+static int lock_timeout(void)
+{
+	const char *v = getenv("SYSTEMTAP_SERVICE_LOCK_TIMEOUT");
+	char *end;
+	long t;
+
+	if (!v || !*v)
+		return DEFAULT_LOCK_TIMEOUT;
+	errno = 0;
+	t = strtol(v, &end, 10);
+	if (errno || *end || t > 86400L * 365 || t < -1) {
+		log_warning(
+		    "SYSTEMTAP_SERVICE_LOCK_TIMEOUT=%s is not a number of seconds; using %d", v,
+		    DEFAULT_LOCK_TIMEOUT);
+		return DEFAULT_LOCK_TIMEOUT;
+	}
+	return (int)t;
+}
+
+/* Upstream's prologue, then the command. Returns the exit code. */
+static int run_command(const struct command *cmd, struct cli *cli, struct settings *s)
+{
+	struct invocation inv = {
+	    .command = cli->command,
+	    .names = cli->names,
+	    .names_given = cli->names[0] != NULL,
+	    .assume_yes = cli->assume_yes,
+	    .backup = cli->backup,
+	    .output = cli->output,
+	    .s = s,
+	};
+	int lock_fd = -1, rc, r;
+
+	if (cli->recursive || !inv.names_given)
+		s->recursive = true;
+	r = mkdir_p(s->stat_path, 0755);
+	if (r < 0) {
+		log_error_errno(r, "Failed to make stat directory (%s)", s->stat_path);
+		clog("FAILED\n");
+		return EXIT_FAIL;
+	}
+	if (cmd->lock) {
+		lock_fd = lock_take(s, cli->command, lock_timeout());
+		if (lock_fd < 0)
+			return EXIT_FAIL;
+	}
+	/* Modules started from the initramfs: give them pid files so that status/stop see them.
+	 * A failure here was reported and must not keep the command from running. */
+	(void)adopt_boot_modules(s);
+	rc = cmd->run(&inv);
+	if (cmd->final_newline)
+		clog("\n");
+	lock_release(lock_fd);
+	return rc;
+}
+
+int main(int argc, char *argv[])
+{
+	const struct command *cmd;
+	struct settings s = {0};
+	struct cli cli;
+	int r, rc;
+
+	r = cli_parse(argc, argv, &cli);
+	if (r == -ENOMEM) {
+		fprintf(stderr, "systemtap-service: %s\n", strerror(ENOMEM));
+		return EXIT_FAIL;
+	}
+	if (r < 0) {
+		cli_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (cli.help) {
+		cli_usage(stdout);
+		cli_free(&cli);
+		return EXIT_OK;
+	}
+	cmd = find_command(cli.command);
+	if (!cmd) {
+		fprintf(stderr, "systemtap-service: unknown command '%s'\n", cli.command);
+		cli_usage(stderr);
+		cli_free(&cli);
+		return EXIT_USAGE;
+	}
+	r = settings_load(&s, cli.config_file, cli.kernel_release);
+	if (r < 0) {
+		settings_free(&s);
+		cli_free(&cli);
+		return r == -ENOMEM ? EXIT_FAIL : EXIT_NOT_CONFIGURED;
+	}
+	r = log_open(s.log_file);
+	if (r < 0)
+		log_warning("Cannot write LOG_FILE %s: %s", s.log_file, strerror(-r));
+	rc = run_command(cmd, &cli, &s);
+	log_close();
+	settings_free(&s);
+	cli_free(&cli);
+	return rc;
+}

@@ -1,0 +1,234 @@
+/* state.c: whether a script runs: its pid file in STAT_PATH and the kernel's view of the module
+ * (libkmod initstate, i.e. /sys/module/NAME/initstate), never lsmod output. */
+#include <dirent.h>
+#include <errno.h>
+#include <libkmod.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fsutil.h"
+#include "log.h"
+#include "macro.h"
+#include "names.h"
+#include "state.h"
+#include "strv.h"
+
+static struct kmod_ctx *kmod_context;
+
+static void kmod_context_free(void)
+{
+	kmod_context = kmod_unref(kmod_context);
+}
+
+/* One libkmod context per process, without reading modprobe.d: only the module state is
+ * needed, and status over hundreds of scripts must not reparse the configuration each time. */
+static int kmod_context_get(struct kmod_ctx **ret)
+{
+	static const char *const no_config[] = {NULL};
+
+	if (!kmod_context) {
+		kmod_context = kmod_new(NULL, no_config);
+		if (!kmod_context)
+			return log_error_errno(-ENOMEM, "Failed to create a libkmod context");
+		atexit(kmod_context_free);
+	}
+	*ret = kmod_context;
+	return 0;
+}
+
+int module_loaded(const char *name, bool *ret)
+{
+	struct kmod_module *mod = NULL;
+	struct kmod_ctx *ctx = NULL;
+	int r, st;
+
+	r = kmod_context_get(&ctx);
+	if (r < 0)
+		return r;
+	r = kmod_module_new_from_name(ctx, name, &mod);
+	if (r < 0)
+		return log_error_errno(r, "Failed to look up module %s", name);
+	st = kmod_module_get_initstate(mod);
+	kmod_module_unref(mod);
+	if (st == -ENOENT) {
+		*ret = false;
+		return 0;
+	}
+	if (st < 0)
+		return log_error_errno(st, "Failed to read the state of module %s", name);
+	*ret = st == KMOD_MODULE_LIVE || st == KMOD_MODULE_COMING;
+	return 0;
+}
+
+/* Reads the pid file: 1 and *ret_pid when it exists, 0 when it does not, or -errno. A file that
+ * does not hold a pid counts as 0 (a detached module), after a warning. */
+static int pidfile_read(const struct settings *s, const char *name, pid_t *ret_pid)
+{
+	_cleanup_free_ char *path = path_join(s->stat_path, name);
+	_cleanup_free_ char *text = NULL;
+	char *end;
+	long v;
+	int r;
+
+	if (!path)
+		return log_error_errno(-ENOMEM, "Failed to read the pid file of %s", name);
+	r = read_file(path, &text, NULL);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return log_error_errno(r, "Failed to read %s", path);
+	errno = 0;
+	v = strtol(text, &end, 10);
+	if (errno || end == text || v < 0 || v > 0x7fffffffL || (*end && *end != '\n')) {
+		log_warning("%s does not hold a pid; treating %s as detached", path, name);
+		v = 0;
+	}
+	*ret_pid = (pid_t)v;
+	return 1;
+}
+
+int script_state(const struct settings *s, const char *name, enum script_state *ret, pid_t *ret_pid)
+{
+	pid_t pid = 0;
+	bool loaded;
+	int has_pidfile, r;
+
+	has_pidfile = pidfile_read(s, name, &pid);
+	if (has_pidfile < 0)
+		return has_pidfile;
+	r = module_loaded(name, &loaded);
+	if (r < 0)
+		return r;
+	if (loaded)
+		*ret = has_pidfile ? SCRIPT_RUNNING : SCRIPT_LOADED_NO_PIDFILE;
+	else
+		*ret = has_pidfile ? SCRIPT_DEAD_PIDFILE : SCRIPT_STOPPED;
+	if (ret_pid)
+		*ret_pid = pid;
+	return 0;
+}
+
+int pidfile_write(const struct settings *s, const char *name, pid_t pid)
+{
+	_cleanup_free_ char *path = path_join(s->stat_path, name);
+	char text[32];
+	int n, r;
+
+	if (!path)
+		return log_error_errno(-ENOMEM, "Failed to write the pid file of %s", name);
+	n = snprintf(text, sizeof(text), "%d\n", (int)pid);
+	r = write_file_atomic(path, text, (size_t)n, 0644);
+	if (r < 0)
+		return log_error_errno(r, "Failed to write %s", path);
+	return 0;
+}
+
+int pidfile_remove(const struct settings *s, const char *name)
+{
+	_cleanup_free_ char *path = path_join(s->stat_path, name);
+
+	if (!path)
+		return log_error_errno(-ENOMEM, "Failed to remove the pid file of %s", name);
+	if (unlink(path) < 0 && errno != ENOENT)
+		return log_error_errno(-errno, "Failed to remove %s", path);
+	return 0;
+}
+
+static int compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int pidfiles_list(const struct settings *s, char ***ret)
+{
+	_cleanup_strv_free_ char **names = NULL;
+	struct dirent *de;
+	DIR *d;
+	int r = 0;
+
+	d = opendir(s->stat_path);
+	if (!d && errno != ENOENT)
+		return log_error_errno(-errno, "Failed to read %s", s->stat_path);
+	while (d && (de = readdir(d))) {
+		/* Only regular files named like a script: x.log (LOG_BOOT_ERR) or .lock are not. */
+		if (de->d_type != DT_REG && de->d_type != DT_UNKNOWN)
+			continue;
+		if (!script_name_valid(de->d_name))
+			continue;
+		r = strv_push(&names, de->d_name);
+		if (r < 0)
+			break;
+	}
+	if (d)
+		closedir(d);
+	if (r < 0)
+		return log_error_errno(r, "Failed to list %s", s->stat_path);
+	if (!names) {
+		names = calloc(1, sizeof(char *));
+		if (!names)
+			return log_error_errno(-ENOMEM, "Failed to list %s", s->stat_path);
+	}
+	qsort(names, strv_length(names), sizeof(char *), compare_strings);
+	*ret = names;
+	names = NULL;
+	return 0;
+}
+
+/* 1 when PROC_PATH/systemtap/name/srvstat says "running" (the probe compiled into every module
+ * the service builds), 0 otherwise. */
+static int srvstat_running(const char *dir, const char *name)
+{
+	_cleanup_free_ char *text = NULL;
+	_cleanup_free_ char *path = NULL;
+
+	if (asprintf(&path, "%s/%s/srvstat", dir, name) < 0)
+		return -ENOMEM;
+	if (read_file(path, &text, NULL) < 0)
+		return 0;
+	return strstr(text, "running") != NULL;
+}
+
+int adopt_boot_modules(const struct settings *s)
+{
+	_cleanup_free_ char *dir = path_join(s->proc_path, "systemtap");
+	struct dirent *de;
+	DIR *d;
+	int r = 0;
+
+	if (!dir)
+		return log_error_errno(-ENOMEM, "Failed to look for boot-time modules");
+	d = opendir(dir);
+	if (!d) {
+		if (errno == ENOENT)
+			return 0;
+		return log_error_errno(-errno, "Failed to read %s", dir);
+	}
+	while ((de = readdir(d))) {
+		_cleanup_free_ char *pidfile = NULL;
+
+		if (!script_name_valid(de->d_name))
+			continue;
+		r = srvstat_running(dir, de->d_name);
+		if (r < 0) {
+			log_error_errno(r, "Failed to adopt %s", de->d_name);
+			break;
+		}
+		if (r == 0)
+			continue;
+		pidfile = path_join(s->stat_path, de->d_name);
+		if (!pidfile) {
+			r = log_error_errno(-ENOMEM, "Failed to adopt %s", de->d_name);
+			break;
+		}
+		r = 0;
+		if (path_exists(pidfile))
+			continue;
+		r = pidfile_write(s, de->d_name, 0);
+		if (r < 0)
+			break;
+		log_line("Adopted running module %s (started at boot)", de->d_name);
+	}
+	closedir(d);
+	return r < 0 ? r : 0;
+}

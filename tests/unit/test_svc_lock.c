@@ -1,0 +1,112 @@
+/* test_svc_lock.c: STAT_PATH/.lock: taken, recorded as "PID COMMAND", close-on-exec; a second
+ * taker (another process) fails at once with timeout 0 naming the holder, gives up after the
+ * timeout, and gets the lock once the holder releases it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "lock.h"
+#include "svc_test.h"
+
+static struct settings s;
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* In a child: lock_take(timeout); exit code 0 taken, 1 -EWOULDBLOCK, 2 -ETIMEDOUT, 3 other;
+ * its stderr goes to errpath. */
+static int try_in_child(int timeout, const char *errpath, long long *ret_ms)
+{
+	long long t0 = now_ms();
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		dup2(fd, 2);
+		int r = lock_take(&s, "stop", timeout);
+		_exit(r >= 0 ? 0 : r == -EWOULDBLOCK ? 1 : r == -ETIMEDOUT ? 2 : 3);
+	}
+	waitpid(pid, &status, 0);
+	*ret_ms = now_ms() - t0;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 99;
+}
+
+int main(void)
+{
+	char tmpl[] = "/tmp/test_svc_lock.XXXXXX", lockpath[256], errpath[256], want[512];
+	char *tmp = mkdtemp(tmpl), *text = NULL;
+	long long ms;
+	int fd, rc;
+
+	if (!tmp)
+		return 2;
+	s.stat_path = tmp;
+	snprintf(lockpath, sizeof(lockpath), "%s/.lock", tmp);
+	snprintf(errpath, sizeof(errpath), "%s/stderr", tmp);
+
+	fd = lock_take(&s, "start", 0);
+	CHECK(fd >= 0, "the free lock is taken at once");
+	CHECK((fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0, "the lock fd is close-on-exec");
+	snprintf(want, sizeof(want), "%d start\n", (int)getpid());
+	read_file(lockpath, &text, NULL);
+	CHECK_STR(text, want, "the lock file records PID COMMAND");
+	free(text);
+
+	rc = try_in_child(0, errpath, &ms);
+	CHECK(rc == 1, "timeout 0 while held: -EWOULDBLOCK (child exit %d)", rc);
+	read_file(errpath, &text, NULL);
+	snprintf(want, sizeof(want), "is held by %d (start)", (int)getpid());
+	CHECK(text && strstr(text, want), "the message names the holder: %s", text ? text : "");
+	free(text);
+
+	rc = try_in_child(1, errpath, &ms);
+	CHECK(rc == 2, "timeout 1 while held: -ETIMEDOUT (child exit %d)", rc);
+	CHECK(ms >= 1000 && ms < 5000, "gave up after about 1 s (%lld ms)", ms);
+	read_file(errpath, &text, NULL);
+	snprintf(want, sizeof(want), "waiting for %d (start) holding %s", (int)getpid(), lockpath);
+	CHECK(text && strstr(text, want), "says whom it waits for: %s", text ? text : "");
+	CHECK(text && strstr(text, "Gave up after 1 s"), "says it gave up");
+	free(text);
+
+	lock_release(fd);
+	rc = try_in_child(5, errpath, &ms);
+	CHECK(rc == 0 && ms < 2000, "after release the lock is taken at once (%lld ms)", ms);
+
+	/* A holder that releases while the other waits: the waiter gets it then. */
+	fd = lock_take(&s, "compile", 0);
+	pid_t waiter = fork();
+	if (waiter == 0) {
+		/* A forked copy of the holder's fd would hold the flock too (no exec here). */
+		close(fd);
+		int efd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		dup2(efd, 2);
+		_exit(lock_take(&s, "stop", 10) >= 0 ? 0 : 1);
+	}
+	usleep(300000);
+	long long t0 = now_ms();
+	int status;
+	lock_release(fd);
+	waitpid(waiter, &status, 0);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "a waiter gets the lock on release");
+	CHECK(now_ms() - t0 < 2000, "within about a poll interval (%lld ms)", now_ms() - t0);
+	read_file(errpath, &text, NULL);
+	snprintf(want, sizeof(want), "waiting for %d (compile)", (int)getpid());
+	CHECK(text && strstr(text, want), "the waiter named the holder: %s", text ? text : "");
+	free(text);
+
+	CHECK(rm_rf(tmp) == 0, "cleanup");
+	return test_summary();
+}
