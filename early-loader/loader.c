@@ -1,11 +1,13 @@
-/* loader.c: the per-module sequence: init_module, credentials, relocations, tz info,
- * STP_TRANSPORT, STP_START, watch the reply and what follows, then detach or end+unload. */
+/* loader.c: the per-module sequence: the release check, init_module, credentials,
+ * relocations, tz info, STP_TRANSPORT, STP_START, watch the reply and what follows, then detach
+ * or end+unload. */
 #include "loader.h"
 
 #include "channel.h"
 #include "ctlproto.h"
 #include "fileutil.h"
 #include "kmsg.h"
+#include "modinfo.h"
 #include "relocs.h"
 #include "sysseam.h"
 
@@ -53,23 +55,31 @@ static const char *init_module_hint(int err)
 
 static int insert_module(const struct loader_config *cfg, const struct manifest_script *s)
 {
-	char path[PATH_MAX], params[MANIFEST_LINE_MAX + 32];
+	char path[PATH_MAX], params[MANIFEST_LINE_MAX + 32], release[KERNEL_RELEASE_MAX];
 	char *image = NULL;
 	size_t len;
 	int r;
 
 	if (snprintf(path, sizeof(path), "%s/%s.ko", cfg->module_dir, s->name) >= (int)sizeof(path))
 		return log_error_errno(-ENAMETOOLONG, "%s: module path", s->name);
+	r = sysseam->kernel_release(release, sizeof(release));
+	if (r < 0)
+		return log_error_errno(r, "%s: cannot tell the running kernel's release", s->name);
 	r = read_file(path, MODULE_FILE_MAX, &image, &len);
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot read %s", s->name, path);
+	/* The kernel itself ignores the release with CONFIG_MODVERSIONS (see modinfo.c). */
+	r = modinfo_check_release(image, len, s->name, release);
+	if (r < 0)
+		goto out;
 	snprintf(params, sizeof(params), "_stp_bufsize=%u%s", s->bufsize, s->params);
 	log_debug("%s: init_module %s (%zu bytes) \"%s\"", s->name, path, len, params);
 	r = sysseam->init_module(image, len, params);
-	free(image);
 	if (r < 0)
-		return log_error_errno(r, "%s: init_module failed%s", s->name, init_module_hint(r));
-	return 0;
+		log_error_errno(r, "%s: init_module failed%s", s->name, init_module_hint(r));
+out:
+	free(image);
+	return r;
 }
 
 /* delete_module, retried like staprun while the module is briefly busy. */

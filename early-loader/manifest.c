@@ -303,6 +303,31 @@ int manifest_load(const char *path, struct manifest *ret)
 	return r;
 }
 
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+size_t manifest_count_scripts(const char *text, size_t len)
+{
+	static const char kw[] = "script";
+	size_t n = 0, pos = 0, kwlen = sizeof(kw) - 1;
+
+	for (unsigned line = 1; pos < len; line++) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t end = nl ? (size_t)(nl - text) : len;
+		size_t i = pos;
+
+		while (i < end && (text[i] == ' ' || text[i] == '\t'))
+			i++;
+		if (line > 1 && end - i >= kwlen && memcmp(text + i, kw, kwlen) == 0 &&
+		    (end - i == kwlen || is_blank(text[i + kwlen])))
+			n++;
+		pos = end + 1;
+	}
+	return n;
+}
+
 void manifest_free(struct manifest *m)
 {
 	for (size_t i = 0; i < m->n_scripts; i++)

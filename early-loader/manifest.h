@@ -34,6 +34,10 @@ int manifest_parse(const char *text, size_t len, const char *origin, struct mani
 /* Reads and parses the manifest at path: as manifest_parse, or -errno if unreadable (logged). */
 int manifest_load(const char *path, struct manifest *ret);
 
+/* The number of script records in text (lines after the first whose first word is
+ * "script"), bad ones included: what a run is about to try. Does not log. */
+size_t manifest_count_scripts(const char *text, size_t len);
+
 void manifest_free(struct manifest *m);
 
 /* True when name matches [A-Za-z_][A-Za-z0-9_]* and fits SCRIPT_NAME_MAX. */

@@ -2,6 +2,7 @@
 #include "startall.h"
 
 #include "cmdline.h"
+#include "fileutil.h"
 #include "kmsg.h"
 #include "manifest.h"
 #include "sysseam.h"
@@ -14,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 struct tally {
@@ -102,12 +102,13 @@ static int open_script_log(const char *rundir, const char *script)
 
 static void check_kernel(const struct manifest *m)
 {
-	struct utsname u;
+	char release[KERNEL_RELEASE_MAX];
 
-	if (m->kernel && uname(&u) == 0 && strcmp(u.release, m->kernel) != 0)
-		log_warning("the manifest is for kernel %s but %s is running: the modules will "
-			    "probably be refused",
-			    m->kernel, u.release);
+	if (m->kernel && sysseam->kernel_release(release, sizeof(release)) == 0 &&
+	    strcmp(release, m->kernel) != 0)
+		log_warning("the manifest is for kernel %s but %s is running: modules built for "
+			    "another release are not loaded",
+			    m->kernel, release);
 }
 
 static void start_one(const struct loader_config *cfg, const struct manifest_script *s,
@@ -134,7 +135,9 @@ static int exit_status(unsigned failures)
 	return failures > EXIT_FAILURES_MAX ? EXIT_FAILURES_MAX : (int)failures;
 }
 
+/* Starts the scripts of the manifest text; t0: when the run started. Returns the exit status. */
 static int run_manifest(const struct startall_request *req, const struct boot_switches *sw,
+			const char *text, size_t len, uint64_t t0,
 			const struct loader_config *timeouts)
 {
 	struct loader_config cfg;
@@ -142,10 +145,9 @@ static int run_manifest(const struct startall_request *req, const struct boot_sw
 	struct tally t = {0};
 	bool tuned = false, fips = false;
 	struct manifest m;
-	uint64_t t0 = sysseam->now_ms();
 	int r;
 
-	r = manifest_load(req->manifest_path, &m);
+	r = manifest_parse(text, len, req->manifest_path, &m);
 	if (r < 0) {
 		log_error("no SystemTap script started: the manifest %s cannot be used",
 			  req->manifest_path);
@@ -196,14 +198,14 @@ out:
 int startall_run(const struct startall_request *req, const struct loader_config *timeouts)
 {
 	struct boot_switches sw = {0};
-	int r;
+	uint64_t t0 = sysseam->now_ms();
+	char *text = NULL;
+	size_t len = 0;
+	int r, cmdline_r, read_r;
 
 	log_setup(req->kmsg_path, req->kmsg_is_file, true);
 	log_set_verbose(req->verbose);
-	r = cmdline_load(req->cmdline_path, &sw);
-	if (r < 0)
-		log_warning("cannot read %s (%s): no rd.systemtap switches", req->cmdline_path,
-			    strerror(-r));
+	cmdline_r = cmdline_load(req->cmdline_path, &sw);
 	if (sw.verbose)
 		log_set_verbose(true);
 	if (sw.disabled) {
@@ -211,7 +213,25 @@ int startall_run(const struct startall_request *req, const struct loader_config 
 		boot_switches_free(&sw);
 		return 0;
 	}
-	r = run_manifest(req, &sw, timeouts);
+	/* The first line of every run that is not disabled: a benchmark takes its kernel-log
+	 * time as the loader's start. */
+	read_r = read_file(req->manifest_path, MANIFEST_FILE_MAX, &text, &len);
+	if (read_r < 0)
+		log_info("starting: cannot read %s", req->manifest_path);
+	else
+		log_info("starting: %zu scripts in %s", manifest_count_scripts(text, len),
+			 req->manifest_path);
+	if (cmdline_r < 0)
+		log_warning("cannot read %s (%s): no rd.systemtap switches", req->cmdline_path,
+			    strerror(-cmdline_r));
+	if (read_r < 0) {
+		log_error_errno(read_r, "Failed to read manifest %s", req->manifest_path);
+		log_error("no SystemTap script started: the manifest %s cannot be used",
+			  req->manifest_path);
+		r = EXIT_MANIFEST_UNREADABLE;
+	} else
+		r = run_manifest(req, &sw, text, len, t0, timeouts);
+	free(text);
 	boot_switches_free(&sw);
 	return r;
 }

@@ -26,6 +26,7 @@ struct startall_request {
  * _RUNDIR and _ROOT. manifest_path and verbose are the caller's. */
 void startall_request_init(struct startall_request *req, const char *manifest_path, bool verbose);
 
-/* Sets up logging and starts every script of the manifest that is not skipped. timeouts may
- * be NULL (defaults; its root and module_dir are ignored). Returns the exit status. */
+/* Sets up logging, logs the run's first line ("starting: N scripts in MANIFEST", or the
+ * rd.systemtap=0 line) and starts every script of the manifest that is not skipped. timeouts
+ * may be NULL (defaults; its root and module_dir are ignored). Returns the exit status. */
 int startall_run(const struct startall_request *req, const struct loader_config *timeouts);

@@ -3,7 +3,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -54,6 +56,17 @@ static void real_sleep_ms(unsigned ms)
 		;
 }
 
+static int real_kernel_release(char *buf, size_t size)
+{
+	struct utsname u;
+
+	if (uname(&u) < 0)
+		return -errno;
+	if (snprintf(buf, size, "%s", u.release) >= (int)size)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
 static const struct sysseam real_kernel = {
     .init_module = real_init_module,
     .delete_module = real_delete_module,
@@ -61,6 +74,7 @@ static const struct sysseam real_kernel = {
     .write_ctl = real_write_ctl,
     .now_ms = real_now_ms,
     .sleep_ms = real_sleep_ms,
+    .kernel_release = real_kernel_release,
 };
 
 const struct sysseam *sysseam = &real_kernel;

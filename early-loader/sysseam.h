@@ -8,6 +8,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+/* uname(2)'s release field, with its NUL. */
+#define KERNEL_RELEASE_MAX 65
+
 struct sysseam {
 	/* init_module(2) on an in-memory image: 0 or -errno. */
 	int (*init_module)(const void *image, size_t len, const char *params);
@@ -21,6 +24,8 @@ struct sysseam {
 	uint64_t (*now_ms)(void);
 	/* Sleeps for ms milliseconds. */
 	void (*sleep_ms)(unsigned ms);
+	/* The running kernel's release (uname -r) into buf: 0, or -errno. */
+	int (*kernel_release)(char *buf, size_t size);
 };
 
 /* The table in use: the real kernel unless a test installed another. */

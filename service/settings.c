@@ -72,6 +72,8 @@ static const struct param params[] = {
     STR("BOOT_PATH", KIND_PATH, boot_path, "/boot"),
     STR("MODULES_PATH", KIND_PATH, modules_path, "/lib/modules"),
     STR("PROC_PATH", KIND_PATH, proc_path, "/proc"),
+    STR("STAP_EARLY_LOADER", KIND_PATH, early_loader, SBINDIR "/stap-early-loader"),
+    STR("DRACUT_OPTS", KIND_STRING, dracut_opts, ""),
 };
 
 /* Variables of the upstream script that a sourced config could override; ours cannot. */

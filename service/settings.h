@@ -12,6 +12,9 @@
 #ifndef RUNSTATEDIR
 #define RUNSTATEDIR "/run"
 #endif
+#ifndef SBINDIR
+#define SBINDIR "/usr/sbin"
+#endif
 #ifndef BINDIR
 #define BINDIR "/usr/bin"
 #endif
@@ -36,10 +39,12 @@ struct settings {
 	/* Tool paths (ours): STAP STAPRUN DRACUT LSINITRD NEW_KERNEL_PKG GRUBBY KERNEL_INSTALL. */
 	char *stap, *staprun, *dracut, *lsinitrd, *new_kernel_pkg, *grubby, *kernel_install;
 	/* Ours: COMPILE_JOBS (default: number of CPUs), BOOT_PATH (/boot), MODULES_PATH
-	 * (/lib/modules), PROC_PATH (/proc: where /proc/systemtap lives), DRACUT_MODULE
-	 * (name of our dracut module, "systemtap"). */
+	 * (/lib/modules), PROC_PATH (/proc: where /proc/systemtap lives), STAP_EARLY_LOADER
+	 * (the loader onboot packs, SBINDIR/stap-early-loader), DRACUT_OPTS (extra dracut
+	 * words for onboot, "" by default). */
 	int compile_jobs;
 	char *boot_path, *modules_path, *proc_path;
+	char *early_loader, *dracut_opts;
 	char *kernel_release; /* -r, else uname -r */
 	struct config cfg;    /* every KEY=value read, for <script>_OPT and <script>_REQ */
 };

@@ -1,12 +1,23 @@
-/* fuzz_manifest.c: libFuzzer target for the onboot manifest parser (and, on the same bytes,
- * the kernel command line parser). Checks what a successful parse promises. */
+/* fuzz_manifest.c: libFuzzer target for the loader's parsers of untrusted input, chosen by the
+ * first byte (one target, so the Makefile needs no new rule):
+ *   0x7f  the input is a module image for the .modinfo reader (modinfo.c), as read from disk;
+ *   0x01  the rest is .modinfo content and header mutations: a valid ELF64 module is built
+ *         around it and then corrupted, so the fuzzer starts deep in the section walk;
+ *   else  the onboot manifest parser and, on the same bytes, the kernel command line parser.
+ * Checks what a successful parse promises. */
+#include "../unit/fake_elf.h"
 #include "cmdline.h"
 #include "kmsg.h"
 #include "manifest.h"
+#include "modinfo.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define RELEASE "6.1.0-56-amd64"
+#define MUTATIONS_MAX 8
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -27,16 +38,17 @@ static void check_script(const struct manifest_script *s)
 		abort();
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void fuzz_text(const uint8_t *data, size_t size)
 {
 	struct boot_switches b;
 	struct manifest m;
 	size_t lines = 1;
 	char *text;
 
-	log_setup(NULL, false, false);
 	for (size_t i = 0; i < size; i++)
 		lines += data[i] == '\n';
+	if (manifest_count_scripts((const char *)data, size) > lines)
+		abort();
 	if (manifest_parse((const char *)data, size, "fuzz", &m) == 0) {
 		if (m.n_scripts + m.bad_lines > lines)
 			abort();
@@ -51,7 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	text = malloc(size + 1);
 	if (!text)
-		return 0;
+		return;
 	memcpy(text, data, size);
 	text[size] = '\0';
 	if (cmdline_parse(text, &b) == 0) {
@@ -59,5 +71,94 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		boot_switches_free(&b);
 	}
 	free(text);
+}
+
+/* True when [p, p + n) lies inside [start, start + len). */
+static bool inside(const void *p, size_t n, const void *start, size_t len)
+{
+	const char *c = p, *s = start;
+
+	return c >= s && c <= s + len && n <= (size_t)(s + len - c);
+}
+
+/* The image (len bytes, an allocation of exactly that size): returns whether modinfo_section
+ * found .modinfo. */
+static bool fuzz_image(const unsigned char *image, size_t len)
+{
+	const char *why = NULL, *v = NULL;
+	struct modinfo mi;
+	size_t vlen = 0;
+	int r, rv = -ENODATA;
+	bool found;
+
+	r = modinfo_section(image, len, &mi, &why);
+	found = r == 0;
+	if (r == -ENOEXEC && !why)
+		abort();
+	if (r < 0 && r != -ENOEXEC && r != -ENOENT)
+		abort();
+	if (r == 0) {
+		if (!inside(mi.data, mi.size, image, len))
+			abort();
+		rv = modinfo_get(&mi, "vermagic", &v, &vlen);
+		if (rv == 0 && (!inside(v, vlen, mi.data, mi.size) || v - mi.data < 9 ||
+				memcmp(v - 9, "vermagic=", 9) != 0))
+			abort();
+		if (rv != 0 && rv != -ENODATA)
+			abort();
+	}
+	/* Accepted exactly when vermagic's first word is the release. */
+	bool same = rv == 0 && vlen >= strlen(RELEASE) &&
+		    memcmp(v, RELEASE, strlen(RELEASE)) == 0 &&
+		    (vlen == strlen(RELEASE) || v[strlen(RELEASE)] == ' ');
+	r = modinfo_check_release(image, len, "fuzz", RELEASE);
+	if ((r == 0) != same || (r != 0 && r != -ENOEXEC))
+		abort();
+	return found;
+}
+
+/* data: [count, then count x (position high, position low, xor)] then .modinfo content. */
+static void fuzz_built_image(const uint8_t *data, size_t size)
+{
+	size_t n_mut = size ? data[0] % (MUTATIONS_MAX + 1) : 0, len;
+	const uint8_t *mut = data + 1;
+	struct fe_section secs[2] = {
+	    {".text", SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, "\xc3", 1},
+	    {".modinfo", SHT_PROGBITS, SHF_ALLOC, NULL, 0},
+	};
+	unsigned char *built, *image;
+
+	if (size < 1 + 3 * n_mut)
+		return;
+	secs[1].data = data + 1 + 3 * n_mut;
+	secs[1].size = size - 1 - 3 * n_mut;
+	built = fe_build(secs, 2, &len);
+	/* Mutate only the ELF header and the section headers: what the walk trusts. */
+	Elf64_Ehdr eh = fe_get_ehdr(built);
+	size_t structure = sizeof(eh) + (size_t)eh.e_shnum * sizeof(Elf64_Shdr);
+	for (size_t i = 0; i < n_mut; i++) {
+		size_t pos = (((size_t)mut[3 * i] << 8) | mut[3 * i + 1]) % structure;
+
+		built[pos < sizeof(eh) ? pos : eh.e_shoff + pos - sizeof(eh)] ^= mut[3 * i + 2];
+	}
+	image = malloc(len);
+	if (!image)
+		abort();
+	memcpy(image, built, len);
+	free(built);
+	if (!fuzz_image(image, len) && n_mut == 0)
+		abort(); /* an unchanged image must have its .modinfo */
+	free(image);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	log_setup(NULL, false, false);
+	if (size > 0 && data[0] == 0x7f)
+		fuzz_image(data, size);
+	else if (size > 0 && data[0] == 0x01)
+		fuzz_built_image(data + 1, size - 1);
+	else
+		fuzz_text(data, size);
 	return 0;
 }

@@ -1,15 +1,17 @@
 /* fake_kernel.h: the kernel's side of stap-early-loader for its unit tests (header-only, so
  * it is not linked into the service's tests).
  *
- * The fake replaces sysseam: init_module "loads" a fake .ko (a text file "FAKE-KO NAME"),
- * open of /proc/systemtap/NAME/.cmd hands out one end of a SOCK_SEQPACKET socketpair (it keeps
- * message boundaries like the real .cmd file), and every control write is decoded and
- * answered the way the runtime's control.c answers it: replies are queued on the kernel end
- * before write returns, unknown type numbers get EINVAL. Each module's behaviour is chosen by
- * the test. Also: a temp root with /proc/kallsyms, /sys/module and /sys/kernel/notes, checks
- * that print what they verified, and reading the captured kernel log. */
+ * The fake replaces sysseam: init_module "loads" a fake .ko (a small ELF64 image from
+ * fake_elf.h whose .modinfo names the module; like a Debian kernel with CONFIG_MODVERSIONS it
+ * ignores the release in vermagic), uname gives FK_RELEASE, open of /proc/systemtap/NAME/.cmd hands
+ * out one end of a SOCK_SEQPACKET socketpair (it keeps message boundaries like the real .cmd file),
+ * and every control write is decoded and answered the way the runtime's control.c answers it:
+ * replies are queued on the kernel end before write returns, unknown type numbers get EINVAL. Each
+ * module's behaviour is chosen by the test. Also: a temp root with /proc/kallsyms, /sys/module and
+ * /sys/kernel/notes, checks that print what they verified, and reading the captured kernel log. */
 #pragma once
 #include "ctlproto.h"
+#include "fake_elf.h"
 #include "sysseam.h"
 
 #include <errno.h>
@@ -58,7 +60,7 @@ static inline int fk_result(void)
 }
 
 /* ---- files ------------------------------------------------------------------------------ */
-static inline void fk_write_file(const char *dir, const char *rel, const char *text)
+static inline void fk_write_bytes(const char *dir, const char *rel, const void *data, size_t len)
 {
 	char path[4096], *slash;
 
@@ -73,8 +75,14 @@ static inline void fk_write_file(const char *dir, const char *rel, const char *t
 		perror(path);
 		exit(2);
 	}
-	fputs(text, f);
+	if (len && fwrite(data, len, 1, f) != 1)
+		exit(2);
 	fclose(f);
+}
+
+static inline void fk_write_file(const char *dir, const char *rel, const char *text)
+{
+	fk_write_bytes(dir, rel, text, strlen(text));
 }
 
 /* The whole file as a malloc'd string ("" when missing). */
@@ -144,6 +152,8 @@ static inline char *fk_make_root(void)
 }
 
 /* ---- the fake kernel ---------------------------------------------------------------------- */
+/* The release the fake kernel runs and fk_write_ko's modules are built for. */
+#define FK_RELEASE "6.1.0-56-amd64"
 #define FK_MODULES 8
 #define FK_SENT 512
 
@@ -189,6 +199,9 @@ static struct {
 	size_t n_sent;
 	unsigned sleeps;
 	char load_order[1024]; /* "a b c": every init_module that got through */
+	unsigned init_calls;   /* every init_module call */
+	char release[65];      /* uname's release, FK_RELEASE after fk_reset */
+	int release_errno;     /* uname fails with this */
 } fk;
 
 static inline struct fk_module *fk_add(const char *name, int protocol)
@@ -208,14 +221,23 @@ static inline struct fk_module *fk_find(const char *name)
 	return NULL;
 }
 
-/* Writes the module's fake .ko into dir. */
-static inline void fk_write_ko(const char *dir, const char *name)
+/* Writes NAME.ko into dir, an image whose vermagic is vermagic (NULL: none). */
+static inline void fk_write_ko_vermagic(const char *dir, const char *name, const char *vermagic)
 {
-	char rel[128], text[128];
+	unsigned char *image;
+	char rel[128];
+	size_t len;
 
 	snprintf(rel, sizeof(rel), "%s.ko", name);
-	snprintf(text, sizeof(text), "FAKE-KO %s\n", name);
-	fk_write_file(dir, rel, text);
+	image = fe_module(name, vermagic, &len);
+	fk_write_bytes(dir, rel, image, len);
+	free(image);
+}
+
+/* Writes the module's .ko, built for FK_RELEASE, into dir. */
+static inline void fk_write_ko(const char *dir, const char *name)
+{
+	fk_write_ko_vermagic(dir, name, FK_RELEASE FE_VERMAGIC_FLAGS);
 }
 
 static inline void fk_queue(struct fk_module *m, enum ctl_type t, const void *data, size_t len)
@@ -255,11 +277,18 @@ static inline void fk_timer_join(struct fk_module *m)
 
 static inline int fk_init_module(const void *image, size_t len, const char *params)
 {
+	const char *rec = len > 4 && memcmp(image, ELFMAG, SELFMAG) == 0
+			      ? memmem(image, len, "\0name=", 6)
+			      : NULL;
 	char name[64] = "";
+	size_t n = 0;
 
-	if (len < 9 || memcmp(image, "FAKE-KO ", 8) != 0)
+	fk.init_calls++;
+	if (!rec)
 		return -ENOEXEC;
-	sscanf((const char *)image + 8, "%63[A-Za-z0-9_]", name);
+	/* the module's name, as the kernel takes it from .modinfo */
+	for (rec += 6; rec + n < (const char *)image + len && rec[n] && n + 1 < sizeof(name); n++)
+		name[n] = rec[n];
 	struct fk_module *m = fk_find(name);
 	if (!m)
 		return -ENOEXEC;
@@ -403,6 +432,15 @@ static inline void fk_sleep_ms(unsigned ms)
 	fk.sleeps++;
 }
 
+static inline int fk_kernel_release(char *buf, size_t size)
+{
+	if (fk.release_errno)
+		return -fk.release_errno;
+	if (snprintf(buf, size, "%s", fk.release) >= (int)size)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
 static const struct sysseam fk_seam = {
     .init_module = fk_init_module,
     .delete_module = fk_delete_module,
@@ -410,6 +448,7 @@ static const struct sysseam fk_seam = {
     .write_ctl = fk_write_ctl,
     .now_ms = fk_now_ms,
     .sleep_ms = fk_sleep_ms,
+    .kernel_release = fk_kernel_release,
 };
 
 /* Forgets every module and message; installs the fake with root as the path prefix. */
@@ -424,6 +463,7 @@ static inline void fk_reset(const char *root)
 	}
 	memset(&fk, 0, sizeof(fk));
 	fk.root = root;
+	snprintf(fk.release, sizeof(fk.release), "%s", FK_RELEASE);
 	sysseam_set(&fk_seam);
 }
 

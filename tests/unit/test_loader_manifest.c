@@ -231,6 +231,41 @@ static void test_names(void)
 	      "55 characters fit a kernel module name, 56 do not");
 }
 
+static size_t count(const char *text)
+{
+	return manifest_count_scripts(text, strlen(text));
+}
+
+/* The number in the loader's "starting: N scripts" line. */
+static void test_count_scripts(void)
+{
+	static const char text[] = "stap-onboot-manifest 1\n"
+				   "script a protocol=4\n"
+				   "  \tscript\tb protocol=5\r\n"
+				   "script\n"
+				   "script bad-name protocol=4\n"
+				   "# script commented\n"
+				   "#script commented\n"
+				   "scripts x\n"
+				   "kernel script\n"
+				   "\n"
+				   "script\r\n"
+				   "script last protocol=4";
+	struct manifest m = {0};
+
+	CHECK(count(text) == 6,
+	      "script records counted, bad ones too, not comments, 'scripts' or 'kernel script' "
+	      "(got %zu)",
+	      count(text));
+	CHECK(parse(text, &m) == 0 && m.n_scripts == 3 && m.bad_lines == 3 + 1,
+	      "the parser sees the same 6 (3 good, 3 bad) and 'scripts x' as a bad line");
+	manifest_free(&m);
+	CHECK(count("script a protocol=4\n") == 0, "line 1 is the header, never a script");
+	CHECK(count("") == 0 && count("stap-onboot-manifest 1") == 0, "empty: 0");
+	CHECK(manifest_count_scripts("x\nscript a\nscript b", 11) == 1,
+	      "stops at len (the text need not be NUL-terminated)");
+}
+
 int main(void)
 {
 	dir = fk_make_root();
@@ -245,6 +280,7 @@ int main(void)
 	test_header();
 	test_load();
 	test_names();
+	test_count_scripts();
 
 	fk_rm_rf(dir);
 	free(dir);

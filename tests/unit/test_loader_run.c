@@ -61,6 +61,33 @@ static bool logged(const char *needle)
 	return fk_file_contains(path_kmsg, needle);
 }
 
+/* True when the kernel log's first record is want (without its newline). */
+static bool first_record_is(const char *want)
+{
+	char *text = fk_read_file(path_kmsg);
+	size_t n = strcspn(text, "\n");
+	bool same = n == strlen(want) && strncmp(text, want, n) == 0;
+
+	if (!same)
+		printf("   first record: %.*s\n", (int)n, text);
+	free(text);
+	return same;
+}
+
+/* True when the first record is "starting: N scripts in MANIFEST" (n < 0: cannot read). */
+static bool starting_first(int n)
+{
+	char want[4200];
+
+	if (n < 0)
+		snprintf(want, sizeof(want), "<6>stap-early-loader: starting: cannot read %s",
+			 path_manifest);
+	else
+		snprintf(want, sizeof(want), "<6>stap-early-loader: starting: %d scripts in %s", n,
+			 path_manifest);
+	return first_record_is(want);
+}
+
 static bool rundir_file_contains(const char *name, const char *needle)
 {
 	char p[4200];
@@ -88,6 +115,8 @@ static void test_full_run(void)
 
 	setup(MANIFEST_ALL, "root=/dev/vda quiet\n");
 	rc = run(false);
+	CHECK(starting_first(5),
+	      "first record: 'starting: 5 scripts in %s' (the bad line included)", path_manifest);
 	CHECK(rc == 3, "exit status 3 = boom + mute failed + 1 bad manifest line (got %d)", rc);
 	CHECK(strcmp(fk.load_order, "good boom mute other") == 0, "loaded in manifest order: %s",
 	      fk.load_order);
@@ -130,8 +159,10 @@ static void test_disabled(void)
 	setup(MANIFEST_ALL, "ro rd.systemtap=0 quiet\n");
 	rc = run(false);
 	CHECK(rc == 0 && fk.load_order[0] == '\0', "rd.systemtap=0: exit 0, nothing loaded");
-	CHECK(logged("<6>stap-early-loader: rd.systemtap=0 on the kernel command line"),
-	      "and says so in the kernel log");
+	CHECK(first_record_is("<6>stap-early-loader: rd.systemtap=0 on the kernel command line: no "
+			      "SystemTap script started"),
+	      "and says so in the kernel log, first");
+	CHECK(!logged("starting:"), "no 'starting' line");
 	CHECK(root_file_is("proc/sys/debug/kprobes-optimization", "1\n"),
 	      "no kernel setting touched");
 	CHECK(access(path_rundir, F_OK) < 0, "no log directory made");
@@ -191,6 +222,7 @@ static void test_manifest_unusable(void)
 	rc = run(false);
 	CHECK(rc == 255 && logged("Failed to read manifest") && logged("No such file or directory"),
 	      "missing manifest: exit 255, reason logged");
+	CHECK(starting_first(-1), "after a first record 'starting: cannot read MANIFEST'");
 }
 
 static void test_many_bad_lines(void)
@@ -222,6 +254,35 @@ static void test_fips_and_no_cmdline(void)
 	CHECK(logged("FIPS mode"), "FIPS refusal logged");
 	CHECK(logged("<4>stap-early-loader: cannot read ") && logged("no rd.systemtap switches"),
 	      "unreadable command line: a warning, and the run goes on");
+	CHECK(starting_first(5), "the warning comes after the 'starting' line");
+}
+
+/* A module built for another release among good ones: refused before init_module, counted
+ * failed, the next one still armed. */
+static void test_foreign_release(void)
+{
+	int rc;
+
+	setup("stap-onboot-manifest 1\nkernel " FK_RELEASE "\nlog_boot_err yes\n"
+	      "script good protocol=4\nscript foreign protocol=4\nscript other protocol=5\n",
+	      "");
+	fk_add("foreign", 4);
+	fk_write_ko_vermagic(path_moddir, "foreign", "6.1.0-99-amd64" FE_VERMAGIC_FLAGS);
+	rc = run(false);
+	CHECK(starting_first(3), "first record: 'starting: 3 scripts in MANIFEST'");
+	CHECK(rc == 1, "exit status 1: one failed (got %d)", rc);
+	CHECK(strcmp(fk.load_order, "good other") == 0 && fk.init_calls == 2,
+	      "init_module only for good and other: '%s'", fk.load_order);
+	CHECK(logged("<3>stap-early-loader: foreign: built for kernel 6.1.0-99-amd64, "
+		     "running " FK_RELEASE ": not loaded"),
+	      "the refusal logged at error level");
+	CHECK(!logged("the manifest is for kernel"), "no manifest warning: it names %s",
+	      FK_RELEASE);
+	CHECK(logged("<6>stap-early-loader: other: armed in"), "the next script armed");
+	CHECK(logged("<3>stap-early-loader: 2 armed, 0 finished, 1 failed, 0 skipped, 0 bad"),
+	      "summary counts it failed");
+	CHECK(rundir_file_contains("foreign.log", "foreign: built for kernel 6.1.0-99-amd64"),
+	      "log_boot_err: foreign.log has the refusal");
 }
 
 static void test_env(void)
@@ -270,6 +331,7 @@ int main(void)
 	test_manifest_unusable();
 	test_many_bad_lines();
 	test_fips_and_no_cmdline();
+	test_foreign_release();
 	test_env();
 
 	fk_reset(root);

@@ -260,6 +260,72 @@ static void test_init_fails(void)
 	      "missing .ko: -ENOENT and the path logged");
 }
 
+/* The vermagic check before init_module: the fake kernel, like Debian's, would load them. */
+static void test_release_check(void)
+{
+	int r;
+
+	reset();
+	struct fk_module *m = fk_add("foreign", 4);
+	fk_write_ko_vermagic(root, "foreign", "6.1.0-99-amd64" FE_VERMAGIC_FLAGS);
+	struct manifest_script s = {.name = "foreign", .protocol = 4, .params = (char *)""};
+	r = loader_start_script(&cfg, &s);
+	CHECK(r == -ENOEXEC, "vermagic 6.1.0-99-amd64 on %s: refused (r=%d)", FK_RELEASE, r);
+	CHECK(fk.init_calls == 0 && !m->loaded && fk.n_sent == 0,
+	      "init_module never called, nothing sent");
+	CHECK(fk_file_contains(kmsg_path, "<3>stap-early-loader: foreign: built for kernel "
+					  "6.1.0-99-amd64, running " FK_RELEASE ": not loaded\n"),
+	      "error: 'foreign: built for kernel 6.1.0-99-amd64, running %s: not loaded'",
+	      FK_RELEASE);
+	CHECK(fk_file_contains(kmsg_path, "<3>stap-early-loader: foreign: failed after ") &&
+		  fk_file_contains(kmsg_path, "nothing loaded"),
+	      "outcome: failed, nothing loaded");
+
+	reset();
+	m = fk_add("nomagic", 4);
+	fk_write_ko_vermagic(root, "nomagic", NULL);
+	s = (struct manifest_script){.name = "nomagic", .protocol = 4, .params = (char *)""};
+	r = loader_start_script(&cfg, &s);
+	CHECK(r == -ENOEXEC && fk.init_calls == 0 && !m->loaded,
+	      "no vermagic in .modinfo: refused, init_module never called");
+	CHECK(fk_file_contains(kmsg_path, "<3>stap-early-loader: nomagic: no vermagic in the "
+					  "module's .modinfo: not loaded"),
+	      "and why");
+
+	reset();
+	m = fk_add("notelf", 4);
+	fk_write_file(root, "notelf.ko", "name=notelf\n");
+	s = (struct manifest_script){.name = "notelf", .protocol = 4, .params = (char *)""};
+	r = loader_start_script(&cfg, &s);
+	CHECK(r == -ENOEXEC && fk.init_calls == 0,
+	      "a .ko that is not ELF: refused before init_module");
+	CHECK(fk_file_contains(kmsg_path, "notelf: not a valid kernel module (no ELF magic): not "
+					  "loaded"),
+	      "and why");
+
+	reset();
+	m = fk_add("good", 4);
+	snprintf(fk.release, sizeof(fk.release), "%s", FK_RELEASE "+");
+	r = start("good", 4);
+	CHECK(r == -ENOEXEC && !m->loaded,
+	      "a release that only starts with the module's (%s+) does not match", FK_RELEASE);
+
+	reset();
+	m = fk_add("good", 4);
+	fk.release_errno = EFAULT;
+	r = start("good", 4);
+	CHECK(r == -EFAULT && fk.init_calls == 0, "uname fails: not loaded (r=%d)", r);
+	CHECK(fk_file_contains(kmsg_path, "good: cannot tell the running kernel's release: Bad "
+					  "address"),
+	      "and why");
+
+	reset();
+	m = fk_add("good", 4);
+	r = start("good", 4);
+	CHECK(r == SCRIPT_ARMED && fk.init_calls == 1 && m->loads == 1,
+	      "vermagic %s on %s: loaded and armed", FK_RELEASE, FK_RELEASE);
+}
+
 static void test_debugfs_and_params(void)
 {
 	struct manifest_script s = {.name = "dbg", .protocol = 4, .bufsize = 8, .line = 3};
@@ -318,6 +384,7 @@ int main(void)
 	test_error_without_exit();
 	test_silent();
 	test_init_fails();
+	test_release_check();
 	test_debugfs_and_params();
 	test_busy_channel();
 

@@ -124,7 +124,7 @@ check "svc status after start: $RESTART is running" has "^svc status2: $RESTART 
 echo "benchmark: time from the loader's start to each script's outcome (kernel-log timestamps, TCG)"
 sed -n 's/^kmsg: \[ *\([0-9.]*\)\] stap-early-loader: \(.*\)$/\1 \2/p' "$WORK/e2e.txt" >"$WORK/loader.txt"
 awk '
-	/^[0-9.]+ [Ss]tarting / && !start { start = $1 * 1000 }
+	/^[0-9.]+ [Ss]tarting[: ]/ && !start { start = $1 * 1000 }
 	/ armed, .* failed, .*ms\)$/ { d = $(NF - 1); gsub(/[()]/, "", d); end = $1 * 1000; total = d }
 	/^[0-9.]+ [A-Za-z0-9_]+: (armed|failed|finished)/ { t[++n] = $1 * 1000; what[n] = $2 " " $3 }
 	END {
