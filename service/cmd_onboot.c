@@ -1,0 +1,292 @@
+/* cmd_onboot.c: `systemtap-service onboot [SCRIPT...] [-r KVER] [-o IMG] [-b]`: an initramfs
+ * for kernel KVER that starts the scripts at boot, through our dracut module "systemtap".
+ *
+ * Order of work, so that a failure at any step leaves the old image and manifest untouched:
+ * tools and paths, compile, option checks, room on the output's file system, the manifest
+ * staged in the cache, dracut into a temp file beside the output, lsinitrd check, then the
+ * image renamed into place (IMG.bak kept with -b), the manifest renamed into place, and the
+ * bootloader told (without -o). */
+#include <errno.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cmd_common.h"
+#include "commands.h"
+#include "compile.h"
+#include "deps.h"
+#include "fsutil.h"
+#include "log.h"
+#include "macro.h"
+#include "onboot_bootloader.h"
+#include "onboot_build.h"
+#include "onboot_image.h"
+#include "onboot_preflight.h"
+#include "onboot_scripts.h"
+#include "onboot_util.h"
+#include "strv.h"
+
+#ifndef SBINDIR
+#define SBINDIR "/usr/sbin"
+#endif
+#ifndef DRACUTMODDIR
+#define DRACUTMODDIR "/usr/lib/dracut/modules.d"
+#endif
+#define MANIFEST_ROOM 4096 /* bytes counted for the manifest in the estimate */
+
+/* The image onboot writes: -o made absolute, else BOOT_PATH/initramfs-KVER.img, or Debian's
+ * BOOT_PATH/initrd.img-KVER where that one exists and the other does not. A symlink is
+ * followed (as dracut does) so the link itself stays. */
+static int resolve_output(const struct settings *s, const char *opt, char **ret)
+{
+	_cleanup_free_ char *path = NULL, *dir = NULL;
+	struct stat st;
+	int r;
+
+	if (opt) {
+		r = onboot_absolute_path(opt, &path);
+		if (r < 0)
+			return log_error_errno(r, "Invalid output path '%s'", opt);
+	} else {
+		_cleanup_free_ char *debian = NULL;
+
+		if (asprintf(&path, "%s/initramfs-%s.img", s->boot_path, s->kernel_release) < 0 ||
+		    asprintf(&debian, "%s/initrd.img-%s", s->boot_path, s->kernel_release) < 0)
+			return log_error_errno(-ENOMEM, "Failed to name the output image");
+		if (!path_exists(path) && path_exists(debian)) {
+			free(path);
+			path = debian;
+			debian = NULL;
+		}
+	}
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+		char *target = realpath(path, NULL);
+
+		if (!target)
+			return log_error_errno(-errno, "Failed to follow the symlink %s", path);
+		free(path);
+		path = target;
+	}
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return log_error_errno(-EISDIR, "The output %s is not a regular file", path);
+	dir = onboot_dirname(path);
+	if (!dir)
+		return log_error_errno(-ENOMEM, "Failed to name the output image");
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		return log_error_errno(-ENOENT, "The directory %s of the output does not exist",
+				       dir);
+	*ret = path;
+	path = NULL;
+	return 0;
+}
+
+/* Our dracut module where dracut will look: $dracutbasedir/modules.d (dracut honours that
+ * variable and we pass our environment on) or DRACUTMODDIR. */
+static int check_dracut_module(void)
+{
+	const char *base = getenv("dracutbasedir");
+	_cleanup_free_ char *pattern = NULL;
+	glob_t g;
+	int found;
+
+	if (asprintf(&pattern, "%s%s/[0-9][0-9]" ONBOOT_DRACUT_MODULE "/module-setup.sh",
+		     base && *base ? base : DRACUTMODDIR, base && *base ? "/modules.d" : "") < 0)
+		return log_error_errno(-ENOMEM, "Failed to look for the dracut module");
+	found = glob(pattern, GLOB_NOSORT, NULL, &g) == 0;
+	globfree(&g);
+	if (!found) {
+		log_error("SystemTap dracut module " ONBOOT_DRACUT_MODULE " not found (no %s)",
+			  pattern);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/* STAP_EARLY_LOADER from the config, else from the environment, else SBINDIR's; made
+ * absolute, since dracut installs it by path. */
+static int find_loader(const struct settings *s, char **ret)
+{
+	const char *p = config_get(&s->cfg, "STAP_EARLY_LOADER");
+	_cleanup_free_ char *found = NULL;
+	int r;
+
+	if (!p || !*p)
+		p = getenv("STAP_EARLY_LOADER");
+	if (!p || !*p)
+		p = SBINDIR "/stap-early-loader";
+	r = onboot_find_program(p, &found);
+	if (r == -ENOENT) {
+		log_error("stap-early-loader not found at %s", p);
+		return r;
+	}
+	if (r < 0)
+		return log_error_errno(r, "Failed to find stap-early-loader");
+	r = onboot_absolute_path(found, ret);
+	if (r < 0)
+		return log_error_errno(r, "Failed to find stap-early-loader");
+	return 0;
+}
+
+/* The named scripts in start order: requirements first; with RECURSIVE also the scripts
+ * they require. -ELOOP after FAILED when the _REQ graph is bad. */
+static int start_order(struct invocation *inv, char ***ret)
+{
+	_cleanup_strv_free_ char **sorted = NULL, **picked = NULL;
+	int r;
+
+	r = deps_sort(inv->s, inv->names, &sorted);
+	if (r == -ENOMEM)
+		return log_error_errno(r, "Failed to order the scripts");
+	if (r < 0) {
+		do_failure("Failed to sort dependency");
+		return -ELOOP;
+	}
+	if (inv->s->recursive) {
+		*ret = sorted;
+		sorted = NULL;
+		return 0;
+	}
+	for (size_t i = 0; sorted && sorted[i]; i++)
+		if (strv_contains(inv->names, sorted[i]) && strv_push(&picked, sorted[i]) < 0)
+			return log_error_errno(-ENOMEM, "Failed to order the scripts");
+	*ret = picked;
+	picked = NULL;
+	return 0;
+}
+
+/* Compiles what has no valid cache; *ret gets the names that compiled. */
+static int compile_needed(struct invocation *inv, char *const *names, char ***ret)
+{
+	_cleanup_strv_free_ char **ok = NULL;
+	struct compile_result *res = NULL;
+	size_t n = strv_length(names);
+	int r;
+
+	r = compile_scripts(inv->s, names, true, &res);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n; i++) {
+		if (res[i].rc == 0) {
+			if (strv_push(&ok, names[i]) < 0) {
+				r = -ENOMEM;
+				break;
+			}
+			continue;
+		}
+		/* compile_scripts printed " Compiling NAME ... error" and logged why. */
+		if (might_failf(inv, "Could not compile %s (%d)", names[i], res[i].rc)) {
+			r = -ECANCELED;
+			break;
+		}
+	}
+	compile_results_free(res, n);
+	if (r < 0)
+		return r;
+	*ret = ok;
+	ok = NULL;
+	return 0;
+}
+
+/* Sum of what the image gains: modules, loader, manifest. */
+static uint64_t payload_size(const struct onboot_script *v, size_t n, const char *loader)
+{
+	uint64_t total = MANIFEST_ROOM, size;
+
+	for (size_t i = 0; i < n; i++)
+		total += v[i].ko_size;
+	if (loader && onboot_file_size(loader, &size) == 0)
+		total += size;
+	return total;
+}
+
+/* Compiles and checks the named scripts; *ret gets the ones to start at boot (n > 0). */
+static int prepare_scripts(struct invocation *inv, struct onboot_script **ret, size_t *ret_n)
+{
+	_cleanup_strv_free_ char **order = NULL, **compiled = NULL;
+	struct onboot_script *v = NULL;
+	size_t n = 0;
+	int r;
+
+	r = start_order(inv, &order);
+	if (r < 0)
+		return r;
+	r = compile_needed(inv, order, &compiled);
+	if (r < 0)
+		return r;
+	r = onboot_check_scripts(inv, compiled, &v, &n);
+	if (r < 0)
+		return r;
+	if (n == 0) {
+		onboot_scripts_free(v, n);
+		log_error("No scripts left to operate on");
+		return -ENOENT;
+	}
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+int cmd_onboot(struct invocation *inv)
+{
+	struct settings *s = inv->s;
+	_cleanup_free_ char *output = NULL, *dracut = NULL, *loader = NULL;
+	struct onboot_script *v = NULL;
+	size_t n = 0;
+	bool with_scripts = strv_length(inv->names) > 0;
+	int r;
+
+	if (onboot_find_program(s->dracut, &dracut) < 0) {
+		log_error("%s not found", s->dracut);
+		return EXIT_FAIL;
+	}
+	r = resolve_output(s, inv->output, &output);
+	if (r < 0)
+		return EXIT_FAIL;
+	if (with_scripts && (check_dracut_module() < 0 || find_loader(s, &loader) < 0))
+		return EXIT_FAIL;
+	r = mkdir_p(s->cache_path, 0755);
+	if (r < 0) {
+		log_error_errno(r, "Failed to make cache directory (%s)", s->cache_path);
+		return EXIT_FAIL;
+	}
+	if (with_scripts) {
+		r = prepare_scripts(inv, &v, &n);
+		if (r == -ELOOP)
+			return EXIT_DEPENDENCY;
+		if (r < 0)
+			return EXIT_FAIL;
+	}
+
+	/* Temp files of killed runs go first: they may hold the room the new image needs. */
+	r = onboot_image_clean_stale(output);
+	if (r == 0)
+		r = onboot_temp_clean_stale(s->cache_path, ONBOOT_MANIFEST_TEMP_PREFIX);
+	if (r == 0)
+		r = onboot_preflight(output, payload_size(v, n, loader));
+	if (r == 0) {
+		struct onboot_request req = {
+		    .s = s,
+		    .output = output,
+		    .dracut = dracut,
+		    .loader = loader,
+		    .v = v,
+		    .n = n,
+		    .backup = inv->backup,
+		};
+
+		r = onboot_build(&req);
+	}
+	onboot_scripts_free(v, n);
+	if (r < 0)
+		return EXIT_FAIL;
+
+	if (inv->output)
+		clog("NB: bootloader was not updated\n");
+	else if (onboot_update_bootloader(s, output) < 0)
+		return EXIT_FAIL;
+	if (inv->nr_fails > 0)
+		might_success(inv, "initramfs created");
+	return EXIT_OK;
+}

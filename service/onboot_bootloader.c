@@ -1,0 +1,102 @@
+/* onboot_bootloader.c: pointing the boot loader at the new image (without -o). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "fsutil.h"
+#include "log.h"
+#include "macro.h"
+#include "onboot_bootloader.h"
+#include "onboot_util.h"
+#include "run.h"
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Boot Loader Spec entries next to BOOT_PATH: /boot/loader/entries, /boot/efi/loader/entries
+ * or /efi/loader/entries (BOOT_PATH/../efi, so tests can use a temp root). */
+static bool has_bls_entries(const char *boot_path)
+{
+	static const char *const rel[] = {"/loader/entries", "/efi/loader/entries",
+					  "/../efi/loader/entries"};
+
+	for (size_t i = 0; i < ELEMENTSOF(rel); i++) {
+		_cleanup_free_ char *p = NULL;
+
+		if (asprintf(&p, "%s%s", boot_path, rel[i]) < 0)
+			return false;
+		if (is_dir(p))
+			return true;
+	}
+	return false;
+}
+
+static int run_tool(const char *what, char *const argv[])
+{
+	int r;
+
+	clog(" Updating bootloader (%s) ... ", what);
+	r = run_logged(argv, NULL);
+	if (r == 0) {
+		clog("done\n");
+		return 0;
+	}
+	clog("error\n");
+	if (r < 0)
+		log_error_errno(r, "Failed to run %s", argv[0]);
+	else
+		log_error("Bootloader update failed: %s exited with status %d (output in the log)",
+			  argv[0], r);
+	return -EIO;
+}
+
+int onboot_update_bootloader(const struct settings *s, const char *image)
+{
+	char *kver = s->kernel_release;
+	_cleanup_free_ char *tool = NULL, *vmlinuz = NULL, *a1 = NULL, *a2 = NULL;
+
+	if (asprintf(&vmlinuz, "%s/vmlinuz-%s", s->boot_path, kver) < 0) {
+		vmlinuz = NULL;
+		return log_error_errno(-ENOMEM, "Failed to update the bootloader");
+	}
+	if (onboot_find_program(s->new_kernel_pkg, &tool) == 0) {
+		char *argv[] = {tool, NULL, (char *)"--update", kver, NULL};
+
+		if (asprintf(&a1, "--initrdfile=%s", image) < 0) {
+			a1 = NULL;
+			return log_error_errno(-ENOMEM, "Failed to update the bootloader");
+		}
+		argv[1] = a1;
+		return run_tool("new-kernel-pkg", argv);
+	}
+	if (onboot_find_program(s->grubby, &tool) == 0) {
+		char *argv[] = {tool, NULL, NULL, NULL};
+
+		if (asprintf(&a1, "--update-kernel=%s", vmlinuz) < 0) {
+			a1 = NULL;
+			return log_error_errno(-ENOMEM, "Failed to update the bootloader");
+		}
+		if (asprintf(&a2, "--initrd=%s", image) < 0) {
+			a2 = NULL;
+			return log_error_errno(-ENOMEM, "Failed to update the bootloader");
+		}
+		argv[1] = a1;
+		argv[2] = a2;
+		return run_tool("grubby", argv);
+	}
+	if (has_bls_entries(s->boot_path) && onboot_find_program(s->kernel_install, &tool) == 0) {
+		char *argv[] = {tool, (char *)"add", kver, vmlinuz, (char *)image, NULL};
+
+		return run_tool("kernel-install", argv);
+	}
+	clog("NB: no bootloader tool found (new-kernel-pkg, grubby, or kernel-install with Boot "
+	     "Loader Spec entries); %s was replaced in place\n",
+	     image);
+	return 0;
+}

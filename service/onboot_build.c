@@ -1,0 +1,180 @@
+/* onboot_build.c: one dracut run for onboot, from staged manifest to committed image. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "macro.h"
+#include "onboot_build.h"
+#include "onboot_dracut.h"
+#include "onboot_image.h"
+#include "onboot_tempfile.h"
+#include "optfilter.h"
+#include "strv.h"
+
+static char *creation_label(const struct onboot_script *v, size_t n)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return NULL;
+	fputs(n ? " Creating initramfs with" : " Creating initramfs without scripts", f);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, " %s", v[i].name);
+	fputs(" ... ", f);
+	if (fclose(f) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+static void say_log_file(const struct settings *s)
+{
+	if (log_fd() >= 0)
+		clog("  dracut log: %s\n", s->log_file);
+	else
+		clog("  dracut log: none (LOG_FILE %s could not be opened)\n", s->log_file);
+}
+
+/* DRACUT [DRACUT_OPTS...] --force [--add systemtap] IMAGE KVER */
+static int dracut_argv(const struct settings *s, const char *dracut, const char *image, bool add,
+		       char ***ret)
+{
+	_cleanup_strv_free_ char **argv = NULL, **extra = NULL;
+	const char *opts = config_get(&s->cfg, "DRACUT_OPTS");
+
+	if (opts && opts_split(opts, &extra) < 0) {
+		log_error("Bad DRACUT_OPTS '%s' (unbalanced quote)", opts);
+		return -EINVAL;
+	}
+	if (strv_push(&argv, dracut) < 0 || strv_extend(&argv, extra) < 0 ||
+	    strv_push(&argv, "--force") < 0 || (add && strv_push(&argv, "--add") < 0) ||
+	    (add && strv_push(&argv, ONBOOT_DRACUT_MODULE) < 0) || strv_push(&argv, image) < 0 ||
+	    strv_push(&argv, s->kernel_release) < 0)
+		return log_error_errno(-ENOMEM, "Failed to prepare the dracut command");
+	*ret = argv;
+	argv = NULL;
+	return 0;
+}
+
+static void say_backup(const char *output, enum onboot_backup backup)
+{
+	switch (backup) {
+	case ONBOOT_BACKUP_KEPT:
+		clog("  Previous image kept as %s.bak\n", output);
+		break;
+	case ONBOOT_BACKUP_EXISTS:
+		clog("  Backup already exists: %s.bak (left as it was)\n", output);
+		break;
+	case ONBOOT_BACKUP_NO_OLD:
+		clog("  No previous image %s to back up\n", output);
+		break;
+	case ONBOOT_BACKUP_NOT_ASKED:
+		break;
+	}
+}
+
+/* Ends the " Creating initramfs ... " line and says why, once: what failed, the detail
+ * (may be NULL), dracut's last lines (may be NULL), where the log is, what was kept. */
+static void report_failure(const struct settings *s, const char *output, const char *what,
+			   const char *detail, const char *tail)
+{
+	clog("error\n");
+	log_error("The initramfs creation is unsuccessful: %s%s%s", what, detail ? ": " : "",
+		  detail ? detail : "");
+	if (tail) {
+		fputs("  Last lines from dracut:\n", stderr);
+		for (const char *l = tail; *l;) {
+			const char *nl = strchrnul(l, '\n');
+
+			fprintf(stderr, "    %.*s\n", (int)(nl - l), l);
+			l = *nl ? nl + 1 : nl;
+		}
+	}
+	say_log_file(s);
+	clog("  %s was left as it was\n", output);
+}
+
+/* Runs argv (dracut into the temp image); 0, or -errno after report_failure. */
+static int run_dracut(const struct onboot_request *req, char *const argv[], const char *label)
+{
+	_cleanup_free_ char *tail = NULL, *why = NULL;
+	int r;
+
+	r = onboot_run_dracut(argv, label, &tail);
+	if (r == 0)
+		return 0;
+	if (r == -EINTR)
+		why = strdup("dracut was interrupted");
+	else if (r < 0)
+		why = strdup(strerror(-r));
+	else if (asprintf(&why, "%s exited with status %d", req->dracut, r) < 0)
+		why = NULL;
+	report_failure(req->s, req->output, why ? why : "dracut failed", NULL, tail);
+	return r < 0 ? r : -EIO;
+}
+
+int onboot_build(const struct onboot_request *req)
+{
+	const struct settings *s = req->s;
+	struct onboot_temp manifest = ONBOOT_TEMP_INIT, img = ONBOOT_TEMP_INIT;
+	_cleanup_free_ char *text = NULL, *why = NULL, *label = creation_label(req->v, req->n);
+	_cleanup_strv_free_ char **argv = NULL;
+	enum onboot_backup backup = ONBOOT_BACKUP_NOT_ASKED;
+	int r;
+
+	if (!label)
+		return log_error_errno(-ENOMEM, "Failed to create the initramfs");
+	r = onboot_manifest_text(s->kernel_release, s->log_boot_err, req->v, req->n, &text);
+	if (r < 0)
+		return log_error_errno(r, "Failed to write the manifest for %s", s->kernel_release);
+	r = onboot_manifest_stage(s->cache_path, text, &manifest);
+	if (r < 0)
+		return r;
+	r = onboot_image_stage(req->output, &img);
+	if (r < 0)
+		goto out;
+	r = dracut_argv(s, req->dracut, img.path, req->n > 0, &argv);
+	if (r < 0)
+		goto out;
+
+	/* dracut and our module-setup.sh get these through the environment. */
+	if (setenv("STAP_ONBOOT_MANIFEST", manifest.path, 1) < 0 ||
+	    (req->loader && setenv("STAP_EARLY_LOADER", req->loader, 1) < 0)) {
+		r = log_error_errno(-errno, "Failed to set the environment for dracut");
+		goto out;
+	}
+	clog("%s", label);
+	r = run_dracut(req, argv, label);
+	if (r < 0)
+		goto out;
+	r = onboot_image_verify(s, img.path, req->v, req->n, text, &why);
+	if (r < 0) {
+		report_failure(s, req->output, "image check failed", why, NULL);
+		goto out;
+	}
+	r = onboot_image_commit(&img, req->output, req->backup, &backup, &why);
+	if (r < 0) {
+		report_failure(s, req->output, "the new image could not be put in place", why,
+			       NULL);
+		goto out;
+	}
+	clog("done\n");
+	say_backup(req->output, backup);
+	say_log_file(s);
+	/* The image is in place: from now on a plain `dracut -f` must find the same scripts. */
+	r = onboot_manifest_commit(&manifest, s->cache_path);
+	if (r < 0)
+		log_error("%s holds the new image, but the manifest of %s was not updated: run "
+			  "onboot again",
+			  req->output, s->kernel_release);
+out:
+	unsetenv("STAP_ONBOOT_MANIFEST");
+	onboot_temp_remove(&img);
+	onboot_temp_remove(&manifest);
+	return r;
+}

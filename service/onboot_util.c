@@ -1,0 +1,118 @@
+/* onboot_util.c: small helpers of the onboot command: programs on PATH, paths, sizes. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "macro.h"
+#include "onboot_util.h"
+
+static int is_executable_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+}
+
+int onboot_find_program(const char *program, char **ret)
+{
+	const char *path_env, *p;
+	char *found;
+
+	if (!program || !*program)
+		return -ENOENT;
+	if (strchr(program, '/')) {
+		if (!is_executable_file(program))
+			return -ENOENT;
+		found = strdup(program);
+		if (!found)
+			return -ENOMEM;
+		*ret = found;
+		return 0;
+	}
+	path_env = getenv("PATH");
+	if (!path_env)
+		path_env = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	for (p = path_env;; p++) {
+		const char *end = strchrnul(p, ':');
+		int n = (int)(end - p);
+
+		/* An empty PATH element means the current directory. */
+		if (asprintf(&found, "%.*s/%s", n, n ? p : ".", program) < 0)
+			return -ENOMEM;
+		if (is_executable_file(found)) {
+			*ret = found;
+			return 0;
+		}
+		free(found);
+		if (!*end)
+			break;
+		p = end;
+	}
+	return -ENOENT;
+}
+
+int onboot_absolute_path(const char *path, char **ret)
+{
+	_cleanup_free_ char *cwd = NULL;
+	char *abs;
+
+	if (!path || !*path)
+		return -EINVAL;
+	if (path[0] == '/') {
+		abs = strdup(path);
+	} else {
+		cwd = getcwd(NULL, 0);
+		if (!cwd)
+			return -errno;
+		abs = path_join(cwd, path);
+	}
+	if (!abs)
+		return -ENOMEM;
+	*ret = abs;
+	return 0;
+}
+
+char *onboot_dirname(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return strdup(".");
+	if (slash == path)
+		return strdup("/");
+	return strndup(path, (size_t)(slash - path));
+}
+
+int onboot_file_size(const char *path, uint64_t *ret)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	*ret = (uint64_t)st.st_size;
+	return 0;
+}
+
+const char *onboot_format_size(uint64_t n, char *buf, size_t len)
+{
+	static const char *const units[] = {"KiB", "MiB", "GiB", "TiB"};
+	double v = (double)n / 1024.0;
+	size_t u = 0;
+
+	if (n < 1024) {
+		snprintf(buf, len, "%llu bytes", (unsigned long long)n);
+		return buf;
+	}
+	while (v >= 1024.0 && u + 1 < ELEMENTSOF(units)) {
+		v /= 1024.0;
+		u++;
+	}
+	snprintf(buf, len, v < 10.0 ? "%.1f %s" : "%.0f %s", v, units[u]);
+	return buf;
+}

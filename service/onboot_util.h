@@ -1,0 +1,17 @@
+/* onboot_util.h: small helpers of the onboot command: programs on PATH, paths, sizes. */
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+
+/* Full path of program: itself when it holds a slash, else the first PATH entry holding an
+ * executable regular file of that name. 0 and *ret (newly allocated), -ENOENT when there is
+ * none, -ENOMEM. Prints nothing. */
+int onboot_find_program(const char *program, char **ret);
+/* path made absolute against the current directory (no symlinks resolved); 0 or -errno. */
+int onboot_absolute_path(const char *path, char **ret);
+/* Directory part of an absolute path ("/" for "/x"), newly allocated; NULL on ENOMEM. */
+char *onboot_dirname(const char *path);
+/* Size of a regular file in bytes; 0 or -errno (nothing printed). */
+int onboot_file_size(const char *path, uint64_t *ret);
+/* n bytes as "512 KiB" / "12.3 MiB" / "1.5 GiB" in buf; returns buf. */
+const char *onboot_format_size(uint64_t n, char *buf, size_t len);

@@ -1,0 +1,130 @@
+# lib-onboot.sh: sourced by tests/onboot/test_*.sh after tests/lib.sh.
+# Real dracut 059, real lsinitrd, real stap for the installed Debian kernel. dracut runs from a
+# private copy of /usr/lib/dracut (exported as dracutbasedir, which dracut 059 honours and the
+# service passes on) with our module in modules.d/90systemtap, so nothing is installed on the
+# host; its work directory is $ROOT/tmp, so the host's /var is not touched either.
+KVER=${KVER_DEBIAN:?no Debian kernel in /lib/modules}
+
+# setup_onboot [fast|hostonly|default]: mkroot, the dracut copy with our module, and a
+# dracut.conf.d of that copy choosing the image kind:
+#   fast      --no-hostonly --no-hostonly-cmdline -m base --no-compress (about 2 s)
+#   hostonly  what a plain `dracut -f` does here, without compression (about 7 s)
+#   default   exactly what a plain `dracut -f` does (about 60 s)
+setup_onboot() {
+	mkroot
+	[ -x "$SVC" ] || fail "no $SVC: run make first"
+	[ -x "$BUILD/stap-early-loader" ] || fail "no $BUILD/stap-early-loader: run make first"
+	DRACUT_BASE="$ROOT/dracut"
+	cp -a /usr/lib/dracut "$DRACUT_BASE"
+	install_our_module "$DRACUT_BASE"
+	mkdir -p "$DRACUT_BASE/dracut.conf.d"
+	{
+		echo "tmpdir=\"$ROOT/tmp\""
+		case ${1:-fast} in
+		fast)
+			echo 'hostonly="no"'
+			echo 'hostonly_cmdline="no"'
+			echo 'dracutmodules="base"'
+			echo 'compress="cat"'
+			;;
+		hostonly) echo 'compress="cat"' ;;
+		default) ;;
+		*) fail "setup_onboot: unknown kind $1" ;;
+		esac
+	} >"$DRACUT_BASE/dracut.conf.d/50-stap-onboot-test.conf"
+	# Never the host's boot loader: tests that want a tool put a stand-in in conf.d.
+	cat >>"$CONF" <<EOC
+NEW_KERNEL_PKG=$ROOT/none/new-kernel-pkg
+GRUBBY=$ROOT/none/grubby
+KERNEL_INSTALL=$ROOT/none/kernel-install
+EOC
+	export dracutbasedir="$DRACUT_BASE"
+	export STAP_EARLY_LOADER="$BUILD/stap-early-loader"
+	# shellcheck disable=SC2034 # for the tests that source this file
+	CACHE="$ROOT/var/cache/systemtap/$KVER"
+	# shellcheck disable=SC2034
+	LOG="$ROOT/var/log/systemtap.log"
+	# shellcheck disable=SC2034
+	IMG="$ROOT/boot/initramfs-$KVER.img"
+	RT_OPT=$(stap_runtime_opt "$KVER")
+}
+
+# install_our_module DIR: what `make install` does for the dracut module, into DIR/modules.d,
+# with the loader and cache paths of this test root.
+install_our_module() {
+	m="$1/modules.d/90systemtap"
+	mkdir -p "$m"
+	sed -e "s|@SBINDIR@|$BUILD|g" -e "s|@CACHEDIR@|$ROOT/var/cache/systemtap|g" \
+		"$TOP/dracut-module/90systemtap/module-setup.sh" >"$m/module-setup.sh"
+	chmod 0755 "$m/module-setup.sh"
+	install -m 0755 "$TOP/hooks/stap-early-loader.sh" "$m/stap-early-loader.sh"
+}
+
+# add_script NAME [OPTS]: a small script (begin + timer probes, no debuginfo needed) whose
+# _OPT is the runtime option Debian's stap needs plus OPTS.
+add_script() {
+	cat >"$ROOT/etc/systemtap/script.d/$1.stp" <<EOS
+probe begin { printf("$1 started\n") }
+probe timer.s(5) { printf("$1 tick\n") }
+EOS
+	echo "$1_OPT='$RT_OPT${2:+ $2}'" >"$ROOT/etc/systemtap/conf.d/$1.conf"
+}
+
+# image_list IMG: the paths lsinitrd lists (symlink targets cut), sorted.
+image_list() {
+	lsinitrd "$1" | awk '/^[-dl]/ { sub(/ -> .*/, ""); print $NF }' | sort
+}
+
+# assert_image_has IMG PATH... / assert_image_lacks IMG PATH...
+assert_image_has() {
+	img=$1
+	shift
+	list=$(image_list "$img")
+	for p in "$@"; do
+		printf '%s\n' "$list" | grep -qx -- "$p" || fail "$img lacks $p"
+	done
+}
+assert_image_lacks() {
+	img=$1
+	shift
+	list=$(image_list "$img")
+	for p in "$@"; do
+		! printf '%s\n' "$list" | grep -qx -- "$p" || fail "$img still holds $p"
+	done
+}
+
+HOOK_IN_IMAGE=usr/lib/dracut/hooks/cmdline/01-stap-early-loader.sh
+LOADER_IN_IMAGE=usr/sbin/stap-early-loader
+MANIFEST_IN_IMAGE=usr/lib/stap-onboot/manifest
+
+# assert_onboot_image IMG NAME...: loader, manifest, hook and each NAME.ko are in IMG, each
+# .ko byte-identical to the cached one, the manifest identical to the cached manifest.
+assert_onboot_image() {
+	img=$1
+	shift
+	assert_image_has "$img" "$LOADER_IN_IMAGE" "$MANIFEST_IN_IMAGE" "$HOOK_IN_IMAGE"
+	for n in "$@"; do
+		assert_image_has "$img" "usr/lib/stap-onboot/$n.ko"
+		lsinitrd -f "usr/lib/stap-onboot/$n.ko" "$img" | cmp -s - "$CACHE/$n.ko" ||
+			fail "usr/lib/stap-onboot/$n.ko in $img differs from $CACHE/$n.ko"
+	done
+	lsinitrd -f "$MANIFEST_IN_IMAGE" "$img" | cmp -s - "$CACHE/onboot.manifest" ||
+		fail "the manifest in $img differs from $CACHE/onboot.manifest"
+}
+
+# old_image PATH [SIZE_KB]: a stand-in "previous image" of random bytes, remembered as
+# $OLD_SUM so assert_unchanged can prove it was left byte for byte.
+old_image() {
+	head -c "$((${2:-512} * 1024))" /dev/urandom >"$1"
+	chmod 0644 "$1"
+	OLD_SUM=$(sha256sum <"$1")
+}
+assert_unchanged() {
+	[ -f "$1" ] || fail "$1 is gone"
+	[ "$(sha256sum <"$1")" = "$OLD_SUM" ] || fail "$1 was changed"
+}
+# assert_no_temp DIR: no temp image or manifest left behind.
+assert_no_temp() {
+	left=$(find "$@" -maxdepth 1 -name '.*.stap-onboot.*' -o -maxdepth 1 -name '.onboot.manifest.*')
+	[ -z "$left" ] || fail "temp files left behind: $left"
+}

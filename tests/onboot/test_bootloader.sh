@@ -1,0 +1,104 @@
+#!/bin/sh
+# Without -o the bootloader is told about the new image: new-kernel-pkg where it exists, else
+# grubby, else kernel-install on a Boot Loader Spec machine (always with the image). Debian has
+# neither new-kernel-pkg nor grubby, and the real kernel-install would change the host's /boot,
+# so stand-ins record their argv. A failing tool is reported (exit 1) and the new image stays;
+# the old one is intact byte for byte as IMG.bak.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib-onboot.sh"
+setup_onboot fast
+add_script alpha
+CALLS="$ROOT/tool.calls"
+VMLINUZ="$ROOT/boot/vmlinuz-$KVER"
+
+# stand_in NAME [EXIT]: records "NAME|arg|arg..." in $CALLS and exits EXIT (0).
+stand_in() {
+	cat >"$ROOT/$1" <<EOS
+#!/bin/sh
+{ printf '%s' "$1"; for a in "\$@"; do printf '|%s' "\$a"; done; echo; } >>"$CALLS"
+[ "${2:-0}" -eq 0 ] || echo "$1: cannot update the boot loader" >&2
+exit ${2:-0}
+EOS
+	chmod +x "$ROOT/$1"
+}
+tools() { # NEW_KERNEL_PKG GRUBBY KERNEL_INSTALL
+	cat >"$ROOT/etc/systemtap/conf.d/zz-tools.conf" <<EOC
+NEW_KERNEL_PKG=$1
+GRUBBY=$2
+KERNEL_INSTALL=$3
+EOC
+	rm -f "$CALLS"
+}
+
+# 1. new-kernel-pkg first.
+stand_in new-kernel-pkg
+stand_in grubby
+stand_in kernel-install
+tools "$ROOT/new-kernel-pkg" "$ROOT/grubby" "$ROOT/kernel-install"
+svc onboot alpha -r "$KVER"
+assert_rc 0
+assert_out '^ Updating bootloader (new-kernel-pkg) \.\.\. done$'
+[ "$(cat "$CALLS")" = "new-kernel-pkg|--initrdfile=$IMG|--update|$KVER" ] || fail "argv: $(cat "$CALLS")"
+assert_onboot_image "$IMG" alpha
+ok "new-kernel-pkg --initrdfile=IMG --update KVER"
+
+# 2. No new-kernel-pkg: grubby.
+tools "$ROOT/none/new-kernel-pkg" "$ROOT/grubby" "$ROOT/kernel-install"
+svc onboot alpha -r "$KVER"
+assert_rc 0
+assert_out '^ Updating bootloader (grubby) \.\.\. done$'
+[ "$(cat "$CALLS")" = "grubby|--update-kernel=$VMLINUZ|--initrd=$IMG" ] || fail "argv: $(cat "$CALLS")"
+ok "grubby --update-kernel=BOOT_PATH/vmlinuz-KVER --initrd=IMG"
+
+# 3. Neither, no Boot Loader Spec entries: kernel-install is not used; a note.
+tools "$ROOT/none/new-kernel-pkg" "$ROOT/none/grubby" "$ROOT/kernel-install"
+svc onboot alpha -r "$KVER"
+assert_rc 0
+assert_out "^NB: no bootloader tool found .*; $IMG was replaced in place$"
+assert_no_file "$CALLS"
+ok "no tool and no BLS entries: note, nothing run"
+
+# 4. Boot Loader Spec entries (BOOT_PATH/loader/entries, and ROOT/efi/loader/entries = the
+#    /efi of a BOOT_PATH of /boot): kernel-install add KVER VMLINUZ IMG.
+for entries in "$ROOT/boot/loader/entries" "$ROOT/efi/loader/entries"; do
+	mkdir -p "$entries"
+	tools "$ROOT/none/new-kernel-pkg" "$ROOT/none/grubby" "$ROOT/kernel-install"
+	svc onboot alpha -r "$KVER"
+	assert_rc 0
+	assert_out '^ Updating bootloader (kernel-install) \.\.\. done$'
+	[ "$(cat "$CALLS")" = "kernel-install|add|$KVER|$VMLINUZ|$IMG" ] || fail "argv: $(cat "$CALLS")"
+	rm -r "$entries"
+	ok "BLS entries in ${entries#"$ROOT"}: kernel-install add KVER VMLINUZ IMG"
+done
+
+# 5. -o: no bootloader tool at all.
+tools "$ROOT/new-kernel-pkg" "$ROOT/grubby" "$ROOT/kernel-install"
+svc onboot alpha -r "$KVER" -o "$ROOT/boot/other.img"
+assert_rc 0
+assert_out '^NB: bootloader was not updated$'
+assert_no_file "$CALLS"
+ok "-o: bootloader not updated, no tool run"
+
+# 6. The tool fails: reported, exit 1, the new image stays, the old one is IMG.bak.
+rm -f "$IMG.bak"
+old_image "$IMG"
+stand_in new-kernel-pkg 3
+tools "$ROOT/new-kernel-pkg" "$ROOT/grubby" "$ROOT/kernel-install"
+svc onboot alpha -b -r "$KVER"
+assert_rc 1
+assert_out '^ Creating initramfs with alpha \.\.\. done$'
+assert_out '^ Updating bootloader (new-kernel-pkg) \.\.\. error$'
+assert_out "Bootloader update failed: $ROOT/new-kernel-pkg exited with status 3"
+[ "$(cat "$CALLS")" = "new-kernel-pkg|--initrdfile=$IMG|--update|$KVER" ] || fail "argv: $(cat "$CALLS")"
+grep -q 'new-kernel-pkg: cannot update the boot loader' "$LOG" || fail "tool output not in LOG_FILE"
+assert_unchanged "$IMG.bak"
+assert_onboot_image "$IMG" alpha
+ok "failing new-kernel-pkg: exit 1, new image kept, old one intact as .bak"
+
+stand_in grubby 1
+tools "$ROOT/none/new-kernel-pkg" "$ROOT/grubby" "$ROOT/kernel-install"
+svc onboot alpha -r "$KVER"
+assert_rc 1
+assert_out "Bootloader update failed: $ROOT/grubby exited with status 1"
+assert_onboot_image "$IMG" alpha
+ok "failing grubby: reported, exit 1"

@@ -1,0 +1,301 @@
+/* test_svc_onboot.c: the pieces of `onboot` that need no dracut: the manifest text, staging
+ * and committing it, locked temp files and stale-file cleaning, the space estimate, the
+ * file system probe, the image commit with its backup rules, and the small path helpers. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "macro.h"
+#include "onboot_image.h"
+#include "onboot_manifest.h"
+#include "onboot_preflight.h"
+#include "onboot_tempfile.h"
+#include "onboot_util.h"
+#include "svc_test.h"
+
+#define MIB (1024ULL * 1024ULL)
+
+static char root[] = "/tmp/test_svc_onboot.XXXXXX";
+
+static char *at(const char *rel)
+{
+	char *p;
+
+	if (asprintf(&p, "%s/%s", root, rel) < 0)
+		abort();
+	return p;
+}
+
+static char *slurp(const char *path)
+{
+	char *text = NULL;
+
+	if (read_file(path, &text, NULL) < 0)
+		return NULL;
+	return text;
+}
+
+static int count_entries(const char *dir, const char *prefix)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		abort();
+	while ((de = readdir(d)))
+		if (strncmp(de->d_name, prefix, strlen(prefix)) == 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
+static void test_manifest_text(void)
+{
+	struct onboot_script v[] = {
+	    {(char *)"counter", 4, 0, 1000},
+	    {(char *)"needs_counter", 5, 8, 2000},
+	};
+	_cleanup_free_ char *text = NULL, *empty = NULL;
+	char *bad = NULL;
+
+	CHECK(onboot_manifest_text("6.1.0-56-amd64", true, v, 2, &text) == 0, "manifest text");
+	CHECK_STR(text,
+		  "stap-onboot-manifest 1\n"
+		  "# Written by systemtap-service onboot; run it again to change this file.\n"
+		  "kernel 6.1.0-56-amd64\n"
+		  "log_boot_err yes\n"
+		  "script counter protocol=4 bufsize=0\n"
+		  "script needs_counter protocol=5 bufsize=8\n",
+		  "two scripts, format line first, start order kept");
+	CHECK(onboot_manifest_text("6.1.0-56-amd64", false, NULL, 0, &empty) == 0,
+	      "manifest without scripts");
+	CHECK_STR(empty,
+		  "stap-onboot-manifest 1\n"
+		  "# Written by systemtap-service onboot; run it again to change this file.\n"
+		  "kernel 6.1.0-56-amd64\n"
+		  "log_boot_err no\n",
+		  "no scripts: a valid manifest listing none");
+
+	v[0].name = (char *)"bad-name";
+	CHECK(onboot_manifest_text("k", false, v, 1, &bad) == -EINVAL && !bad, "bad name refused");
+	v[0].name = (char *)"counter";
+	v[0].protocol = 3;
+	CHECK(onboot_manifest_text("k", false, v, 1, &bad) == -EINVAL, "protocol 3 refused");
+	v[0].protocol = 4;
+	v[0].bufsize = 4096;
+	CHECK(onboot_manifest_text("k", false, v, 1, &bad) == -EINVAL, "bufsize 4096 refused");
+	v[0].bufsize = 4095;
+	CHECK(onboot_manifest_text("k", false, v, 1, &bad) == 0 && bad, "bufsize 4095 accepted");
+	free(bad);
+	bad = NULL;
+	CHECK(onboot_manifest_text("6.1 x", false, v, 1, &bad) == -EINVAL, "kver with a blank");
+	CHECK(onboot_manifest_text("", false, v, 1, &bad) == -EINVAL, "empty kver");
+}
+
+static void test_manifest_stage_commit(void)
+{
+	_cleanup_free_ char *dir = at("cache"), *final = at("cache/onboot.manifest"), *text = NULL;
+	struct onboot_temp t = ONBOOT_TEMP_INIT;
+	struct stat st;
+
+	mkdir_p(dir, 0755);
+	put_file(final, "old manifest\n");
+	CHECK(onboot_manifest_stage(dir, "new manifest\n", &t) == 0 && t.path && t.fd >= 0,
+	      "manifest staged: %s", t.path ? t.path : "(none)");
+	text = slurp(final);
+	CHECK_STR(text, "old manifest\n", "the manifest in place is unchanged while staged");
+	free(text);
+	text = NULL;
+	CHECK(onboot_temp_clean_stale(dir, ONBOOT_MANIFEST_TEMP_PREFIX) == -EBUSY,
+	      "a staged manifest of a live run is not removed as stale");
+	CHECK(onboot_manifest_commit(&t, dir) == 0 && !t.path && t.fd < 0, "manifest committed");
+	text = slurp(final);
+	CHECK_STR(text, "new manifest\n", "the new manifest is in place");
+	CHECK(stat(final, &st) == 0 && (st.st_mode & 07777) == 0644, "manifest mode 0644");
+	CHECK(count_entries(dir, ONBOOT_MANIFEST_TEMP_PREFIX) == 0, "no temp manifest left");
+}
+
+static void test_temp_files(void)
+{
+	_cleanup_free_ char *dir = at("temp"), *other = at("temp/.x.img.stap-onboot.toolong1");
+	struct onboot_temp a = ONBOOT_TEMP_INIT, b = ONBOOT_TEMP_INIT;
+	_cleanup_free_ char *stale = NULL;
+	struct stat st;
+
+	mkdir_p(dir, 0755);
+	CHECK(onboot_temp_create(dir, ".x.img.stap-onboot.", &b) == 0 && b.path, "temp created: %s",
+	      b.path);
+	CHECK(stat(b.path, &st) == 0 && (st.st_mode & 07777) == 0600, "temp file mode 0600");
+	/* b's owner "dies": its lock goes, its file stays (what SIGKILL leaves behind). */
+	close(b.fd);
+	stale = b.path;
+	b = (struct onboot_temp)ONBOOT_TEMP_INIT;
+	put_file(other, "not a temp name: PREFIX + 8 characters\n");
+	CHECK(onboot_temp_clean_stale(dir, ".x.img.stap-onboot.") == 0, "stale cleaning runs");
+	CHECK(!path_exists(stale), "the unlocked temp file was removed");
+	CHECK(path_exists(other), "a name that is not PREFIX + 6 characters is left alone");
+
+	CHECK(onboot_temp_create(dir, ".x.img.stap-onboot.", &a) == 0, "temp created: %s", a.path);
+	CHECK(onboot_temp_clean_stale(dir, ".x.img.stap-onboot.") == -EBUSY,
+	      "a temp file held by a live run: -EBUSY");
+	CHECK(path_exists(a.path), "...and it is left alone");
+	stale = (free(stale), strdup(a.path));
+	onboot_temp_remove(&a);
+	CHECK(!path_exists(stale) && !a.path && a.fd < 0, "onboot_temp_remove unlinks and resets");
+	onboot_temp_remove(&a);
+	CHECK(true, "removing an empty temp twice is harmless");
+}
+
+static void test_estimate(void)
+{
+	CHECK(onboot_estimate_need(0, 100) == 32 * MIB + 100 + 4 * MIB,
+	      "no image: 32 MiB base + payload + 4 MiB margin");
+	CHECK(onboot_estimate_need(100 * MIB, MIB) == 100 * MIB + MIB + 10 * MIB,
+	      "100 MiB image: + payload + 10%% margin");
+	CHECK(onboot_estimate_need(10 * MIB, 0) == 14 * MIB, "small image: margin at least 4 MiB");
+}
+
+static void test_fs_probe(void)
+{
+	struct onboot_fs fs;
+
+	CHECK(onboot_fs_probe(root, &fs) == 0 && fs.device && fs.avail > 0,
+	      "probe %s: %s (%s) %s, %llu bytes free", root, fs.device, fs.fstype ? fs.fstype : "?",
+	      fs.block ? "block device" : "no block device", (unsigned long long)fs.avail);
+	onboot_fs_free(&fs);
+	if (path_exists("/dev/shm")) {
+		CHECK(onboot_fs_probe("/dev/shm", &fs) == 0 && !fs.block && fs.fstype &&
+			  streq(fs.fstype, "tmpfs"),
+		      "/dev/shm: %s, no block device", fs.fstype ? fs.fstype : "?");
+		onboot_fs_free(&fs);
+	}
+	CHECK(onboot_fs_probe("/nonexistent/dir", &fs) == -ENOENT, "missing directory: -ENOENT");
+}
+
+static struct onboot_temp staged_image(const char *output, const char *content)
+{
+	struct onboot_temp t = ONBOOT_TEMP_INIT;
+
+	if (onboot_image_stage(output, &t) < 0)
+		abort();
+	put_file(t.path, content);
+	return t;
+}
+
+static void test_image_commit(void)
+{
+	_cleanup_free_ char *img = at("boot/initramfs-k.img"),
+			    *bak = at("boot/initramfs-k.img.bak"), *dir = at("boot"),
+			    *prefix = onboot_image_temp_prefix(img), *text = NULL;
+	struct onboot_temp t;
+	enum onboot_backup b;
+	struct stat st;
+	char *why = NULL;
+
+	CHECK_STR(prefix, ".initramfs-k.img.stap-onboot.", "temp image prefix");
+	mkdir_p(dir, 0755);
+
+	t = staged_image(img, "image 1\n");
+	CHECK(onboot_image_commit(&t, img, true, &b, &why) == 0 && b == ONBOOT_BACKUP_NO_OLD,
+	      "first image, -b: nothing to back up");
+	CHECK(stat(img, &st) == 0 && (st.st_mode & 07777) == 0600, "a new image gets mode 0600");
+	CHECK(!path_exists(bak), "no .bak without an old image");
+
+	chmod(img, 0644);
+	t = staged_image(img, "image 2\n");
+	CHECK(onboot_image_commit(&t, img, true, &b, &why) == 0 && b == ONBOOT_BACKUP_KEPT,
+	      "second image, -b: old kept");
+	text = slurp(bak);
+	CHECK_STR(text, "image 1\n", ".bak holds the previous image");
+	free(text);
+	text = NULL;
+	text = slurp(img);
+	CHECK_STR(text, "image 2\n", "the image is the new one");
+	free(text);
+	text = NULL;
+	CHECK(stat(img, &st) == 0 && (st.st_mode & 07777) == 0644,
+	      "the new image keeps the old one's mode 0644");
+
+	t = staged_image(img, "image 3\n");
+	CHECK(onboot_image_commit(&t, img, true, &b, &why) == 0 && b == ONBOOT_BACKUP_EXISTS,
+	      "third image, -b: .bak exists");
+	text = slurp(bak);
+	CHECK_STR(text, "image 1\n", "an existing .bak is never replaced");
+	free(text);
+	text = NULL;
+
+	t = staged_image(img, "image 4\n");
+	CHECK(onboot_image_commit(&t, img, false, &b, &why) == 0 && b == ONBOOT_BACKUP_NOT_ASKED,
+	      "fourth image without -b");
+	text = slurp(img);
+	CHECK_STR(text, "image 4\n", "replaced without backup");
+	free(text);
+	text = NULL;
+	CHECK(count_entries(dir, ".initramfs-k.img.stap-onboot.") == 0, "no temp image left");
+
+	/* A rename that fails (the output is a directory): a reason, the staged file is still
+	 * there for the caller to remove, nothing else changed. */
+	{
+		_cleanup_free_ char *sub = at("boot/dir.img"), *subfile = at("boot/dir.img/x");
+
+		mkdir_p(sub, 0755);
+		put_file(subfile, "x");
+		t = staged_image(sub, "image 5\n");
+		CHECK(onboot_image_commit(&t, sub, false, &b, &why) == -EISDIR && why &&
+			  strstr(why, "cannot rename"),
+		      "failed rename: -EISDIR, reason \"%s\"", why ? why : "(none)");
+		CHECK(t.path && path_exists(t.path) && path_exists(subfile),
+		      "staged file left for the caller, output untouched");
+		onboot_temp_remove(&t);
+		free(why);
+		why = NULL;
+	}
+}
+
+static void test_util(void)
+{
+	_cleanup_free_ char *sh = NULL, *abs = NULL, *cwd = getcwd(NULL, 0), *want = NULL,
+			    *d1 = onboot_dirname("/boot/x.img"), *d2 = onboot_dirname("/x");
+	char *none = NULL;
+	char buf[32];
+
+	CHECK(onboot_find_program("sh", &sh) == 0 && sh && sh[0] == '/', "sh found on PATH: %s",
+	      sh ? sh : "(none)");
+	CHECK(onboot_find_program("/nonexistent/dracut", &none) == -ENOENT && !none,
+	      "missing program: -ENOENT");
+	CHECK(onboot_find_program("no-such-program-here", &none) == -ENOENT, "not on PATH");
+	CHECK(onboot_absolute_path("boot/x.img", &abs) == 0, "relative path made absolute");
+	if (asprintf(&want, "%s/boot/x.img", cwd) < 0)
+		abort();
+	CHECK_STR(abs, want, "relative -o is taken from the current directory");
+	CHECK_STR(d1, "/boot", "dirname /boot/x.img");
+	CHECK_STR(d2, "/", "dirname /x");
+	CHECK_STR(onboot_format_size(512, buf, sizeof(buf)), "512 bytes", "size in bytes");
+	CHECK_STR(onboot_format_size(36 * MIB, buf, sizeof(buf)), "36 MiB", "size in MiB");
+	CHECK_STR(onboot_format_size(3 * MIB / 2, buf, sizeof(buf)), "1.5 MiB", "size 1.5 MiB");
+}
+
+int main(void)
+{
+	if (!mkdtemp(root)) {
+		perror("mkdtemp");
+		return 2;
+	}
+	test_manifest_text();
+	test_manifest_stage_commit();
+	test_temp_files();
+	test_estimate();
+	test_fs_probe();
+	test_image_commit();
+	test_util();
+	rm_rf(root);
+	return test_summary();
+}
