@@ -30,13 +30,6 @@ void cli_usage(FILE *f)
 	      f);
 }
 
-/* True when release can be used as the one path component CACHE_PATH/KVER. */
-static bool release_valid(const char *release)
-{
-	return release && *release && !strchr(release, '/') && !streq(release, ".") &&
-	       !streq(release, "..");
-}
-
 static int __attribute__((format(printf, 1, 2))) bad_option(const char *fmt, ...)
 {
 	va_list ap;
@@ -78,7 +71,7 @@ static int parse_letter(struct cli *c, char letter, const char *arg, bool *used)
 			c->config_file = arg;
 		else if (letter == 'o')
 			c->output = arg;
-		else if (!release_valid(arg))
+		else if (!kernel_release_valid(arg))
 			return bad_option("'%s' is not a valid kernel release", arg);
 		else
 			c->kernel_release = arg;

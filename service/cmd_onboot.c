@@ -104,8 +104,8 @@ static int check_dracut_module(void)
 	return 0;
 }
 
-/* STAP_EARLY_LOADER from the config, else from the environment, else SBINDIR's; made
- * absolute, since dracut installs it by path. */
+/* STAP_EARLY_LOADER set in the config, else from the environment, else the default
+ * (SBINDIR's); made absolute, since dracut installs it by path. */
 static int find_loader(const struct settings *s, char **ret)
 {
 	const char *p = config_get(&s->cfg, "STAP_EARLY_LOADER");
@@ -115,7 +115,7 @@ static int find_loader(const struct settings *s, char **ret)
 	if (!p || !*p)
 		p = getenv("STAP_EARLY_LOADER");
 	if (!p || !*p)
-		p = SBINDIR "/stap-early-loader";
+		p = s->early_loader;
 	r = onboot_find_program(p, &found);
 	if (r == -ENOENT) {
 		log_error("stap-early-loader not found at %s", p);

@@ -27,3 +27,18 @@ bool script_name_valid(const char *name)
 			return false;
 	return n <= MODULE_NAME_MAX;
 }
+
+/* utsname's release field holds 64 characters and a NUL. */
+#define KERNEL_RELEASE_MAX 64
+
+bool kernel_release_valid(const char *release)
+{
+	size_t n;
+
+	if (!release || !release[0] || strcmp(release, ".") == 0 || strcmp(release, "..") == 0)
+		return false;
+	for (n = 0; release[n]; n++)
+		if (release[n] <= ' ' || release[n] > '~' || release[n] == '/')
+			return false;
+	return n <= KERNEL_RELEASE_MAX;
+}

@@ -36,6 +36,8 @@ static void say_log_file(const struct settings *s)
 {
 	if (log_fd() >= 0)
 		clog("  dracut log: %s\n", s->log_file);
+	else if (!*s->log_file)
+		clog("  dracut log: none (LOG_FILE is empty)\n");
 	else
 		clog("  dracut log: none (LOG_FILE %s could not be opened)\n", s->log_file);
 }
@@ -45,9 +47,9 @@ static int dracut_argv(const struct settings *s, const char *dracut, const char 
 		       char ***ret)
 {
 	_cleanup_strv_free_ char **argv = NULL, **extra = NULL;
-	const char *opts = config_get(&s->cfg, "DRACUT_OPTS");
+	const char *opts = s->dracut_opts;
 
-	if (opts && opts_split(opts, &extra) < 0) {
+	if (opts_split(opts, &extra) < 0) {
 		log_error("Bad DRACUT_OPTS '%s' (unbalanced quote)", opts);
 		return -EINVAL;
 	}

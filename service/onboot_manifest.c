@@ -21,16 +21,6 @@ void onboot_scripts_free(struct onboot_script *v, size_t n)
 	free(v);
 }
 
-static bool kernel_release_valid(const char *kver)
-{
-	if (!kver || !*kver)
-		return false;
-	for (const char *p = kver; *p; p++)
-		if (*p <= ' ' || *p == '/' || *p == 0x7f)
-			return false;
-	return true;
-}
-
 int onboot_manifest_text(const char *kver, bool log_boot_err, const struct onboot_script *v,
 			 size_t n, char **ret)
 {

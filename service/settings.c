@@ -323,11 +323,6 @@ static int list_conf_files(const char *dir, char ***ret)
 	return 0;
 }
 
-static int kernel_release_valid(const char *k)
-{
-	return *k && !strchr(k, '/') && !streq(k, ".") && !streq(k, "..") && strlen(k) < 256;
-}
-
 int settings_load(struct settings *ret, const char *config_file, const char *kver)
 {
 	struct settings s = {0};

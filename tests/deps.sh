@@ -7,7 +7,7 @@ kver_pkg() {
 		awk '/Depends: linux-image-/{sub("linux-image-","",$2); print $2; exit}'
 }
 pkgs="build-essential pkg-config libkmod-dev libblkid-dev musl-tools clang libclang-rt-14-dev
- llvm valgrind mandoc clang-format dracut dracut-core kmod cpio file binutils util-linux
+ llvm valgrind mandoc clang-format bsdextrautils systemd dracut dracut-core kmod cpio file binutils util-linux
  qemu-system-x86 systemtap systemtap-runtime linux-image-amd64 linux-headers-amd64"
 missing=""
 for p in $pkgs; do

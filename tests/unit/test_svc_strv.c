@@ -80,11 +80,37 @@ static void test_names(void)
 	CHECK(!script_name_valid(NULL), "NULL is not a name");
 }
 
+static void test_kernel_releases(void)
+{
+	static const char *const good[] = {
+	    "6.1.0-56-amd64", "5.14.0-427.el9.x86_64", "6.8.0+", "a",
+	    "a234567890123456789012345678901234567890123456789012345678901234"};
+	static const char *const bad[] = {
+	    "",
+	    ".",
+	    "..",
+	    "../x",
+	    "a/b",
+	    "a b",
+	    "a\tb",
+	    "x\n",
+	    "\x7f",
+	    "\xc3\xa9",
+	    "a2345678901234567890123456789012345678901234567890123456789012345"};
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		CHECK(kernel_release_valid(good[i]), "valid release \"%s\"", good[i]);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CHECK(!kernel_release_valid(bad[i]), "invalid release \"%s\"", bad[i]);
+	CHECK(!kernel_release_valid(NULL), "NULL is not a release");
+}
+
 int main(void)
 {
 	test_push_join();
 	test_extend();
 	test_split();
 	test_names();
+	test_kernel_releases();
 	return test_summary();
 }
