@@ -68,7 +68,7 @@ static int remove_caches(struct invocation *inv, char *const *names)
 
 int cmd_cleanup(struct invocation *inv)
 {
-	_cleanup_strv_free_ char **names = NULL, **existing = NULL;
+	_cleanup_strv_free_ char **names = NULL;
 	_cleanup_free_ char *uprobes = NULL;
 	struct stat st;
 	int r;
@@ -83,20 +83,14 @@ int cmd_cleanup(struct invocation *inv)
 		clog("FAILED");
 		return EXIT_FAIL;
 	}
-	for (size_t i = 0; names[i]; i++)
-		if (cache_files_of(inv->s, names[i], &existing) < 0) {
-			log_error_errno(-ENOMEM, "Failed to list the caches");
-			clog("FAILED");
-			return EXIT_FAIL;
-		}
-	if (existing) {
-		_cleanup_free_ char *joined = strv_join(existing, " ");
-		clog("Removing caches: %s\n", joined ? joined : "");
-		if (!ask_yesno(inv, "Do you really want to remove above caches"))
-			return EXIT_OK;
-		if (remove_caches(inv, names) < 0)
-			return EXIT_FAIL;
-	}
+	r = confirm_cache_change(inv, names, "Removing caches",
+				 "Do you really want to remove above caches");
+	if (r < 0)
+		return EXIT_FAIL;
+	if (r == 0)
+		return EXIT_OK;
+	if (r == 2 && remove_caches(inv, names) < 0)
+		return EXIT_FAIL;
 	/* Upstream's test here always failed and removed uprobes/ even when still needed. */
 	uprobes = path_join(inv->s->cache_path, "uprobes");
 	if (uprobes && path_exists(uprobes)) {

@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cache.h"
 #include "cmd_common.h"
 #include "deps.h"
+#include "fsutil.h"
 #include "log.h"
 #include "macro.h"
 #include "names.h"
@@ -207,4 +209,42 @@ int order_scripts(struct invocation *inv, char *const *names, char ***ret)
 	*ret = sorted;
 	sorted = NULL;
 	return 0;
+}
+
+/* Appends to *paths the existing cache files (.ko, .opts, .uprobes) of name. 0 or -ENOMEM. */
+int cache_files_of(const struct settings *s, const char *name, char ***paths)
+{
+	char *(*const makers[])(const struct settings *, const char *) = {
+	    cache_ko_path, cache_opts_path, cache_uprobes_path};
+
+	for (size_t i = 0; i < ELEMENTSOF(makers); i++) {
+		char *p = makers[i](s, name);
+		if (!p)
+			return -ENOMEM;
+		if (!path_exists(p)) {
+			free(p);
+			continue;
+		}
+		if (strv_consume(paths, p) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int confirm_cache_change(struct invocation *inv, char *const *names, const char *what,
+			 const char *question)
+{
+	_cleanup_strv_free_ char **existing = NULL;
+	_cleanup_free_ char *joined = NULL;
+
+	for (size_t i = 0; names[i]; i++)
+		if (cache_files_of(inv->s, names[i], &existing) < 0) {
+			do_failure("Failed to list the caches: %s", strerror(ENOMEM));
+			return -ENOMEM;
+		}
+	if (!existing)
+		return 1;
+	joined = strv_join(existing, " ");
+	clog("%s: %s\n", what, joined ? joined : "");
+	return ask_yesno(inv, question) ? 2 : 0;
 }

@@ -12,30 +12,9 @@
 #include "macro.h"
 #include "strv.h"
 
-/* Appends to *paths the existing cache files (.ko, .opts, .uprobes) of name. 0 or -ENOMEM. */
-int cache_files_of(const struct settings *s, const char *name, char ***paths)
-{
-	char *(*const makers[])(const struct settings *, const char *) = {
-	    cache_ko_path, cache_opts_path, cache_uprobes_path};
-
-	for (size_t i = 0; i < ELEMENTSOF(makers); i++) {
-		char *p = makers[i](s, name);
-		if (!p)
-			return -ENOMEM;
-		if (!path_exists(p)) {
-			free(p);
-			continue;
-		}
-		if (strv_consume(paths, p) < 0)
-			return -ENOMEM;
-	}
-	return 0;
-}
-
 int cmd_compile(struct invocation *inv)
 {
-	_cleanup_strv_free_ char **names = NULL, **existing = NULL;
-	_cleanup_free_ char *joined = NULL;
+	_cleanup_strv_free_ char **names = NULL;
 	struct compile_result *res = NULL;
 	size_t n;
 	int r;
@@ -51,18 +30,10 @@ int cmd_compile(struct invocation *inv)
 		clog("FAILED");
 		return EXIT_FAIL;
 	}
-	for (size_t i = 0; names[i]; i++)
-		if (cache_files_of(inv->s, names[i], &existing) < 0) {
-			log_error_errno(-ENOMEM, "Failed to list the caches");
-			clog("FAILED");
-			return EXIT_FAIL;
-		}
-	if (existing) {
-		joined = strv_join(existing, " ");
-		clog("Updating caches: %s\n", joined ? joined : "");
-		if (!ask_yesno(inv, "Do you really want to update above caches"))
-			return EXIT_OK;
-	}
+	r = confirm_cache_change(inv, names, "Updating caches",
+				 "Do you really want to update above caches");
+	if (r <= 0)
+		return r < 0 ? EXIT_FAIL : EXIT_OK;
 	n = strv_length(names);
 	r = n ? compile_scripts(inv->s, names, false, &res) : 0;
 	if (r < 0) {
