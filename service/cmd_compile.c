@@ -36,6 +36,10 @@ int cmd_compile(struct invocation *inv)
 		return r < 0 ? EXIT_FAIL : EXIT_OK;
 	n = strv_length(names);
 	r = n ? compile_scripts(inv->s, names, false, &res) : 0;
+	if (r == -EINTR) { /* main reports the signal */
+		clog("FAILED");
+		return EXIT_FAIL;
+	}
 	if (r < 0) {
 		do_failure("Failed to compile: %s", strerror(-r));
 		return EXIT_FAIL;

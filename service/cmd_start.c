@@ -12,6 +12,7 @@
 #include "cmd_common.h"
 #include "compile.h"
 #include "fsutil.h"
+#include "interrupt.h"
 #include "log.h"
 #include "macro.h"
 #include "names.h"
@@ -212,6 +213,13 @@ static int run_staprun(const struct settings *s, const char *workdir, const char
 	log_exec(argv);
 	child = run_spawn(argv, workdir, out_fd, err_fd);
 	rc = child < 0 ? (int)child : run_wait(child);
+	if (rc == -EINTR) { /* a signal ended it (interrupt.h) */
+		clog("interrupted\n");
+		report_output(err_path, false);
+		unlink(out_path);
+		unlink(err_path);
+		return 1;
+	}
 	if (rc < 0) {
 		clog("error\n");
 		log_error_errno(rc, "Failed to run %s", argv[0]);
@@ -349,13 +357,16 @@ int cmd_start(struct invocation *inv)
 		clog("FAILED");
 		return EXIT_FAIL;
 	}
-	for (size_t i = 0; ordered[i]; i++) {
+	for (size_t i = 0; ordered[i] && !interrupted(); i++) {
 		r = start_script(inv, ordered[i], compile_rc_of(res, nres, ordered[i]), &workdir);
-		if (r != 0 && might_failf(inv, "Failed to run \"%s\". (%d)", ordered[i], r)) {
+		if (r != 0 && !interrupted() &&
+		    might_failf(inv, "Failed to run \"%s\". (%d)", ordered[i], r)) {
 			rc = EXIT_FAIL;
 			break;
 		}
 	}
+	if (interrupted()) /* main reports the signal and exits 128 + N */
+		rc = EXIT_FAIL;
 	compile_results_free(res, nres);
 	if (workdir)
 		rm_rf(workdir);

@@ -12,6 +12,7 @@
 #include "cache.h"
 #include "compile.h"
 #include "fsutil.h"
+#include "interrupt.h"
 #include "log.h"
 #include "macro.h"
 #include "names.h"
@@ -207,8 +208,9 @@ static int job_start(const struct settings *s, struct job *j)
 	log_exec(argv);
 	clock_gettime(CLOCK_REALTIME, &j->started);
 	pid = run_spawn(argv, j->tmpdir, out, err);
-	if (pid < 0)
-		return log_error_errno((int)pid, "Failed to run %s", s->stap);
+	if (pid < 0) /* -EINTR: a signal came, job_fail says so */
+		return pid == -EINTR ? -EINTR
+				     : log_error_errno((int)pid, "Failed to run %s", s->stap);
 	j->pid = pid;
 	return 0;
 }
@@ -290,7 +292,9 @@ static void job_finish(const struct settings *s, const struct toolchain *tc, str
 	log_output(out);
 	log_output(err);
 	j->res->rc = 1;
-	if (code == 0 && job_install(s, tc, j) == 0) {
+	if (code != 0 && interrupted()) { /* the signal ended stap: not the script's error */
+		clog(" Compiling %s ... interrupted\n", j->name);
+	} else if (code == 0 && job_install(s, tc, j) == 0) {
 		j->res->rc = 0;
 		j->res->compiled = true;
 		clog(" Compiling %s ... done\n", j->name);
@@ -310,11 +314,9 @@ static int wait_job(struct job *jobs, size_t n, struct job **ret, int *ret_code)
 	int status;
 
 	for (;;) {
-		pid_t pid = waitpid(-1, &status, 0);
-		if (pid < 0 && errno == EINTR)
-			continue;
+		pid_t pid = interrupt_reap(-1, &status, 0);
 		if (pid < 0)
-			return log_error_errno(-errno, "Failed to wait for stap");
+			return log_error_errno((int)pid, "Failed to wait for stap");
 		for (size_t i = 0; i < n; i++)
 			if (jobs[i].pid == pid) {
 				*ret = &jobs[i];
@@ -327,7 +329,7 @@ static int wait_job(struct job *jobs, size_t n, struct job **ret, int *ret_code)
 static void job_fail(struct job *j)
 {
 	j->res->rc = 1;
-	clog(" Compiling %s ... error\n", j->name);
+	clog(" Compiling %s ... %s\n", j->name, interrupted() ? "interrupted" : "error");
 	job_done(j);
 }
 
@@ -345,11 +347,12 @@ static void run_jobs(const struct settings *s, struct job *jobs, size_t n)
 	if (n == 0)
 		return;
 	ready = toolchain_prepare(s, &tc) == 0;
-	while (next < n || running > 0) {
+	/* After a signal no stap starts, and the running ones end (the signal ends them). */
+	while ((next < n && !interrupted()) || running > 0) {
 		struct job *j = NULL;
 		int code = 0;
 
-		for (; next < n && running < limit; next++) {
+		for (; next < n && running < limit && !interrupted(); next++) {
 			if (!ready || job_start(s, &jobs[next]) < 0)
 				job_fail(&jobs[next]);
 			else
@@ -422,7 +425,9 @@ int compile_scripts(const struct settings *s, char *const *names, bool check,
 			njobs++;
 	}
 	run_jobs(s, jobs, njobs);
-	r = 0;
+	r = interrupted() ? -EINTR : 0;
+	if (r < 0)
+		goto out;
 	for (size_t i = 0; i < n; i++) {
 		size_t k = first_index(names, i);
 		if (k == i) {

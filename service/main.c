@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "fsutil.h"
+#include "interrupt.h"
 #include "lock.h"
 #include "log.h"
 #include "macro.h"
@@ -93,6 +94,10 @@ static int run_command(const struct command *cmd, struct cli *cli, struct settin
 		lock_fd = lock_take(s, cli->command, lock_timeout());
 		if (lock_fd < 0)
 			return EXIT_FAIL;
+		/* From now on a signal ends the command cleanly (before: nothing to clean). */
+		r = interrupt_install();
+		if (r < 0)
+			log_warning("Cannot catch signals: %s", strerror(-r));
 	}
 	/* Modules started from the initramfs: give them pid files so that status/stop see them.
 	 * A failure here was reported and must not keep the command from running. */
@@ -100,6 +105,8 @@ static int run_command(const struct command *cmd, struct cli *cli, struct settin
 	rc = cmd->run(&inv);
 	if (cmd->final_newline)
 		clog("\n");
+	if (interrupted())
+		rc = interrupt_report(interrupted());
 	lock_release(lock_fd);
 	return rc;
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "interrupt.h"
 #include "log.h"
 #include "macro.h"
 #include "onboot_build.h"
@@ -101,6 +102,16 @@ static void report_failure(const struct settings *s, const char *output, const c
 	clog("  %s was left as it was\n", output);
 }
 
+/* Ends the " Creating initramfs ... " line after a signal (interrupt.h): the temp files go, the
+ * output stays. Returns -EINTR. */
+static int report_interrupted(const struct settings *s, const char *output)
+{
+	clog("interrupted\n");
+	say_log_file(s);
+	clog("  %s was left as it was\n", output);
+	return -EINTR;
+}
+
 /* Runs argv (dracut into the temp image); 0, or -errno after report_failure. */
 static int run_dracut(const struct onboot_request *req, char *const argv[], const char *label)
 {
@@ -111,8 +122,8 @@ static int run_dracut(const struct onboot_request *req, char *const argv[], cons
 	if (r == 0)
 		return 0;
 	if (r == -EINTR)
-		why = strdup("dracut was interrupted");
-	else if (r < 0)
+		return report_interrupted(req->s, req->output);
+	if (r < 0)
 		why = strdup(strerror(-r));
 	else if (asprintf(&why, "%s exited with status %d", req->dracut, r) < 0)
 		why = NULL;
@@ -155,6 +166,11 @@ int onboot_build(const struct onboot_request *req)
 	if (r < 0)
 		goto out;
 	r = onboot_image_verify(s, img.path, req->v, req->n, text, &why);
+	/* Up to here a signal stops the work; the renames below are never cut in half. */
+	if (interrupted()) {
+		r = report_interrupted(s, req->output);
+		goto out;
+	}
 	if (r < 0) {
 		report_failure(s, req->output, "image check failed", why, NULL);
 		goto out;

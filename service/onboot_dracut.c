@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <sys/ioctl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "interrupt.h"
 #include "log.h"
 #include "macro.h"
 #include "onboot_dracut.h"
@@ -27,16 +27,6 @@ struct progress {
 	char *tail[TAIL_LINES]; /* ring of the last lines */
 	size_t tail_next;
 };
-
-static volatile sig_atomic_t child_pid;
-static volatile sig_atomic_t got_signal;
-
-static void forward_signal(int sig)
-{
-	got_signal = sig;
-	if (child_pid > 0)
-		kill((pid_t)child_pid, sig);
-}
 
 static void show(struct progress *p)
 {
@@ -113,27 +103,29 @@ static char *join_tail(struct progress *p)
 	return text;
 }
 
-/* Reads fd to its end, line by line (long lines are cut at MAX_LINE). */
+/* Reads fd to its end, line by line (long lines are cut at MAX_LINE), or until a signal
+ * interrupts us: whatever holds the pipe open then, we wait for dracut alone. */
 static void read_lines(int fd, struct progress *p)
 {
 	char buf[MAX_LINE + 1];
 	size_t used = 0;
 
-	for (;;) {
+	while (!interrupted()) {
 		struct pollfd pfd = {.fd = fd, .events = POLLIN};
 		ssize_t n;
 		char *start, *nl;
+		int ready = poll(&pfd, 1, 1000);
 
+		if (ready < 0 && errno != EINTR)
+			break;
 		/* On a terminal, tick the elapsed time while dracut is silent (compression). */
-		if (p->tty && poll(&pfd, 1, 1000) == 0) {
+		if (ready <= 0) {
 			show(p);
 			continue;
 		}
 		n = read(fd, buf + used, MAX_LINE - used);
-		if (n < 0 && errno == EINTR) {
-			show(p);
+		if (n < 0 && errno == EINTR)
 			continue;
-		}
 		if (n <= 0)
 			break;
 		used += (size_t)n;
@@ -161,7 +153,6 @@ static void read_lines(int fd, struct progress *p)
 int onboot_run_dracut(char *const argv[], const char *label, char **ret_tail)
 {
 	struct progress p = {.label = label, .tty = isatty(STDOUT_FILENO), .start = time(NULL)};
-	struct sigaction sa = {.sa_handler = forward_signal}, old_int, old_term, old_hup;
 	int pipefd[2], r;
 	pid_t pid;
 
@@ -171,38 +162,28 @@ int onboot_run_dracut(char *const argv[], const char *label, char **ret_tail)
 		return log_error_errno(-errno, "Failed to create a pipe for %s", argv[0]);
 	log_exec(argv);
 	fflush(stdout);
-	got_signal = 0;
-	child_pid = 0;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-	sigaction(SIGHUP, &sa, &old_hup);
 
+	/* A signal (interrupt.h) ends dracut; -EINTR then, whatever dracut returned. */
 	pid = run_spawn(argv, NULL, pipefd[1], pipefd[1]);
 	close(pipefd[1]);
 	if (pid < 0) {
-		r = log_error_errno(pid, "Failed to run %s", argv[0]);
+		r = pid == -EINTR ? -EINTR : log_error_errno(pid, "Failed to run %s", argv[0]);
 	} else {
-		child_pid = pid;
 		show(&p);
+		/* After a signal, its last words stay in the pipe: closing it would kill it with
+		 * SIGPIPE in the middle of its cleanup. */
 		read_lines(pipefd[0], &p);
-		do
-			r = run_wait(pid);
-		while (r == -EINTR);
-		child_pid = 0;
-		if (r < 0)
+		r = run_wait(pid);
+		if (r < 0 && r != -EINTR)
 			log_error_errno(r, "Failed to wait for %s", argv[0]);
 	}
 	close(pipefd[0]);
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	sigaction(SIGHUP, &old_hup, NULL);
 
 	if (p.tty) {
 		printf("\r\033[K%s", label);
 		fflush(stdout);
 	}
-	if (r >= 0 && got_signal)
+	if (r >= 0 && interrupted())
 		r = -EINTR;
 	if (ret_tail)
 		*ret_tail = join_tail(&p);

@@ -4,8 +4,8 @@
 /* Runs argv (dracut) with stdout and stderr read through a pipe: every line goes to
  * LOG_FILE; on a terminal the line `label` (already printed) is followed by dracut's current
  * stage ("Including module: base", from its "*** ... ***" lines) and the elapsed time,
- * erased again before returning. SIGINT/SIGTERM/SIGHUP received meanwhile are passed on to
- * dracut and make the result -EINTR. Returns dracut's exit code (>= 0) or -errno; *ret_tail
- * (may be NULL) gets the last lines dracut printed, for the failure message (newly
- * allocated, NULL when none). */
+ * erased again before returning. SIGINT/SIGTERM/SIGHUP received meanwhile are passed on as
+ * SIGTERM to dracut's process group (interrupt.h) and make the result -EINTR. Returns dracut's exit
+ * code (>= 0) or -errno; *ret_tail (may be NULL) gets the last lines dracut printed, for the
+ * failure message (newly allocated, NULL when none). */
 int onboot_run_dracut(char *const argv[], const char *label, char **ret_tail);

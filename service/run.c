@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "interrupt.h"
 #include "log.h"
 #include "macro.h"
 #include "run.h"
@@ -77,13 +78,16 @@ static _Noreturn void child_exec(char *const argv[], const char *cwd, int fds[3]
 			_exit(127);
 		err_pipe = moved_pipe;
 	}
+	/* A process group of its own, which our signal handler ends as a whole (interrupt.h). The
+	 * parent blocked its signals around fork: the handlers go before they are unblocked.
+	 * SIGINT, SIGTERM, SIGHUP and SIGQUIT ignored when we started (`cmd &` in a script, nohup)
+	 * stay ignored, as they are for us. */
+	setpgid(0, 0);
+	interrupt_reset_in_child();
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
 	sigemptyset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
-	signal(SIGPIPE, SIG_DFL);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGQUIT, SIG_DFL);
-	signal(SIGCHLD, SIG_DFL);
 
 	/* Move the sources above 2 first so that e.g. out=2, err=1 cannot clobber each other. */
 	for (int i = 0; i < 3; i++) {
@@ -107,6 +111,7 @@ pid_t run_spawn(char *const argv[], const char *cwd, int out_fd, int err_fd)
 {
 	_cleanup_close_ int devnull = -1;
 	int err_pipe[2], fds[3], child_err = 0, r;
+	sigset_t mask;
 	ssize_t n;
 	pid_t pid;
 
@@ -122,39 +127,56 @@ pid_t run_spawn(char *const argv[], const char *cwd, int out_fd, int err_fd)
 		return -errno;
 	fflush(stdout);
 	fflush(stderr);
-	pid = fork();
+	/* From the check to the record of the child, a signal waits: it cannot miss the child. */
+	interrupt_block(&mask);
+	if (interrupted()) {
+		pid = -1;
+		r = -EINTR;
+	} else {
+		pid = fork();
+		if (pid == 0) {
+			close(err_pipe[0]);
+			child_exec(argv, cwd, fds, err_pipe[1]);
+		}
+		if (pid > 0)
+			setpgid(pid, pid); /* also here: the group must exist when we unblock */
+		r = pid < 0 ? -errno : interrupt_add_child(pid);
+	}
+	interrupt_unblock(&mask);
+	close(err_pipe[1]);
 	if (pid < 0) {
-		r = -errno;
 		close(err_pipe[0]);
-		close(err_pipe[1]);
 		return r;
 	}
-	if (pid == 0) {
-		close(err_pipe[0]);
-		child_exec(argv, cwd, fds, err_pipe[1]);
-	}
-	close(err_pipe[1]);
+	if (r < 0) /* more children than the handler can tell: this one does not run */
+		kill(pid, SIGKILL);
 	do
 		n = read(err_pipe[0], &child_err, sizeof(child_err));
 	while (n < 0 && errno == EINTR);
 	close(err_pipe[0]);
-	if (n == (ssize_t)sizeof(child_err)) {
+	if (r < 0 || n == (ssize_t)sizeof(child_err)) {
 		/* The child never ran the program: reap it and report why. */
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-			;
-		return child_err < 0 ? child_err : -EIO;
+		interrupt_reap(pid, NULL, 0);
+		return r < 0 ? r : child_err < 0 ? child_err : -EIO;
 	}
 	return pid;
+}
+
+/* The exit code of a child that ended with wait_status; -EINTR when it failed after a signal
+ * interrupted us: it was most likely ended by it, and its code says nothing more. */
+static int exit_code_or_eintr(int wait_status)
+{
+	int code = run_exit_code(wait_status);
+
+	return code != 0 && interrupted() ? -EINTR : code;
 }
 
 int run_wait(pid_t pid)
 {
 	int status;
+	pid_t r = interrupt_reap(pid, &status, 0);
 
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	return run_exit_code(status);
+	return r < 0 ? (int)r : exit_code_or_eintr(status);
 }
 
 int run_logged(char *const argv[], const char *cwd)
@@ -233,7 +255,7 @@ static int collect(pid_t pid, int rfd, struct buffer *b, int *ret_status)
 		r = drain(rfd, b);
 		if (r != 0)
 			break;
-		pid_t w = waitpid(pid, &status, WNOHANG);
+		pid_t w = interrupt_reap(pid, &status, WNOHANG);
 		if (w == pid) {
 			exited = true;
 			r = drain(rfd, b);
@@ -241,8 +263,8 @@ static int collect(pid_t pid, int rfd, struct buffer *b, int *ret_status)
 				r = 0;
 			break;
 		}
-		if (w < 0 && errno != EINTR) {
-			r = -errno;
+		if (w < 0) {
+			r = (int)w;
 			break;
 		}
 	}
@@ -263,7 +285,10 @@ static int collect(pid_t pid, int rfd, struct buffer *b, int *ret_status)
 			run_wait(pid);
 		return r;
 	}
-	*ret_status = run_exit_code(status);
+	r = exit_code_or_eintr(status);
+	if (r < 0)
+		return r;
+	*ret_status = r;
 	return 0;
 }
 

@@ -7,14 +7,18 @@ int run_exit_code(int wait_status);
 
 /* Starts argv[0] (PATH is searched when it has no slash) in cwd (NULL: ours), stdin from
  * /dev/null, stdout to out_fd and stderr to err_fd (-1: LOG_FILE, or /dev/null without one).
- * Returns the pid, or a negative errno when it could not be started (exec failure included:
- * reported through a CLOEXEC pipe, never as a child exit code). */
+ * The child runs in its own process group, which interrupt.c signals when the service is
+ * interrupted. Returns the pid, or a negative errno when it could not be started (exec failure
+ * included: reported through a CLOEXEC pipe, never as a child exit code); -EINTR, starting
+ * nothing, once the service was interrupted. */
 pid_t run_spawn(char *const argv[], const char *cwd, int out_fd, int err_fd);
-/* Waits for pid; returns its exit code (>= 0) or a negative errno. */
+/* Waits for pid; returns its exit code (>= 0) or a negative errno (-EINTR for a child that
+ * failed after the service was interrupted). */
 int run_wait(pid_t pid);
 /* Logs "Exec: ...", runs argv with stdout+stderr appended to LOG_FILE, waits.
  * Returns the exit code (>= 0) or a negative errno. */
 int run_logged(char *const argv[], const char *cwd);
 /* Runs argv, captures stdout+stderr into *ret_output (NUL-terminated, may be NULL), also
- * appends them to LOG_FILE. Returns the exit code (>= 0) or a negative errno. */
+ * appends them to LOG_FILE. Returns the exit code (>= 0) or a negative errno (-EINTR as
+ * run_wait). */
 int run_capture(char *const argv[], const char *cwd, char **ret_output);
