@@ -44,7 +44,7 @@ for s in NAME SYNOPSIS DESCRIPTION COMMANDS OPTIONS 'GLOBAL PARAMETERS' 'SCRIPT 
 	'DIFFERENCES FROM UPSTREAM' 'SEE ALSO'; do
 	grep -qxF "$s" "$ROOT/man.txt" || fail "no section $s"
 done
-for code in 0 1 3 4 6; do
-	section 'EXIT STATUS' | grep -qE "^ +$code " || fail "EXIT STATUS lacks $code"
+for code in 0 1 3 4 6 129 130 143; do
+	section 'EXIT STATUS' | grep -qE "^ +([0-9]+, )*$code[,[:space:]]" || fail "EXIT STATUS lacks $code"
 done
 ok "man page: lint clean, every command, option, parameter, section and exit code"
