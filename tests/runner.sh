@@ -15,7 +15,7 @@ if [ "$group" = summary ]; then
 		read -r p q <"$f"
 		pass=$((pass + p)) fail=$((fail + q))
 	done
-	echo "all tests: $pass passed, $fail failed"
+	echo "total: $pass passed, $fail failed"
 	[ "$fail" -eq 0 ]
 	exit
 fi

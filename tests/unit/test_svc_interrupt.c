@@ -265,6 +265,11 @@ static void run_case(const char *name, void (*fn)(void))
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
+		/* Whatever the test was started with (a background job of a non-interactive
+		 * shell gets SIGINT ignored): each case begins from the defaults. */
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
 		test_failures = 0; /* this case's own */
 		fn();
 		exit(test_failures ? 1 : 0);
