@@ -150,16 +150,11 @@ EOS
 # staprun_calls: the recorded staprun argv lines (words joined by |), one per call.
 staprun_calls() { cat "$ROOT/staprun.calls" 2>/dev/null; }
 
-# fake_stap: a stand-in stap for the command tests (the real stap is tested by
-# test_compile*.sh). `-V` prints Debian's 4.8 banner; otherwise it records its argv in
-# $ROOT/stap.calls and, as `stap -p4 -m NAME` does, leaves NAME.ko in its working directory:
-# a copy of a real module of the Debian kernel, so that the vermagic checks of the cache pass
-# (nothing is ever loaded). A script containing STAP_FAIL fails with stap's kind of message;
-# one containing NEEDS_UPROBES also leaves uprobes/uprobes.ko, as --save-uprobes does.
-fake_stap() {
-	ko=$(find "/lib/modules/$KVER_DEBIAN/kernel" -name '*.ko' -size -16k | sort | head -n 1)
-	[ -n "$ko" ] || fail "no module of $KVER_DEBIAN to copy"
-	cat >"$ROOT/stap" <<EOS
+# stap_standin_head: prints the start of a stand-in stap (sh): `-V` answers with Debian's 4.8
+# banner; every other call is recorded in $ROOT/stap.calls (words joined by |) and leaves
+# $name (the -m argument) and $script (the last word) for the rest of the stand-in.
+stap_standin_head() {
+	cat <<EOS
 #!/bin/sh
 if [ "\$1" = -V ]; then
 	echo "Systemtap translator/driver (version 4.8/0.188, Debian version 4.8-2)" >&2
@@ -172,6 +167,20 @@ for a in "\$@"; do
 	prev=\$a
 	script=\$a
 done
+EOS
+}
+
+# fake_stap: a stand-in stap for the command tests (the real stap is tested by
+# test_compile*.sh). `-V` prints Debian's 4.8 banner; otherwise it records its argv in
+# $ROOT/stap.calls and, as `stap -p4 -m NAME` does, leaves NAME.ko in its working directory:
+# a copy of a real module of the Debian kernel, so that the vermagic checks of the cache pass
+# (nothing is ever loaded). A script containing STAP_FAIL fails with stap's kind of message;
+# one containing NEEDS_UPROBES also leaves uprobes/uprobes.ko, as --save-uprobes does.
+fake_stap() {
+	ko=$(find "/lib/modules/$KVER_DEBIAN/kernel" -name '*.ko' -size -16k | sort | head -n 1)
+	[ -n "$ko" ] || fail "no module of $KVER_DEBIAN to copy"
+	stap_standin_head >"$ROOT/stap"
+	cat >>"$ROOT/stap" <<EOS
 if grep -q STAP_FAIL "\$script"; then
 	echo "parse error: expected one of '. , ( ? ! \$ @'" >&2
 	echo "Pass 1: parse failed.  [man error::pass1]" >&2

@@ -21,19 +21,8 @@ KO=$(find "/lib/modules/$KVER_DEBIAN/kernel" -name '*.ko' -size -16k | sort | he
 # pid in $ROOT/run.NAME and sleeps 30 s; on SIGTERM/SIGINT it records the signal in
 # $ROOT/sig.NAME, takes 1 s to clean up (the service must wait for it), leaves
 # $ROOT/cleaned.NAME and fails. One containing STUBBORN ignores SIGTERM.
-cat >"$ROOT/stap" <<EOS
-#!/bin/sh
-if [ "\$1" = -V ]; then
-	echo "Systemtap translator/driver (version 4.8/0.188, Debian version 4.8-2)" >&2
-	exit 0
-fi
-{ printf '%s' "stap"; for a in "\$@"; do printf '|%s' "\$a"; done; echo; } >>"$ROOT/stap.calls"
-name= prev=
-for a in "\$@"; do
-	[ "\$prev" = -m ] && name=\$a
-	prev=\$a
-	script=\$a
-done
+stap_standin_head >"$ROOT/stap"
+cat >>"$ROOT/stap" <<EOS
 if grep -q QUICK "\$script"; then
 	cp "$KO" "\$name.ko"
 	exit 0
