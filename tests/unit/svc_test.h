@@ -87,6 +87,17 @@ static inline char *capture_end(struct capture *c)
 	return buf;
 }
 
+/* "base/rel" in one of four rotating static buffers: enough for the paths of one call. */
+static inline char *path_in(const char *base, const char *rel)
+{
+	static char buf[4][512];
+	static int i;
+
+	i = (i + 1) % 4;
+	snprintf(buf[i], sizeof(buf[i]), "%s/%s", base, rel);
+	return buf[i];
+}
+
 /* Writes text to path (test setup); exits on failure. */
 static inline void put_file(const char *path, const char *text)
 {

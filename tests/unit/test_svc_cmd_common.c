@@ -20,12 +20,7 @@ static struct settings s;
 
 static char *at(const char *rel)
 {
-	static char buf[4][512];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", tmp, rel);
-	return buf[i];
+	return path_in(tmp, rel);
 }
 
 /* stdout into a file until out_end(), which returns what was printed (malloc'd). */
