@@ -117,7 +117,18 @@ assert_onboot_image() {
 old_image() {
 	head -c "$((${2:-512} * 1024))" /dev/urandom >"$1"
 	chmod 0644 "$1"
+	remember_image "$1"
+}
+# remember_image PATH: an existing image, remembered as $OLD_SUM for assert_unchanged.
+remember_image() {
 	OLD_SUM=$(sha256sum <"$1")
+}
+# remember_manifest / assert_manifest_unchanged: the manifest of $KVER stays byte for byte.
+remember_manifest() {
+	cp "$CACHE/onboot.manifest" "$ROOT/manifest.before"
+}
+assert_manifest_unchanged() {
+	cmp -s "$CACHE/onboot.manifest" "$ROOT/manifest.before" || fail "the manifest of $KVER changed"
 }
 assert_unchanged() {
 	[ -f "$1" ] || fail "$1 is gone"

@@ -11,11 +11,8 @@ OUTIMG="$ROOT/boot/test.img"
 
 svc onboot alpha -r "$KVER" -o "$OUTIMG"
 assert_rc 0
-OLD_SUM=$(sha256sum <"$OUTIMG")
-cp "$CACHE/onboot.manifest" "$ROOT/manifest.before"
-assert_manifest_unchanged() {
-	cmp -s "$CACHE/onboot.manifest" "$ROOT/manifest.before" || fail "the manifest of $KVER changed"
-}
+remember_image "$OUTIMG"
+remember_manifest
 
 # 1. dracut itself fails: its configuration names a tmpdir that does not exist.
 conf="$DRACUT_BASE/dracut.conf.d/50-stap-onboot-test.conf"

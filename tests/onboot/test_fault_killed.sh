@@ -12,8 +12,8 @@ OUTIMG="$ROOT/boot/test.img"
 
 svc onboot alpha -r "$KVER" -o "$OUTIMG"
 assert_rc 0
-OLD_SUM=$(sha256sum <"$OUTIMG")
-cp "$CACHE/onboot.manifest" "$ROOT/manifest.before"
+remember_image "$OUTIMG"
+remember_manifest
 svc compile beta -y -r "$KVER"
 assert_rc 0
 
@@ -39,7 +39,7 @@ kill -0 "$dpid" 2>/dev/null && fail "dracut $dpid still runs"
 sed 's/^/    killed run| /' "$ROOT/killed.out"
 echo
 assert_unchanged "$OUTIMG"
-cmp -s "$CACHE/onboot.manifest" "$ROOT/manifest.before" || fail "manifest changed by the killed run"
+assert_manifest_unchanged
 left_img=$(find "$ROOT/boot" -maxdepth 1 -name '.test.img.stap-onboot.??????' -printf '%f\n')
 left_man=$(find "$CACHE" -maxdepth 1 -name '.onboot.manifest.??????' -printf '%f\n')
 if [ -z "$left_img" ] || [ -z "$left_man" ]; then
