@@ -23,8 +23,11 @@ struct sbuf {
 	size_t len, size;
 };
 
+/* -E2BIG once the value would pass CONFIG_VALUE_MAX bytes. */
 static int sbuf_add(struct sbuf *b, const char *s, size_t len)
 {
+	if (len > CONFIG_VALUE_MAX - b->len)
+		return -E2BIG;
 	if (b->size - b->len <= len) {
 		size_t size = b->size ? b->size : 64;
 		while (size - b->len <= len)
@@ -271,6 +274,9 @@ static int parse_assignment(struct parser *ps)
 	}
 	ps->p++;
 	r = parse_value(ps, &value);
+	if (r == -E2BIG)
+		r = parse_error(ps, line, "the value of %s is longer than %d bytes", k,
+				CONFIG_VALUE_MAX);
 	if (r < 0)
 		goto out;
 	while (ps->p < ps->end && is_blank(*ps->p))

@@ -5,9 +5,13 @@
  * keys set before, else to ""), 'single quoted' (literal), or several of these joined.
  * A trailing "# comment" after blanks is allowed. Anything else - command substitution
  * $(...) or backticks, ;, |, &, <, >, an unquoted blank inside a value, a missing "=" - is
- * an error naming file:line, and nothing is executed. */
+ * an error naming file:line, and nothing is executed.
+ * A value longer than CONFIG_VALUE_MAX bytes after expansion is an error too: without a
+ * bound, "A=$A$A" repeated doubles the value on every line. */
 #pragma once
 #include <stddef.h>
+
+#define CONFIG_VALUE_MAX (64 * 1024)
 
 struct config_entry {
 	char *key;
@@ -21,7 +25,8 @@ struct config {
 };
 
 /* Parses text (of file name origin_file) into cfg, overriding earlier keys.
- * Returns 0, or -EINVAL after log_error("FILE:LINE: reason"), or -ENOMEM. */
+ * Returns 0, or -EINVAL after log_error("FILE:LINE: reason") (a value over
+ * CONFIG_VALUE_MAX included), or -ENOMEM. */
 int config_parse_text(struct config *cfg, const char *text, size_t len, const char *origin_file);
 /* Reads and parses path; unreadable file: log_error naming it with strerror, -errno. */
 int config_parse_file(struct config *cfg, const char *path);

@@ -167,6 +167,53 @@ static void test_rejected(void)
 	CHECK(!path_exists(marker), "none of the refused lines was executed (%s absent)", marker);
 }
 
+/* Values are bounded: "A=$A$A" on every line would double the value each time. */
+static void test_value_bound(void)
+{
+	struct config cfg = {0};
+	char *text = NULL, *err, *limit;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	int r;
+
+	CHECK(f != NULL, "open_memstream");
+	fputs("A=x\n", f);
+	for (int i = 0; i < 40; i++)
+		fputs("A=$A\"$A\"${A}\n", f); /* tripled each line: 3^40 bytes unbounded */
+	fclose(f);
+	struct capture c;
+	capture_begin(&c);
+	r = config_parse_text(&cfg, text, len, "t.conf");
+	err = capture_end(&c);
+	/* 3^10 = 59049 fits, 3^11 does not: line 1 + 11 */
+	CHECK(r == -EINVAL, "a value growing past CONFIG_VALUE_MAX is refused (r=%d)", r);
+	CHECK(strstr(err, "t.conf:12: the value of A is longer than 65536 bytes") != NULL,
+	      "the message names file:line and the bound: %s", err);
+	CHECK(config_get(&cfg, "A") && strlen(config_get(&cfg, "A")) == 59049,
+	      "the last accepted value is kept intact");
+	free(err);
+	free(text);
+	config_free(&cfg);
+
+	limit = malloc(CONFIG_VALUE_MAX + 8);
+	CHECK(limit != NULL, "malloc");
+	memcpy(limit, "B=", 2);
+	memset(limit + 2, 'v', CONFIG_VALUE_MAX);
+	limit[CONFIG_VALUE_MAX + 2] = '\0';
+	CHECK(parse(limit, &cfg) == 0, "a value of exactly CONFIG_VALUE_MAX bytes is accepted");
+	CHECK(strlen(config_get(&cfg, "B")) == CONFIG_VALUE_MAX, "and kept whole");
+	config_free(&cfg);
+	memcpy(limit + CONFIG_VALUE_MAX + 2, "w", 2);
+	capture_begin(&c);
+	r = parse(limit, &cfg);
+	err = capture_end(&c);
+	CHECK(r == -EINVAL && strstr(err, "t.conf:1: the value of B is longer"),
+	      "one byte more is refused");
+	free(err);
+	free(limit);
+	config_free(&cfg);
+}
+
 static void test_files(void)
 {
 	struct config cfg = {0};
@@ -198,6 +245,7 @@ int main(void)
 	test_accepted();
 	test_override_and_origin();
 	test_rejected();
+	test_value_bound();
 	test_files();
 	rm_rf(tmpdir);
 	free(tmpdir);
