@@ -18,13 +18,12 @@
 #include "names.h"
 #include "optfilter.h"
 #include "run.h"
+#include "stap_output.h"
 #include "strv.h"
 
 /* Every module answers /proc/systemtap/NAME/srvstat with "running": that is how the service
  * recognizes modules started at boot. The \n is passed to stap as backslash + n. */
 #define SRVSTAT_PROBE "probe procfs(\"srvstat\").read {$value = \"running\\n\"}"
-/* How many of stap's last stderr lines a failed compile shows. */
-#define STAP_ERROR_LINES 12
 
 struct job {
 	const char *name;
@@ -231,51 +230,6 @@ static int job_install(const struct settings *s, const struct toolchain *tc, con
 	return cache_install(s, j->name, j->tmpdir, &j->started, &m);
 }
 
-/* Prints stap's last non-blank stderr lines, indented, in one piece. */
-static void show_stap_errors(const char *err, int code)
-{
-	_cleanup_strv_free_ char **lines = NULL;
-	_cleanup_free_ char *text = NULL;
-	size_t n, from;
-
-	for (const char *p = err; p && *p;) {
-		size_t l = strcspn(p, "\n");
-		if (strspn(p, " \t\r") < l &&
-		    strv_consume(&lines, strndup(p, l - (p[l - 1] == '\r'))) < 0)
-			return;
-		p += l + (p[l] == '\n');
-	}
-	n = strv_length(lines);
-	if (n == 0) {
-		printf("    (stap printed no error, exit code %d)\n", code);
-		fflush(stdout);
-		return;
-	}
-	from = n > STAP_ERROR_LINES ? n - STAP_ERROR_LINES : 0;
-	text = strv_join(lines + from, "\n    ");
-	if (text) {
-		printf("    %s\n", text);
-		fflush(stdout);
-	}
-}
-
-/* Copies a file of stap's output to LOG_FILE as it is (upstream's logex). */
-static void log_output(const char *text)
-{
-	size_t len = text ? strlen(text) : 0;
-	const char *p = text;
-
-	while (log_fd() >= 0 && len > 0) {
-		ssize_t n = write(log_fd(), p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		p += n;
-		len -= (size_t)n;
-	}
-}
-
 /* stap of j ended with code: logs its output, installs the module, prints the line. */
 static void job_finish(const struct settings *s, const struct toolchain *tc, struct job *j,
 		       int code)
@@ -289,8 +243,8 @@ static void job_finish(const struct settings *s, const struct toolchain *tc, str
 		read_file(err_path, &err, NULL);
 	if ((out && *out) || (err && *err))
 		log_line("Output of stap for %s (exit code %d):", j->name, code);
-	log_output(out);
-	log_output(err);
+	stap_output_log(out);
+	stap_output_log(err);
 	j->res->rc = 1;
 	if (code != 0 && interrupted()) { /* the signal ended stap: not the script's error */
 		clog(" Compiling %s ... interrupted\n", j->name);
@@ -303,7 +257,7 @@ static void job_finish(const struct settings *s, const struct toolchain *tc, str
 	} else {
 		log_line("Failed to compile script(%s). (stap exit code %d)", j->name, code);
 		clog(" Compiling %s ... error\n", j->name);
-		show_stap_errors(err, code);
+		stap_output_show_errors(err, code);
 	}
 	job_done(j);
 }
