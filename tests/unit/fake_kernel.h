@@ -8,18 +8,18 @@
  * and every control write is decoded and answered the way the runtime's control.c answers it:
  * replies are queued on the kernel end before write returns, unknown type numbers get EINVAL. Each
  * module's behaviour is chosen by the test. Also: a temp root with /proc/kallsyms, /sys/module and
- * /sys/kernel/notes, checks that print what they verified, and reading the captured kernel log. */
+ * /sys/kernel/notes, and reading the captured kernel log. Checks and file helpers are in
+ * loader_test.h. */
 #pragma once
 #include "ctlproto.h"
 #include "fake_elf.h"
+#include "loader_test.h"
 #include "sysseam.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <poll.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,101 +28,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-#define ELEMENTS(x) (sizeof(x) / sizeof((x)[0]))
-
-/* ---- checks ------------------------------------------------------------------------------ */
-static int fk_failures;
-
-#define CHECK(cond, ...) fk_check((cond), #cond, __FILE__, __LINE__, __VA_ARGS__)
-
-__attribute__((format(printf, 5, 6))) static inline void
-fk_check(bool ok, const char *expr, const char *file, int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s: ", ok ? "ok" : "FAIL");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	if (!ok) {
-		printf("  [%s:%d: %s]", file, line, expr);
-		fk_failures++;
-	}
-	printf("\n");
-	fflush(stdout);
-}
-
-static inline int fk_result(void)
-{
-	printf("%s: %d failed check(s)\n", fk_failures ? "FAILED" : "PASSED", fk_failures);
-	return fk_failures ? 1 : 0;
-}
-
-/* ---- files ------------------------------------------------------------------------------ */
-static inline void fk_write_bytes(const char *dir, const char *rel, const void *data, size_t len)
-{
-	char path[4096], *slash;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, rel);
-	for (slash = strchr(path + strlen(dir) + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
-		*slash = '\0';
-		mkdir(path, 0755);
-		*slash = '/';
-	}
-	FILE *f = fopen(path, "w");
-	if (!f) {
-		perror(path);
-		exit(2);
-	}
-	if (len && fwrite(data, len, 1, f) != 1)
-		exit(2);
-	fclose(f);
-}
-
-static inline void fk_write_file(const char *dir, const char *rel, const char *text)
-{
-	fk_write_bytes(dir, rel, text, strlen(text));
-}
-
-/* The whole file as a malloc'd string ("" when missing). */
-static inline char *fk_read_file(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf = calloc(1, 1 << 20);
-	size_t n = 0;
-
-	if (!buf)
-		exit(2);
-	if (f) {
-		n = fread(buf, 1, (1 << 20) - 1, f);
-		fclose(f);
-	}
-	buf[n] = '\0';
-	return buf;
-}
-
-static inline bool fk_file_contains(const char *path, const char *needle)
-{
-	char *text = fk_read_file(path);
-	bool found = strstr(text, needle) != NULL;
-
-	free(text);
-	return found;
-}
-
-static inline int fk_rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static inline void fk_rm_rf(const char *dir)
-{
-	nftw(dir, fk_rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
 
 /* A temp root as the loader sees a booted kernel: kallsyms with the wanted symbols (and
  * module copies of them that must be ignored), a build-id note, two loaded modules with
@@ -133,7 +38,7 @@ static inline char *fk_make_root(void)
 
 	if (!root || !mkdtemp(root))
 		exit(2);
-	fk_write_file(root, "proc/kallsyms",
+	lt_write_file(root, "proc/kallsyms",
 		      "0000000000000000 A fixed_percpu_data\n"
 		      "ffffffff81000000 T _stext\n"
 		      "ffffffff81000100 t module_kallsyms_on_each_symbol\t[evil]\n"
@@ -142,12 +47,12 @@ static inline char *fk_make_root(void)
 		      "ffffffff811000f0 t kallsyms_lookup_name_helper\n"
 		      "ffffffff81100100 T kallsyms_lookup_name\n"
 		      "ffffffffc0000000 t kallsyms_lookup_name\t[othermod]\n");
-	fk_write_file(root, "sys/kernel/notes", "\x04");
-	fk_write_file(root, "sys/module/zmod/sections/.text", "0xffffffffc0100000\n");
-	fk_write_file(root, "sys/module/zmod/sections/.init.text", "0xffffffffc0200000\n");
-	fk_write_file(root, "sys/module/zmod/sections/.data", "0xffffffffc0300000\n");
-	fk_write_file(root, "sys/module/amod/sections/.text", "0xffffffffc0400000\n");
-	fk_write_file(root, "sys/module/builtin/parameters/x", "1\n");
+	lt_write_file(root, "sys/kernel/notes", "\x04");
+	lt_write_file(root, "sys/module/zmod/sections/.text", "0xffffffffc0100000\n");
+	lt_write_file(root, "sys/module/zmod/sections/.init.text", "0xffffffffc0200000\n");
+	lt_write_file(root, "sys/module/zmod/sections/.data", "0xffffffffc0300000\n");
+	lt_write_file(root, "sys/module/amod/sections/.text", "0xffffffffc0400000\n");
+	lt_write_file(root, "sys/module/builtin/parameters/x", "1\n");
 	return root;
 }
 
@@ -230,7 +135,7 @@ static inline void fk_write_ko_vermagic(const char *dir, const char *name, const
 
 	snprintf(rel, sizeof(rel), "%s.ko", name);
 	image = fe_module(name, vermagic, &len);
-	fk_write_bytes(dir, rel, image, len);
+	lt_write_bytes(dir, rel, image, len);
 	free(image);
 }
 

@@ -101,7 +101,7 @@ static void test_load(void)
 	char *dir = fk_make_root(), path[4096];
 	struct boot_switches b = {0};
 
-	fk_write_file(dir, "cmdline", "root=/dev/vda rd.systemtap.skip=x rdinitdebug\n");
+	lt_write_file(dir, "cmdline", "root=/dev/vda rd.systemtap.skip=x rdinitdebug\n");
 	snprintf(path, sizeof(path), "%s/cmdline", dir);
 	CHECK(cmdline_load(path, &b) == 0 && b.verbose && boot_switches_skip(&b, "x"),
 	      "cmdline_load reads a file");
@@ -109,7 +109,7 @@ static void test_load(void)
 	snprintf(path, sizeof(path), "%s/none", dir);
 	b = (struct boot_switches){.verbose = true};
 	CHECK(cmdline_load(path, &b) == -ENOENT && b.verbose, "missing file: -ENOENT, untouched");
-	fk_rm_rf(dir);
+	lt_rm_rf(dir);
 	free(dir);
 }
 
@@ -120,5 +120,5 @@ int main(void)
 	test_skip();
 	test_quotes();
 	test_load();
-	return fk_result();
+	return lt_result();
 }

@@ -151,5 +151,5 @@ int main(void)
 	test_sizes();
 	test_framing();
 	test_write_results();
-	return fk_result();
+	return lt_result();
 }

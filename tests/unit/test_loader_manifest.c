@@ -14,7 +14,7 @@ static int parse(const char *text, struct manifest *m)
 
 static bool logged(const char *needle)
 {
-	return fk_file_contains(kmsg_path, needle);
+	return lt_file_contains(kmsg_path, needle);
 }
 
 static void test_example(void)
@@ -206,7 +206,7 @@ static void test_load(void)
 	int r;
 
 	snprintf(path, sizeof(path), "%s/manifest", dir);
-	fk_write_file(dir, "manifest", "stap-onboot-manifest 1\nscript x protocol=4\n");
+	lt_write_file(dir, "manifest", "stap-onboot-manifest 1\nscript x protocol=4\n");
 	r = manifest_load(path, &m);
 	CHECK(r == 0 && m.n_scripts == 1, "manifest_load reads a file");
 	if (r == 0)
@@ -282,8 +282,8 @@ int main(void)
 	test_names();
 	test_count_scripts();
 
-	fk_rm_rf(dir);
+	lt_rm_rf(dir);
 	free(dir);
 	free(kmsg_path);
-	return fk_result();
+	return lt_result();
 }

@@ -12,7 +12,7 @@ static char *dir, *kmsg_path;
 
 static bool logged(const char *needle)
 {
-	return fk_file_contains(kmsg_path, needle);
+	return lt_file_contains(kmsg_path, needle);
 }
 
 /* modinfo_check_release on a fresh kernel log. */
@@ -82,7 +82,7 @@ static void test_wrong_release(void)
 	vermagic[sizeof(vermagic) - 1] = '\0';
 	image = fe_module("mod", vermagic, &len);
 	r = check(image, len, RELEASE);
-	char *log = fk_read_file(kmsg_path);
+	char *log = lt_read_file(kmsg_path);
 	char *line = strstr(log, "built for kernel ");
 	size_t line_len = line ? strcspn(line, "\n") : 0;
 	CHECK(r == -ENOEXEC && line && strncmp(line, "built for kernel 6.1??[2JAAA", 28) == 0,
@@ -350,8 +350,8 @@ int main(void)
 	test_corrupt();
 	test_names();
 
-	fk_rm_rf(dir);
+	lt_rm_rf(dir);
 	free(dir);
 	free(kmsg_path);
-	return fk_result();
+	return lt_result();
 }

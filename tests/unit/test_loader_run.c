@@ -26,12 +26,12 @@ static void setup(const char *manifest, const char *cmdline)
 {
 	fk_reset(root);
 	unlink(path_kmsg);
-	fk_rm_rf(path_rundir);
-	fk_write_file(root, "usr/lib/stap-onboot/manifest", manifest);
-	fk_write_file(root, "cmdline", cmdline);
-	fk_write_file(root, "proc/sys/debug/kprobes-optimization", "1\n");
-	fk_write_file(root, "proc/sys/kernel/kptr_restrict", "0\n");
-	fk_write_file(root, "proc/sys/crypto/fips_enabled", "0\n");
+	lt_rm_rf(path_rundir);
+	lt_write_file(root, "usr/lib/stap-onboot/manifest", manifest);
+	lt_write_file(root, "cmdline", cmdline);
+	lt_write_file(root, "proc/sys/debug/kprobes-optimization", "1\n");
+	lt_write_file(root, "proc/sys/kernel/kptr_restrict", "0\n");
+	lt_write_file(root, "proc/sys/crypto/fips_enabled", "0\n");
 	const char *names[] = {"good", "boom", "mute", "other"};
 	for (size_t i = 0; i < ELEMENTS(names); i++)
 		fk_write_ko(path_moddir, names[i]);
@@ -58,13 +58,13 @@ static int run(bool verbose)
 
 static bool logged(const char *needle)
 {
-	return fk_file_contains(path_kmsg, needle);
+	return lt_file_contains(path_kmsg, needle);
 }
 
 /* True when the kernel log's first record is want (without its newline). */
 static bool first_record_is(const char *want)
 {
-	char *text = fk_read_file(path_kmsg);
+	char *text = lt_read_file(path_kmsg);
 	size_t n = strcspn(text, "\n");
 	bool same = n == strlen(want) && strncmp(text, want, n) == 0;
 
@@ -93,7 +93,7 @@ static bool rundir_file_contains(const char *name, const char *needle)
 	char p[4200];
 
 	snprintf(p, sizeof(p), "%s/%s", path_rundir, name);
-	return access(p, F_OK) == 0 && (!needle || fk_file_contains(p, needle));
+	return access(p, F_OK) == 0 && (!needle || lt_file_contains(p, needle));
 }
 
 static bool root_file_is(const char *rel, const char *text)
@@ -103,7 +103,7 @@ static bool root_file_is(const char *rel, const char *text)
 	bool same;
 
 	snprintf(p, sizeof(p), "%s/%s", root, rel);
-	got = fk_read_file(p);
+	got = lt_read_file(p);
 	same = strcmp(got, text) == 0;
 	free(got);
 	return same;
@@ -187,7 +187,7 @@ static void test_verbose_and_no_log_files(void)
 	int rc;
 
 	setup("stap-onboot-manifest 1\nlog_boot_err no\nscript good protocol=4\n", "rd.debug\n");
-	fk_write_file(root, "proc/sys/kernel/kptr_restrict", "2\n");
+	lt_write_file(root, "proc/sys/kernel/kptr_restrict", "2\n");
 	char p[4200];
 	snprintf(p, sizeof(p), "%s/proc/sys/debug/kprobes-optimization", root);
 	unlink(p);
@@ -246,7 +246,7 @@ static void test_fips_and_no_cmdline(void)
 	int rc;
 
 	setup(MANIFEST_ALL, "");
-	fk_write_file(root, "proc/sys/crypto/fips_enabled", "1\n");
+	lt_write_file(root, "proc/sys/crypto/fips_enabled", "1\n");
 	unlink(path_cmdline);
 	rc = run(false);
 	CHECK(rc == 5, "FIPS mode: 4 scripts + 1 bad line fail (got %d)", rc);
@@ -335,7 +335,7 @@ int main(void)
 	test_env();
 
 	fk_reset(root);
-	fk_rm_rf(root);
+	lt_rm_rf(root);
 	free(root);
-	return fk_result();
+	return lt_result();
 }

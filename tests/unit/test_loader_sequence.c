@@ -51,7 +51,7 @@ static void test_good(int protocol)
 	CHECK(!m->got_exit, "protocol %d: no STP_EXIT sent to a healthy module", protocol);
 	CHECK(strcmp(m->params, "_stp_bufsize=0") == 0, "protocol %d: params '%s'", protocol,
 	      m->params);
-	CHECK(fk_file_contains(kmsg_path, "<6>stap-early-loader: good: armed in "),
+	CHECK(lt_file_contains(kmsg_path, "<6>stap-early-loader: good: armed in "),
 	      "protocol %d: 'armed in N ms' in the kernel log", protocol);
 }
 
@@ -111,11 +111,11 @@ static void test_protocol_fallback(int manifest, int real)
 	CHECK(strcmp(seq, want) == 0, "one rejected credentials message, then all in protocol %d",
 	      real);
 	CHECK(fk.sent[0].rejected && !fk.sent[1].rejected, "the kernel rejected only the first");
-	CHECK(fk_file_contains(kmsg_path,
+	CHECK(lt_file_contains(kmsg_path,
 			       "<3>stap-early-loader: mixed: the module rejected message "
 			       "number"),
 	      "the mismatch is logged at error level");
-	CHECK(fk_file_contains(kmsg_path, "manifest line 7"),
+	CHECK(lt_file_contains(kmsg_path, "manifest line 7"),
 	      "the message names the manifest line");
 }
 
@@ -145,9 +145,9 @@ static void test_start_fails(void)
 	CHECK(m->got_exit && fk_find_sent("nostart", 1, 0) > fk_find_sent("nostart", 0, 0),
 	      "STP_EXIT sent after STP_START");
 	CHECK(!m->loaded && m->unloads == 1, "module unloaded (delete_module after close)");
-	CHECK(fk_file_contains(kmsg_path, "systemtap_module_init returned -22"),
+	CHECK(lt_file_contains(kmsg_path, "systemtap_module_init returned -22"),
 	      "the kernel log says systemtap_module_init failed");
-	CHECK(fk_file_contains(kmsg_path, "nostart: failed after"), "outcome logged");
+	CHECK(lt_file_contains(kmsg_path, "nostart: failed after"), "outcome logged");
 }
 
 static void test_begin_error(int protocol)
@@ -164,12 +164,12 @@ static void test_begin_error(int protocol)
 	      protocol);
 	CHECK(!m->loaded && m->unloads == 1, "protocol %d: module unloaded", protocol);
 	CHECK(
-	    fk_file_contains(kmsg_path, "<3>stap-early-loader: boom: ERROR: boom near identifier"),
+	    lt_file_contains(kmsg_path, "<3>stap-early-loader: boom: ERROR: boom near identifier"),
 	    "protocol %d: the module's ERROR line is in the kernel log", protocol);
-	CHECK(fk_file_contains(kmsg_path, "<4>stap-early-loader: boom: WARNING: Number of errors"),
+	CHECK(lt_file_contains(kmsg_path, "<4>stap-early-loader: boom: WARNING: Number of errors"),
 	      "protocol %d: its last WARNING (sent with STP_EXIT) too", protocol);
-	CHECK(fk_file_contains(kmsg_path, "boom: failed after") &&
-		  fk_file_contains(kmsg_path, "module unloaded"),
+	CHECK(lt_file_contains(kmsg_path, "boom: failed after") &&
+		  lt_file_contains(kmsg_path, "module unloaded"),
 	      "protocol %d: 'failed ... module unloaded' logged", protocol);
 }
 
@@ -209,8 +209,8 @@ static void test_error_without_exit(void)
 	r = start("tolerant", 4);
 	CHECK(r == SCRIPT_ARMED && m->loaded,
 	      "ERROR line but no exit request (MAXERRORS): still armed");
-	CHECK(fk_file_contains(kmsg_path, "tolerant: ERROR: boom"), "the ERROR line is logged");
-	CHECK(fk_file_contains(kmsg_path, "despite the errors"), "outcome says so");
+	CHECK(lt_file_contains(kmsg_path, "tolerant: ERROR: boom"), "the ERROR line is logged");
+	CHECK(lt_file_contains(kmsg_path, "despite the errors"), "outcome says so");
 }
 
 static void test_silent(void)
@@ -228,7 +228,7 @@ static void test_silent(void)
 	      (unsigned long long)(fk_now_ms() - t0));
 	CHECK(fk_find_sent("mute", 0, 0) < 0, "STP_START never sent");
 	CHECK(!m->loaded && m->unloads == 1, "module unloaded");
-	CHECK(fk_file_contains(kmsg_path, "no STP_TRANSPORT from the module within 100 ms"),
+	CHECK(lt_file_contains(kmsg_path, "no STP_TRANSPORT from the module within 100 ms"),
 	      "timeout logged");
 
 	reset();
@@ -249,14 +249,14 @@ static void test_init_fails(void)
 	r = start("wrongkernel", 4);
 	CHECK(r == -ENOEXEC, "init_module ENOEXEC passed up");
 	CHECK(fk.n_sent == 0 && m->unloads == 0, "nothing sent, nothing to unload");
-	CHECK(fk_file_contains(kmsg_path, "wrongkernel: init_module failed (invalid module format"),
+	CHECK(lt_file_contains(kmsg_path, "wrongkernel: init_module failed (invalid module format"),
 	      "reason logged");
 
 	reset();
 	fk_add("missing", 4);
 	struct manifest_script s = {.name = "missing", .protocol = 4, .params = (char *)""};
 	r = loader_start_script(&cfg, &s);
-	CHECK(r == -ENOENT && fk_file_contains(kmsg_path, "missing: cannot read"),
+	CHECK(r == -ENOENT && lt_file_contains(kmsg_path, "missing: cannot read"),
 	      "missing .ko: -ENOENT and the path logged");
 }
 
@@ -273,12 +273,12 @@ static void test_release_check(void)
 	CHECK(r == -ENOEXEC, "vermagic 6.1.0-99-amd64 on %s: refused (r=%d)", FK_RELEASE, r);
 	CHECK(fk.init_calls == 0 && !m->loaded && fk.n_sent == 0,
 	      "init_module never called, nothing sent");
-	CHECK(fk_file_contains(kmsg_path, "<3>stap-early-loader: foreign: built for kernel "
+	CHECK(lt_file_contains(kmsg_path, "<3>stap-early-loader: foreign: built for kernel "
 					  "6.1.0-99-amd64, running " FK_RELEASE ": not loaded\n"),
 	      "error: 'foreign: built for kernel 6.1.0-99-amd64, running %s: not loaded'",
 	      FK_RELEASE);
-	CHECK(fk_file_contains(kmsg_path, "<3>stap-early-loader: foreign: failed after ") &&
-		  fk_file_contains(kmsg_path, "nothing loaded"),
+	CHECK(lt_file_contains(kmsg_path, "<3>stap-early-loader: foreign: failed after ") &&
+		  lt_file_contains(kmsg_path, "nothing loaded"),
 	      "outcome: failed, nothing loaded");
 
 	reset();
@@ -288,18 +288,18 @@ static void test_release_check(void)
 	r = loader_start_script(&cfg, &s);
 	CHECK(r == -ENOEXEC && fk.init_calls == 0 && !m->loaded,
 	      "no vermagic in .modinfo: refused, init_module never called");
-	CHECK(fk_file_contains(kmsg_path, "<3>stap-early-loader: nomagic: no vermagic in the "
+	CHECK(lt_file_contains(kmsg_path, "<3>stap-early-loader: nomagic: no vermagic in the "
 					  "module's .modinfo: not loaded"),
 	      "and why");
 
 	reset();
 	m = fk_add("notelf", 4);
-	fk_write_file(root, "notelf.ko", "name=notelf\n");
+	lt_write_file(root, "notelf.ko", "name=notelf\n");
 	s = (struct manifest_script){.name = "notelf", .protocol = 4, .params = (char *)""};
 	r = loader_start_script(&cfg, &s);
 	CHECK(r == -ENOEXEC && fk.init_calls == 0,
 	      "a .ko that is not ELF: refused before init_module");
-	CHECK(fk_file_contains(kmsg_path, "notelf: not a valid kernel module (no ELF magic): not "
+	CHECK(lt_file_contains(kmsg_path, "notelf: not a valid kernel module (no ELF magic): not "
 					  "loaded"),
 	      "and why");
 
@@ -315,7 +315,7 @@ static void test_release_check(void)
 	fk.release_errno = EFAULT;
 	r = start("good", 4);
 	CHECK(r == -EFAULT && fk.init_calls == 0, "uname fails: not loaded (r=%d)", r);
-	CHECK(fk_file_contains(kmsg_path, "good: cannot tell the running kernel's release: Bad "
+	CHECK(lt_file_contains(kmsg_path, "good: cannot tell the running kernel's release: Bad "
 					  "address"),
 	      "and why");
 
@@ -355,7 +355,7 @@ static void test_busy_channel(void)
 	CHECK(r == -EBUSY, "EBUSY control channel: failed (r=%d)", r);
 	CHECK(m->loaded && fk.sleeps == 4,
 	      "delete_module retried while in use (%u sleeps), then given up", fk.sleeps);
-	CHECK(fk_file_contains(kmsg_path, "failed to unload the module"), "unload failure logged");
+	CHECK(lt_file_contains(kmsg_path, "failed to unload the module"), "unload failure logged");
 }
 
 int main(void)
@@ -389,8 +389,8 @@ int main(void)
 	test_busy_channel();
 
 	fk_reset(root);
-	fk_rm_rf(root);
+	lt_rm_rf(root);
 	free(root);
 	free(kmsg_path);
-	return fk_result();
+	return lt_result();
 }
