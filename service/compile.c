@@ -243,8 +243,8 @@ static void job_finish(const struct settings *s, const struct toolchain *tc, str
 		read_file(err_path, &err, NULL);
 	if ((out && *out) || (err && *err))
 		log_line("Output of stap for %s (exit code %d):", j->name, code);
-	stap_output_log(out);
-	stap_output_log(err);
+	log_raw(out);
+	log_raw(err);
 	j->res->rc = 1;
 	if (code != 0 && interrupted()) { /* the signal ended stap: not the script's error */
 		clog(" Compiling %s ... interrupted\n", j->name);

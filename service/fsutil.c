@@ -11,7 +11,7 @@
 #include "fsutil.h"
 #include "macro.h"
 
-static int write_all(int fd, const void *data, size_t len)
+int write_all(int fd, const void *data, size_t len)
 {
 	const char *p = data;
 
@@ -22,6 +22,8 @@ static int write_all(int fd, const void *data, size_t len)
 				continue;
 			return -errno;
 		}
+		if (n == 0)
+			return -EIO;
 		p += n;
 		len -= (size_t)n;
 	}

@@ -3,6 +3,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+/* Writes all len bytes of data to fd, retrying short writes and EINTR. 0 or -errno. */
+int write_all(int fd, const void *data, size_t len);
 /* Writes data to path atomically: temp file in the same directory, fsync, rename, fsync dir.
  * Returns 0 or a negative errno; path is never left half-written. */
 int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode);

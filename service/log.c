@@ -55,18 +55,10 @@ int log_fd(void)
 	return log_file_fd;
 }
 
-/* Writes all of buf to fd, retrying short writes; errors are ignored (logging must not fail). */
-static void write_all(int fd, const char *buf, size_t len)
+void log_raw(const char *text)
 {
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		buf += n;
-		len -= (size_t)n;
-	}
+	if (log_file_fd >= 0 && text)
+		(void)write_all(log_file_fd, text, strlen(text)); /* logging must not fail */
 }
 
 /* "Nov 21 22:44:37": upstream's `LC_ALL=en date +"%b %e %T"`, English whatever the locale. */
@@ -99,7 +91,7 @@ static void log_text(const char *prefix, const char *text, size_t len)
 	n = asprintf(&line, "%s: %s%.*s\n", stamp, prefix, (int)len, text);
 	if (n < 0)
 		return;
-	write_all(log_file_fd, line, (size_t)n);
+	(void)write_all(log_file_fd, line, (size_t)n); /* logging must not fail */
 	free(line);
 }
 

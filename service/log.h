@@ -21,5 +21,7 @@ int log_error_errno(int err, const char *fmt, ...) __attribute__((format(printf,
 void log_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Logs "Exec: argv..." with each word shell-quoted when needed. */
 void log_exec(char *const argv[]);
+/* Appends text (may be NULL) to LOG_FILE as it is, no timestamp: a program's output. */
+void log_raw(const char *text);
 /* File descriptor of the open LOG_FILE, or -1: child programs append their output there. */
 int log_fd(void);

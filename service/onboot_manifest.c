@@ -54,22 +54,6 @@ int onboot_manifest_text(const char *kver, bool log_boot_err, const struct onboo
 	return 0;
 }
 
-static int write_all(int fd, const char *data, size_t len)
-{
-	while (len > 0) {
-		ssize_t w = write(fd, data, len);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		data += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 int onboot_manifest_stage(const char *cache_path, const char *text, struct onboot_temp *ret)
 {
 	struct onboot_temp t = ONBOOT_TEMP_INIT;

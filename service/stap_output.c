@@ -1,11 +1,7 @@
-/* stap_output.c: what the service does with a stap run's output: the tail of its errors on
- * the terminal, all of it in LOG_FILE. */
-#include <errno.h>
+/* stap_output.c: the tail of a failed stap run's errors, shown on the terminal. */
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "log.h"
 #include "macro.h"
 #include "stap_output.h"
 #include "strv.h"
@@ -38,22 +34,5 @@ void stap_output_show_errors(const char *err, int code)
 	if (text) {
 		printf("    %s\n", text);
 		fflush(stdout);
-	}
-}
-
-/* Copies a file of stap's output to LOG_FILE as it is (upstream's logex). */
-void stap_output_log(const char *text)
-{
-	size_t len = text ? strlen(text) : 0;
-	const char *p = text;
-
-	while (log_fd() >= 0 && len > 0) {
-		ssize_t n = write(log_fd(), p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		p += n;
-		len -= (size_t)n;
 	}
 }

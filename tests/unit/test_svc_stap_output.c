@@ -1,5 +1,5 @@
-/* test_svc_stap_output.c: the tail of stap's errors on the terminal, its whole output in
- * LOG_FILE. */
+/* test_svc_stap_output.c: the tail of stap's errors on the terminal, and its whole output
+ * copied to LOG_FILE by log_raw. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,12 +71,12 @@ static void test_log(void)
 {
 	char *log = path_in(tmpdir, "log/systemtap.log"), *text = NULL;
 
-	stap_output_log("not logged: no log open\n");
+	log_raw("not logged: no log open\n");
 	CHECK(log_open(log) == 0, "log_open %s", log);
-	stap_output_log("Pass 1: parsed\n");
-	stap_output_log(NULL);
-	stap_output_log("");
-	stap_output_log("stderr text without newline");
+	log_raw("Pass 1: parsed\n");
+	log_raw(NULL);
+	log_raw("");
+	log_raw("stderr text without newline");
 	log_close();
 	CHECK(read_file(log, &text, NULL) == 0, "read %s", log);
 	CHECK_STR(text, "Pass 1: parsed\nstderr text without newline",
