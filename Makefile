@@ -25,14 +25,16 @@ PATHDEFS := -DSYSCONFDIR='"$(SYSCONFDIR)"' -DLOCALSTATEDIR='"$(LOCALSTATEDIR)"' 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 CFLAGS  ?= -O2 -g
-SVC_CFLAGS    = $(STD) $(WARN) $(PATHDEFS) $(PKG_CFLAGS) $(CFLAGS)
+SVC_CFLAGS    = $(STD) $(WARN) $(PATHDEFS) $(SVC_INC) $(PKG_CFLAGS) $(CFLAGS)
 SAN           := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LOADER_CFLAGS = $(STD) $(WARN) -Os -ffunction-sections -fdata-sections
-TEST_CFLAGS   = $(STD) $(WARN) $(PATHDEFS) $(PKG_CFLAGS) -O1 -g $(SAN) -Iservice -Iearly-loader -Itests/unit
+TEST_CFLAGS   = $(STD) $(WARN) $(PATHDEFS) $(PKG_CFLAGS) -O1 -g $(SAN) $(SVC_INC) -Iearly-loader -Itests/unit
 
-SVC_LIB_SRC    := $(filter-out service/main.c,$(sort $(wildcard service/*.c)))
+SVC_DIRS       := $(sort $(dir $(wildcard service/*/*.c)))
+SVC_LIB_SRC    := $(sort $(wildcard service/*/*.c))
 LOADER_LIB_SRC := $(filter-out early-loader/main.c,$(sort $(wildcard early-loader/*.c)))
-SVC_HDR        := $(wildcard service/*.h)
+SVC_HDR        := $(wildcard service/*/*.h)
+SVC_INC        := $(patsubst %/,-I%,$(SVC_DIRS))
 LOADER_HDR     := $(wildcard early-loader/*.h)
 
 SVC_OBJ        := $(SVC_LIB_SRC:%.c=$(B)/obj/%.o)
@@ -86,7 +88,7 @@ $(B)/tests/test_loader_%: tests/unit/test_loader_%.c $(UNIT_HELPERS) $(LOADER_SA
 	$(CC) $(TEST_CFLAGS) $(filter %.c %.o,$^) -o $@
 
 # ---- the same tests without sanitizers, for valgrind ---------------------------------------
-VG_CFLAGS = $(STD) $(WARN) $(PATHDEFS) $(PKG_CFLAGS) -O0 -g -Iservice -Iearly-loader -Itests/unit
+VG_CFLAGS = $(STD) $(WARN) $(PATHDEFS) $(PKG_CFLAGS) -O0 -g $(SVC_INC) -Iearly-loader -Itests/unit
 VG_BINS := $(UNIT_BINS:$(B)/tests/%=$(B)/vg/tests/%)
 $(B)/vg/obj/%.o: %.c $(SVC_HDR) $(LOADER_HDR)
 	@mkdir -p $(dir $@)
@@ -100,7 +102,7 @@ $(B)/vg/tests/test_loader_%: tests/unit/test_loader_%.c $(UNIT_HELPERS) $(LOADER
 vg-tests: $(VG_BINS)
 
 # ---- fuzzers (libFuzzer, clang) ---------------------------------------------------------
-FUZZ_CFLAGS = $(STD) $(PATHDEFS) $(PKG_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -Iservice -Iearly-loader
+FUZZ_CFLAGS = $(STD) $(PATHDEFS) $(PKG_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined $(SVC_INC) -Iearly-loader
 $(B)/fuzz/fuzz_config: tests/fuzz/fuzz_config.c $(SVC_LIB_SRC)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $^ $(PKG_LIBS) -o $@
@@ -128,14 +130,14 @@ fuzz: $(FUZZERS)
 	@tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZERS)
 
 check-format:
-	@clang-format --dry-run -Werror $(wildcard service/*.[ch] early-loader/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c bench/*.c)
+	@clang-format --dry-run -Werror $(wildcard service/*.c service/*/*.[ch] early-loader/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c bench/*.c)
 
 format:
-	clang-format -i $(wildcard service/*.[ch] early-loader/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c bench/*.c)
+	clang-format -i $(wildcard service/*.c service/*/*.[ch] early-loader/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c bench/*.c)
 
 # Every C file must also build warning-free with clang.
 check-clang:
-	@set -e; for f in $(wildcard service/*.c); do clang $(STD) $(WARN) $(PATHDEFS) $(PKG_CFLAGS) -fsyntax-only $$f; done
+	@set -e; for f in $(wildcard service/*.c service/*/*.c); do clang $(STD) $(WARN) $(PATHDEFS) $(SVC_INC) $(PKG_CFLAGS) -fsyntax-only $$f; done
 	@set -e; for f in $(wildcard early-loader/*.c); do clang $(LOADER_CFLAGS) -fsyntax-only $$f; done
 	@echo "clang: no warnings"
 
