@@ -27,15 +27,17 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 CFLAGS  ?= -O2 -g
 SVC_CFLAGS    = $(STD) $(WARN) $(PATHDEFS) $(SVC_INC) $(PKG_CFLAGS) $(CFLAGS)
 SAN           := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-LOADER_CFLAGS = $(STD) $(WARN) -Os -ffunction-sections -fdata-sections
+LOADER_CFLAGS = $(STD) $(WARN) -Icommon -Os -ffunction-sections -fdata-sections
 TEST_CFLAGS   = $(STD) $(WARN) $(PATHDEFS) $(PKG_CFLAGS) -O1 -g $(SAN) $(SVC_INC) -Iearly-loader -Itests/unit
 
+COMMON_SRC     := $(sort $(wildcard common/*.c))
+COMMON_HDR     := $(wildcard common/*.h)
 SVC_DIRS       := $(sort $(dir $(wildcard service/*/*.c)))
-SVC_LIB_SRC    := $(sort $(wildcard service/*/*.c))
-LOADER_LIB_SRC := $(filter-out early-loader/main.c,$(sort $(wildcard early-loader/*.c)))
+SVC_LIB_SRC    := $(sort $(wildcard service/*/*.c)) $(COMMON_SRC)
+LOADER_LIB_SRC := $(filter-out early-loader/main.c,$(sort $(wildcard early-loader/*.c))) $(COMMON_SRC)
 SVC_HDR        := $(wildcard service/*/*.h)
-SVC_INC        := $(patsubst %/,-I%,$(SVC_DIRS))
-LOADER_HDR     := $(wildcard early-loader/*.h)
+SVC_INC        := $(patsubst %/,-I%,$(SVC_DIRS)) -Icommon
+LOADER_HDR     := $(wildcard early-loader/*.h) $(COMMON_HDR)
 
 SVC_OBJ        := $(SVC_LIB_SRC:%.c=$(B)/obj/%.o)
 SVC_SAN_OBJ    := $(SVC_LIB_SRC:%.c=$(B)/san/%.o)
@@ -130,15 +132,15 @@ fuzz: $(FUZZERS)
 	@tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZERS)
 
 check-format:
-	@clang-format --dry-run -Werror $(wildcard service/*.c service/*/*.[ch] early-loader/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c bench/*.c)
+	@clang-format --dry-run -Werror $(wildcard service/*.c service/*/*.[ch] common/*.[ch] early-loader/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c bench/*.c)
 
 format:
-	clang-format -i $(wildcard service/*.c service/*/*.[ch] early-loader/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c bench/*.c)
+	clang-format -i $(wildcard service/*.c service/*/*.[ch] common/*.[ch] early-loader/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c bench/*.c)
 
 # Every C file must also build warning-free with clang.
 check-clang:
 	@set -e; for f in $(wildcard service/*.c service/*/*.c); do clang $(STD) $(WARN) $(PATHDEFS) $(SVC_INC) $(PKG_CFLAGS) -fsyntax-only $$f; done
-	@set -e; for f in $(wildcard early-loader/*.c); do clang $(LOADER_CFLAGS) -fsyntax-only $$f; done
+	@set -e; for f in $(wildcard early-loader/*.c common/*.c); do clang $(LOADER_CFLAGS) -fsyntax-only $$f; done
 	@echo "clang: no warnings"
 
 check-man:

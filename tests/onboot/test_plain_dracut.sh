@@ -8,9 +8,9 @@
 . "$(dirname "$0")/lib-onboot.sh"
 setup_onboot hostonly
 add_script alpha
-OUTIMG="$ROOT/boot/test.img"
+OUTIMG="$IMG" # the kernel's own image: onboot keeps its snapshot and set
 
-svc onboot alpha -r "$KVER" -o "$OUTIMG"
+svc onboot alpha -r "$KVER"
 assert_rc 0
 assert_onboot_image "$OUTIMG" alpha
 grep -q "Exec: .*dracut --force --add systemtap" "$LOG" || fail "onboot did not add the module"
@@ -24,7 +24,7 @@ assert_onboot_image "$ROOT/boot/plain.img" alpha
 lsinitrd "$ROOT/boot/plain.img" | grep '^Arguments:' | grep -vq -- '--add' || fail "plain run used --add"
 ok "plain dracut -f keeps the onboot scripts"
 
-svc onboot -r "$KVER" -o "$OUTIMG"
+svc onboot -r "$KVER"
 assert_rc 0
 assert_out '^ Creating initramfs without scripts \.\.\. done$'
 assert_image_lacks "$OUTIMG" "$LOADER_IN_IMAGE" "$MANIFEST_IN_IMAGE" "$HOOK_IN_IMAGE" usr/lib/stap-onboot/alpha.ko
@@ -36,7 +36,7 @@ ok "after a bare onboot neither onboot nor a plain dracut -f puts our files in"
 
 # A manifest that names a module that is not in the cache: nothing of ours, and dracut says so.
 printf 'stap-onboot-manifest 1\nkernel %s\nlog_boot_err no\nscript alpha protocol=4 bufsize=0\nscript ghost protocol=4 bufsize=0\n' \
-	"$KVER" >"$CACHE/onboot.manifest"
+	"$KVER" >"$CACHE/onboot/manifest"
 dracut --force "$ROOT/boot/plain3.img" "$KVER" >"$ROOT/plain3.log" 2>&1 ||
 	fail "plain dracut failed: $(tail -n 5 "$ROOT/plain3.log")"
 grep -q "systemtap: not installing the onboot scripts, missing: $CACHE/ghost.ko" "$ROOT/plain3.log" ||
