@@ -99,7 +99,8 @@ static void log_text(enum log_level level, char *text)
 	}
 }
 
-static void vlog(enum log_level level, const char *fmt, va_list ap)
+static void __attribute__((format(printf, 2, 0)))
+vlog(enum log_level level, const char *fmt, va_list ap)
 {
 	char text[RECORD_MAX];
 
