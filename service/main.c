@@ -147,7 +147,7 @@ int main(int argc, char *argv[])
 	}
 	r = log_open(s.log_file);
 	if (r < 0)
-		log_warning("Cannot write LOG_FILE %s: %s", s.log_file, strerror(-r));
+		log_warning("Cannot write LOG_FILE %s: %s", s.log_file, fs_strerror(r));
 	rc = run_command(cmd, &cli, &s);
 	log_close();
 	settings_free(&s);

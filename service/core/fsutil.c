@@ -1,7 +1,8 @@
-/* fsutil.c: atomic writes, copies, mkdir -p, temp dirs, rm -rf. */
+/* fsutil.c: atomic writes, copies, mkdir -p, temp dirs, rm -rf, opening only regular files. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +31,55 @@ int write_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
-/* Opens a fresh temp file "DIR/.BASE.XXXXXX" beside path. */
+/* -ENOTREGULAR when path (not followed when nofollow) exists and is no regular file, else
+ * err: what a failed open means for the caller. */
+static int classify_open_error(const char *path, bool nofollow, int err)
+{
+	struct stat st;
+
+	if (err == -ENOENT || err == -EACCES || err == -ENOMEM || err == -ENAMETOOLONG)
+		return err;
+	if ((nofollow ? lstat(path, &st) : stat(path, &st)) == 0 && !S_ISREG(st.st_mode))
+		return -ENOTREGULAR;
+	return err;
+}
+
+int open_regular(const char *path, int flags, mode_t mode)
+{
+	struct stat st;
+	int fd, fl;
+
+	/* O_NONBLOCK: opening a FIFO or a device must neither hang nor act on it. */
+	fd = open(path, flags | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, mode);
+	if (fd < 0)
+		return classify_open_error(path, flags & O_NOFOLLOW, -errno);
+	if (fstat(fd, &st) < 0) {
+		int r = -errno;
+		close(fd);
+		return r;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return -ENOTREGULAR;
+	}
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+		int r = -errno;
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+const char *fs_strerror(int err)
+{
+	if (err < 0)
+		err = -err;
+	return err == ENOTREGULAR ? "not a regular file" : strerror(err);
+}
+
+/* Opens a fresh temp file "DIR/.BASE.PID.XXXXXX" beside path (the pid names its owner, see
+ * remove_stale_temps). */
 static int temp_beside(const char *path, char **ret_tmp, int *ret_fd)
 {
 	const char *slash = strrchr(path, '/');
@@ -38,9 +87,10 @@ static int temp_beside(const char *path, char **ret_tmp, int *ret_fd)
 	int fd, r;
 
 	if (slash)
-		r = asprintf(&tmp, "%.*s/.%s.XXXXXX", (int)(slash - path), path, slash + 1);
+		r = asprintf(&tmp, "%.*s/.%s.%d.XXXXXX", (int)(slash - path), path, slash + 1,
+			     (int)getpid());
 	else
-		r = asprintf(&tmp, ".%s.XXXXXX", path);
+		r = asprintf(&tmp, ".%s.%d.XXXXXX", path, (int)getpid());
 	if (r < 0)
 		return -ENOMEM;
 	fd = mkostemp(tmp, O_CLOEXEC);
@@ -103,9 +153,9 @@ int copy_file_atomic(const char *src, const char *dst, mode_t mode)
 	char *tmp;
 	int fd, r;
 
-	in = open(src, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	in = open_regular(src, O_RDONLY | O_NOFOLLOW, 0);
 	if (in < 0)
-		return -errno;
+		return in;
 	r = temp_beside(dst, &tmp, &fd);
 	if (r < 0)
 		return r;
@@ -155,9 +205,9 @@ int read_file(const char *path, char **ret, size_t *ret_len)
 	size_t len = 0, size = 4096;
 	char *buf, *nbuf;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	fd = open_regular(path, O_RDONLY, 0);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	buf = malloc(size);
 	if (!buf)
 		return -ENOMEM;
@@ -234,7 +284,7 @@ int make_temp_dir(const char *parent, const char *prefix, char **ret_path)
 	char *path;
 	int r;
 
-	if (asprintf(&path, "%s/%sXXXXXX", parent, prefix) < 0)
+	if (asprintf(&path, "%s/%s%d.XXXXXX", parent, prefix, (int)getpid()) < 0)
 		return -ENOMEM;
 	if (!mkdtemp(path)) {
 		r = -errno;

@@ -36,9 +36,10 @@ int log_open(const char *path)
 		if (r < 0)
 			return r;
 	}
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
+	/* LOG_FILE's directory may be shared (/var/log): a link or a FIFO put there is refused. */
+	fd = open_regular(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0644);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	log_file_fd = fd;
 	return 0;
 }
@@ -179,7 +180,7 @@ int log_error_errno(int err, const char *fmt, ...)
 
 	if (err > 0)
 		err = -err;
-	snprintf(suffix, sizeof(suffix), ": %s", strerror(-err));
+	snprintf(suffix, sizeof(suffix), ": %s", fs_strerror(err));
 	va_start(ap, fmt);
 	report("", "Error: ", fmt, ap, suffix);
 	va_end(ap);
