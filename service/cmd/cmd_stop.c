@@ -12,6 +12,7 @@
 #include "cache.h"
 #include "cmd_common.h"
 #include "fsutil.h"
+#include "interrupt.h"
 #include "log.h"
 #include "macro.h"
 #include "run.h"
@@ -80,6 +81,8 @@ static int unload_detached(const struct settings *s, const char *name)
 	int rc;
 
 	rc = run_capture(argv, NULL, &out);
+	if (rc == -EINTR) /* the signal ended it; main says so */
+		return rc;
 	if (rc < 0)
 		return log_error_errno(rc, "Failed to run %s", s->staprun);
 	if (rc != 0) {
@@ -139,7 +142,7 @@ static int send_stop(const struct settings *s, const char *name, pid_t pid)
  * loaded, -errno. */
 static int wait_stopped(const struct settings *s, const char *name)
 {
-	for (int waited = 0; waited < 1000; waited += POLL_MS) {
+	for (int waited = 0; waited < 1000 && !interrupted(); waited += POLL_MS) {
 		struct timespec pause = {0, POLL_MS * 1000000L};
 		enum script_state st;
 		int r = script_state(s, name, &st, NULL);
@@ -165,6 +168,8 @@ static int stop_script(struct invocation *inv, const char *name)
 		pid_t pid = 0;
 		int r;
 
+		if (interrupted())
+			return 1;
 		r = script_state(s, name, &st, &pid);
 		if (r < 0)
 			return 1;
@@ -205,11 +210,15 @@ int cmd_stop(struct invocation *inv)
 	r = order_scripts(inv, names, &ordered);
 	if (r != 0)
 		return r;
-	for (size_t i = strv_length(ordered); i-- > 0;) {
+	/* After a signal no further script is stopped (main reports it, exit 128 + N). */
+	for (size_t i = strv_length(ordered); i-- > 0 && !interrupted();) {
 		r = stop_script(inv, ordered[i]);
-		if (r != 0 && might_failf(inv, "Failed to stop \"%s\". (%d)", ordered[i], r))
+		if (r != 0 && !interrupted() &&
+		    might_failf(inv, "Failed to stop \"%s\". (%d)", ordered[i], r))
 			return EXIT_FAIL;
 	}
+	if (interrupted())
+		return EXIT_FAIL;
 	might_success(inv, "systemtap stopping");
 	return EXIT_OK;
 }
