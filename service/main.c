@@ -100,8 +100,19 @@ static int run_command(const struct command *cmd, struct cli *cli, struct settin
 			log_warning("Cannot catch signals: %s", strerror(-r));
 	}
 	/* Modules started from the initramfs: give them pid files so that status/stop see them.
-	 * A failure here was reported and must not keep the command from running. */
-	(void)adopt_boot_modules(s);
+	 * A failure here was reported and must not keep the command from running. Writing pid
+	 * files needs the lock (a stop may be removing them): status takes it shared, only when
+	 * no command holds it, and else adopts nothing. */
+	if (!cmd->lock)
+		lock_fd = lock_try_shared(s);
+	if (lock_fd >= 0)
+		(void)adopt_boot_modules(s);
+	else
+		log_line("Not adopting boot-time modules now (lock: %s)", fs_strerror(lock_fd));
+	if (!cmd->lock) {
+		lock_release(lock_fd);
+		lock_fd = -1;
+	}
 	rc = cmd->run(&inv);
 	if (cmd->final_newline)
 		clog("\n");

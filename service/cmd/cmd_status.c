@@ -1,5 +1,5 @@
-/* cmd_status.c: status: one line per script and the LSB exit code. Takes no lock: it only
- * reads (apart from adopting boot-time modules, which is atomic). */
+/* cmd_status.c: status: one line per script and the LSB exit code. Waits for no lock: it only
+ * reads (main adopts boot-time modules before, holding the lock only if it is free). */
 #include <errno.h>
 #include <stdio.h>
 

@@ -66,6 +66,26 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+int lock_try_shared(const struct settings *s)
+{
+	_cleanup_free_ char *path = path_join(s->stat_path, ".lock");
+	int fd;
+
+	if (!path)
+		return -ENOMEM;
+	fd = open_regular(path, O_RDWR | O_CREAT | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return fd;
+	while (flock(fd, LOCK_SH | LOCK_NB) < 0) {
+		int r = -errno;
+		if (r == -EINTR)
+			continue;
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
 int lock_take(const struct settings *s, const char *command, int timeout_sec)
 {
 	_cleanup_free_ char *path = path_join(s->stat_path, ".lock");
@@ -124,6 +144,7 @@ void lock_release(int fd)
 {
 	if (fd < 0)
 		return;
+	/* Held shared, no command holds it: the text (if any) is stale either way. */
 	if (lock_file_ours(fd) && ftruncate(fd, 0) < 0) {
 		/* Stale text is harmless: it is only read while the lock is held. */
 	}

@@ -144,6 +144,17 @@ int main(void)
 	CHECK(text && strstr(text, want), "the waiter named the holder: %s", text ? text : "");
 	free(text);
 
+	/* status: shared with other statuses, never while a command holds it, never waiting. */
+	fd = lock_take(&s, "stop", 0);
+	rc = lock_try_shared(&s);
+	CHECK(rc == -EWOULDBLOCK, "shared try while a command holds it: -EWOULDBLOCK (%d)", rc);
+	lock_release(fd);
+	int sh1 = lock_try_shared(&s), sh2 = lock_try_shared(&s);
+	CHECK(sh1 >= 0 && sh2 >= 0, "two shared holders at once");
+	rc = try_in_child(0, errpath, &ms);
+	CHECK(rc == 1, "a command cannot take it while shared holders hold it (exit %d)", rc);
+	lock_release(sh1);
+	lock_release(sh2);
 	test_hostile_lock_files(tmp, lockpath, errpath);
 	CHECK(rm_rf(tmp) == 0, "cleanup");
 	return test_summary();
