@@ -206,7 +206,8 @@ static int job_start(const struct settings *s, struct job *j)
 		return log_error_errno(-ENOMEM, "Failed to compile %s", j->name);
 	log_exec(argv);
 	clock_gettime(CLOCK_REALTIME, &j->started);
-	pid = run_spawn(argv, j->tmpdir, out, err);
+	/* A stap of a killed run would go on filling a temp dir nobody removes. */
+	pid = run_spawn_flags(argv, j->tmpdir, out, err, RUN_DIE_WITH_PARENT);
 	if (pid < 0) /* -EINTR: a signal came, job_fail says so */
 		return pid == -EINTR ? -EINTR
 				     : log_error_errno((int)pid, "Failed to run %s", s->stap);
