@@ -47,28 +47,22 @@ static int classify_open_error(const char *path, bool nofollow, int err)
 int open_regular(const char *path, int flags, mode_t mode)
 {
 	struct stat st;
-	int fd, fl;
+	int fd, fl, r;
 
 	/* O_NONBLOCK: opening a FIFO or a device must neither hang nor act on it. */
 	fd = open(path, flags | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, mode);
 	if (fd < 0)
 		return classify_open_error(path, flags & O_NOFOLLOW, -errno);
-	if (fstat(fd, &st) < 0) {
-		int r = -errno;
-		close(fd);
-		return r;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		return -ENOTREGULAR;
-	}
-	fl = fcntl(fd, F_GETFL);
-	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
-		int r = -errno;
-		close(fd);
-		return r;
-	}
-	return fd;
+	if (fstat(fd, &st) < 0)
+		r = -errno;
+	else if (!S_ISREG(st.st_mode))
+		r = -ENOTREGULAR;
+	else if ((fl = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
+		r = -errno;
+	else
+		return fd;
+	close(fd);
+	return r;
 }
 
 const char *fs_strerror(int err)
