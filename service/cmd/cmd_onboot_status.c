@@ -168,7 +168,7 @@ void onboot_note_snapshots(const struct settings *s, char *const *names)
 {
 	_cleanup_strv_free_ char **kv = NULL;
 
-	if (!names || !names[0] || kernels(s, &kv) < 0)
+	if (!names || !names[0] || !s->cache_root || !s->boot_path || kernels(s, &kv) < 0)
 		return;
 	for (size_t i = 0; kv && kv[i]; i++)
 		note_kernel(s, kv[i], names);
