@@ -109,6 +109,11 @@ static _Noreturn void child_exec(char *const argv[], const char *cwd, int fds[3]
 
 pid_t run_spawn(char *const argv[], const char *cwd, int out_fd, int err_fd)
 {
+	return run_spawn_input(argv, cwd, -1, out_fd, err_fd);
+}
+
+pid_t run_spawn_input(char *const argv[], const char *cwd, int in_fd, int out_fd, int err_fd)
+{
 	_cleanup_close_ int devnull = -1;
 	int err_pipe[2], fds[3], child_err = 0, r;
 	sigset_t mask;
@@ -120,7 +125,7 @@ pid_t run_spawn(char *const argv[], const char *cwd, int out_fd, int err_fd)
 	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (devnull < 0)
 		return -errno;
-	fds[0] = devnull;
+	fds[0] = in_fd >= 0 ? in_fd : devnull;
 	fds[1] = out_fd >= 0 ? out_fd : (log_fd() >= 0 ? log_fd() : devnull);
 	fds[2] = err_fd >= 0 ? err_fd : (log_fd() >= 0 ? log_fd() : devnull);
 	if (pipe2(err_pipe, O_CLOEXEC) < 0)

@@ -12,6 +12,8 @@ int run_exit_code(int wait_status);
  * included: reported through a CLOEXEC pipe, never as a child exit code); -EINTR, starting
  * nothing, once the service was interrupted. */
 pid_t run_spawn(char *const argv[], const char *cwd, int out_fd, int err_fd);
+/* run_spawn with stdin from in_fd (-1: /dev/null). */
+pid_t run_spawn_input(char *const argv[], const char *cwd, int in_fd, int out_fd, int err_fd);
 /* Waits for pid; returns its exit code (>= 0) or a negative errno (-EINTR for a child that
  * failed after the service was interrupted). */
 int run_wait(pid_t pid);
