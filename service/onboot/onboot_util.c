@@ -1,5 +1,6 @@
 /* onboot_util.c: small helpers of the onboot command: programs on PATH, paths, sizes. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,4 +116,17 @@ const char *onboot_format_size(uint64_t n, char *buf, size_t len)
 	}
 	snprintf(buf, len, v < 10.0 ? "%.1f %s" : "%.0f %s", v, units[u]);
 	return buf;
+}
+
+int onboot_reason(char **ret_reason, int err, const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+
+	va_start(ap, fmt);
+	if (vasprintf(&text, fmt, ap) < 0)
+		text = NULL;
+	va_end(ap);
+	*ret_reason = text;
+	return err;
 }

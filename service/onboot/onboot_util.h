@@ -15,3 +15,7 @@ char *onboot_dirname(const char *path);
 int onboot_file_size(const char *path, uint64_t *ret);
 /* n bytes as "512 KiB" / "12.3 MiB" / "1.5 GiB" in buf; returns buf. */
 const char *onboot_format_size(uint64_t n, char *buf, size_t len);
+/* Sets *ret_reason to the formatted text (newly allocated; NULL on ENOMEM) and returns err:
+ * the one failure message of the image steps, printed by their caller. */
+int onboot_reason(char **ret_reason, int err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
