@@ -119,11 +119,30 @@ static _Noreturn void child_exec(char *const argv[], const char *cwd, int fds[3]
 
 pid_t run_spawn(char *const argv[], const char *cwd, int out_fd, int err_fd)
 {
-	return run_spawn_flags(argv, cwd, out_fd, err_fd, 0);
+	struct run_opts o = {.cwd = cwd, .in_fd = -1, .out_fd = out_fd, .err_fd = err_fd};
+
+	return run_spawn_opts(argv, &o);
 }
 
 pid_t run_spawn_flags(char *const argv[], const char *cwd, int out_fd, int err_fd, int flags)
 {
+	struct run_opts o = {
+	    .cwd = cwd, .in_fd = -1, .out_fd = out_fd, .err_fd = err_fd, .flags = flags};
+
+	return run_spawn_opts(argv, &o);
+}
+
+pid_t run_spawn_input(char *const argv[], const char *cwd, int in_fd, int out_fd, int err_fd)
+{
+	struct run_opts o = {.cwd = cwd, .in_fd = in_fd, .out_fd = out_fd, .err_fd = err_fd};
+
+	return run_spawn_opts(argv, &o);
+}
+
+pid_t run_spawn_opts(char *const argv[], const struct run_opts *o)
+{
+	const char *cwd = o->cwd;
+	int in_fd = o->in_fd, out_fd = o->out_fd, err_fd = o->err_fd, flags = o->flags;
 	pid_t parent = getpid();
 	_cleanup_close_ int devnull = -1;
 	int err_pipe[2], fds[3], child_err = 0, r;
@@ -136,7 +155,7 @@ pid_t run_spawn_flags(char *const argv[], const char *cwd, int out_fd, int err_f
 	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (devnull < 0)
 		return -errno;
-	fds[0] = devnull;
+	fds[0] = in_fd >= 0 ? in_fd : devnull;
 	fds[1] = out_fd >= 0 ? out_fd : (log_fd() >= 0 ? log_fd() : devnull);
 	fds[2] = err_fd >= 0 ? err_fd : (log_fd() >= 0 ? log_fd() : devnull);
 	if (pipe2(err_pipe, O_CLOEXEC) < 0)
