@@ -10,6 +10,8 @@ SBINDIR       ?= $(PREFIX)/sbin
 MANDIR        ?= $(PREFIX)/share/man
 UNITDIR       ?= $(PREFIX)/lib/systemd/system
 DRACUTMODDIR  ?= $(PREFIX)/lib/dracut/modules.d
+KERNELHOOKDIR ?= $(SYSCONFDIR)/kernel
+KERNELINSTALLDIR ?= $(PREFIX)/lib/kernel/install.d
 DESTDIR       ?=
 
 CC      ?= cc
@@ -180,6 +182,12 @@ install: all
 	    dracut-module/90systemtap/module-setup.sh > $(B)/module-setup.sh
 	install -D -m 0755 $(B)/module-setup.sh $(DESTDIR)$(DRACUT_MOD)/module-setup.sh
 	install -D -m 0755 hooks/stap-early-loader.sh $(DESTDIR)$(DRACUT_MOD)/stap-early-loader.sh
+	set -e; for h in postinst header_postinst postrm; do \
+	    sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e "s|@HOOK@|$$h|g" hooks/kernel-hook.in > $(B)/kernel-hook-$$h; \
+	    install -D -m 0755 $(B)/kernel-hook-$$h $(DESTDIR)$(KERNELHOOKDIR)/$$h.d/50-systemtap-onboot; \
+	done
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' hooks/45-systemtap-onboot.install > $(B)/45-systemtap-onboot.install
+	install -D -m 0755 $(B)/45-systemtap-onboot.install $(DESTDIR)$(KERNELINSTALLDIR)/45-systemtap-onboot.install
 
 clean:
 	rm -rf $(B)
