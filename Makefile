@@ -10,6 +10,7 @@ SBINDIR       ?= $(PREFIX)/sbin
 MANDIR        ?= $(PREFIX)/share/man
 UNITDIR       ?= $(PREFIX)/lib/systemd/system
 DRACUTMODDIR  ?= $(PREFIX)/lib/dracut/modules.d
+BASHCOMPDIR   ?= $(or $(shell pkg-config --variable=completionsdir bash-completion 2>/dev/null),$(PREFIX)/share/bash-completion/completions)
 KERNELHOOKDIR ?= $(SYSCONFDIR)/kernel
 KERNELINSTALLDIR ?= $(PREFIX)/lib/kernel/install.d
 DESTDIR       ?=
@@ -29,15 +30,17 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 CFLAGS  ?= -O2 -g
 SVC_CFLAGS    = $(STD) $(WARN) $(PATHDEFS) $(SVC_INC) $(PKG_CFLAGS) $(CFLAGS)
 SAN           := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-LOADER_CFLAGS = $(STD) $(WARN) -Os -ffunction-sections -fdata-sections
+LOADER_CFLAGS = $(STD) $(WARN) -Icommon -Os -ffunction-sections -fdata-sections
 TEST_CFLAGS   = $(STD) $(WARN) $(PATHDEFS) $(PKG_CFLAGS) -O1 -g $(SAN) $(SVC_INC) -Iearly-loader -Itests/unit
 
+COMMON_SRC     := $(sort $(wildcard common/*.c))
+COMMON_HDR     := $(wildcard common/*.h)
 SVC_DIRS       := $(sort $(dir $(wildcard service/*/*.c)))
-SVC_LIB_SRC    := $(sort $(wildcard service/*/*.c))
-LOADER_LIB_SRC := $(filter-out early-loader/main.c,$(sort $(wildcard early-loader/*.c)))
+SVC_LIB_SRC    := $(sort $(wildcard service/*/*.c)) $(COMMON_SRC)
+LOADER_LIB_SRC := $(filter-out early-loader/main.c,$(sort $(wildcard early-loader/*.c))) $(COMMON_SRC)
 SVC_HDR        := $(wildcard service/*/*.h)
-SVC_INC        := $(patsubst %/,-I%,$(SVC_DIRS))
-LOADER_HDR     := $(wildcard early-loader/*.h)
+SVC_INC        := $(patsubst %/,-I%,$(SVC_DIRS)) -Icommon
+LOADER_HDR     := $(wildcard early-loader/*.h) $(COMMON_HDR)
 
 SVC_OBJ        := $(SVC_LIB_SRC:%.c=$(B)/obj/%.o)
 SVC_SAN_OBJ    := $(SVC_LIB_SRC:%.c=$(B)/san/%.o)
@@ -132,15 +135,15 @@ fuzz: $(FUZZERS)
 	@tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZERS)
 
 check-format:
-	@clang-format --dry-run -Werror $(wildcard service/*.c service/*/*.[ch] early-loader/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c bench/*.c)
+	@clang-format --dry-run -Werror $(wildcard service/*.c service/*/*.[ch] common/*.[ch] early-loader/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c bench/*.c)
 
 format:
-	clang-format -i $(wildcard service/*.c service/*/*.[ch] early-loader/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c bench/*.c)
+	clang-format -i $(wildcard service/*.c service/*/*.[ch] common/*.[ch] early-loader/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c bench/*.c)
 
 # Every C file must also build warning-free with clang.
 check-clang:
 	@set -e; for f in $(wildcard service/*.c service/*/*.c); do clang $(STD) $(WARN) $(PATHDEFS) $(SVC_INC) $(PKG_CFLAGS) -fsyntax-only $$f; done
-	@set -e; for f in $(wildcard early-loader/*.c); do clang $(LOADER_CFLAGS) -fsyntax-only $$f; done
+	@set -e; for f in $(wildcard early-loader/*.c common/*.c); do clang $(LOADER_CFLAGS) -fsyntax-only $$f; done
 	@echo "clang: no warnings"
 
 check-man:
@@ -188,6 +191,8 @@ install: all
 	done
 	sed -e 's|@SBINDIR@|$(SBINDIR)|g' hooks/45-systemtap-onboot.install > $(B)/45-systemtap-onboot.install
 	install -D -m 0755 $(B)/45-systemtap-onboot.install $(DESTDIR)$(KERNELINSTALLDIR)/45-systemtap-onboot.install
+	sed -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' completion/systemtap-service.in > $(B)/systemtap-service.bash
+	install -D -m 0644 $(B)/systemtap-service.bash $(DESTDIR)$(BASHCOMPDIR)/systemtap-service
 
 clean:
 	rm -rf $(B)

@@ -2,7 +2,7 @@
 #include "channel.h"
 
 #include "ctlproto.h"
-#include "fileutil.h"
+#include "rootpath.h"
 #include "kmsg.h"
 #include "sysseam.h"
 

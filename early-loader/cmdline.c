@@ -1,7 +1,7 @@
 /* cmdline.c: rd.systemtap=, rd.systemtap.skip=, rd.debug and rdinitdebug. */
 #include "cmdline.h"
 
-#include "fileutil.h"
+#include "fileio.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -96,7 +96,7 @@ int cmdline_load(const char *path, struct boot_switches *ret)
 	size_t len;
 	int r;
 
-	r = read_file(path, CMDLINE_MAX, &text, &len);
+	r = read_file_limited(path, CMDLINE_MAX, &text, &len);
 	if (r < 0)
 		return r;
 	r = cmdline_parse(text, ret);

@@ -1,6 +1,8 @@
 /* kmsg.c: log records to /dev/kmsg, stderr and the current script's log file. */
 #include "kmsg.h"
 
+#include "fileio.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -36,20 +38,6 @@ bool log_is_verbose(void)
 void log_set_script_fd(int fd)
 {
 	script_fd = fd;
-}
-
-static void write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		buf += n;
-		len -= (size_t)n;
-	}
 }
 
 /* /dev/kmsg rate-limits each open file (10 records per 5 s), so every record gets its own
@@ -111,28 +99,34 @@ static void log_text(enum log_level level, char *text)
 	}
 }
 
-void log_msg(enum log_level level, const char *fmt, ...)
+static void __attribute__((format(printf, 2, 0)))
+vlog(enum log_level level, const char *fmt, va_list ap)
 {
 	char text[RECORD_MAX];
-	va_list ap;
 
-	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
 	log_text(level, text);
 }
 
-int log_error_errno(int err, const char *fmt, ...)
-{
-	char text[RECORD_MAX];
-	size_t len;
-	va_list ap;
+#define VLOG(level, fmt)                                                                           \
+	do {                                                                                       \
+		va_list ap;                                                                        \
+		va_start(ap, fmt);                                                                 \
+		vlog(level, fmt, ap);                                                              \
+		va_end(ap);                                                                        \
+	} while (0)
 
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	len = strlen(text);
-	snprintf(text + len, sizeof(text) - len, ": %s", strerror(err < 0 ? -err : err));
-	log_text(LEVEL_ERR, text);
-	return err;
+void log_msg(enum log_level level, const char *fmt, ...)
+{
+	VLOG(level, fmt);
+}
+
+void log_error(const char *fmt, ...)
+{
+	VLOG(LEVEL_ERR, fmt);
+}
+
+void log_warning(const char *fmt, ...)
+{
+	VLOG(LEVEL_WARNING, fmt);
 }

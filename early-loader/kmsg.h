@@ -22,10 +22,8 @@ bool log_is_verbose(void);
 void log_set_script_fd(int fd);
 
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Logs "<message>: <strerror(-err)>" at error level; returns err (a negative errno). */
-int log_error_errno(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* log_api.h's calls: log_error and log_warning are log_msg at error and warning level. */
+#include "log_api.h"
 
-#define log_error(...) log_msg(LEVEL_ERR, __VA_ARGS__)
-#define log_warning(...) log_msg(LEVEL_WARNING, __VA_ARGS__)
 #define log_info(...) log_msg(LEVEL_INFO, __VA_ARGS__)
 #define log_debug(...) log_msg(LEVEL_DEBUG, __VA_ARGS__)

@@ -5,7 +5,7 @@
 
 #include "channel.h"
 #include "ctlproto.h"
-#include "fileutil.h"
+#include "fileio.h"
 #include "kmsg.h"
 #include "modinfo.h"
 #include "relocs.h"
@@ -65,7 +65,7 @@ static int insert_module(const struct loader_config *cfg, const struct manifest_
 	r = sysseam->kernel_release(release, sizeof(release));
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot tell the running kernel's release", s->name);
-	r = read_file(path, MODULE_FILE_MAX, &image, &len);
+	r = read_file_limited(path, MODULE_FILE_MAX, &image, &len);
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot read %s", s->name, path);
 	/* The kernel itself ignores the release with CONFIG_MODVERSIONS (see modinfo.c). */

@@ -2,7 +2,7 @@
 #include "relocs.h"
 
 #include "ctlproto.h"
-#include "fileutil.h"
+#include "rootpath.h"
 #include "kmsg.h"
 
 #include <dirent.h>

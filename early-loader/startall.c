@@ -2,7 +2,7 @@
 #include "startall.h"
 
 #include "cmdline.h"
-#include "fileutil.h"
+#include "fileio.h"
 #include "kmsg.h"
 #include "manifest.h"
 #include "sysseam.h"
@@ -147,7 +147,7 @@ static int run_manifest(const struct startall_request *req, const struct boot_sw
 	struct manifest m;
 	int r;
 
-	r = manifest_parse(text, len, req->manifest_path, &m);
+	r = manifest_parse(text, len, req->manifest_path, MANIFEST_BOOT, &m);
 	if (r < 0) {
 		log_error("no SystemTap script started: the manifest %s cannot be used",
 			  req->manifest_path);
@@ -215,7 +215,7 @@ int startall_run(const struct startall_request *req, const struct loader_config 
 	}
 	/* The first line of every run that is not disabled: a benchmark takes its kernel-log
 	 * time as the loader's start. */
-	read_r = read_file(req->manifest_path, MANIFEST_FILE_MAX, &text, &len);
+	read_r = read_file_limited(req->manifest_path, MANIFEST_FILE_MAX, &text, &len);
 	if (read_r < 0)
 		log_info("starting: cannot read %s", req->manifest_path);
 	else

@@ -1,7 +1,8 @@
 /* tunables.c: FIPS check, kprobes-optimization and kptr_restrict, as staprun does them. */
 #include "tunables.h"
 
-#include "fileutil.h"
+#include "fileio.h"
+#include "rootpath.h"
 #include "kmsg.h"
 
 #include <errno.h>
@@ -18,7 +19,7 @@ static char read_first_byte(const char *path)
 	size_t len;
 	char c;
 
-	if (read_file(path, 4096, &text, &len) < 0)
+	if (read_file_limited(path, 4096, &text, &len) < 0)
 		return 0;
 	c = text[0];
 	free(text);

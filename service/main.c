@@ -78,6 +78,8 @@ static int run_command(const struct command *cmd, struct cli *cli, struct settin
 	    .assume_yes = cli->assume_yes,
 	    .backup = cli->backup,
 	    .output = cli->output,
+	    .onboot = cli->onboot,
+	    .image = cli->image,
 	    .s = s,
 	};
 	int lock_fd = -1, rc, r;
@@ -135,6 +137,13 @@ int main(int argc, char *argv[])
 	cmd = find_command(cli.command);
 	if (!cmd) {
 		fprintf(stderr, "systemtap-service: unknown command '%s'\n", cli.command);
+		cli_usage(stderr);
+		cli_free(&cli);
+		return EXIT_USAGE;
+	}
+	if ((cli.onboot || cli.image) && !streq(cmd->name, "onboot")) {
+		fprintf(stderr, "systemtap-service: --status, --refresh, --image and --forget are "
+				"options of onboot\n");
 		cli_usage(stderr);
 		cli_free(&cli);
 		return EXIT_USAGE;

@@ -7,9 +7,10 @@ kver_pkg() {
 		awk '/Depends: linux-image-/{sub("linux-image-","",$2); print $2; exit}'
 }
 # Beyond the compilers and the real tools: procps (pgrep, used by the tests), bsdextrautils
-# (col), file, cpio; a minimal Debian (debootstrap minbase) has none of them.
+# (col), file, cpio, bash-completion (its _init_completion and completionsdir); a minimal
+# Debian (debootstrap minbase) has none of them.
 pkgs="build-essential pkg-config libkmod-dev libblkid-dev musl-tools clang libclang-rt-14-dev
- llvm valgrind mandoc clang-format bsdextrautils systemd dracut dracut-core kmod cpio file binutils util-linux
+ llvm valgrind mandoc clang-format bsdextrautils bash-completion systemd dracut dracut-core kmod cpio file binutils util-linux
  procps qemu-system-x86 systemtap systemtap-runtime linux-image-amd64 linux-headers-amd64"
 # apt_get ARGS...: apt-get that retries a failed download and waits for a dpkg lock another
 # apt holds rather than failing at once. INITRD=No: the kernel package would otherwise build

@@ -15,7 +15,8 @@ mkroot() {
 	ROOT=$(mktemp -d /tmp/stap-onboot-test.XXXXXX)
 	trap 'rm -rf "$ROOT"' EXIT
 	mkdir -p "$ROOT/etc/systemtap/conf.d" "$ROOT/etc/systemtap/script.d" \
-		"$ROOT/var/cache/systemtap" "$ROOT/run/systemtap" "$ROOT/tmp" "$ROOT/var/log" "$ROOT/boot"
+		"$ROOT/var/cache/systemtap" "$ROOT/run/systemtap" "$ROOT/tmp" "$ROOT/var/log" "$ROOT/boot" \
+		"$ROOT/var/lib/systemtap"
 	CONF="$ROOT/etc/systemtap/config"
 	cat >"$CONF" <<EOC
 SCRIPT_PATH=$ROOT/etc/systemtap/script.d
@@ -24,6 +25,7 @@ CACHE_PATH=$ROOT/var/cache/systemtap
 STAT_PATH=$ROOT/run/systemtap
 TEMP_PATH=$ROOT/tmp
 LOG_FILE=$ROOT/var/log/systemtap.log
+STATE_PATH=$ROOT/var/lib/systemtap
 BOOT_PATH=$ROOT/boot
 EOC
 }

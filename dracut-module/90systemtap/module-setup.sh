@@ -1,23 +1,26 @@
 #!/bin/bash
-# dracut module "systemtap" (stap-onboot): puts stap-early-loader, the onboot manifest of the
-# target kernel and the SystemTap modules it lists into the initramfs, and the cmdline/01 hook
-# that runs the loader. Sourced by dracut (bash); kept to POSIX sh.
+# dracut module "systemtap" (stap-onboot): puts stap-early-loader, the onboot snapshot of the
+# target kernel (its manifest and the SystemTap modules it lists) into the initramfs, and the
+# cmdline/01 hook that runs the loader. Sourced by dracut (bash); kept to POSIX sh.
 #
 # Where things come from (docs/design.md, "dracut module"):
-#   manifest  $STAP_ONBOOT_MANIFEST (set by `systemtap-service onboot`), else
-#             @CACHEDIR@/$kernel/onboot.manifest: one per kernel release, so a plain
-#             `dracut -f` for that kernel keeps the scripts and never takes another kernel's.
-#   modules   NAME.ko beside the manifest, one per "script NAME ..." line.
+#   manifest  $STAP_ONBOOT_MANIFEST (set by `systemtap-service onboot`), else the snapshot
+#             @CACHEDIR@/$kernel/onboot/manifest: one per kernel release, written only by
+#             onboot and the kernel hooks, so a plain `dracut -f` for that kernel packs the
+#             same modules, byte for byte, whatever compile or cleanup did since.
+#   modules   NAME.ko beside the manifest, one per script it lists.
 #   loader    $STAP_EARLY_LOADER, else @SBINDIR@/stap-early-loader (static binary).
 #   hook      $moddir/stap-early-loader.sh
-# Everything is installed with inst_simple: plain copies that hostonly filtering never drops.
+# The manifest is read by the loader itself (`--list`): one C parser decides what goes into
+# the image and what starts at boot. Everything is installed with inst_simple: plain copies
+# that hostonly filtering never drops.
 # shellcheck disable=SC2154 # kernel, moddir: set by dracut
 
 stap_onboot_manifest() {
 	if [ -n "${STAP_ONBOOT_MANIFEST:-}" ]; then
 		printf '%s\n' "$STAP_ONBOOT_MANIFEST"
 	else
-		printf '%s\n' "@CACHEDIR@/${kernel:-}/onboot.manifest"
+		printf '%s\n' "@CACHEDIR@/${kernel:-}/onboot/manifest"
 	fi
 }
 
@@ -25,53 +28,19 @@ stap_onboot_loader() {
 	printf '%s\n' "${STAP_EARLY_LOADER:-@SBINDIR@/stap-early-loader}"
 }
 
-# stap_onboot_scripts MANIFEST: prints the script names of a format-1 manifest written for
-# $kernel, one a line. Returns 1 (printing why on stderr when $2 is "verbose") when the file
-# is unreadable, not format 1, for another kernel or names an invalid script.
+# stap_onboot_scripts MANIFEST [verbose]: the loader's list of the manifest's scripts, one a
+# line. Fails (the loader saying why on stderr, shown only when verbose) when the manifest is
+# unreadable, has a bad line or was written for another kernel than $kernel.
 stap_onboot_scripts() {
-	_m=$1
-	_verbose=${2:-}
-	if [ ! -r "$_m" ]; then
-		[ -n "$_verbose" ] && derror "systemtap: cannot read onboot manifest $_m"
-		return 1
+	[ -f "$1" ] || return 1
+	if [ -n "${2:-}" ]; then
+		"$(stap_onboot_loader)" --list "$1" ${kernel:+--kernel "$kernel"}
+	else
+		"$(stap_onboot_loader)" --list "$1" ${kernel:+--kernel "$kernel"} 2>/dev/null
 	fi
-	_first=1
-	_names=
-	while read -r _key _value _rest || [ -n "$_key" ]; do
-		if [ "$_first" = 1 ]; then
-			_first=0
-			if [ "$_key" != stap-onboot-manifest ] || [ "$_value" != 1 ] || [ -n "$_rest" ]; then
-				[ -n "$_verbose" ] && derror "systemtap: $_m is not an onboot manifest of format 1"
-				return 1
-			fi
-			continue
-		fi
-		case $_key in
-		kernel)
-			if [ -n "${kernel:-}" ] && [ "$_value" != "$kernel" ]; then
-				[ -n "$_verbose" ] && derror "systemtap: $_m was written for kernel $_value, not $kernel"
-				return 1
-			fi
-			;;
-		script)
-			case $_value in
-			'' | [!A-Za-z_]* | *[!A-Za-z0-9_]*)
-				[ -n "$_verbose" ] && derror "systemtap: $_m: invalid script name '$_value'"
-				return 1
-				;;
-			esac
-			_names="$_names $_value"
-			;;
-		esac
-	done <"$_m"
-	[ "$_first" = 0 ] || return 1
-	for _n in $_names; do
-		printf '%s\n' "$_n"
-	done
-	return 0
 }
 
-# Included whenever the target kernel's manifest lists a script (hostonly or not): that is
+# Included whenever the target kernel's snapshot lists a script (hostonly or not): that is
 # what keeps the onboot scripts in images that dracut rebuilds on its own.
 check() {
 	_scripts=$(stap_onboot_scripts "$(stap_onboot_manifest)") || return 1
@@ -87,8 +56,11 @@ install() {
 	_manifest=$(stap_onboot_manifest)
 	_loader=$(stap_onboot_loader)
 	_hook="$moddir/stap-early-loader.sh"
-	_scripts=$(stap_onboot_scripts "$_manifest" verbose) || return 1
-	_dir=$(dirname "$_manifest")
+	if ! _scripts=$(stap_onboot_scripts "$_manifest" verbose); then
+		derror "systemtap: not installing the onboot scripts: $_manifest was refused (see above)"
+		return 1
+	fi
+	_dir=${_manifest%/*}
 
 	# All or nothing: a half-installed set would start some scripts and not others.
 	_missing=

@@ -105,5 +105,6 @@ int cmd_cleanup(struct invocation *inv)
 			return EXIT_FAIL;
 	}
 	might_success(inv, "done");
+	onboot_note_snapshots(inv->s, names);
 	return EXIT_OK;
 }

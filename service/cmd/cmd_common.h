@@ -34,3 +34,14 @@ int status_of(struct invocation *inv, const char *name, bool quiet);
 /* The status exit code over every script status looks at (0 if any runs), printing each line
  * unless quiet; EXIT_USAGE when there is none (after "No systemtap scripts are present"). */
 int status_all(struct invocation *inv, bool quiet);
+/* onboot's output image: -o made absolute, else onboot_default_image; a symlink is followed.
+ * 0 and *ret, or -errno after log_error. */
+int onboot_resolve_output(const struct settings *s, const char *opt, char **ret);
+/* 0 when dracut will find our module, else -ENOENT after log_error. */
+int onboot_check_dracut_module(void);
+/* The stap-early-loader to pack (STAP_EARLY_LOADER), absolute. 0 or -errno after log_error. */
+int onboot_find_loader(const struct settings *s, char **ret);
+/* After the cache of names was removed: for each one still in a kernel's onboot snapshot,
+ * says that kernel's image still starts it (the snapshot keeps its module) and how to take it
+ * out: onboot without it. */
+void onboot_note_snapshots(const struct settings *s, char *const *names);

@@ -25,6 +25,7 @@
 #include "onboot_image.h"
 #include "onboot_preflight.h"
 #include "onboot_scripts.h"
+#include "onboot_snapshot.h"
 #include "onboot_util.h"
 #include "strv.h"
 
@@ -36,10 +37,9 @@
 #endif
 #define MANIFEST_ROOM 4096 /* bytes counted for the manifest in the estimate */
 
-/* The image onboot writes: -o made absolute, else BOOT_PATH/initramfs-KVER.img, or Debian's
- * BOOT_PATH/initrd.img-KVER where that one exists and the other does not. A symlink is
- * followed (as dracut does) so the link itself stays. */
-static int resolve_output(const struct settings *s, const char *opt, char **ret)
+/* The image onboot writes: -o made absolute, else the kernel's image in BOOT_PATH
+ * (onboot_default_image). A symlink is followed (as dracut does) so the link itself stays. */
+int onboot_resolve_output(const struct settings *s, const char *opt, char **ret)
 {
 	_cleanup_free_ char *path = NULL, *dir = NULL;
 	struct stat st;
@@ -50,16 +50,9 @@ static int resolve_output(const struct settings *s, const char *opt, char **ret)
 		if (r < 0)
 			return log_error_errno(r, "Invalid output path '%s'", opt);
 	} else {
-		_cleanup_free_ char *debian = NULL;
-
-		if (asprintf(&path, "%s/initramfs-%s.img", s->boot_path, s->kernel_release) < 0 ||
-		    asprintf(&debian, "%s/initrd.img-%s", s->boot_path, s->kernel_release) < 0)
-			return log_error_errno(-ENOMEM, "Failed to name the output image");
-		if (!path_exists(path) && path_exists(debian)) {
-			free(path);
-			path = debian;
-			debian = NULL;
-		}
+		r = onboot_default_image(s, s->kernel_release, &path);
+		if (r < 0)
+			return log_error_errno(r, "Failed to name the output image");
 	}
 	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
 		char *target = realpath(path, NULL);
@@ -84,7 +77,7 @@ static int resolve_output(const struct settings *s, const char *opt, char **ret)
 
 /* Our dracut module where dracut will look: $dracutbasedir/modules.d (dracut honours that
  * variable and we pass our environment on) or DRACUTMODDIR. */
-static int check_dracut_module(void)
+int onboot_check_dracut_module(void)
 {
 	const char *base = getenv("dracutbasedir");
 	_cleanup_free_ char *pattern = NULL;
@@ -106,7 +99,7 @@ static int check_dracut_module(void)
 
 /* STAP_EARLY_LOADER set in the config, else from the environment, else the default
  * (SBINDIR's); made absolute, since dracut installs it by path. */
-static int find_loader(const struct settings *s, char **ret)
+int onboot_find_loader(const struct settings *s, char **ret)
 {
 	const char *p = config_get(&s->cfg, "STAP_EARLY_LOADER");
 	_cleanup_free_ char *found = NULL;
@@ -237,14 +230,29 @@ int cmd_onboot(struct invocation *inv)
 	bool with_scripts = strv_length(inv->names) > 0;
 	int r;
 
+	switch (inv->onboot) {
+	case ONBOOT_MODE_STATUS:
+		return cmd_onboot_status(inv);
+	case ONBOOT_MODE_REFRESH:
+		return cmd_onboot_refresh(inv);
+	case ONBOOT_MODE_FORGET:
+		return cmd_onboot_forget(inv);
+	case ONBOOT_MODE_BUILD:
+		break;
+	}
+	if (inv->image) {
+		log_error("--image goes with --refresh");
+		return EXIT_USAGE;
+	}
 	if (onboot_find_program(s->dracut, &dracut) < 0) {
 		log_error("%s not found", s->dracut);
 		return EXIT_FAIL;
 	}
-	r = resolve_output(s, inv->output, &output);
+	r = onboot_resolve_output(s, inv->output, &output);
 	if (r < 0)
 		return EXIT_FAIL;
-	if (with_scripts && (check_dracut_module() < 0 || find_loader(s, &loader) < 0))
+	if (with_scripts &&
+	    (onboot_check_dracut_module() < 0 || onboot_find_loader(s, &loader) < 0))
 		return EXIT_FAIL;
 	r = mkdir_p(s->cache_path, 0755);
 	if (r < 0) {
@@ -262,7 +270,7 @@ int cmd_onboot(struct invocation *inv)
 	/* Temp files of killed runs go first: they may hold the room the new image needs. */
 	r = onboot_image_clean_stale(output);
 	if (r == 0)
-		r = onboot_temp_clean_stale(s->cache_path, ONBOOT_MANIFEST_TEMP_PREFIX);
+		r = onboot_snapshot_clean_stale(s->cache_path);
 	if (r == 0)
 		r = onboot_preflight(output, payload_size(v, n, loader));
 	if (r == 0) {
@@ -276,7 +284,8 @@ int cmd_onboot(struct invocation *inv)
 		    .backup = inv->backup,
 		};
 
-		r = onboot_build(&req);
+		/* -o makes a one-off image: the kernel's snapshot and the set stay. */
+		r = onboot_build_kernel(&req, !inv->output);
 	}
 	onboot_scripts_free(v, n);
 	if (r < 0)

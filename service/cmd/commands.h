@@ -1,15 +1,18 @@
 /* commands.h: the commands of systemtap-service; each returns the process exit code. */
 #pragma once
 #include <stdbool.h>
+#include "cli.h"
 #include "settings.h"
 
 struct invocation {
 	const char *command; /* as typed */
 	char **names;	     /* script names from the command line (validated), may be empty */
 	bool names_given;
-	bool assume_yes;    /* -y */
-	bool backup;	    /* -b */
-	const char *output; /* -o PATH.IMG or NULL */
+	bool assume_yes;	 /* -y */
+	bool backup;		 /* -b */
+	const char *output;	 /* -o PATH.IMG or NULL */
+	enum onboot_mode onboot; /* onboot --status/--refresh/--forget */
+	bool image;		 /* onboot --refresh --image */
 	struct settings *s;
 	int nr_fails; /* failures so far with PASSALL=no */
 };
@@ -38,3 +41,11 @@ bool might_fail(struct invocation *inv, const char *msg);
 void might_success(struct invocation *inv, const char *msg);
 /* Asks "<question> [y/N]: " on stdout unless -y; true for yes. */
 bool ask_yesno(struct invocation *inv, const char *question);
+/* onboot --status: per installed kernel, the onboot scripts its next boot starts, their
+ * snapshot, and whether the image holds it. EXIT_FAIL when an image lacks its snapshot. */
+int cmd_onboot_status(struct invocation *inv);
+/* onboot --refresh [--image]: the recorded set built for -r KVER into its snapshot (kernel
+ * hooks). EXIT_OK, or EXIT_FAIL when a script could not be built. */
+int cmd_onboot_refresh(struct invocation *inv);
+/* onboot --forget: a removed kernel's cache and snapshot go (kernel hooks). */
+int cmd_onboot_forget(struct invocation *inv);

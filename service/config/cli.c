@@ -25,6 +25,10 @@ void cli_usage(FILE *f)
 	      "\t-R \t\t: recursively dependency checking\n"
 	      "\t-y \t\t: answer yes for all questions\n"
 	      "\tscript(s)\t: specify systemtap scripts\n"
+	      "onboot only:\n"
+	      "\t--status\t: show the onboot scripts each installed kernel starts\n"
+	      "\t--refresh [--image]: build the recorded onboot set for -r kernelrelease\n"
+	      "\t--forget\t: remove the cache and onboot snapshot of -r kernelrelease\n"
 	      "\n"
 	      "See systemtap-service(8) for full documentation\n",
 	      f);
@@ -100,6 +104,35 @@ static int parse_option_word(struct cli *c, const char *word, const char *next)
 	return 0;
 }
 
+/* onboot's long options; the mode is given once. */
+static int parse_long(struct cli *c, const char *word)
+{
+	static const struct {
+		const char *name;
+		enum onboot_mode mode;
+	} modes[] = {
+	    {"--status", ONBOOT_MODE_STATUS},
+	    {"--refresh", ONBOOT_MODE_REFRESH},
+	    {"--forget", ONBOOT_MODE_FORGET},
+	};
+
+	if (streq(word, "--image")) {
+		c->image = true;
+		return 0;
+	}
+	for (size_t i = 0; i < ELEMENTSOF(modes); i++) {
+		if (!streq(word, modes[i].name))
+			continue;
+		if (c->onboot && c->onboot != modes[i].mode)
+			return bad_option("'%s' cannot be combined with another of --status, "
+					  "--refresh, --forget",
+					  word);
+		c->onboot = modes[i].mode;
+		return 0;
+	}
+	return bad_option("unrecognized option '%s'", word);
+}
+
 static int add_name(struct cli *c, const char *name)
 {
 	if (!script_name_valid(name)) {
@@ -135,7 +168,7 @@ int cli_parse(int argc, char *const argv[], struct cli *ret)
 		} else if (streq(w, "--help")) {
 			c.help = true;
 		} else if (w[1] == '-') {
-			r = bad_option("unrecognized option '%s'", w);
+			r = parse_long(&c, w);
 		} else {
 			r = parse_option_word(&c, w, i + 1 < argc ? argv[i + 1] : NULL);
 			if (r > 0)

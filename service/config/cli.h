@@ -1,8 +1,17 @@
 /* cli.h: the command line of systemtap-service: COMMAND first, then options and script names
- * in any order (-c FILE -r KVER -o IMG -R -y -b, clustered or not; "--" ends the options). */
+ * in any order (-c FILE -r KVER -o IMG -R -y -b, clustered or not; "--" ends the options),
+ * and onboot's long options --status, --refresh [--image], --forget. */
 #pragma once
 #include <stdbool.h>
 #include <stdio.h>
+
+/* What `onboot` does: build an image (the upstream command), or one of our long options. */
+enum onboot_mode {
+	ONBOOT_MODE_BUILD = 0,
+	ONBOOT_MODE_STATUS,  /* --status: what each installed kernel's next boot starts */
+	ONBOOT_MODE_REFRESH, /* --refresh [--image]: the recorded set, built for -r KVER */
+	ONBOOT_MODE_FORGET,  /* --forget: a removed kernel's cache and snapshot go */
+};
 
 struct cli {
 	const char *command;	    /* argv[1] as typed (not checked against the command list) */
@@ -14,6 +23,8 @@ struct cli {
 	bool assume_yes;	    /* -y */
 	bool backup;		    /* -b */
 	bool help;		    /* -h / --help anywhere: print the usage, exit 0 */
+	enum onboot_mode onboot;    /* --status, --refresh, --forget (onboot only) */
+	bool image;		    /* --image (with --refresh) */
 };
 
 /* Parses argv into *ret. Returns 0, -EINVAL after printing the reason to stderr (a bad option,

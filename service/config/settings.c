@@ -53,6 +53,7 @@ static const struct param params[] = {
     STR("STAT_PATH", KIND_PATH, stat_path, RUNSTATEDIR "/systemtap"),
     STR("TEMP_PATH", KIND_PATH, temp_path, "/tmp"),
     STR("LOG_FILE", KIND_PATH, log_file, LOCALSTATEDIR "/log/systemtap.log"),
+    STR("STATE_PATH", KIND_PATH, state_path, LOCALSTATEDIR "/lib/systemtap"),
     /* Upstream kept check_bool's 2 for invalid values: PASSALL and RECURSIVE test for 1,
      * AUTOCOMPILE for 0, LOG_BOOT_ERR reached the boot hook as 2 (= no). */
     BOOL("PASSALL", passall, true, false),

@@ -30,6 +30,8 @@ struct settings {
 	char *stat_path;      /* STAT_PATH    default RUNSTATEDIR/systemtap */
 	char *temp_path;      /* TEMP_PATH    default /tmp */
 	char *log_file;	      /* LOG_FILE     default LOCALSTATEDIR/log/systemtap.log */
+	char *state_path;     /* STATE_PATH (ours) default LOCALSTATEDIR/lib/systemtap: the
+			       * recorded onboot set */
 	bool passall;	      /* PASSALL=yes */
 	bool recursive;	      /* RECURSIVE=no (forced on by -R or when no scripts are named) */
 	bool autocompile;     /* AUTOCOMPILE=yes */

@@ -11,25 +11,6 @@
 #include "fsutil.h"
 #include "macro.h"
 
-int write_all(int fd, const void *data, size_t len)
-{
-	const char *p = data;
-
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			return -EIO;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Opens a fresh temp file "DIR/.BASE.XXXXXX" beside path. */
 static int temp_beside(const char *path, char **ret_tmp, int *ret_fd)
 {
@@ -146,51 +127,6 @@ int move_file(const char *src, const char *dst, mode_t mode)
 		return r;
 	if (unlink(src) < 0)
 		return -errno;
-	return 0;
-}
-
-int read_file(const char *path, char **ret, size_t *ret_len)
-{
-	_cleanup_close_ int fd = -1;
-	size_t len = 0, size = 4096;
-	char *buf, *nbuf;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
-	buf = malloc(size);
-	if (!buf)
-		return -ENOMEM;
-	for (;;) {
-		if (size - len < 2) {
-			if (size > ((size_t)-1) / 2) {
-				free(buf);
-				return -EFBIG;
-			}
-			nbuf = realloc(buf, size * 2);
-			if (!nbuf) {
-				free(buf);
-				return -ENOMEM;
-			}
-			buf = nbuf;
-			size *= 2;
-		}
-		ssize_t n = read(fd, buf + len, size - len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int r = -errno;
-			free(buf);
-			return r;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	buf[len] = '\0';
-	*ret = buf;
-	if (ret_len)
-		*ret_len = len;
 	return 0;
 }
 

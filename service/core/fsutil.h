@@ -3,8 +3,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* Writes all len bytes of data to fd, retrying short writes and EINTR. 0 or -errno. */
-int write_all(int fd, const void *data, size_t len);
+#include "fileio.h"
+
 /* Writes data to path atomically: temp file in the same directory, fsync, rename, fsync dir.
  * Returns 0 or a negative errno; path is never left half-written. */
 int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode);
@@ -12,8 +12,15 @@ int write_file_atomic(const char *path, const void *data, size_t len, mode_t mod
 int copy_file_atomic(const char *src, const char *dst, mode_t mode);
 /* Moves src to dst (rename, falling back to copy+unlink across filesystems). 0 or -errno. */
 int move_file(const char *src, const char *dst, mode_t mode);
-/* Reads a whole file, NUL-terminated; *ret_len may be NULL. 0 or -errno. */
-int read_file(const char *path, char **ret, size_t *ret_len);
+/* The largest file the service reads whole (a module the image check compares is the
+ * largest). */
+#define SERVICE_READ_MAX ((size_t)1 << 30)
+/* Reads a whole regular file (read_file_limited at SERVICE_READ_MAX), NUL-terminated;
+ * *ret_len may be NULL. 0 or -errno. */
+static inline int read_file(const char *path, char **ret, size_t *ret_len)
+{
+	return read_file_limited(path, SERVICE_READ_MAX, ret, ret_len);
+}
 /* Creates path and its parents; existing directories are fine. 0 or -errno. */
 int mkdir_p(const char *path, mode_t mode);
 /* Creates a fresh directory parent/prefixXXXXXX (mkdtemp); 0 or -errno. */

@@ -172,20 +172,6 @@ void log_error(const char *fmt, ...)
 	va_end(ap);
 }
 
-int log_error_errno(int err, const char *fmt, ...)
-{
-	char suffix[256];
-	va_list ap;
-
-	if (err > 0)
-		err = -err;
-	snprintf(suffix, sizeof(suffix), ": %s", strerror(-err));
-	va_start(ap, fmt);
-	report("", "Error: ", fmt, ap, suffix);
-	va_end(ap);
-	return err;
-}
-
 void log_warning(const char *fmt, ...)
 {
 	va_list ap;

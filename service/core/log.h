@@ -13,12 +13,9 @@ void log_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * (clog is also C99's complex log, a compiler builtin: the symbol is svc_clog.) */
 #define clog svc_clog
 void clog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* "systemtap-service: <text>\n" to stderr and "Error: <text>" to LOG_FILE. */
-void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* As log_error with ": strerror(-err)" appended; returns err as a negative errno. */
-int log_error_errno(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* "systemtap-service: warning: <text>\n" to stderr and "Warning: <text>" to LOG_FILE. */
-void log_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* log_api.h's calls: log_error writes "systemtap-service: <text>" to stderr and "Error: <text>"
+ * to LOG_FILE; log_warning "systemtap-service: warning: <text>" and "Warning: <text>". */
+#include "log_api.h"
 /* Logs "Exec: argv..." with each word shell-quoted when needed. */
 void log_exec(char *const argv[]);
 /* Appends text (may be NULL) to LOG_FILE as it is, no timestamp: a program's output. */

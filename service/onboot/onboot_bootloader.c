@@ -96,7 +96,7 @@ int onboot_update_bootloader(const struct settings *s, const char *image)
 		return run_tool("kernel-install", argv);
 	}
 	clog("NB: no bootloader tool found (new-kernel-pkg, grubby, or kernel-install with Boot "
-	     "Loader Spec entries); %s was replaced in place\n",
+	     "Loader Spec entries); the boot loader finds %s by its name\n",
 	     image);
 	return 0;
 }

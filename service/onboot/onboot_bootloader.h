@@ -10,6 +10,6 @@
  *       BOOT_PATH/../efi/loader/entries; the image is always passed, else dracut's
  *       kernel-install plugin would build a default image without our scripts)
  * printing " Updating bootloader (TOOL) ... done|error", or a note that no tool was found
- * (the image was replaced in place, which is what the boot loader already loads).
+ * (the image is at the name the boot loader already loads).
  * Returns 0, or -EIO after log_error when the tool failed, or -errno. */
 int onboot_update_bootloader(const struct settings *s, const char *image);

@@ -134,20 +134,14 @@ static int run_dracut(const struct onboot_request *req, char *const argv[], cons
 int onboot_build(const struct onboot_request *req)
 {
 	const struct settings *s = req->s;
-	struct onboot_temp manifest = ONBOOT_TEMP_INIT, img = ONBOOT_TEMP_INIT;
-	_cleanup_free_ char *text = NULL, *why = NULL, *label = creation_label(req->v, req->n);
+	struct onboot_temp img = ONBOOT_TEMP_INIT;
+	_cleanup_free_ char *why = NULL, *label = creation_label(req->v, req->n);
 	_cleanup_strv_free_ char **argv = NULL;
 	enum onboot_backup backup = ONBOOT_BACKUP_NOT_ASKED;
 	int r;
 
 	if (!label)
 		return log_error_errno(-ENOMEM, "Failed to create the initramfs");
-	r = onboot_manifest_text(s->kernel_release, s->log_boot_err, req->v, req->n, &text);
-	if (r < 0)
-		return log_error_errno(r, "Failed to write the manifest for %s", s->kernel_release);
-	r = onboot_manifest_stage(s->cache_path, text, &manifest);
-	if (r < 0)
-		return r;
 	r = onboot_image_stage(req->output, &img);
 	if (r < 0)
 		goto out;
@@ -156,7 +150,7 @@ int onboot_build(const struct onboot_request *req)
 		goto out;
 
 	/* dracut and our module-setup.sh get these through the environment. */
-	if (setenv("STAP_ONBOOT_MANIFEST", manifest.path, 1) < 0 ||
+	if (setenv("STAP_ONBOOT_MANIFEST", req->manifest_path, 1) < 0 ||
 	    (req->loader && setenv("STAP_EARLY_LOADER", req->loader, 1) < 0)) {
 		r = log_error_errno(-errno, "Failed to set the environment for dracut");
 		goto out;
@@ -165,7 +159,7 @@ int onboot_build(const struct onboot_request *req)
 	r = run_dracut(req, argv, label);
 	if (r < 0)
 		goto out;
-	r = onboot_image_verify(s, img.path, req->v, req->n, text, &why);
+	r = onboot_image_verify(s, img.path, req->v, req->n, req->manifest_text, &why);
 	/* Up to here a signal stops the work; the renames below are never cut in half. */
 	if (interrupted()) {
 		r = report_interrupted(s, req->output);
@@ -184,15 +178,8 @@ int onboot_build(const struct onboot_request *req)
 	clog("done\n");
 	say_backup(req->output, backup);
 	say_log_file(s);
-	/* The image is in place: from now on a plain `dracut -f` must find the same scripts. */
-	r = onboot_manifest_commit(&manifest, s->cache_path);
-	if (r < 0)
-		log_error("%s holds the new image, but the manifest of %s was not updated: run "
-			  "onboot again",
-			  req->output, s->kernel_release);
 out:
 	unsetenv("STAP_ONBOOT_MANIFEST");
 	onboot_temp_remove(&img);
-	onboot_temp_remove(&manifest);
 	return r;
 }

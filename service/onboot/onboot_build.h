@@ -11,18 +11,27 @@
 
 struct onboot_request {
 	const struct settings *s;
-	const char *output;	       /* absolute path of the image to replace */
-	const char *dracut;	       /* full path of dracut */
-	const char *loader;	       /* stap-early-loader for the image; NULL without scripts */
-	const struct onboot_script *v; /* the scripts, in start order */
-	size_t n;		       /* 0: a plain image, and the manifest lists none */
-	bool backup;		       /* -b: keep the old image as OUTPUT.bak */
+	const char *output;	   /* absolute path of the image to replace */
+	const char *dracut;	   /* full path of dracut */
+	const char *loader;	   /* stap-early-loader for the image; NULL without scripts */
+	const char *manifest_path; /* the staged snapshot's manifest: what dracut packs */
+	const char *manifest_text; /* its text, for the image check */
+	struct onboot_script *v;   /* the scripts, in start order */
+	size_t n;		   /* 0: a plain image, and the manifest lists none */
+	bool backup;		   /* -b: keep the old image as OUTPUT.bak */
 };
 
-/* Prints " Creating initramfs with A B ... " (or "without scripts"), stages the manifest of
- * KVER beside the cache, runs DRACUT [DRACUT_OPTS] --force [--add systemtap] TMP KVER with
- * STAP_ONBOOT_MANIFEST and STAP_EARLY_LOADER in its environment, checks TMP with lsinitrd,
- * then renames TMP over the output and the manifest into place and prints "done" and where
- * dracut's log went. On failure: "error", "The initramfs creation is unsuccessful: <why>",
- * both temp files removed, output and manifest as they were. 0 or -errno. */
+/* Prints " Creating initramfs with A B ... " (or "without scripts"), runs DRACUT
+ * [DRACUT_OPTS] --force [--add systemtap] TMP KVER with STAP_ONBOOT_MANIFEST=manifest_path and
+ * STAP_EARLY_LOADER in its environment, checks TMP with lsinitrd against manifest_text and
+ * each v[i].ko_path, then renames TMP over the output and prints "done" and where dracut's log
+ * went. On failure: "error", "The initramfs creation is unsuccessful: <why>", the temp image
+ * removed, the output as it was. 0 or -errno. */
 int onboot_build(const struct onboot_request *req);
+
+/* onboot for one kernel: stages KVER's snapshot of req->v (their ko_path then name the
+ * snapshot's files) with not_built (may be NULL), builds and checks the image from it
+ * (onboot_build, req->manifest_* are set here). When record: on success the snapshot replaces
+ * CACHE_PATH/KVER/onboot (removed when n is 0) and the set is recorded; else (-o) the staged
+ * snapshot is removed and nothing is recorded. 0 or -errno after the messages. */
+int onboot_build_kernel(struct onboot_request *req, bool record);

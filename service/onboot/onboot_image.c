@@ -133,9 +133,8 @@ static bool unpacked_equals(const char *dir, const char *rel, const char *want_p
 	return got_len == want_len && memcmp(got, want, got_len) == 0;
 }
 
-static int check_unpacked(const struct settings *s, const char *dir, const char *image,
-			  const struct onboot_script *v, size_t n, const char *manifest_text,
-			  char **ret_reason)
+static int check_unpacked(const char *dir, const char *image, const struct onboot_script *v,
+			  size_t n, const char *manifest_text, char **ret_reason)
 {
 	if (!unpacked(dir, "init"))
 		return reason(ret_reason, -EBADMSG, "lsinitrd finds no /init in %s", image);
@@ -157,9 +156,10 @@ static int check_unpacked(const struct settings *s, const char *dir, const char 
 		return reason(ret_reason, -EBADMSG,
 			      "/" IMG_MANIFEST " in %s differs from the manifest written", image);
 	for (size_t i = 0; i < n; i++) {
-		_cleanup_free_ char *rel = NULL, *ko = cache_ko_path(s, v[i].name);
+		_cleanup_free_ char *rel = NULL;
+		const char *ko = v[i].ko_path;
 
-		if (asprintf(&rel, IMG_DIR "/%s.ko", v[i].name) < 0 || !ko)
+		if (asprintf(&rel, IMG_DIR "/%s.ko", v[i].name) < 0)
 			return reason(ret_reason, -ENOMEM, "%s", strerror(ENOMEM));
 		if (!unpacked(dir, rel))
 			return reason(ret_reason, -EBADMSG, "%s lacks /%s", image, rel);
@@ -191,7 +191,7 @@ int onboot_image_verify(const struct settings *s, const char *image, const struc
 		r = reason(ret_reason, -EBADMSG, "%s --unpack %s exited with status %d",
 			   s->lsinitrd, image, r);
 	else
-		r = check_unpacked(s, dir, image, v, n, manifest_text, ret_reason);
+		r = check_unpacked(dir, image, v, n, manifest_text, ret_reason);
 	rm_rf(dir);
 	return r;
 }

@@ -145,6 +145,8 @@ static int check_script(struct invocation *inv, const char *name, struct onboot_
 	ret->name = strdup(name);
 	if (!ret->name)
 		return -ENOMEM;
+	ret->ko_path = ko;
+	ko = NULL;
 	ret->protocol = protocol;
 	ret->bufsize = bufsize;
 	ret->ko_size = size;

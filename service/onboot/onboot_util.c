@@ -1,5 +1,6 @@
 /* onboot_util.c: small helpers of the onboot command: programs on PATH, paths, sizes. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,4 +116,32 @@ const char *onboot_format_size(uint64_t n, char *buf, size_t len)
 	}
 	snprintf(buf, len, v < 10.0 ? "%.1f %s" : "%.0f %s", v, units[u]);
 	return buf;
+}
+
+/* Debian and its derivatives name the image initrd.img-KVER (their kernel hooks, GRUB). */
+bool onboot_system_is_debian(void)
+{
+	return access("/etc/debian_version", F_OK) == 0;
+}
+
+int onboot_default_image(const struct settings *s, const char *kver, char **ret)
+{
+	_cleanup_free_ char *debian = NULL, *dracut = NULL;
+
+	if (asprintf(&debian, "%s/initrd.img-%s", s->boot_path, kver) < 0) {
+		debian = NULL;
+		return -ENOMEM;
+	}
+	if (asprintf(&dracut, "%s/initramfs-%s.img", s->boot_path, kver) < 0) {
+		dracut = NULL;
+		return -ENOMEM;
+	}
+	if (path_exists(debian) || (!path_exists(dracut) && onboot_system_is_debian())) {
+		*ret = debian;
+		debian = NULL;
+	} else {
+		*ret = dracut;
+		dracut = NULL;
+	}
+	return 0;
 }

@@ -1,7 +1,10 @@
 /* onboot_util.h: small helpers of the onboot command: programs on PATH, paths, sizes. */
 #pragma once
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "settings.h"
 
 /* Full path of program: itself when it holds a slash, else the first PATH entry holding an
  * executable regular file of that name. 0 and *ret (newly allocated), -ENOENT when there is
@@ -15,3 +18,9 @@ char *onboot_dirname(const char *path);
 int onboot_file_size(const char *path, uint64_t *ret);
 /* n bytes as "512 KiB" / "12.3 MiB" / "1.5 GiB" in buf; returns buf. */
 const char *onboot_format_size(uint64_t n, char *buf, size_t len);
+/* The image of kernel kver in BOOT_PATH: initrd.img-KVER where it exists or, when neither
+ * name exists, on a Debian-like system (/etc/debian_version); else initramfs-KVER.img
+ * (dracut's and Fedora's name). 0 and *ret (newly allocated) or -ENOMEM. */
+int onboot_default_image(const struct settings *s, const char *kver, char **ret);
+/* True on Debian and its derivatives (/etc/debian_version): their image and package names. */
+bool onboot_system_is_debian(void);

@@ -21,9 +21,37 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static bool same_script(const struct manifest_script *a, const struct manifest_script *b)
+{
+	return strcmp(a->name, b->name) == 0 && a->protocol == b->protocol &&
+	       a->bufsize == b->bufsize && strcmp(a->params, b->params) == 0 &&
+	       (a->opts ? b->opts && strcmp(a->opts, b->opts) == 0 : !b->opts);
+}
+
+/* What the parser accepted, the writer writes, and the parser reads back the same. */
+static void check_round_trip(const struct manifest *m)
+{
+	struct manifest back;
+	char *text;
+
+	if (manifest_format(m, &text) != 0)
+		abort();
+	if (manifest_parse(text, strlen(text), "round trip", m->kind, &back) != 0)
+		abort();
+	if (back.bad_lines || back.n_scripts != m->n_scripts ||
+	    back.log_boot_err != m->log_boot_err ||
+	    (m->kernel ? !back.kernel || strcmp(m->kernel, back.kernel) : back.kernel != NULL))
+		abort();
+	for (size_t i = 0; i < m->n_scripts; i++)
+		if (!same_script(&m->scripts[i], &back.scripts[i]))
+			abort();
+	manifest_free(&back);
+	free(text);
+}
+
 static void check_script(const struct manifest_script *s)
 {
-	if (!script_name_is_valid(s->name, strlen(s->name)))
+	if (!script_name_valid(s->name))
 		abort();
 	if ((s->protocol != 4 && s->protocol != 5) || s->bufsize > BUFSIZE_MAX || s->line < 2)
 		abort();
@@ -49,15 +77,20 @@ static void fuzz_text(const uint8_t *data, size_t size)
 		lines += data[i] == '\n';
 	if (manifest_count_scripts((const char *)data, size) > lines)
 		abort();
-	if (manifest_parse((const char *)data, size, "fuzz", &m) == 0) {
+	if (manifest_parse((const char *)data, size, "fuzz", MANIFEST_BOOT, &m) == 0) {
 		if (m.n_scripts + m.bad_lines > lines)
 			abort();
 		for (size_t i = 0; i < m.n_scripts; i++) {
 			check_script(&m.scripts[i]);
-			for (size_t j = 0; j < i; j++)
+			for (size_t j = 0; j < i && j < 64; j++)
 				if (strcmp(m.scripts[i].name, m.scripts[j].name) == 0)
 					abort();
 		}
+		check_round_trip(&m);
+		manifest_free(&m);
+	}
+	if (manifest_parse((const char *)data, size, "fuzz", MANIFEST_SET, &m) == 0) {
+		check_round_trip(&m);
 		manifest_free(&m);
 	}
 

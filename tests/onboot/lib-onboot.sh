@@ -45,7 +45,7 @@ EOC
 	# shellcheck disable=SC2034
 	LOG="$ROOT/var/log/systemtap.log"
 	# shellcheck disable=SC2034
-	IMG="$ROOT/boot/initramfs-$KVER.img"
+	IMG="$ROOT/boot/initrd.img-$KVER" # Debian's name, also when none exists yet
 	RT_OPT=$(stap_runtime_opt "$KVER")
 }
 
@@ -108,8 +108,8 @@ assert_onboot_image() {
 		lsinitrd -f "usr/lib/stap-onboot/$n.ko" "$img" | cmp -s - "$CACHE/$n.ko" ||
 			fail "usr/lib/stap-onboot/$n.ko in $img differs from $CACHE/$n.ko"
 	done
-	lsinitrd -f "$MANIFEST_IN_IMAGE" "$img" | cmp -s - "$CACHE/onboot.manifest" ||
-		fail "the manifest in $img differs from $CACHE/onboot.manifest"
+	lsinitrd -f "$MANIFEST_IN_IMAGE" "$img" | cmp -s - "$CACHE/onboot/manifest" ||
+		fail "the manifest in $img differs from $CACHE/onboot/manifest"
 }
 
 # old_image PATH [SIZE_KB]: a stand-in "previous image" of random bytes, remembered as
@@ -125,10 +125,10 @@ remember_image() {
 }
 # remember_manifest / assert_manifest_unchanged: the manifest of $KVER stays byte for byte.
 remember_manifest() {
-	cp "$CACHE/onboot.manifest" "$ROOT/manifest.before"
+	cp "$CACHE/onboot/manifest" "$ROOT/manifest.before"
 }
 assert_manifest_unchanged() {
-	cmp -s "$CACHE/onboot.manifest" "$ROOT/manifest.before" || fail "the manifest of $KVER changed"
+	cmp -s "$CACHE/onboot/manifest" "$ROOT/manifest.before" || fail "the manifest of $KVER changed"
 }
 assert_unchanged() {
 	[ -f "$1" ] || fail "$1 is gone"
@@ -136,6 +136,6 @@ assert_unchanged() {
 }
 # assert_no_temp DIR: no temp image or manifest left behind.
 assert_no_temp() {
-	left=$(find "$@" -maxdepth 1 -name '.*.stap-onboot.*' -o -maxdepth 1 -name '.onboot.manifest.*')
+	left=$(find "$@" -maxdepth 1 -name '.*.stap-onboot.*' -o -maxdepth 1 -name '.onboot.*')
 	[ -z "$left" ] || fail "temp files left behind: $left"
 }

@@ -1,7 +1,8 @@
 #!/bin/sh
 # -b: the old image becomes IMG.bak, a second -b never replaces that .bak; the default output
-# BOOT_PATH/initramfs-KVER.img, or Debian's BOOT_PATH/initrd.img-KVER where only that exists;
-# without -o and without any bootloader tool: a note that the image was replaced in place.
+# is Debian's BOOT_PATH/initrd.img-KVER (also when no image exists yet: a fresh system), or
+# BOOT_PATH/initramfs-KVER.img where only that exists; without -o and without any bootloader
+# tool: a note that the boot loader finds the image by its name.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib-onboot.sh"
 setup_onboot fast
@@ -13,7 +14,7 @@ svc onboot alpha -b -r "$KVER"
 assert_rc 0
 assert_out '^ Creating initramfs with alpha \.\.\. done$'
 assert_out "^  Previous image kept as $IMG.bak$"
-assert_out "^NB: no bootloader tool found .*; $IMG was replaced in place$"
+assert_out "^NB: no bootloader tool found .*; the boot loader finds $IMG by its name$"
 assert_unchanged "$IMG.bak"
 assert_onboot_image "$IMG" alpha
 [ "$(stat -c %a "$IMG")" = 644 ] || fail "image mode not kept"
@@ -39,18 +40,32 @@ assert_image_lacks "$IMG" "$MANIFEST_IN_IMAGE"
 [ "$(sha256sum <"$IMG")" != "$first_new" ] || fail "image not replaced"
 ok "without -b: replaced, no .bak"
 
-# Debian's naming: initrd.img-KVER exists, initramfs-KVER.img does not.
+# dracut's naming: initramfs-KVER.img exists, initrd.img-KVER does not: that one is updated.
 rm "$IMG"
-DEB="$ROOT/boot/initrd.img-$KVER"
-old_image "$DEB" 200
+DRC="$ROOT/boot/initramfs-$KVER.img"
+old_image "$DRC" 200
 svc onboot alpha -b -r "$KVER"
 assert_rc 0
 assert_no_file "$IMG"
-assert_unchanged "$DEB.bak"
-assert_onboot_image "$DEB" alpha
-assert_out "$DEB was replaced in place"
-ok "Debian layout: $DEB updated, its .bak kept"
+assert_unchanged "$DRC.bak"
+assert_onboot_image "$DRC" alpha
+assert_out "finds $DRC by its name"
+ok "dracut layout: $DRC updated, its .bak kept"
 
+# A fresh Debian system: no image at all yet. Debian's name, and no contradiction: there was
+# nothing to back up, and the note does not claim a replacement.
+rm -f "$DRC" "$DRC.bak"
+svc onboot alpha -b -r "$KVER"
+assert_rc 0
+assert_no_file "$DRC"
+assert_onboot_image "$IMG" alpha
+assert_out "^  No previous image $IMG to back up$"
+assert_no_out "replaced in place"
+ok "no image yet: $IMG written (Debian's name)"
+rm -f "$IMG"
+
+DEB="$ROOT/boot/initrd.img-$KVER"
+old_image "$DEB" 200
 # A symlinked output is followed: the link stays a link, its target is replaced.
 ln -s "initrd.img-$KVER" "$ROOT/boot/initrd.img"
 svc onboot -r "$KVER" -o "$ROOT/boot/initrd.img"

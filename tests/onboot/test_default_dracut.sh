@@ -19,5 +19,5 @@ assert_onboot_image "$IMG" alpha beta
 lsinitrd "$IMG" | grep -q "^Arguments: *--force --add 'systemtap'" || fail "not dracut's default options"
 grep -q "Using auto-determined compression method" "$LOG" || fail "image was not compressed"
 grep -q 'Including module: systemd' "$LOG" || fail "not a systemd initrd"
-grep -qx 'script beta protocol=4 bufsize=4' "$CACHE/onboot.manifest" || fail "bufsize"
+grep -qx 'script beta protocol=4 bufsize=4' "$CACHE/onboot/manifest" || fail "bufsize"
 ok "default (hostonly, compressed, systemd) image holds loader, manifest, hook, .ko files"

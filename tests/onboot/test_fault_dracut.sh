@@ -7,9 +7,9 @@
 setup_onboot fast
 add_script alpha
 add_script beta
-OUTIMG="$ROOT/boot/test.img"
+OUTIMG="$IMG" # the kernel's own image: onboot keeps its snapshot and set
 
-svc onboot alpha -r "$KVER" -o "$OUTIMG"
+svc onboot alpha -r "$KVER"
 assert_rc 0
 remember_image "$OUTIMG"
 remember_manifest
@@ -18,7 +18,7 @@ remember_manifest
 conf="$DRACUT_BASE/dracut.conf.d/50-stap-onboot-test.conf"
 cp "$conf" "$ROOT/dracut.conf.good"
 echo "tmpdir=\"$ROOT/no-such-dir\"" >>"$conf"
-svc onboot alpha beta -r "$KVER" -o "$OUTIMG"
+svc onboot alpha beta -r "$KVER"
 assert_rc 1
 assert_out '^ Creating initramfs with alpha beta \.\.\. error$'
 assert_out "The initramfs creation is unsuccessful: .*dracut exited with status 1"
@@ -33,7 +33,7 @@ ok "dracut fails: old image and manifest intact, reason shown"
 cp "$ROOT/dracut.conf.good" "$conf"
 
 # 2. An unknown kernel release: dracut has no /lib/modules/KVER.
-svc onboot -r 9.9.9-nope -o "$OUTIMG"
+svc onboot -r 9.9.9-nope
 assert_rc 1
 assert_out "The initramfs creation is unsuccessful"
 assert_out "Cannot find module directory /lib/modules/9.9.9-nope"
@@ -45,7 +45,7 @@ ok "unknown kernel release: old image intact, no manifest for it"
 
 # 3. No dracut at all.
 echo "DRACUT=$ROOT/no/dracut" >"$ROOT/etc/systemtap/conf.d/zz-dracut.conf"
-svc onboot alpha -r "$KVER" -o "$OUTIMG"
+svc onboot alpha -r "$KVER"
 assert_rc 1
 assert_out "$ROOT/no/dracut not found"
 assert_unchanged "$OUTIMG"
@@ -54,7 +54,7 @@ ok "no dracut: refused before anything"
 
 # 4. Our dracut module is not installed where dracut looks.
 mv "$DRACUT_BASE/modules.d/90systemtap" "$ROOT/90systemtap.away"
-svc onboot alpha -r "$KVER" -o "$OUTIMG"
+svc onboot alpha -r "$KVER"
 assert_rc 1
 assert_out "SystemTap dracut module systemtap not found"
 assert_unchanged "$OUTIMG"
@@ -62,7 +62,7 @@ mv "$ROOT/90systemtap.away" "$DRACUT_BASE/modules.d/90systemtap"
 ok "no dracut module: refused before anything"
 
 # 5. No stap-early-loader.
-STAP_EARLY_LOADER="$ROOT/no/stap-early-loader" svc onboot alpha -r "$KVER" -o "$OUTIMG"
+STAP_EARLY_LOADER="$ROOT/no/stap-early-loader" svc onboot alpha -r "$KVER"
 assert_rc 1
 assert_out "stap-early-loader not found at $ROOT/no/stap-early-loader"
 assert_unchanged "$OUTIMG"

@@ -26,7 +26,7 @@ assert_out "Not enough space for $OUTIMG on stap-onboot-test: about 10 MiB neede
 assert_no_out 'Creating initramfs'
 assert_unchanged "$OUTIMG"
 assert_no_file "$OUTIMG.bak"
-assert_no_file "$CACHE/onboot.manifest"
+assert_no_file "$CACHE/onboot/manifest"
 assert_no_temp "$SMALL" "$CACHE"
 ok "preflight refuses: tmpfs named, nothing changed"
 
@@ -42,7 +42,7 @@ assert_out "The initramfs creation is unsuccessful: .*dracut exited with status 
 assert_out "No space left on device"
 assert_unchanged "$OUTIMG"
 assert_no_file "$OUTIMG.bak"
-assert_no_file "$CACHE/onboot.manifest"
+assert_no_file "$CACHE/onboot/manifest"
 assert_no_temp "$SMALL" "$CACHE"
 [ "$(ls -A "$SMALL")" = "initramfs.img" ] || fail "unexpected files on the tmpfs: $(ls -A "$SMALL")"
 ok "out of room during dracut: old image intact, no temp file, manifest untouched"

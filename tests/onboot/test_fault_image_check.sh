@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib-onboot.sh"
 setup_onboot fast
 add_script alpha
-OUTIMG="$ROOT/boot/test.img"
+OUTIMG="$IMG" # the kernel's own image: onboot keeps its snapshot and set
 old_image "$OUTIMG"
 
 # shellcheck disable=SC2016 # the stand-ins' own "$@"
@@ -18,13 +18,13 @@ stand_in() { # NAME BODY
 	echo "LSINITRD=$ROOT/$1" >"$ROOT/etc/systemtap/conf.d/zz-lsinitrd.conf"
 }
 check_fails() { # WHAT MESSAGE
-	svc onboot alpha -b -r "$KVER" -o "$OUTIMG"
+	svc onboot alpha -b -r "$KVER"
 	assert_rc 1
 	assert_out '^ Creating initramfs with alpha \.\.\. error$'
 	assert_out "$2"
 	assert_unchanged "$OUTIMG"
 	assert_no_file "$OUTIMG.bak"
-	assert_no_file "$CACHE/onboot.manifest"
+	assert_no_file "$CACHE/onboot/manifest"
 	assert_no_temp "$ROOT/boot" "$CACHE"
 	[ -z "$(find "$ROOT/tmp" -maxdepth 1 -name 'stap-onboot-check.*')" ] || fail "check dir left in TEMP_PATH"
 	ok "$1: old image intact, no .bak, no temp, manifest untouched"
@@ -53,14 +53,14 @@ check_fails "lsinitrd fails" "The initramfs creation is unsuccessful: image chec
 
 # A bare build whose image still holds our files is refused too.
 stand_in lsinitrd-stale 'lsinitrd "$@" && mkdir -p usr/lib/stap-onboot && echo >usr/lib/stap-onboot/manifest'
-svc onboot -r "$KVER" -o "$OUTIMG"
+svc onboot -r "$KVER"
 assert_rc 1
 assert_out "The initramfs creation is unsuccessful: image check failed: .* still holds the onboot scripts"
 assert_unchanged "$OUTIMG"
 ok "bare onboot: an image still holding our files is refused"
 
 rm "$ROOT/etc/systemtap/conf.d/zz-lsinitrd.conf"
-svc onboot alpha -r "$KVER" -o "$OUTIMG"
+svc onboot alpha -r "$KVER"
 assert_rc 0
 assert_onboot_image "$OUTIMG" alpha
 ok "with the real lsinitrd the same run succeeds"

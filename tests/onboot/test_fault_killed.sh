@@ -1,23 +1,23 @@
 #!/bin/sh
 # systemtap-service is killed (SIGKILL) while dracut runs: the old image and the manifest are
 # intact byte for byte; the temp files it leaves (.IMG.stap-onboot.XXXXXX beside the image,
-# .onboot.manifest.XXXXXX in the cache) are recognised and removed by the next run, which
+# .onboot.XXXXXX in the cache) are recognised and removed by the next run, which
 # succeeds. A temp file still locked by a live process is never removed: that run refuses.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib-onboot.sh"
 setup_onboot fast
 add_script alpha
 add_script beta
-OUTIMG="$ROOT/boot/test.img"
+OUTIMG="$IMG" # the kernel's own image: onboot keeps its snapshot and set
 
-svc onboot alpha -r "$KVER" -o "$OUTIMG"
+svc onboot alpha -r "$KVER"
 assert_rc 0
 remember_image "$OUTIMG"
 remember_manifest
 svc compile beta -y -r "$KVER"
 assert_rc 0
 
-"$SVC" onboot alpha beta -r "$KVER" -o "$OUTIMG" -c "$CONF" >"$ROOT/killed.out" 2>&1 &
+"$SVC" onboot alpha beta -r "$KVER" -c "$CONF" >"$ROOT/killed.out" 2>&1 &
 pid=$!
 dpid=
 i=0
@@ -41,7 +41,7 @@ echo
 assert_unchanged "$OUTIMG"
 assert_manifest_unchanged
 left_img=$(find "$ROOT/boot" -maxdepth 1 -name '.test.img.stap-onboot.??????' -printf '%f\n')
-left_man=$(find "$CACHE" -maxdepth 1 -name '.onboot.manifest.??????' -printf '%f\n')
+left_man=$(find "$CACHE" -maxdepth 1 -name '.onboot.??????' -printf '%f\n')
 if [ -z "$left_img" ] || [ -z "$left_man" ]; then
 	fail "expected the killed run's temp files, found: $(ls -A "$ROOT/boot" "$CACHE")"
 fi
@@ -55,7 +55,7 @@ while flock -n "$ROOT/boot/$left_img" true && [ $i -lt 100 ]; do
 	sleep 0.05
 	i=$((i + 1))
 done
-svc onboot alpha beta -r "$KVER" -o "$OUTIMG"
+svc onboot alpha beta -r "$KVER"
 assert_rc 1
 assert_out "$ROOT/boot/$left_img is in use: is another systemtap-service onboot running?"
 assert_no_out "Creating initramfs"
@@ -67,7 +67,7 @@ wait "$holder" 2>/dev/null
 ok "a temp file locked by a live process is left alone and the run refuses"
 
 # The next run cleans up and succeeds.
-svc onboot alpha beta -r "$KVER" -o "$OUTIMG"
+svc onboot alpha beta -r "$KVER"
 assert_rc 0
 assert_out "Removed $ROOT/boot/$left_img (left behind by an interrupted onboot)"
 assert_out '^ Creating initramfs with alpha beta \.\.\. done$'

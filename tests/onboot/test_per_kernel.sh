@@ -23,7 +23,7 @@ svc onboot alpha -r "$KVER" -o "$IMG1"
 assert_rc 0
 assert_onboot_image "$IMG1" alpha
 sum1=$(sha256sum <"$IMG1")
-man1=$(sha256sum <"$CACHE/onboot.manifest")
+man1=$(sha256sum <"$CACHE/onboot/manifest")
 
 # A plain image for the second release: its own (empty) manifest; the first kernel's
 # manifest and image are untouched.
@@ -37,7 +37,7 @@ grep -qx "kernel $K2" "$CACHE2/onboot.manifest" || fail "K2 manifest names anoth
 ! grep -q '^script' "$CACHE2/onboot.manifest" || fail "K2 manifest lists scripts"
 assert_image_lacks "$IMG2" "$MANIFEST_IN_IMAGE"
 [ "$(sha256sum <"$IMG1")" = "$sum1" ] || fail "onboot for $K2 changed the $KVER image"
-[ "$(sha256sum <"$CACHE/onboot.manifest")" = "$man1" ] || fail "onboot for $K2 changed the $KVER manifest"
+[ "$(sha256sum <"$CACHE/onboot/manifest")" = "$man1" ] || fail "onboot for $K2 changed the $KVER manifest"
 ok "onboot -r $K2 left $KVER's image and manifest alone"
 
 # The second release gets a script of its own (hand-written manifest, see above).

@@ -9,7 +9,7 @@ static char *dir, *kmsg_path;
 static int parse(const char *text, struct manifest *m)
 {
 	unlink(kmsg_path);
-	return manifest_parse(text, strlen(text), "M", m);
+	return manifest_parse(text, strlen(text), "M", MANIFEST_BOOT, m);
 }
 
 static bool logged(const char *needle)
@@ -153,7 +153,7 @@ static void test_long_and_nul_lines(void)
 	memset(text + n, 'x', MANIFEST_LINE_MAX - (n - line_start));
 	n = line_start + MANIFEST_LINE_MAX;
 	strcpy(text + n, "\n");
-	r = manifest_parse(text, strlen(text), "M", &m);
+	r = manifest_parse(text, strlen(text), "M", MANIFEST_BOOT, &m);
 	CHECK(r == 0 && m.bad_lines == 0 && m.n_scripts == 1 &&
 		  strlen(text) - line_start - 1 == MANIFEST_LINE_MAX,
 	      "a line of exactly 4096 bytes is accepted");
@@ -163,7 +163,7 @@ static void test_long_and_nul_lines(void)
 	static const char nul[] = "stap-onboot-manifest 1\nscript a\0b protocol=4\nscript c "
 				  "protocol=4\n";
 	unlink(kmsg_path);
-	r = manifest_parse(nul, sizeof(nul) - 1, "M", &m);
+	r = manifest_parse(nul, sizeof(nul) - 1, "M", MANIFEST_BOOT, &m);
 	CHECK(r == 0 && m.bad_lines == 1 && m.n_scripts == 1 && logged("M:2: NUL byte in line"),
 	      "a NUL byte rejects its line only");
 	if (r == 0)
@@ -207,28 +207,30 @@ static void test_load(void)
 
 	snprintf(path, sizeof(path), "%s/manifest", dir);
 	lt_write_file(dir, "manifest", "stap-onboot-manifest 1\nscript x protocol=4\n");
-	r = manifest_load(path, &m);
+	r = manifest_load(path, MANIFEST_BOOT, &m);
 	CHECK(r == 0 && m.n_scripts == 1, "manifest_load reads a file");
 	if (r == 0)
 		manifest_free(&m);
 	snprintf(path, sizeof(path), "%s/nonexistent", dir);
 	unlink(kmsg_path);
-	r = manifest_load(path, &m);
-	CHECK(r == -ENOENT && logged("Failed to read manifest") && logged("No such file"),
+	r = manifest_load(path, MANIFEST_BOOT, &m);
+	CHECK(r == -ENOENT && logged("Failed to read") && logged("No such file"),
 	      "missing manifest: -ENOENT, logged with the reason");
 }
 
 static void test_names(void)
 {
-	CHECK(script_name_is_valid("_a1", 3) && script_name_is_valid("Z", 1), "valid names");
-	CHECK(!script_name_is_valid("", 0) && !script_name_is_valid("1a", 2) &&
-		  !script_name_is_valid("a.b", 3) && !script_name_is_valid("a b", 3),
+	CHECK(script_name_valid("_a1") && script_name_valid("Z"), "valid names");
+	CHECK(!script_name_valid("") && !script_name_valid("1a") && !script_name_valid("a.b") &&
+		  !script_name_valid("a b"),
 	      "invalid names");
 	char longname[SCRIPT_NAME_MAX + 2];
 	memset(longname, 'n', sizeof(longname));
-	CHECK(script_name_is_valid(longname, SCRIPT_NAME_MAX) &&
-		  !script_name_is_valid(longname, SCRIPT_NAME_MAX + 1),
-	      "55 characters fit a kernel module name, 56 do not");
+	longname[SCRIPT_NAME_MAX] = '\0';
+	CHECK(script_name_valid(longname), "55 characters fit a kernel module name");
+	longname[SCRIPT_NAME_MAX] = 'n';
+	longname[SCRIPT_NAME_MAX + 1] = '\0';
+	CHECK(!script_name_valid(longname), "56 do not");
 }
 
 static size_t count(const char *text)

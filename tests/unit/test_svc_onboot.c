@@ -1,5 +1,5 @@
-/* test_svc_onboot.c: the pieces of `onboot` that need no dracut: the manifest text, staging
- * and committing it, locked temp files and stale-file cleaning, the space estimate, the
+/* test_svc_onboot.c: the pieces of `onboot` that need no dracut: the manifest text, locked
+ * temp files and stale-file cleaning, the space estimate, the
  * file system probe, the image commit with its backup rules, and the small path helpers. */
 #include <dirent.h>
 #include <errno.h>
@@ -60,8 +60,8 @@ static int count_entries(const char *dir, const char *prefix)
 static void test_manifest_text(void)
 {
 	struct onboot_script v[] = {
-	    {(char *)"counter", 4, 0, 1000},
-	    {(char *)"needs_counter", 5, 8, 2000},
+	    {.name = (char *)"counter", .protocol = 4, .bufsize = 0, .ko_size = 1000},
+	    {.name = (char *)"needs_counter", .protocol = 5, .bufsize = 8, .ko_size = 2000},
 	};
 	_cleanup_free_ char *text = NULL, *empty = NULL;
 	char *bad = NULL;
@@ -98,29 +98,6 @@ static void test_manifest_text(void)
 	bad = NULL;
 	CHECK(onboot_manifest_text("6.1 x", false, v, 1, &bad) == -EINVAL, "kver with a blank");
 	CHECK(onboot_manifest_text("", false, v, 1, &bad) == -EINVAL, "empty kver");
-}
-
-static void test_manifest_stage_commit(void)
-{
-	_cleanup_free_ char *dir = at("cache"), *final = at("cache/onboot.manifest"), *text = NULL;
-	struct onboot_temp t = ONBOOT_TEMP_INIT;
-	struct stat st;
-
-	mkdir_p(dir, 0755);
-	put_file(final, "old manifest\n");
-	CHECK(onboot_manifest_stage(dir, "new manifest\n", &t) == 0 && t.path && t.fd >= 0,
-	      "manifest staged: %s", t.path ? t.path : "(none)");
-	text = slurp(final);
-	CHECK_STR(text, "old manifest\n", "the manifest in place is unchanged while staged");
-	free(text);
-	text = NULL;
-	CHECK(onboot_temp_clean_stale(dir, ONBOOT_MANIFEST_TEMP_PREFIX) == -EBUSY,
-	      "a staged manifest of a live run is not removed as stale");
-	CHECK(onboot_manifest_commit(&t, dir) == 0 && !t.path && t.fd < 0, "manifest committed");
-	text = slurp(final);
-	CHECK_STR(text, "new manifest\n", "the new manifest is in place");
-	CHECK(stat(final, &st) == 0 && (st.st_mode & 07777) == 0644, "manifest mode 0644");
-	CHECK(count_entries(dir, ONBOOT_MANIFEST_TEMP_PREFIX) == 0, "no temp manifest left");
 }
 
 static void test_temp_files(void)
@@ -290,7 +267,6 @@ int main(void)
 		return 2;
 	}
 	test_manifest_text();
-	test_manifest_stage_commit();
 	test_temp_files();
 	test_estimate();
 	test_fs_probe();

@@ -1,10 +1,7 @@
-/* names.c: the one rule for script names. */
+/* names.c: the one rule for script names and kernel releases. */
 #include <string.h>
 
 #include "names.h"
-
-/* The kernel's module name limit: MODULE_NAME_LEN (64 - sizeof(unsigned long)) minus the NUL. */
-#define MODULE_NAME_MAX 55
 
 static bool is_name_start(char c)
 {
@@ -25,7 +22,7 @@ bool script_name_valid(const char *name)
 	for (n = 1; name[n]; n++)
 		if (!is_name_char(name[n]))
 			return false;
-	return n <= MODULE_NAME_MAX;
+	return n <= SCRIPT_NAME_MAX;
 }
 
 /* utsname's release field holds 64 characters and a NUL. */

@@ -1,0 +1,200 @@
+/* cmd_onboot_status.c: `onboot --status`, like `dkms status`: for every installed kernel (and
+ * every kernel that still has a snapshot), the onboot scripts its next boot starts, the
+ * snapshot they come from, the scripts that were not built, and whether the image on disk
+ * holds that snapshot byte for byte (the same check onboot makes before it replaces an
+ * image). */
+#include <errno.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd_common.h"
+#include "commands.h"
+#include "fsutil.h"
+#include "log.h"
+#include "macro.h"
+#include "names.h"
+#include "onboot_image.h"
+#include "onboot_set.h"
+#include "onboot_snapshot.h"
+#include "onboot_util.h"
+#include "strv.h"
+
+/* Appends to *kvers the part of each path matching pattern between prefix and suffix. */
+static int collect(const char *pattern, size_t prefix, size_t suffix, char ***kvers)
+{
+	glob_t g;
+	int r = 0;
+
+	if (glob(pattern, 0, NULL, &g) != 0)
+		return 0;
+	for (size_t i = 0; i < g.gl_pathc && r == 0; i++) {
+		const char *p = g.gl_pathv[i];
+		size_t len = strlen(p);
+		_cleanup_free_ char *k = NULL;
+
+		if (len <= prefix + suffix)
+			continue;
+		k = strndup(p + prefix, len - prefix - suffix);
+		if (!k)
+			r = -ENOMEM;
+		else if (kernel_release_valid(k) && !strv_contains(*kvers, k))
+			r = strv_push(kvers, k);
+	}
+	globfree(&g);
+	return r;
+}
+
+static int cmp_version_desc(const void *a, const void *b)
+{
+	return strverscmp(*(char *const *)b, *(char *const *)a);
+}
+
+/* Installed kernels (BOOT_PATH/vmlinuz-*) and kernels with a snapshot, newest first. */
+static int kernels(const struct settings *s, char ***ret)
+{
+	_cleanup_free_ char *p1 = NULL, *p2 = NULL;
+	char **v = NULL;
+	int r;
+
+	if (asprintf(&p1, "%s/vmlinuz-*", s->boot_path) < 0 ||
+	    asprintf(&p2, "%s/*/" ONBOOT_SNAPSHOT_DIR "/" ONBOOT_SNAPSHOT_MANIFEST, s->cache_root) <
+		0)
+		return -ENOMEM;
+	r = collect(p1, strlen(s->boot_path) + strlen("/vmlinuz-"), 0, &v);
+	if (r == 0)
+		r = collect(p2, strlen(s->cache_root) + 1,
+			    strlen("/" ONBOOT_SNAPSHOT_DIR "/" ONBOOT_SNAPSHOT_MANIFEST), &v);
+	if (r < 0) {
+		strv_free(v);
+		return r;
+	}
+	if (v)
+		qsort(v, strv_length(v), sizeof(*v), cmp_version_desc);
+	*ret = v;
+	return 0;
+}
+
+static void print_set(const struct settings *s)
+{
+	_cleanup_free_ char *path = onboot_set_path(s);
+	struct manifest set;
+
+	if (!path || onboot_set_read(s, &set) < 0)
+		return;
+	clog("Onboot set (%s):", path);
+	for (size_t i = 0; i < set.n_scripts; i++)
+		clog(" %s", set.scripts[i].name);
+	clog("%s\n", set.n_scripts ? "" : " none recorded");
+	manifest_free(&set);
+}
+
+/* Prints what one kernel's next boot starts; 1 when its image lacks its snapshot. */
+static int kernel_status(const struct settings *s, const char *kver)
+{
+	_cleanup_free_ char *kcache = path_join(s->cache_root, kver), *image = NULL, *why = NULL,
+			    *vmlinuz = NULL;
+	struct onboot_snapshot snap = {0};
+	bool have_snap, bad = false;
+	int r;
+
+	if (!kcache || onboot_default_image(s, kver, &image) < 0 ||
+	    asprintf(&vmlinuz, "%s/vmlinuz-%s", s->boot_path, kver) < 0)
+		return -ENOMEM;
+	r = onboot_snapshot_load(kcache, &snap);
+	if (r < 0 && r != -ENOENT)
+		return 1;
+	have_snap = r == 0;
+	clog("%s:", kver);
+	for (size_t i = 0; i < snap.n; i++)
+		clog(" %s", snap.v[i].name);
+	clog("%s\n", snap.n ? "" : " no onboot scripts");
+	if (have_snap)
+		clog("  snapshot: %s\n", snap.dir);
+	for (const char *l = have_snap ? snap.not_built : ""; *l;) {
+		const char *nl = strchrnul(l, '\n');
+
+		clog("  not built: %.*s\n", (int)(nl - l), l);
+		l = *nl ? nl + 1 : nl;
+	}
+	if (!path_exists(vmlinuz))
+		clog("  kernel not installed: remove its snapshot with systemtap-service onboot "
+		     "--forget -r %s\n",
+		     kver);
+	if (!path_exists(image)) {
+		bad = snap.n > 0;
+		clog("  image: %s does not exist%s\n", image, bad ? "" : " (nothing to start)");
+	} else if (onboot_image_verify(s, image, snap.v, snap.n, snap.manifest_text, &why) == 0)
+		clog("  image: %s holds %s\n", image,
+		     snap.n ? "this snapshot" : "no onboot scripts");
+	else {
+		bad = true;
+		clog("  image: %s does NOT hold %s: %s\n", image,
+		     snap.n ? "this snapshot" : "what this kernel should start (none)",
+		     why ? why : "image check failed");
+	}
+	if (bad)
+		clog("  to fix: systemtap-service onboot --refresh --image -r %s\n", kver);
+	onboot_snapshot_free(&snap);
+	return bad;
+}
+
+/* Prints the note for one kernel whose snapshot lists some of names. */
+static void note_kernel(const struct settings *s, const char *kver, char *const *names)
+{
+	_cleanup_free_ char *kcache = path_join(s->cache_root, kver);
+	_cleanup_strv_free_ char **keep = NULL, **gone = NULL;
+	struct onboot_snapshot snap;
+
+	if (!kcache || onboot_snapshot_load(kcache, &snap) < 0)
+		return;
+	for (size_t i = 0; i < snap.n; i++)
+		if (strv_push(strv_contains(names, snap.v[i].name) ? &gone : &keep,
+			      snap.v[i].name) < 0)
+			break;
+	if (gone) {
+		_cleanup_free_ char *g = strv_join(gone, " "),
+				    *k = keep ? strv_join(keep, " ") : NULL;
+
+		clog("NB: the onboot snapshot of kernel %s still holds %s, so its image starts it "
+		     "at every boot; to take it out: systemtap-service onboot -r %s%s%s\n",
+		     kver, g ? g : "", kver, k ? " " : "", k ? k : "");
+	}
+	onboot_snapshot_free(&snap);
+}
+
+void onboot_note_snapshots(const struct settings *s, char *const *names)
+{
+	_cleanup_strv_free_ char **kv = NULL;
+
+	if (!names || !names[0] || kernels(s, &kv) < 0)
+		return;
+	for (size_t i = 0; kv && kv[i]; i++)
+		note_kernel(s, kv[i], names);
+}
+
+int cmd_onboot_status(struct invocation *inv)
+{
+	const struct settings *s = inv->s;
+	_cleanup_strv_free_ char **kv = NULL;
+	int bad = 0, r;
+
+	print_set(s);
+	r = kernels(s, &kv);
+	if (r < 0) {
+		log_error_errno(r, "Failed to list the kernels in %s", s->boot_path);
+		return EXIT_FAIL;
+	}
+	if (!kv)
+		clog("No kernels found in %s\n", s->boot_path);
+	for (size_t i = 0; kv && kv[i]; i++) {
+		r = kernel_status(s, kv[i]);
+		if (r < 0) {
+			log_error_errno(r, "Failed to check kernel %s", kv[i]);
+			return EXIT_FAIL;
+		}
+		bad += r;
+	}
+	return bad ? EXIT_FAIL : EXIT_OK;
+}
