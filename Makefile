@@ -11,6 +11,8 @@ MANDIR        ?= $(PREFIX)/share/man
 UNITDIR       ?= $(PREFIX)/lib/systemd/system
 DRACUTMODDIR  ?= $(PREFIX)/lib/dracut/modules.d
 BASHCOMPDIR   ?= $(or $(shell pkg-config --variable=completionsdir bash-completion 2>/dev/null),$(PREFIX)/share/bash-completion/completions)
+KERNELHOOKDIR ?= $(SYSCONFDIR)/kernel
+KERNELINSTALLDIR ?= $(PREFIX)/lib/kernel/install.d
 DESTDIR       ?=
 
 CC      ?= cc
@@ -186,6 +188,12 @@ install: all
 	    dracut-module/90systemtap/module-setup.sh > $(B)/module-setup.sh
 	install -D -m 0755 $(B)/module-setup.sh $(DESTDIR)$(DRACUT_MOD)/module-setup.sh
 	install -D -m 0755 hooks/stap-early-loader.sh $(DESTDIR)$(DRACUT_MOD)/stap-early-loader.sh
+	set -e; for h in postinst header_postinst postrm; do \
+	    sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e "s|@HOOK@|$$h|g" hooks/kernel-hook.in > $(B)/kernel-hook-$$h; \
+	    install -D -m 0755 $(B)/kernel-hook-$$h $(DESTDIR)$(KERNELHOOKDIR)/$$h.d/50-systemtap-onboot; \
+	done
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' hooks/45-systemtap-onboot.install > $(B)/45-systemtap-onboot.install
+	install -D -m 0755 $(B)/45-systemtap-onboot.install $(DESTDIR)$(KERNELINSTALLDIR)/45-systemtap-onboot.install
 	sed -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' completion/systemtap-service.in > $(B)/systemtap-service.bash
 	install -D -m 0644 $(B)/systemtap-service.bash $(DESTDIR)$(BASHCOMPDIR)/systemtap-service
 

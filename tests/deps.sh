@@ -19,9 +19,29 @@ apt_get() {
 	DEBIAN_FRONTEND=noninteractive INITRD=No \
 		apt-get -q -o Acquire::Retries=3 -o DPkg::Lock::Timeout=300 "$@"
 }
+installed() {
+	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
+}
+# second_kver KVER: the newest linux-image-6.1.0-N-amd64 with N below KVER's ABI whose image
+# and headers both have an installation candidate (apt-cache policy), or nothing.
+second_kver() {
+	abi=${1#6.1.0-}
+	abi=${abi%-amd64}
+	apt-cache search --names-only '^linux-image-6\.1\.0-[0-9]+-amd64$' 2>/dev/null |
+		sed -n 's/^linux-image-6\.1\.0-\([0-9]*\)-amd64 .*/\1/p' | sort -rn |
+		while read -r n; do
+			[ "$n" -lt "$abi" ] || continue
+			k=6.1.0-$n-amd64
+			if apt-cache policy "linux-image-$k" "linux-headers-$k" 2>/dev/null |
+				grep -c '^  Candidate: [0-9]' | grep -qx 2; then
+				echo "$k"
+				break
+			fi
+		done
+}
 missing=""
 for p in $pkgs; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
+	installed "$p" || missing="$missing $p"
 done
 if [ -n "$missing" ]; then
 	if [ "$(id -u)" -ne 0 ]; then
@@ -40,4 +60,20 @@ if [ -z "$kver" ] || [ ! -e "/boot/vmlinuz-$kver" ] || [ ! -d "/lib/modules/$kve
 	echo "deps: installing linux-image-$kver linux-headers-$kver"
 	apt_get install -y --no-install-recommends "linux-image-$kver" "linux-headers-$kver"
 fi
-echo "deps: all present (kernel $kver, $(stap -V 2>&1 | head -n 1 | sed 's/.*(version \([^ ,)]*\).*/stap \1/'))"
+# A second, older kernel of the same series with its headers: the kernel-update tests go from
+# kernel A (above) to this kernel B as a package update would. The newest ABI below the one
+# linux-image-amd64 depends on that apt offers, chosen now: the archive drops old ABIs.
+kver_a=$(kver_pkg)
+kver_a=${kver_a:-$kver}
+kver_b=$(second_kver "$kver_a")
+if [ -z "$kver_b" ] && [ "$(id -u)" -eq 0 ]; then
+	apt_get update
+	kver_b=$(second_kver "$kver_a")
+fi
+[ -n "$kver_b" ] || { echo "deps: apt offers no linux-image-6.1.0-N-amd64 below $kver_a" >&2; exit 1; }
+if ! installed "linux-image-$kver_b" || ! installed "linux-headers-$kver_b"; then
+	[ "$(id -u)" -eq 0 ] || { echo "deps: missing linux-image-$kver_b linux-headers-$kver_b (run 'make deps' as root)" >&2; exit 1; }
+	echo "deps: installing the second kernel linux-image-$kver_b linux-headers-$kver_b"
+	apt_get install -y --no-install-recommends "linux-image-$kver_b" "linux-headers-$kver_b"
+fi
+echo "deps: all present (kernels $kver and $kver_b, $(stap -V 2>&1 | head -n 1 | sed 's/.*(version \([^ ,)]*\).*/stap \1/'))"

@@ -1,7 +1,7 @@
 # e2e-checks.sh: sourced by run.sh after the boot. Asserts on the image, the manifest and the
 # "E2E: " lines of the serial console ($WORK/e2e.txt), prints the benchmarks, and on any
 # failure the whole serial log. Uses WORK, KVER, KCACHE, BUILD, RESTART, other, refused_rc,
-# plain and boot_rc from run.sh.
+# plain, boot_rc and, for the second kernel, KVER_B, B_SCRIPTS, boot_b_rc from run.sh.
 # shellcheck shell=sh disable=SC2154
 
 passed=0
@@ -119,6 +119,25 @@ check "after start: its srvstat reads running" grep -qx "proc $RESTART/srvstat: 
 check "after start: its probes fire again" positive "proc $RESTART/forks" "$WORK/started.txt"
 check "svc status after start: $RESTART is running" has "^svc status2: $RESTART is running\\.\\.\\.\$"
 
+# ---- kernel B, booted with its own image ---------------------------------------------------
+EB=$WORK/e2e-b.txt
+lsinitrd "$WORK/boot-b.img" >"$WORK/boot-b.list" 2>&1 || true
+for s in $B_SCRIPTS; do
+	check "image of $KVER_B has /usr/lib/stap-onboot/$s.ko" has " usr/lib/stap-onboot/$s.ko\$" "$WORK/boot-b.list"
+	lsinitrd -f "usr/lib/stap-onboot/$s.ko" "$WORK/boot-b.img" >"$WORK/b-$s.ko" 2>/dev/null || true
+	check "$s.ko in the image of $KVER_B is built for $KVER_B (vermagic)" \
+		sh -c "modinfo -F vermagic '$WORK/b-$s.ko' | grep -q '^$KVER_B '"
+done
+check "the guest of $KVER_B powered itself off (qemu exit $boot_b_rc)" \
+	sh -c "[ $boot_b_rc -eq 0 ] && tr -d '\\r' <'$WORK/console-b.log' | grep -q 'reboot: Power down'"
+check "$KVER_B: the test hook ran at pre-mount and finished" \
+	sh -c "grep -qx 'begin kernel $KVER_B' '$EB' && grep -qx end '$EB'"
+check "$KVER_B: no kernel BUG/Oops/warning on the console" \
+	sh -c "! tr -d '\\r' <'$WORK/console-b.log' | grep -Eq 'BUG:|Oops|Call Trace|WARNING: CPU|general protection'"
+check "$KVER_B: loader armed e2e_exec" has "${L}e2e_exec: armed" "$EB"
+check "$KVER_B: loader summary 1 armed, 0 failed" has "${L}1 armed, .*0 failed" "$EB"
+check "$KVER_B: e2e_exec counted execs before root was mounted" positive 'proc e2e_exec/execs' "$EB"
+
 # ---- benchmarks ---------------------------------------------------------------------------
 # Kernel-log timestamps, from the loader's start to each script's outcome. The start is the
 # loader's "starting ..." line when it logs one, else its summary line's time minus the run
@@ -162,6 +181,8 @@ if [ "$failed" -ne 0 ]; then
 	echo "0 1" >"$BUILD/test-results/e2e"
 	echo "---- serial console ($WORK/console.log) ----"
 	tr -d '\r' <"$WORK/console.log"
+	echo "---- serial console of $KVER_B ($WORK/console-b.log) ----"
+	tr -d '\r' <"$WORK/console-b.log" 2>/dev/null || true
 	echo "---- systemtap-service log ----"
 	cat "$WORK/systemtap.log" 2>/dev/null || true
 	exit 1

@@ -7,6 +7,12 @@
 BUILD=${BUILD:-$TOP/build}
 E2E=$TOP/tests/e2e
 KVER=${KVER:-$(ls /lib/modules 2>/dev/null | grep -- '-amd64$' | sort -V | tail -n 1)}
+# The second kernel (make deps installs it): the newest other -amd64 release below KVER with its
+# headers. The boot test also boots it, as after a kernel update.
+KVER_B=${KVER_B:-$(for d in /lib/modules/*-amd64; do echo "${d##*/}"; done | sort -V |
+	awk -v a="$KVER" '$0 == a { exit } { print }' | while read -r k; do
+		[ -d "/lib/modules/$k/build" ] && [ -r "/boot/vmlinuz-$k" ] && echo "$k"
+	done | tail -n 1)}
 # Kept between runs: the service's module cache and the plain image (see README.md).
 E2E_CACHE=${E2E_CACHE:-$E2E/cache}
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-300}
@@ -28,6 +34,7 @@ e2e_need_tools() {
 	[ -n "$KVER" ] || e2e_die "no kernel under /lib/modules: install linux-image-amd64 and linux-headers-amd64 (make deps)"
 	[ -r "/boot/vmlinuz-$KVER" ] || missing="$missing linux-image-$KVER(/boot/vmlinuz-$KVER)"
 	[ -d "/lib/modules/$KVER/build" ] || missing="$missing linux-headers-$KVER(/lib/modules/$KVER/build)"
+	[ -n "$KVER_B" ] || missing="$missing linux-image-6.1.0-N-amd64+linux-headers-6.1.0-N-amd64(a second kernel below $KVER)"
 	[ -d /usr/lib/dracut/modules.d/99base ] || missing="$missing dracut-core(/usr/lib/dracut/modules.d/99base)"
 	STAPIO=$(stapio_path)
 	[ -n "$STAPIO" ] || missing="$missing systemtap-runtime(stapio)"
@@ -80,23 +87,29 @@ e2e_dracut_base() {
 		chmod 0755 "$mod/module-setup.sh" "$mod/stap-early-loader.sh"
 	fi
 	cp -a "$E2E/dracut/99stap-onboot-e2e" "$base/modules.d/"
-	cat >"$base/modules.d/99stap-onboot-e2e/e2e.conf" <<EOC
+	dracutbasedir=$base
+	export dracutbasedir
+	e2e_module_conf "$KVER" "$2" "$3" "$4" "$5"
+	mkdir -p "$1/dracut.conf.d"
+	DRACUT_TEST_OPTS="--conf /dev/null --confdir $1/dracut.conf.d --no-hostonly --no-hostonly-cmdline -m base --no-compress --no-early-microcode"
+}
+
+# e2e_module_conf KVER SERVICE CACHE NAMES CONFD: (re)writes the test-only module's e2e.conf in
+# $dracutbasedir for the next image (see e2e_dracut_base; KVER: the image's kernel).
+e2e_module_conf() {
+	cat >"$dracutbasedir/modules.d/99stap-onboot-e2e/e2e.conf" <<EOC
 E2E_SERVICE='$2'
 E2E_STAPRUN='$(command -v staprun)'
 E2E_STAPIO='$STAPIO'
 E2E_CACHE='$3'
 E2E_SCRIPTS='$4'
 E2E_CONFD='$5'
-E2E_KVER='$KVER'
+E2E_KVER='$1'
 EOC
-	mkdir -p "$1/dracut.conf.d"
-	dracutbasedir=$base
-	export dracutbasedir
-	DRACUT_TEST_OPTS="--conf /dev/null --confdir $1/dracut.conf.d --no-hostonly --no-hostonly-cmdline -m base --no-compress --no-early-microcode"
 }
 
-# e2e_boot IMG LOG CMDLINE...: boots /boot/vmlinuz-KVER with IMG in QEMU (TCG), serial
-# console into LOG. Returns qemu's status (124: timeout).
+# e2e_boot IMG LOG CMDLINE...: boots /boot/vmlinuz-$BOOT_KVER (default KVER) with IMG in QEMU
+# (TCG), serial console into LOG. Returns qemu's status (124: timeout).
 e2e_boot() {
 	img=$1
 	log=$2
@@ -104,7 +117,7 @@ e2e_boot() {
 	rc=0
 	timeout -k 5 "$BOOT_TIMEOUT" qemu-system-x86_64 -accel tcg -smp 1 -m 1024 -display none \
 		-monitor none -serial "file:$log" -nic none -no-reboot \
-		-kernel "/boot/vmlinuz-$KVER" -initrd "$img" \
+		-kernel "/boot/vmlinuz-${BOOT_KVER:-$KVER}" -initrd "$img" \
 		-append "console=ttyS0 panic=-1 rd.shell=0 e2e.test=1 $*" </dev/null || rc=$?
 	return "$rc"
 }
