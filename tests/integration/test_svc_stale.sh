@@ -2,7 +2,8 @@
 # test_svc_stale.sh: a systemtap-service killed with SIGKILL while it compiles. Its stap (in a
 # process group of its own) is ended with it, not left running; the next command removes the
 # work directory it left in TEMP_PATH, and the half-written temps beside cache and pid files
-# whose owner is gone, but keeps those of a live owner.
+# whose owner is gone, but keeps those of a live owner. Last, the real stap killed with its
+# service in its kernel build: its whole process group and its own temp dir go at once.
 . "$(dirname "$0")/../lib.sh"
 
 [ -x "$SVC" ] || fail "$SVC is not built"
@@ -68,3 +69,31 @@ grep -q "Removed $TMP/cache\.[0-9]*\.[A-Za-z0-9]*, left by process $bg that is g
 	"$ROOT/var/log/systemtap.log" || fail "the removal is not logged"
 kill "$live"
 ok "the next command removes the leftovers of dead runs (TEMP_PATH, cache, pid files), not a live one's"
+
+# --- the real stap, in its kernel build (pass 4) ---------------------------------------------
+# New script text (stap's own cache cannot skip pass 4); TMPDIR puts stap's temp dir in TMP.
+echo "STAP=$(command -v stap)" >>"$CONF"
+echo "real_OPT='$(stap_runtime_opt)'" >>"$CONF"
+printf 'probe begin { printf("%s\\n") }\n' "$ROOT" >"$ROOT/etc/systemtap/script.d/real.stp"
+TMPDIR=$TMP "$SVC" compile real -c "$CONF" -r "$KVER_DEBIAN" >"$ROOT/bg.out" 2>&1 &
+bg=$!
+i=0
+until spid=$(pgrep -P "$bg" -x stap) && pgrep -g "$spid" -x make >/dev/null; do
+	i=$((i + 1))
+	[ $i -lt 1200 ] || fail "stap never reached its kernel build: $(cat "$ROOT/bg.out")"
+	sleep 0.05
+done
+ls -d "$TMP"/stap?????? >/dev/null 2>&1 || fail "stap made no temp dir in $TMP"
+kill -KILL "$bg"
+wait "$bg" 2>/dev/null
+i=0
+while [ -n "$(ps -eo pgid=,stat= | awk -v g="$spid" '$1 == g && $2 !~ /^Z/')" ]; do
+	i=$((i + 1))
+	[ $i -lt 60 ] || fail "stap's process group still runs 3 s after its service was killed"
+	sleep 0.05
+done
+! ls -d "$TMP"/stap?????? >/dev/null 2>&1 || fail "stap left its temp dir"
+svcr cleanup -y
+left=$(ls -A "$TMP")
+[ -z "$left" ] || fail "TEMP_PATH still holds $left"
+ok "the real stap, its service killed in pass 4: its process group and temp dir gone at once; the next command removes the rest"

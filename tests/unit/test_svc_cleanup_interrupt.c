@@ -39,6 +39,8 @@ int main(void)
 		return 2;
 	s.cache_path = strdup(at("cache"));
 	s.script_path = strdup(at("scripts"));
+	s.boot_path = strdup(at("boot")); /* cleanup's notes on onboot snapshots look there */
+	s.cache_root = strdup(at("cache"));
 	s.passall = true;
 	mkdir(at("cache"), 0755);
 	mkdir(at("cache/uprobes"), 0755);
@@ -70,5 +72,7 @@ int main(void)
 	CHECK(rm_rf(tmp) == 0, "cleanup");
 	free(s.cache_path);
 	free(s.script_path);
+	free(s.boot_path);
+	free(s.cache_root);
 	return test_summary();
 }
