@@ -12,6 +12,7 @@
 #include "cmd_common.h"
 #include "commands.h"
 #include "fsutil.h"
+#include "interrupt.h"
 #include "log.h"
 #include "macro.h"
 #include "names.h"
@@ -188,7 +189,7 @@ int cmd_onboot_status(struct invocation *inv)
 	}
 	if (!kv)
 		clog("No kernels found in %s\n", s->boot_path);
-	for (size_t i = 0; kv && kv[i]; i++) {
+	for (size_t i = 0; kv && kv[i] && !interrupted(); i++) {
 		r = kernel_status(s, kv[i]);
 		if (r < 0) {
 			log_error_errno(r, "Failed to check kernel %s", kv[i]);
