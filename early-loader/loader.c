@@ -138,7 +138,7 @@ static int prepare(const struct loader_config *cfg, struct channel *ch, unsigned
 	r = channel_hello(ch, line);
 	if (r < 0)
 		return r;
-	r = relocs_send(ch->fd, ch->protocol, cfg->root, ch->script);
+	r = relocs_send(ch->fd, ch->protocol, cfg->root, ch->script, cfg->syms);
 	if (r < 0)
 		return r;
 	send_tzinfo(ch);

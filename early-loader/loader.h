@@ -4,6 +4,7 @@
 #pragma once
 #include "channel.h"
 #include "manifest.h"
+#include "relocs.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -21,6 +22,7 @@ struct loader_config {
 	int transport_timeout_ms; /* wait for STP_TRANSPORT */
 	int reply_timeout_ms;	  /* wait for the STP_START reply, STP_EXIT, a pending exit */
 	int window_ms;		  /* the final window, counted from the last STP_START reply */
+	struct kernel_syms *syms; /* the run's kernel symbols, or NULL: looked up per module */
 };
 
 enum script_outcome {

@@ -164,6 +164,7 @@ static int run_manifest(const struct startall_request *req, const struct boot_sw
 			const struct loader_config *timeouts)
 {
 	struct loader_armed *armed = NULL;
+	struct kernel_syms syms = {0};
 	struct loader_config cfg;
 	char module_dir[PATH_MAX];
 	size_t n_armed = 0;
@@ -191,6 +192,7 @@ static int run_manifest(const struct startall_request *req, const struct boot_sw
 		loader_config_init(&cfg, NULL, NULL);
 	cfg.root = req->root;
 	cfg.module_dir = module_dir;
+	cfg.syms = &syms;
 	armed = calloc(m.n_scripts ? m.n_scripts : 1, sizeof(*armed));
 	if (!armed) {
 		log_error("no SystemTap script started: out of memory");

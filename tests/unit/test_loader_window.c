@@ -1,6 +1,7 @@
-/* test_loader_window.c: no wait after a healthy module's STP_START reply; an ERROR before the
- * reply fails the module at once; late exit requests of all armed modules are caught in one
- * final window (loader_watch). Against the fake kernel. */
+/* test_loader_window.c: the loader's timing against the fake kernel: no wait after a healthy
+ * module's STP_START reply; an ERROR before the reply fails the module at once; late exit
+ * requests of all armed modules are caught in one final window (loader_watch); the kernel
+ * symbols are looked up once per run. */
 #include "fake_kernel.h"
 #include "kmsg.h"
 #include "loader.h"
@@ -132,6 +133,62 @@ static void test_final_window(void)
 	cfg.window_ms = 30;
 }
 
+/* The _stext relocation sent to module name (0 when none). */
+static uint64_t sent_stext(const char *name)
+{
+	struct ctl_relocation rel;
+	int i = fk_find_sent(name, 9, 0); /* protocol 4: the first relocation is _stext */
+
+	if (i < 0)
+		return 0;
+	memcpy(&rel, fk.sent[i].payload, sizeof(rel));
+	return strcmp(rel.reloc, "_stext") == 0 ? rel.address : 0;
+}
+
+/* Starts "one", changes /proc/kallsyms, starts "two": the _stext each was sent. */
+static void start_two(struct kernel_syms *syms, uint64_t *one, uint64_t *two)
+{
+	struct manifest_script s1 = {.name = "one", .protocol = 4, .params = (char *)""};
+	struct manifest_script s2 = {.name = "two", .protocol = 4, .params = (char *)""};
+	char path[4200], *saved;
+	struct loader_armed a[2];
+
+	reset();
+	fk_add("one", 4);
+	fk_add("two", 4);
+	fk_write_ko(root, "one");
+	fk_write_ko(root, "two");
+	snprintf(path, sizeof(path), "%s/proc/kallsyms", root);
+	saved = lt_read_file(path);
+	cfg.syms = syms;
+	loader_start_script(&cfg, &s1, &a[0]);
+	lt_write_file(root, "proc/kallsyms", "ffffffff82000000 T _stext\n");
+	loader_start_script(&cfg, &s2, &a[1]);
+	loader_watch(&cfg, a, 2);
+	cfg.syms = NULL;
+	lt_write_file(root, "proc/kallsyms", saved);
+	free(saved);
+	*one = sent_stext("one");
+	*two = sent_stext("two");
+}
+
+/* With a run's cache, /proc/kallsyms is scanned for the first module only. */
+static void test_kernel_symbols_once(void)
+{
+	struct kernel_syms syms = {0};
+	uint64_t one, two;
+
+	start_two(NULL, &one, &two);
+	CHECK(one == 0xffffffff81000000ull && two == 0xffffffff82000000ull,
+	      "without a cache each module reads kallsyms (0x%llx, then 0x%llx)",
+	      (unsigned long long)one, (unsigned long long)two);
+	start_two(&syms, &one, &two);
+	CHECK(syms.known && one == 0xffffffff81000000ull && two == one,
+	      "with the run's cache the second module gets the first lookup (0x%llx): kallsyms "
+	      "read once",
+	      (unsigned long long)two);
+}
+
 int main(void)
 {
 	root = fk_make_root();
@@ -148,6 +205,7 @@ int main(void)
 	test_late_exit_request();
 	test_no_wait_after_reply();
 	test_final_window();
+	test_kernel_symbols_once();
 
 	fk_reset(root);
 	lt_rm_rf(root);
