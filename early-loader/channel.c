@@ -112,10 +112,21 @@ static bool happened(const struct channel *ch, enum channel_event ev)
 	return false;
 }
 
+int channel_read_one(struct channel *ch, int timeout_ms)
+{
+	struct ctl_msg m;
+	int r;
+
+	r = ctl_recv(ch->fd, ch->protocol, timeout_ms, &m);
+	if (r < 0)
+		return r;
+	handle(ch, &m);
+	return 0;
+}
+
 int channel_wait(struct channel *ch, enum channel_event ev, int timeout_ms)
 {
 	uint64_t deadline = sysseam->now_ms() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0);
-	struct ctl_msg m;
 
 	while (!happened(ch, ev)) {
 		uint64_t now = sysseam->now_ms();
@@ -123,12 +134,21 @@ int channel_wait(struct channel *ch, enum channel_event ev, int timeout_ms)
 
 		if (now >= deadline)
 			return -ETIMEDOUT;
-		r = ctl_recv(ch->fd, ch->protocol, (int)(deadline - now), &m);
+		r = channel_read_one(ch, (int)(deadline - now));
 		if (r < 0)
 			return r;
-		handle(ch, &m);
 	}
 	return 0;
+}
+
+int channel_drain(struct channel *ch)
+{
+	int r;
+
+	do
+		r = channel_read_one(ch, 0);
+	while (r == 0);
+	return r == -ETIMEDOUT ? 0 : r;
 }
 
 int channel_hello(struct channel *ch, unsigned manifest_line)

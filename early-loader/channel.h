@@ -31,6 +31,14 @@ int channel_open(struct channel *ch, const char *root, const char *script, int p
  * timeout_ms passed: 0, -ETIMEDOUT, or -errno (not logged). */
 int channel_wait(struct channel *ch, enum channel_event ev, int timeout_ms);
 
+/* Reads and handles one message, waiting up to timeout_ms (0: only one already queued): 0,
+ * -ETIMEDOUT, -EPIPE or -errno (not logged). */
+int channel_read_one(struct channel *ch, int timeout_ms);
+
+/* Reads and handles every message already queued, without waiting: 0 or -errno (not
+ * logged). */
+int channel_drain(struct channel *ch);
+
 /* Sends the first message, STP_PRIVILEGE_CREDENTIALS. When the module answers EINVAL the
  * numbering is wrong: logs that loudly and retries once with the other protocol (then
  * ch->protocol changes). Returns 0 or -errno (logged). */

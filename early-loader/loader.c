@@ -1,6 +1,6 @@
 /* loader.c: the per-module sequence: the release check, init_module, credentials,
- * relocations, tz info, STP_TRANSPORT, STP_START, watch the reply and what follows, then detach
- * or end+unload. */
+ * relocations, tz info, STP_TRANSPORT, STP_START and its reply; settling a module: detach, or
+ * end+unload. */
 #include "loader.h"
 
 #include "channel.h"
@@ -21,6 +21,11 @@
 
 #define MODULE_FILE_MAX (512u * 1024 * 1024)
 #define UNLOAD_TRIES 5
+
+/* When each phase of one module's start ended (sysseam->now_ms), for rd.debug. */
+struct phases {
+	uint64_t t0, read, init, relocs, transport, start;
+};
 
 void loader_config_init(struct loader_config *cfg, const char *root, const char *module_dir)
 {
@@ -53,7 +58,8 @@ static const char *init_module_hint(int err)
 	}
 }
 
-static int insert_module(const struct loader_config *cfg, const struct manifest_script *s)
+static int insert_module(const struct loader_config *cfg, const struct manifest_script *s,
+			 struct phases *ph)
 {
 	char path[PATH_MAX], params[MANIFEST_LINE_MAX + 32], release[KERNEL_RELEASE_MAX];
 	char *image = NULL;
@@ -66,6 +72,7 @@ static int insert_module(const struct loader_config *cfg, const struct manifest_
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot tell the running kernel's release", s->name);
 	r = read_file_limited(path, MODULE_FILE_MAX, &image, &len);
+	ph->read = sysseam->now_ms();
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot read %s", s->name, path);
 	/* The kernel itself ignores the release with CONFIG_MODVERSIONS (see modinfo.c). */
@@ -75,6 +82,7 @@ static int insert_module(const struct loader_config *cfg, const struct manifest_
 	snprintf(params, sizeof(params), "_stp_bufsize=%u%s", s->bufsize, s->params);
 	log_debug("%s: init_module %s (%zu bytes) \"%s\"", s->name, path, len, params);
 	r = sysseam->init_module(image, len, params);
+	ph->init = sysseam->now_ms();
 	if (r < 0)
 		log_error_errno(r, "%s: init_module failed%s", s->name, init_module_hint(r));
 out:
@@ -122,30 +130,43 @@ static void send_tzinfo(struct channel *ch)
 }
 
 /* Everything the module needs before STP_START, then its STP_TRANSPORT. */
-static int prepare(const struct loader_config *cfg, struct channel *ch, unsigned line)
+static int prepare(const struct loader_config *cfg, struct channel *ch, unsigned line,
+		   struct phases *ph)
 {
 	int r;
 
 	r = channel_hello(ch, line);
 	if (r < 0)
 		return r;
-	r = relocs_send(ch->fd, ch->protocol, cfg->root, ch->script);
+	r = relocs_send(ch->fd, ch->protocol, cfg->root, ch->script, cfg->syms);
 	if (r < 0)
 		return r;
 	send_tzinfo(ch);
+	ph->relocs = sysseam->now_ms();
 	r = channel_wait(ch, EVENT_TRANSPORT, cfg->transport_timeout_ms);
+	ph->transport = sysseam->now_ms();
 	if (r < 0)
 		return log_error_errno(r, "%s: no STP_TRANSPORT from the module within %d ms",
 				       ch->script, cfg->transport_timeout_ms);
 	return 0;
 }
 
-/* Sends STP_START and reads the reply, then listens for the window (longer once an error
- * line came, to see whether the module ends). Returns 0 when the probes run, 1 when the
- * module wants to exit, or -errno (logged). */
+/* Sends STP_START and reads up to its reply, with no further wait when nothing went wrong.
+ *
+ * Why the reply is enough (systemtap runtime/transport/transport.c, 4.8 and 5.x alike):
+ * _stp_handle_start runs systemtap_module_init(), i.e. the begin probes, inside the STP_START
+ * write, and only then queues the reply with _stp_ctl_send_notify(STP_START). A probe's error
+ * (_stp_error -> _stp_vlog in runtime/linux/io.c -> _stp_ctl_log_werr in control.c) is queued
+ * as STP_OOB_DATA "ERROR: ..." on the same FIFO (_stp_ctl_ready_q, list_add_tail) before
+ * that, so it is read before the reply. exit() (_stp_exit, io.c) and too many errors only set
+ * _stp_exit_flag: STP_REQUEST_EXIT follows from the control timer (_stp_ctl_work_callback,
+ * every STP_CTL_TIMER_INTERVAL, about 20 ms) after the reply; loader_watch catches those in
+ * one window for all modules. staprun -L itself detaches right after writing STP_START
+ * (staprun/mainloop.c, stp_main_loop). Only after an error line does this wait here for the
+ * exit request that confirms the failure (none comes when MAXERRORS tolerates the error).
+ * Returns 0 when the probes run, 1 when the module wants to exit, or -errno (logged). */
 static int start_probes(const struct loader_config *cfg, struct channel *ch)
 {
-	bool extended = false;
 	int r;
 
 	r = ctl_send_start(ch->fd, ch->protocol);
@@ -161,19 +182,15 @@ static int start_probes(const struct loader_config *cfg, struct channel *ch)
 			  ch->script, (int)ch->start_res);
 		return -ECANCELED;
 	}
-	for (int window = cfg->window_ms;;) {
-		r = channel_wait(ch, EVENT_EXIT_REQUESTED, window);
-		if (r == 0)
-			return 1;
-		if (r != -ETIMEDOUT)
-			return log_error_errno(r, "%s: control channel failed after STP_START",
-					       ch->script);
-		if (!ch->errors || extended)
-			return 0;
-		/* An error line: give the module's control timer time to ask for the exit. */
-		extended = true;
-		window = cfg->reply_timeout_ms;
-	}
+	/* The timer may already have queued the exit request: take what is there, no wait. */
+	r = channel_drain(ch);
+	if (r == 0 && ch->errors)
+		r = channel_wait(ch, EVENT_EXIT_REQUESTED, cfg->reply_timeout_ms);
+	if (r == -ETIMEDOUT)
+		return 0;
+	if (r < 0)
+		return log_error_errno(r, "%s: control channel failed after STP_START", ch->script);
+	return ch->exit_requested || ch->exited ? 1 : 0;
 }
 
 /* STP_EXIT, its reply (the module's last messages), close, unload. */
@@ -190,61 +207,88 @@ static void end_module(const struct loader_config *cfg, struct channel *ch)
 	channel_close(ch);
 }
 
-int loader_start_script(const struct loader_config *cfg, const struct manifest_script *s)
+static unsigned long long ms_since(uint64_t t0)
 {
-	uint64_t t0 = sysseam->now_ms();
-	struct channel ch;
+	return (unsigned long long)(sysseam->now_ms() - t0);
+}
+
+/* rd.debug: one line with the time of each phase reached (the others are 0). */
+static void log_phases(const char *name, const struct phases *ph)
+{
+	uint64_t prev = ph->t0, t[5] = {ph->read, ph->init, ph->relocs, ph->transport, ph->start};
+	unsigned long long d[5] = {0};
+
+	for (size_t i = 0; i < 5 && t[i]; i++) {
+		d[i] = (unsigned long long)(t[i] - prev);
+		prev = t[i];
+	}
+	log_debug("%s: phases: read %llu ms, init_module %llu ms, relocations %llu ms, transport "
+		  "%llu ms, start %llu ms",
+		  name, d[0], d[1], d[2], d[3], d[4]);
+}
+
+int loader_start_script(const struct loader_config *cfg, const struct manifest_script *s,
+			struct loader_armed *a)
+{
+	struct phases ph = {.t0 = sysseam->now_ms()};
 	int r;
 
-	r = insert_module(cfg, s);
-	if (r < 0)
-		goto failed;
-	r = channel_open(&ch, cfg->root, s->name, s->protocol);
-	if (r < 0)
-		goto unload;
-	r = prepare(cfg, &ch, s->line);
+	*a = (struct loader_armed){.script = s, .ch = {.fd = -1}, .t0 = ph.t0, .log_fd = -1};
+	r = insert_module(cfg, s, &ph);
 	if (r < 0) {
-		channel_close(&ch);
-		goto unload;
+		log_phases(s->name, &ph);
+		log_error("%s: failed after %llu ms; nothing loaded", s->name, ms_since(a->t0));
+		return r;
 	}
-	r = start_probes(cfg, &ch);
-	if (r == 0 && !ch.errors) {
-		channel_close(&ch);
-		log_info("%s: armed in %llu ms (running detached, flight recorder mode)", s->name,
-			 (unsigned long long)(sysseam->now_ms() - t0));
-		return SCRIPT_ARMED;
+	r = channel_open(&a->ch, cfg->root, s->name, s->protocol);
+	if (r == 0)
+		r = prepare(cfg, &a->ch, s->line, &ph);
+	if (r < 0) {
+		log_phases(s->name, &ph);
+		channel_close(&a->ch);
+		return loader_settle(cfg, a, r);
 	}
-	if (r == 0) {
+	r = start_probes(cfg, &a->ch);
+	a->replied = ph.start = sysseam->now_ms();
+	log_phases(s->name, &ph);
+	if (r != 0)
+		return loader_settle(cfg, a, r);
+	if (a->ch.errors)
 		/* Error lines but no exit: the script allows errors (MAXERRORS). */
-		channel_close(&ch);
 		log_warning("%s: armed in %llu ms despite the errors above (the script keeps "
 			    "running)",
-			    s->name, (unsigned long long)(sysseam->now_ms() - t0));
-		return SCRIPT_ARMED;
-	}
-	if (r == 1 && !ch.errors) {
+			    s->name, ms_since(a->t0));
+	else
+		log_info("%s: armed in %llu ms (running; flight recorder mode once detached)",
+			 s->name, ms_since(a->t0));
+	return SCRIPT_ARMED;
+}
+
+int loader_settle(const struct loader_config *cfg, struct loader_armed *a, int r)
+{
+	const char *name = a->script->name;
+
+	if (r == 0 || (r == 1 && !a->ch.errors)) {
+		channel_close(&a->ch);
+		if (r == 0) {
+			log_debug("%s: detached", name);
+			return a->outcome = SCRIPT_ARMED;
+		}
 		/* exit() in a begin probe: leave it loaded like staprun -L, its output intact. */
-		channel_close(&ch);
 		log_info("%s: finished during start (exit() without error) in %llu ms; left "
 			 "loaded: read its output with 'staprun -A %s'",
-			 s->name, (unsigned long long)(sysseam->now_ms() - t0), s->name);
-		return SCRIPT_FINISHED;
+			 name, ms_since(a->t0), name);
+		return a->outcome = SCRIPT_FINISHED;
 	}
 	if (r == 1) {
-		log_error("%s: a begin probe failed (error lines above)", s->name);
+		log_error("%s: a begin probe failed (error lines above)", name);
 		r = -ECANCELED;
 	}
-	end_module(cfg, &ch);
-unload:
-	if (unload_module(s->name) == 0)
-		log_error("%s: failed after %llu ms; module unloaded", s->name,
-			  (unsigned long long)(sysseam->now_ms() - t0));
+	if (a->ch.fd >= 0)
+		end_module(cfg, &a->ch);
+	if (unload_module(name) == 0)
+		log_error("%s: failed after %llu ms; module unloaded", name, ms_since(a->t0));
 	else
-		log_error("%s: failed after %llu ms", s->name,
-			  (unsigned long long)(sysseam->now_ms() - t0));
-	return r;
-failed:
-	log_error("%s: failed after %llu ms; nothing loaded", s->name,
-		  (unsigned long long)(sysseam->now_ms() - t0));
-	return r;
+		log_error("%s: failed after %llu ms", name, ms_since(a->t0));
+	return a->outcome = r;
 }

@@ -70,16 +70,24 @@ int kallsyms_find(const char *path, uint64_t addrs[SYM_COUNT])
 	return 0;
 }
 
-static int send_kernel_symbols(int fd, int protocol, const char *root, const char *script)
+static int send_kernel_symbols(int fd, int protocol, const char *root, const char *script,
+			       struct kernel_syms *cache)
 {
 	int n_syms = protocol == 5 ? SYM_COUNT : SYM_MODULE_KALLSYMS_ON_EACH_SYMBOL;
 	uint64_t addrs[SYM_COUNT];
 	char path[PATH_MAX];
-	int r;
+	int r = 0;
 
 	r = root_path(path, sizeof(path), root, "/proc/kallsyms");
-	if (r == 0)
+	if (r == 0 && cache && cache->known)
+		memcpy(addrs, cache->addrs, sizeof(addrs));
+	else if (r == 0) {
 		r = kallsyms_find(path, addrs);
+		if (r == 0 && cache) {
+			memcpy(cache->addrs, addrs, sizeof(addrs));
+			cache->known = true;
+		}
+	}
 	if (r < 0) {
 		/* The module can still run probes that need no kernel addresses. */
 		log_warning("%s: cannot read %s (%s): kernel addresses unknown to the module",
@@ -181,12 +189,13 @@ static void send_sections(int fd, int protocol, const char *root, const char *sc
 		log_debug("%s: %u module section relocations not sent", script, failed);
 }
 
-int relocs_send(int fd, int protocol, const char *root, const char *script)
+int relocs_send(int fd, int protocol, const char *root, const char *script,
+		struct kernel_syms *cache)
 {
 	char notes[PATH_MAX];
 	int r;
 
-	r = send_kernel_symbols(fd, protocol, root, script);
+	r = send_kernel_symbols(fd, protocol, root, script, cache);
 	if (r < 0)
 		return r;
 	/* 2 = "the kernel has a build-id note": the module then checks it itself. */

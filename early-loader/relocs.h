@@ -1,6 +1,7 @@
 /* relocs.h: where the kernel and its modules live, told to a freshly loaded stap module
  * before STP_START (what staprun's send_relocations does). */
 #pragma once
+#include <stdbool.h>
 #include <stdint.h>
 
 enum kernel_symbol {
@@ -11,6 +12,13 @@ enum kernel_symbol {
 	SYM_COUNT,
 };
 
+/* The kernel symbols' addresses, kept for a whole run: they do not move, and scanning
+ * /proc/kallsyms is the slowest part of a module's start (about 100 ms under QEMU/TCG). */
+struct kernel_syms {
+	bool known; /* addrs hold a successful lookup */
+	uint64_t addrs[SYM_COUNT];
+};
+
 /* The kernel symbol's name as /proc/kallsyms spells it. */
 const char *kernel_symbol_name(enum kernel_symbol s);
 
@@ -19,8 +27,10 @@ const char *kernel_symbol_name(enum kernel_symbol s);
 int kallsyms_find(const char *kallsyms_path, uint64_t addrs[SYM_COUNT]);
 
 /* Sends, on the control channel fd: the kernel symbols (_stext, kallsyms_lookup_name,
- * kallsyms_on_each_symbol, for protocol 5 also module_kallsyms_on_each_symbol), the build-id
+ * kallsyms_on_each_symbol, for protocol 5 also module_kallsyms_on_each_symbol; taken from
+ * *cache when known, else looked up and stored there; cache may be NULL), the build-id
  * note flag when ROOT/sys/kernel/notes is readable, then every ROOT/sys/module/M/sections/S
  * (init sections as 0), sorted by name. Returns 0, or -errno when a kernel symbol could not be
  * sent (logged). Section failures are only counted in the debug log. */
-int relocs_send(int fd, int protocol, const char *root, const char *script);
+int relocs_send(int fd, int protocol, const char *root, const char *script,
+		struct kernel_syms *cache);

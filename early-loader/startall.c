@@ -111,23 +111,46 @@ static void check_kernel(const struct manifest *m)
 			    m->kernel, release);
 }
 
-static void start_one(const struct loader_config *cfg, const struct manifest_script *s,
-		      const struct startall_request *req, bool log_boot_err, struct tally *t)
+/* Starts one script. An armed one keeps its channel and log file open in *a for the final
+ * window: returns true then. */
+static bool start_one(const struct loader_config *cfg, const struct manifest_script *s,
+		      const struct startall_request *req, bool log_boot_err, struct tally *t,
+		      struct loader_armed *a)
 {
 	int fd = log_boot_err ? open_script_log(req->rundir, s->name) : -1;
 	int r;
 
 	log_set_script_fd(fd);
-	r = loader_start_script(cfg, s);
+	r = loader_start_script(cfg, s, a);
 	log_set_script_fd(-1);
+	if (r == SCRIPT_ARMED) {
+		a->log_fd = fd;
+		return true;
+	}
 	if (fd >= 0)
 		close(fd);
-	if (r == SCRIPT_ARMED)
-		t->armed++;
-	else if (r == SCRIPT_FINISHED)
+	if (r == SCRIPT_FINISHED)
 		t->finished++;
 	else
 		t->failed++;
+	return false;
+}
+
+/* The one window for late exit requests, then the armed scripts' final outcomes. */
+static void watch_armed(const struct loader_config *cfg, struct loader_armed *armed, size_t n,
+			struct tally *t)
+{
+	loader_watch(cfg, armed, n);
+	for (size_t i = 0; i < n; i++) {
+		if (armed[i].log_fd >= 0)
+			close(armed[i].log_fd);
+		if (armed[i].outcome == SCRIPT_ARMED)
+			t->armed++;
+		else if (armed[i].outcome == SCRIPT_FINISHED)
+			t->finished++;
+		else
+			t->failed++;
+	}
 }
 
 static int exit_status(unsigned failures)
@@ -140,8 +163,11 @@ static int run_manifest(const struct startall_request *req, const struct boot_sw
 			const char *text, size_t len, uint64_t t0,
 			const struct loader_config *timeouts)
 {
+	struct loader_armed *armed = NULL;
+	struct kernel_syms syms = {0};
 	struct loader_config cfg;
 	char module_dir[PATH_MAX];
+	size_t n_armed = 0;
 	struct tally t = {0};
 	bool tuned = false, fips = false;
 	struct manifest m;
@@ -166,6 +192,13 @@ static int run_manifest(const struct startall_request *req, const struct boot_sw
 		loader_config_init(&cfg, NULL, NULL);
 	cfg.root = req->root;
 	cfg.module_dir = module_dir;
+	cfg.syms = &syms;
+	armed = calloc(m.n_scripts ? m.n_scripts : 1, sizeof(*armed));
+	if (!armed) {
+		log_error("no SystemTap script started: out of memory");
+		t.failed = (unsigned)m.n_scripts;
+		goto out;
+	}
 	for (size_t i = 0; i < m.n_scripts; i++) {
 		const struct manifest_script *s = &m.scripts[i];
 
@@ -183,14 +216,17 @@ static int run_manifest(const struct startall_request *req, const struct boot_sw
 			t.failed++;
 			continue;
 		}
-		start_one(&cfg, s, req, m.log_boot_err, &t);
+		if (start_one(&cfg, s, req, m.log_boot_err, &t, &armed[n_armed]))
+			n_armed++;
 	}
+	watch_armed(&cfg, armed, n_armed, &t);
 out:
 	log_msg(t.failed || m.bad_lines ? LEVEL_ERR : LEVEL_INFO,
 		"%u armed, %u finished, %u failed, %u skipped, %u bad manifest lines (%llu ms)",
 		t.armed, t.finished, t.failed, t.skipped, m.bad_lines,
 		(unsigned long long)(sysseam->now_ms() - t0));
 	r = exit_status(t.failed + m.bad_lines);
+	free(armed);
 	manifest_free(&m);
 	return r;
 }

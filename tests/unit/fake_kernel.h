@@ -70,13 +70,15 @@ struct fk_module {
 	int start_res;	     /* res of the STP_START reply */
 	bool silent;	     /* never says STP_TRANSPORT */
 	bool no_start_reply; /* swallows STP_START */
-	bool begin_error;    /* ERROR line + STP_REQUEST_EXIT after STP_START */
+	bool begin_error;    /* ERROR line before the STP_START reply, STP_REQUEST_EXIT after */
 	bool begin_exit;     /* STP_REQUEST_EXIT after STP_START, no error */
-	bool error_no_exit;  /* ERROR line only (MAXERRORS) */
+	bool error_no_exit;  /* ERROR line before the reply only (MAXERRORS) */
+	bool late_error;     /* ERROR line after the reply (exit_delay_ms later), then
+				STP_REQUEST_EXIT */
 	bool debugfs;	     /* channel under /sys/kernel/debug only */
 	bool busy;	     /* someone else holds the channel (and a module reference) */
-	int exit_delay_ms;   /* with begin_error: STP_REQUEST_EXIT this much later, as the
-				runtime's control timer sends it */
+	int exit_delay_ms;   /* STP_REQUEST_EXIT this much after the reply, as the runtime's
+				control timer sends it (0: queued right after the reply) */
 	/* state */
 	bool loaded;
 	unsigned loads, unloads;
@@ -169,6 +171,8 @@ static inline void *fk_timer_fires(void *arg)
 	struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)m->exit_delay_ms * 1000000};
 
 	nanosleep(&ts, NULL);
+	if (m->late_error)
+		fk_queue_text(m, "ERROR: late boom from a timer probe\n");
 	fk_queue(m, CTL_REQUEST_EXIT, NULL, 0);
 	return NULL;
 }
@@ -271,19 +275,24 @@ static inline void fk_answer(struct fk_module *m, enum ctl_type t, const unsigne
 {
 	if (t == CTL_START && !m->no_start_reply) {
 		struct ctl_start st;
+		bool exits = m->begin_error || m->begin_exit || m->late_error;
 
 		memcpy(&st, payload, sizeof(st));
 		st.res = m->start_res;
-		fk_queue(m, CTL_START, &st, sizeof(st));
+		/* _stp_handle_start: the begin probes run (their errors are queued) before the
+		 * reply is queued on the same FIFO. */
 		if (m->begin_error || m->error_no_exit)
 			fk_queue_text(m, "ERROR: boom near identifier 'error' at x.stp:1:15\n");
-		if (m->begin_error && m->exit_delay_ms)
+		fk_queue(m, CTL_START, &st, sizeof(st));
+		if (m->late_error && !m->exit_delay_ms)
+			fk_queue_text(m, "ERROR: late boom from a timer probe\n");
+		if (exits && m->exit_delay_ms)
 			m->timer_running = pthread_create(&m->timer, NULL, fk_timer_fires, m) == 0;
-		else if (m->begin_error || m->begin_exit)
+		else if (exits)
 			fk_queue(m, CTL_REQUEST_EXIT, NULL, 0);
 	} else if (t == CTL_EXIT) {
 		m->got_exit = true;
-		if (m->begin_error)
+		if (m->begin_error || m->late_error)
 			fk_queue_text(m, "WARNING: Number of errors: 1, skipped probes: 0\n");
 		fk_queue(m, CTL_EXIT, NULL, 0);
 	}

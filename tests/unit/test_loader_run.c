@@ -200,10 +200,37 @@ static void test_verbose_and_no_log_files(void)
 			 "0xffffffff81000000"),
 	      "rd.debug: debug records in the kernel log");
 	CHECK(access(path_rundir, F_OK) < 0, "log_boot_err no: no /run/systemtap files");
+	CHECK(logged("<7>stap-early-loader: good: phases: read ") && logged(" ms, init_module ") &&
+		  logged(" ms, relocations ") && logged(" ms, transport ") && logged(" ms, start "),
+	      "rd.debug: one line with each phase's ms (read, init_module, relocations, "
+	      "transport, start)");
 
 	setup("stap-onboot-manifest 1\nscript good protocol=4\n", "quiet\n");
 	rc = run(true);
 	CHECK(rc == 0 && logged("<7>stap-early-loader: good: opened "), "-v: debug records too");
+}
+
+/* Three healthy scripts: one shared final window, not one per script. */
+static void test_one_window(void)
+{
+	uint64_t t0, took;
+	int rc;
+
+	setup("stap-onboot-manifest 1\nscript good protocol=4\nscript other protocol=5\n"
+	      "script third protocol=4\n",
+	      "quiet\n");
+	fk_write_ko(path_moddir, "third");
+	fk_add("third", 4);
+	timeouts.window_ms = 300;
+	t0 = fk_now_ms();
+	rc = run(false);
+	took = fk_now_ms() - t0;
+	timeouts.window_ms = 30;
+	CHECK(rc == 0 && logged("3 armed, 0 finished, 0 failed"), "three healthy scripts armed");
+	CHECK(took >= 300 && took < 2 * 300,
+	      "the run took %llu ms with a 300 ms window: one window, not three",
+	      (unsigned long long)took);
+	CHECK(!logged("<7>"), "no phase times without rd.debug");
 }
 
 static void test_manifest_unusable(void)
@@ -351,6 +378,7 @@ int main(void)
 	test_disabled();
 	test_skip();
 	test_verbose_and_no_log_files();
+	test_one_window();
 	test_manifest_unusable();
 	test_not_regular_modules();
 	test_many_bad_lines();

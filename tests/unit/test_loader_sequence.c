@@ -1,5 +1,6 @@
-/* test_loader_sequence.c: loader_start_script against the fake kernel: the exact messages
- * for both numberings, the protocol fallback, and every way a module can fail. */
+/* test_loader_sequence.c: loader_start_script (then the final window, as in a run) against
+ * the fake kernel: the exact messages for both numberings, the protocol fallback, and every
+ * way a module can fail. */
 #include "fake_kernel.h"
 #include "kmsg.h"
 #include "loader.h"
@@ -7,6 +8,20 @@
 
 static char *root, *kmsg_path;
 static struct loader_config cfg;
+
+/* Starts one script and, when it is armed, gives it the final window as a whole run does:
+ * returns its final outcome. */
+static int run_script(const struct manifest_script *s)
+{
+	struct loader_armed a;
+	int r;
+
+	r = loader_start_script(&cfg, s, &a);
+	if (r != SCRIPT_ARMED)
+		return r;
+	loader_watch(&cfg, &a, 1);
+	return a.outcome;
+}
 
 /* Starts one fake module NAME (protocol given to the loader: manifest_protocol). */
 static int start(const char *name, int manifest_protocol)
@@ -16,7 +31,7 @@ static int start(const char *name, int manifest_protocol)
 	snprintf(s.name, sizeof(s.name), "%s", name);
 	s.params = (char *)"";
 	fk_write_ko(root, name);
-	return loader_start_script(&cfg, &s);
+	return run_script(&s);
 }
 
 static void reset(void)
@@ -173,19 +188,6 @@ static void test_begin_error(int protocol)
 	      "protocol %d: 'failed ... module unloaded' logged", protocol);
 }
 
-static void test_late_exit_request(void)
-{
-	int r;
-
-	reset();
-	struct fk_module *m = fk_add("late", 4);
-	m->begin_error = true;
-	m->exit_delay_ms = 60; /* after the 30 ms window: the error line must extend it */
-	r = start("late", 4);
-	CHECK(r < 0, "STP_REQUEST_EXIT 60 ms after the ERROR line (window 30 ms): still failed");
-	CHECK(m->got_exit && !m->loaded, "STP_EXIT sent and module unloaded");
-}
-
 static void test_begin_exit(void)
 {
 	int r;
@@ -255,7 +257,7 @@ static void test_init_fails(void)
 	reset();
 	fk_add("missing", 4);
 	struct manifest_script s = {.name = "missing", .protocol = 4, .params = (char *)""};
-	r = loader_start_script(&cfg, &s);
+	r = run_script(&s);
 	CHECK(r == -ENOENT && lt_file_contains(kmsg_path, "missing: cannot read"),
 	      "missing .ko: -ENOENT and the path logged");
 }
@@ -269,7 +271,7 @@ static void test_release_check(void)
 	struct fk_module *m = fk_add("foreign", 4);
 	fk_write_ko_vermagic(root, "foreign", "6.1.0-99-amd64" FE_VERMAGIC_FLAGS);
 	struct manifest_script s = {.name = "foreign", .protocol = 4, .params = (char *)""};
-	r = loader_start_script(&cfg, &s);
+	r = run_script(&s);
 	CHECK(r == -ENOEXEC, "vermagic 6.1.0-99-amd64 on %s: refused (r=%d)", FK_RELEASE, r);
 	CHECK(fk.init_calls == 0 && !m->loaded && fk.n_sent == 0,
 	      "init_module never called, nothing sent");
@@ -285,7 +287,7 @@ static void test_release_check(void)
 	m = fk_add("nomagic", 4);
 	fk_write_ko_vermagic(root, "nomagic", NULL);
 	s = (struct manifest_script){.name = "nomagic", .protocol = 4, .params = (char *)""};
-	r = loader_start_script(&cfg, &s);
+	r = run_script(&s);
 	CHECK(r == -ENOEXEC && fk.init_calls == 0 && !m->loaded,
 	      "no vermagic in .modinfo: refused, init_module never called");
 	CHECK(lt_file_contains(kmsg_path, "<3>stap-early-loader: nomagic: no vermagic in the "
@@ -296,7 +298,7 @@ static void test_release_check(void)
 	m = fk_add("notelf", 4);
 	lt_write_file(root, "notelf.ko", "name=notelf\n");
 	s = (struct manifest_script){.name = "notelf", .protocol = 4, .params = (char *)""};
-	r = loader_start_script(&cfg, &s);
+	r = run_script(&s);
 	CHECK(r == -ENOEXEC && fk.init_calls == 0,
 	      "a .ko that is not ELF: refused before init_module");
 	CHECK(lt_file_contains(kmsg_path, "notelf: not a valid kernel module (no ELF magic): not "
@@ -336,7 +338,7 @@ static void test_debugfs_and_params(void)
 	m->debugfs = true;
 	s.params = (char *)" answer=42 greeting=hi";
 	fk_write_ko(root, "dbg");
-	r = loader_start_script(&cfg, &s);
+	r = run_script(&s);
 	CHECK(r == SCRIPT_ARMED, "channel found under /sys/kernel/debug/systemtap");
 	CHECK(strcmp(m->params, "_stp_bufsize=8 answer=42 greeting=hi") == 0,
 	      "init_module params '%s'", m->params);
@@ -351,7 +353,7 @@ static void test_busy_channel(void)
 	fk_write_ko(root, "busy");
 	m->busy = true; /* somebody else holds the channel: open says EBUSY */
 	struct manifest_script s = {.name = "busy", .protocol = 4, .params = (char *)""};
-	r = loader_start_script(&cfg, &s);
+	r = run_script(&s);
 	CHECK(r == -EBUSY, "EBUSY control channel: failed (r=%d)", r);
 	CHECK(m->loaded && fk.sleeps == 4,
 	      "delete_module retried while in use (%u sleeps), then given up", fk.sleeps);
@@ -379,7 +381,6 @@ int main(void)
 	test_start_fails();
 	test_begin_error(4);
 	test_begin_error(5);
-	test_late_exit_request();
 	test_begin_exit();
 	test_error_without_exit();
 	test_silent();
