@@ -114,6 +114,9 @@ $(B)/fuzz/fuzz_config: tests/fuzz/fuzz_config.c $(SVC_LIB_SRC)
 $(B)/fuzz/fuzz_optfilter: tests/fuzz/fuzz_optfilter.c $(SVC_LIB_SRC)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $^ $(PKG_LIBS) -o $@
+$(B)/fuzz/fuzz_cpio: tests/fuzz/fuzz_cpio.c $(SVC_LIB_SRC)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) $^ $(PKG_LIBS) -o $@
 $(B)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c $(LOADER_LIB_SRC)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $^ -o $@

@@ -2,35 +2,45 @@
 #include "fileio.h"
 
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #define READ_CHUNK 65536
 
-int open_regular(const char *path, int flags)
+/* -ENOTREGULAR when path (not followed when nofollow) exists and is no regular file, else
+ * err: what a failed open means for the caller. */
+static int classify_open_error(const char *path, bool nofollow, int err)
 {
 	struct stat st;
-	int fd, fl;
 
-	/* O_NONBLOCK: opening a FIFO for reading would wait for a writer forever. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | flags);
+	if (err == -ENOENT || err == -EACCES || err == -ENOMEM || err == -ENAMETOOLONG)
+		return err;
+	if ((nofollow ? lstat(path, &st) : stat(path, &st)) == 0 && !S_ISREG(st.st_mode))
+		return -ENOTREGULAR;
+	return err;
+}
+
+int open_regular(const char *path, int flags, mode_t mode)
+{
+	struct stat st;
+	int fd, fl, r;
+
+	/* O_NONBLOCK: opening a FIFO or a device must neither hang nor act on it. */
+	fd = open(path, flags | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, mode);
 	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0) {
-		int r = -errno;
-
-		close(fd);
-		return r;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		return S_ISDIR(st.st_mode) ? -EISDIR : ERR_NOT_REGULAR;
-	}
-	fl = fcntl(fd, F_GETFL);
-	if (fl >= 0)
-		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
-	return fd;
+		return classify_open_error(path, flags & O_NOFOLLOW, -errno);
+	if (fstat(fd, &st) < 0)
+		r = -errno;
+	else if (!S_ISREG(st.st_mode))
+		r = -ENOTREGULAR;
+	else if ((fl = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
+		r = -errno;
+	else
+		return fd;
+	close(fd);
+	return r;
 }
 
 /* Grows *buf so that it has room for want bytes, never beyond limit. 0 or -ENOMEM. */
@@ -61,7 +71,7 @@ int read_file_limited(const char *path, size_t max, char **ret_buf, size_t *ret_
 	struct stat st;
 	int fd, r;
 
-	fd = open_regular(path, 0);
+	fd = open_regular(path, O_RDONLY, 0);
 	if (fd < 0)
 		return fd;
 	/* procfs and sysfs files say 0 bytes: then the size is found by reading. */

@@ -10,5 +10,5 @@ void log_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* log_error of "<message>: <errno_reason(err)>"; returns err as a negative errno. */
 int log_error_errno(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* What a negative (or positive) errno means for a user: strerror, except our own uses
- * (ERR_NOT_REGULAR: "not a regular file"). Never NULL. */
+ * (ENOTREGULAR: "not a regular file"). Never NULL. */
 const char *errno_reason(int err);

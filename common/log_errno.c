@@ -15,7 +15,7 @@ const char *errno_reason(int err)
 {
 	if (err < 0)
 		err = -err;
-	if (err == -ERR_NOT_REGULAR)
+	if (err == ENOTREGULAR)
 		return "not a regular file";
 	return strerror(err);
 }

@@ -48,7 +48,7 @@ int manifest_parse(const char *text, size_t len, const char *origin, enum manife
 		   struct manifest *ret);
 
 /* Reads and parses the file at path: as manifest_parse, or -errno if unreadable (logged;
- * ERR_NOT_REGULAR for a FIFO or device: never blocks). */
+ * -ENOTREGULAR for a FIFO or device: never blocks). */
 int manifest_load(const char *path, enum manifest_kind kind, struct manifest *ret);
 
 /* The number of script records in text (lines after the first whose first word is

@@ -13,6 +13,7 @@
 #include "log.h"
 #include "macro.h"
 #include "settings.h"
+#include "stale.h"
 #include "state.h"
 
 /* How long a command waits for another systemtap-service holding the lock. */
@@ -68,6 +69,30 @@ static int lock_timeout(void)
 	return (int)t;
 }
 
+/* What runs killed before (kill -9, a crash) left behind: stap's work directories in
+ * TEMP_PATH, half-written temps beside the cache files of this kernel and the pid files. Only
+ * those whose owner process is gone (stale.h); a failure is a warning. */
+static void remove_leftovers(const struct settings *s)
+{
+	_cleanup_free_ char *uprobes = path_join(s->cache_path, "uprobes");
+	const struct {
+		const char *dir, *prefix;
+	} places[] = {
+	    {s->temp_path, "cache."},
+	    {s->cache_path, "."},
+	    {uprobes, "."},
+	    {s->stat_path, "."},
+	};
+
+	for (size_t i = 0; i < ELEMENTSOF(places); i++) {
+		int r =
+		    places[i].dir ? remove_stale_temps(places[i].dir, places[i].prefix) : -ENOMEM;
+		if (r < 0)
+			log_warning("Failed to look for leftovers in %s: %s",
+				    places[i].dir ? places[i].dir : "the cache", errno_reason(r));
+	}
+}
+
 /* Upstream's prologue, then the command. Returns the exit code. */
 static int run_command(const struct command *cmd, struct cli *cli, struct settings *s)
 {
@@ -100,10 +125,22 @@ static int run_command(const struct command *cmd, struct cli *cli, struct settin
 		r = interrupt_install();
 		if (r < 0)
 			log_warning("Cannot catch signals: %s", strerror(-r));
+		remove_leftovers(s);
 	}
 	/* Modules started from the initramfs: give them pid files so that status/stop see them.
-	 * A failure here was reported and must not keep the command from running. */
-	(void)adopt_boot_modules(s);
+	 * A failure here was reported and must not keep the command from running. Writing pid
+	 * files needs the lock (a stop may be removing them): status takes it shared, only when
+	 * no command holds it, and else adopts nothing. */
+	if (!cmd->lock)
+		lock_fd = lock_try_shared(s);
+	if (lock_fd >= 0)
+		(void)adopt_boot_modules(s);
+	else
+		log_line("Not adopting boot-time modules now (lock: %s)", errno_reason(lock_fd));
+	if (!cmd->lock) {
+		lock_release(lock_fd);
+		lock_fd = -1;
+	}
 	rc = cmd->run(&inv);
 	if (cmd->final_newline)
 		clog("\n");
@@ -156,7 +193,7 @@ int main(int argc, char *argv[])
 	}
 	r = log_open(s.log_file);
 	if (r < 0)
-		log_warning("Cannot write LOG_FILE %s: %s", s.log_file, strerror(-r));
+		log_warning("Cannot write LOG_FILE %s: %s", s.log_file, errno_reason(r));
 	rc = run_command(cmd, &cli, &s);
 	log_close();
 	settings_free(&s);

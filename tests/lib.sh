@@ -106,10 +106,12 @@ fake_loaded() {
 # but it also plays the kernel of fake_sysmodule: loading NAME.ko makes /sys/module/NAME
 # live, `-d NAME` removes it (or fails as staprun does for a module that is not loaded).
 # With -D it starts a stand-in stapio, a sleeping shell with NAME.ko in its argv that prints
-# its pid on stdout; on SIGTERM it unloads the module and exits, as stapio does.
+# its pid on stdout; on SIGTERM it unloads the module and exits, as stapio does. It runs from
+# $ROOT/stapio, a copy of /bin/sh, so that /proc/PID/exe names stapio as the real one's does.
 # STAPRUN_SLEEP=N makes every call take N seconds first; STAPRUN_FAIL_FOR=NAME makes loading
 # NAME.ko fail as staprun does for a bad module.
 fake_staprun_kmod() {
+	cp /bin/sh "$ROOT/stapio"
 	cat >"$ROOT/staprun" <<'EOS'
 #!/bin/sh
 d=$(dirname "$0")
@@ -139,7 +141,7 @@ if [ -e "/sys/module/$name" ]; then
 fi
 mkdir "/sys/module/$name" && echo live >"/sys/module/$name/initstate"
 if [ "$mode" = D ]; then
-	sh -c 'trap "rm -rf /sys/module/$1; kill \$s; exit 0" TERM; sleep 120 & s=$!; wait $s' \
+	"$d/stapio" -c 'trap "rm -rf /sys/module/$1; kill \$s; exit 0" TERM; sleep 120 & s=$!; wait $s' \
 		stapio "$name" "$last" </dev/null >/dev/null 2>&1 &
 	echo $!
 fi

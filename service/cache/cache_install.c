@@ -18,9 +18,11 @@ static int install_file(const char *src, const char *dst, const struct timespec 
 	_cleanup_close_ int fd = -1;
 	int r;
 
-	fd = open(src, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0 || fsync(fd) < 0)
-		return log_error_errno(-errno, "Failed to read %s", src);
+	fd = open_regular(src, O_RDONLY | O_NOFOLLOW, 0);
+	if (fd < 0)
+		return log_error_errno(fd, "Failed to read %s", src);
+	if (fsync(fd) < 0)
+		return log_error_errno(-errno, "Failed to sync %s", src);
 	r = move_file(src, dst, 0644);
 	if (r < 0)
 		return log_error_errno(r, "Failed to move %s to %s", src, dst);

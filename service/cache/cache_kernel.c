@@ -53,7 +53,7 @@ static int build_from_bzimage(const char *path, const char *kver, char **ret)
 	uint16_t off;
 
 	*ret = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open_regular(path, O_RDONLY, 0);
 	if (fd < 0)
 		return 0;
 	n = pread(fd, hdr, sizeof(hdr), 0);

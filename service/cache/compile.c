@@ -175,7 +175,8 @@ static int job_plan(const struct settings *s, struct job *j, bool check)
 	return 1;
 }
 
-/* Starts stap for j in a fresh directory under TEMP_PATH. 0, or -errno after a message. */
+/* Starts stap for j in a fresh directory under TEMP_PATH; stap dies with us, even by SIGKILL
+ * (else it would go on filling a directory nobody removes). 0, or -errno after a message. */
 static int job_start(const struct settings *s, struct job *j)
 {
 	_cleanup_free_ char *out_path = NULL, *err_path = NULL;
@@ -206,7 +207,7 @@ static int job_start(const struct settings *s, struct job *j)
 		return log_error_errno(-ENOMEM, "Failed to compile %s", j->name);
 	log_exec(argv);
 	clock_gettime(CLOCK_REALTIME, &j->started);
-	pid = run_spawn(argv, j->tmpdir, out, err);
+	pid = run_spawn_flags(argv, j->tmpdir, out, err, RUN_DIE_WITH_PARENT);
 	if (pid < 0) /* -EINTR: a signal came, job_fail says so */
 		return pid == -EINTR ? -EINTR
 				     : log_error_errno((int)pid, "Failed to run %s", s->stap);

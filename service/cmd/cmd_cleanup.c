@@ -9,6 +9,7 @@
 #include "cache.h"
 #include "cmd_common.h"
 #include "fsutil.h"
+#include "interrupt.h"
 #include "log.h"
 #include "macro.h"
 #include "strv.h"
@@ -49,6 +50,8 @@ static int remove_caches(struct invocation *inv, char *const *names)
 		_cleanup_strv_free_ char **files = NULL;
 		bool failed = false;
 
+		if (interrupted()) /* main reports it, exit 128 + N */
+			return -EINTR;
 		if (cache_files_of(inv->s, names[i], &files) < 0) {
 			log_error_errno(-ENOMEM, "Failed to clean the caches");
 			clog("FAILED");
@@ -90,6 +93,8 @@ int cmd_cleanup(struct invocation *inv)
 	if (r == 0)
 		return EXIT_OK;
 	if (r == 2 && remove_caches(inv, names) < 0)
+		return EXIT_FAIL;
+	if (interrupted())
 		return EXIT_FAIL;
 	/* Upstream's test here always failed and removed uprobes/ even when still needed. */
 	uprobes = path_join(inv->s->cache_path, "uprobes");

@@ -12,6 +12,7 @@
 #include "cmd_common.h"
 #include "commands.h"
 #include "fsutil.h"
+#include "interrupt.h"
 #include "log.h"
 #include "macro.h"
 #include "names.h"
@@ -168,7 +169,7 @@ void onboot_note_snapshots(const struct settings *s, char *const *names)
 {
 	_cleanup_strv_free_ char **kv = NULL;
 
-	if (!names || !names[0] || kernels(s, &kv) < 0)
+	if (!names || !names[0] || !s->cache_root || !s->boot_path || kernels(s, &kv) < 0)
 		return;
 	for (size_t i = 0; kv && kv[i]; i++)
 		note_kernel(s, kv[i], names);
@@ -188,7 +189,7 @@ int cmd_onboot_status(struct invocation *inv)
 	}
 	if (!kv)
 		clog("No kernels found in %s\n", s->boot_path);
-	for (size_t i = 0; kv && kv[i]; i++) {
+	for (size_t i = 0; kv && kv[i] && !interrupted(); i++) {
 		r = kernel_status(s, kv[i]);
 		if (r < 0) {
 			log_error_errno(r, "Failed to check kernel %s", kv[i]);

@@ -180,7 +180,7 @@ static int create_file(const char *path)
 
 	if (unlink(path) < 0 && errno != ENOENT)
 		return -errno;
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0600);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
 	return fd < 0 ? -errno : fd;
 }
 

@@ -1,10 +1,11 @@
-/* cmd_status.c: status: one line per script and the LSB exit code. Takes no lock: it only
- * reads (apart from adopting boot-time modules, which is atomic). */
+/* cmd_status.c: status: one line per script and the LSB exit code. Waits for no lock: it only
+ * reads (main adopts boot-time modules before, holding the lock only if it is free). */
 #include <errno.h>
 #include <stdio.h>
 
 #include "cmd_common.h"
 #include "deps.h"
+#include "interrupt.h"
 #include "log.h"
 #include "macro.h"
 #include "state.h"
@@ -91,7 +92,8 @@ int status_all(struct invocation *inv, bool quiet)
 			printf("No systemtap scripts are present\n");
 		return EXIT_USAGE;
 	}
-	for (size_t i = 0; names[i]; i++) {
+	/* condrestart runs this with the signal handlers installed: a signal ends the loop. */
+	for (size_t i = 0; names[i] && !interrupted(); i++) {
 		int st = status_of(inv, names[i], quiet);
 		/* Sticky 0 once any script runs; else the last script's code, as upstream. */
 		if (rc != 0)

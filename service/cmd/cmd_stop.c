@@ -5,10 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "cache.h"
 #include "cmd_common.h"
 #include "fsutil.h"
+#include "interrupt.h"
 #include "log.h"
 #include "macro.h"
 #include "run.h"
@@ -28,26 +32,44 @@ static bool is_systemtap_module(const struct settings *s, const char *name)
 	return path_exists(path) > 0;
 }
 
-/* True when process pid still runs with NAME.ko in its arguments (stapio keeps staprun's
- * argv): a pid file left over from a crashed stapio must not make us kill a stranger. */
+/* True when PROC_PATH/pid/exe is a program named stapio ("stapio (deleted)" after an upgrade
+ * replaced it while it ran). */
+static bool runs_stapio(const struct settings *s, pid_t pid)
+{
+	_cleanup_free_ char *path = NULL;
+	char exe[4096];
+	const char *base;
+	ssize_t n;
+
+	if (asprintf(&path, "%s/%d/exe", s->proc_path, (int)pid) < 0)
+		return false;
+	n = readlink(path, exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return false;
+	exe[n] = '\0';
+	base = strrchr(exe, '/');
+	base = base ? base + 1 : exe;
+	return streq(base, "stapio") || streq(base, "stapio (deleted)");
+}
+
+/* True when process pid is the stapio of name: the program is stapio and one of its arguments
+ * is exactly the cached module start gave staprun (stapio keeps staprun's argv). A pid file
+ * left over from a crashed stapio, its pid reused, must not make us kill a stranger (a
+ * `tail -f /x/NAME.ko` included). */
 static bool is_stapio_of(const struct settings *s, pid_t pid, const char *name)
 {
-	_cleanup_free_ char *path = NULL, *cmdline = NULL, *ko = NULL;
-	size_t len, kolen;
+	_cleanup_free_ char *path = NULL, *cmdline = NULL, *ko = cache_ko_path(s, name);
+	size_t len;
 
-	if (asprintf(&path, "%s/%d/cmdline", s->proc_path, (int)pid) < 0 ||
-	    asprintf(&ko, "%s.ko", name) < 0)
+	if (!ko || !runs_stapio(s, pid))
+		return false;
+	if (asprintf(&path, "%s/%d/cmdline", s->proc_path, (int)pid) < 0)
 		return false;
 	if (read_file(path, &cmdline, &len) < 0)
 		return false;
-	kolen = strlen(ko);
-	for (size_t i = 0; i < len; i += strlen(cmdline + i) + 1) {
-		const char *w = cmdline + i;
-		size_t wl = strlen(w);
-		if (wl >= kolen && streq(w + wl - kolen, ko) &&
-		    (wl == kolen || w[wl - kolen - 1] == '/'))
+	for (size_t i = 0; i < len; i += strlen(cmdline + i) + 1)
+		if (streq(cmdline + i, ko))
 			return true;
-	}
 	return false;
 }
 
@@ -59,6 +81,8 @@ static int unload_detached(const struct settings *s, const char *name)
 	int rc;
 
 	rc = run_capture(argv, NULL, &out);
+	if (rc == -EINTR) /* the signal ended it; main says so */
+		return rc;
 	if (rc < 0)
 		return log_error_errno(rc, "Failed to run %s", s->staprun);
 	if (rc != 0) {
@@ -72,17 +96,42 @@ static int unload_detached(const struct settings *s, const char *name)
 	return 0;
 }
 
+/* SIGTERM to pid when it is name's stapio. Checked and signalled through one pidfd where the
+ * kernel has them: a pid reused in between is never signalled. 1 sent, 0 not name's stapio
+ * (or gone), -errno after an error. */
+static int term_stapio(const struct settings *s, pid_t pid, const char *name)
+{
+	_cleanup_close_ int pidfd = -1;
+	int r;
+
+#ifdef SYS_pidfd_open
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0 && errno == ESRCH)
+		return 0;
+#endif
+	if (!is_stapio_of(s, pid, name))
+		return 0;
+	log_line("Exec: kill -TERM %d", (int)pid);
+#ifdef SYS_pidfd_send_signal
+	if (pidfd >= 0)
+		r = (int)syscall(SYS_pidfd_send_signal, pidfd, SIGTERM, NULL, 0);
+	else
+#endif
+		r = kill(pid, SIGTERM);
+	if (r == 0)
+		return 1;
+	if (errno == ESRCH)
+		return 0;
+	return log_error_errno(-errno, "Failed to send SIGTERM to %d (%s)", (int)pid, name);
+}
+
 /* Asks the module to stop once. 0 or -errno after an error. */
 static int send_stop(const struct settings *s, const char *name, pid_t pid)
 {
-	if (pid > 0 && is_stapio_of(s, pid, name)) {
-		log_line("Exec: kill -TERM %d", (int)pid);
-		if (kill(pid, SIGTERM) == 0)
-			return 0;
-		if (errno != ESRCH)
-			return log_error_errno(-errno, "Failed to send SIGTERM to %d (%s)",
-					       (int)pid, name);
-	}
+	int r = pid > 0 ? term_stapio(s, pid, name) : 0;
+
+	if (r != 0)
+		return r < 0 ? r : 0;
 	if (pid > 0)
 		log_line("Process %d is not a stapio of %s (any more); unloading with staprun -d",
 			 (int)pid, name);
@@ -93,7 +142,7 @@ static int send_stop(const struct settings *s, const char *name, pid_t pid)
  * loaded, -errno. */
 static int wait_stopped(const struct settings *s, const char *name)
 {
-	for (int waited = 0; waited < 1000; waited += POLL_MS) {
+	for (int waited = 0; waited < 1000 && !interrupted(); waited += POLL_MS) {
 		struct timespec pause = {0, POLL_MS * 1000000L};
 		enum script_state st;
 		int r = script_state(s, name, &st, NULL);
@@ -119,6 +168,8 @@ static int stop_script(struct invocation *inv, const char *name)
 		pid_t pid = 0;
 		int r;
 
+		if (interrupted())
+			return 1;
 		r = script_state(s, name, &st, &pid);
 		if (r < 0)
 			return 1;
@@ -159,11 +210,15 @@ int cmd_stop(struct invocation *inv)
 	r = order_scripts(inv, names, &ordered);
 	if (r != 0)
 		return r;
-	for (size_t i = strv_length(ordered); i-- > 0;) {
+	/* After a signal no further script is stopped (main reports it, exit 128 + N). */
+	for (size_t i = strv_length(ordered); i-- > 0 && !interrupted();) {
 		r = stop_script(inv, ordered[i]);
-		if (r != 0 && might_failf(inv, "Failed to stop \"%s\". (%d)", ordered[i], r))
+		if (r != 0 && !interrupted() &&
+		    might_failf(inv, "Failed to stop \"%s\". (%d)", ordered[i], r))
 			return EXIT_FAIL;
 	}
+	if (interrupted())
+		return EXIT_FAIL;
 	might_success(inv, "systemtap stopping");
 	return EXIT_OK;
 }

@@ -1,7 +1,8 @@
-/* fsutil.c: atomic writes, copies, mkdir -p, temp dirs, rm -rf. */
+/* fsutil.c: atomic writes, copies, mkdir -p, temp dirs, rm -rf, opening only regular files. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,8 @@
 #include "fsutil.h"
 #include "macro.h"
 
-/* Opens a fresh temp file "DIR/.BASE.XXXXXX" beside path. */
+/* Opens a fresh temp file "DIR/.BASE.PID.XXXXXX" beside path (the pid names its owner, see
+ * remove_stale_temps). */
 static int temp_beside(const char *path, char **ret_tmp, int *ret_fd)
 {
 	const char *slash = strrchr(path, '/');
@@ -19,9 +21,10 @@ static int temp_beside(const char *path, char **ret_tmp, int *ret_fd)
 	int fd, r;
 
 	if (slash)
-		r = asprintf(&tmp, "%.*s/.%s.XXXXXX", (int)(slash - path), path, slash + 1);
+		r = asprintf(&tmp, "%.*s/.%s.%d.XXXXXX", (int)(slash - path), path, slash + 1,
+			     (int)getpid());
 	else
-		r = asprintf(&tmp, ".%s.XXXXXX", path);
+		r = asprintf(&tmp, ".%s.%d.XXXXXX", path, (int)getpid());
 	if (r < 0)
 		return -ENOMEM;
 	fd = mkostemp(tmp, O_CLOEXEC);
@@ -84,9 +87,9 @@ int copy_file_atomic(const char *src, const char *dst, mode_t mode)
 	char *tmp;
 	int fd, r;
 
-	in = open(src, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	in = open_regular(src, O_RDONLY | O_NOFOLLOW, 0);
 	if (in < 0)
-		return -errno;
+		return in;
 	r = temp_beside(dst, &tmp, &fd);
 	if (r < 0)
 		return r;
@@ -170,7 +173,7 @@ int make_temp_dir(const char *parent, const char *prefix, char **ret_path)
 	char *path;
 	int r;
 
-	if (asprintf(&path, "%s/%sXXXXXX", parent, prefix) < 0)
+	if (asprintf(&path, "%s/%s%d.XXXXXX", parent, prefix, (int)getpid()) < 0)
 		return -ENOMEM;
 	if (!mkdtemp(path)) {
 		r = -errno;

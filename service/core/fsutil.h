@@ -1,5 +1,6 @@
 /* fsutil.h: files and directories: atomic writes, mkdir -p, temp dirs, reading whole files. */
 #pragma once
+#include <errno.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -23,7 +24,8 @@ static inline int read_file(const char *path, char **ret, size_t *ret_len)
 }
 /* Creates path and its parents; existing directories are fine. 0 or -errno. */
 int mkdir_p(const char *path, mode_t mode);
-/* Creates a fresh directory parent/prefixXXXXXX (mkdtemp); 0 or -errno. */
+/* Creates a fresh directory parent/prefixPID.XXXXXX (mkdtemp; the pid names its owner, see
+ * remove_stale_temps); 0 or -errno. */
 int make_temp_dir(const char *parent, const char *prefix, char **ret_path);
 /* Removes path recursively (a file or a tree); a missing path is fine. 0 or -errno. */
 int rm_rf(const char *path);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -35,6 +36,14 @@ static void read_holder(int fd, char *buf, size_t size)
 	}
 }
 
+/* True when the lock file is ours alone to rewrite: owned by us, no other name (hard link). */
+static bool lock_file_ours(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && st.st_uid == geteuid() && st.st_nlink == 1;
+}
+
 static int write_holder(int fd, const char *command)
 {
 	char text[256];
@@ -42,6 +51,8 @@ static int write_holder(int fd, const char *command)
 
 	if (n < 0 || (size_t)n >= sizeof(text))
 		n = snprintf(text, sizeof(text), "%d\n", (int)getpid());
+	if (!lock_file_ours(fd))
+		return -EPERM;
 	if (ftruncate(fd, 0) < 0 || pwrite(fd, text, (size_t)n, 0) != n)
 		return -errno;
 	return 0;
@@ -55,6 +66,26 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+int lock_try_shared(const struct settings *s)
+{
+	_cleanup_free_ char *path = path_join(s->stat_path, ".lock");
+	int fd;
+
+	if (!path)
+		return -ENOMEM;
+	fd = open_regular(path, O_RDWR | O_CREAT | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return fd;
+	while (flock(fd, LOCK_SH | LOCK_NB) < 0) {
+		int r = -errno;
+		if (r == -EINTR)
+			continue;
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
 int lock_take(const struct settings *s, const char *command, int timeout_sec)
 {
 	_cleanup_free_ char *path = path_join(s->stat_path, ".lock");
@@ -65,9 +96,10 @@ int lock_take(const struct settings *s, const char *command, int timeout_sec)
 
 	if (!path)
 		return log_error_errno(-ENOMEM, "Failed to take the lock");
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
+	/* Never through a link, nor a FIFO: the file is rewritten (its holder record). */
+	fd = open_regular(path, O_RDWR | O_CREAT | O_NOFOLLOW, 0644);
 	if (fd < 0)
-		return log_error_errno(-errno, "Failed to open %s", path);
+		return log_error_errno(fd, "Failed to open %s", path);
 	deadline = now_ms() + (long long)timeout_sec * 1000;
 	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		struct timespec pause = {0, LOCK_POLL_MS * 1000000L};
@@ -101,7 +133,9 @@ int lock_take(const struct settings *s, const char *command, int timeout_sec)
 	r = write_holder(fd, command);
 	if (r < 0) {
 		/* The lock works without the record; only the waiting message gets vaguer. */
-		log_warning("Failed to record the holder in %s: %s", path, strerror(-r));
+		log_warning("Failed to record the holder in %s: %s", path,
+			    r == -EPERM ? "not our own file (other owner, or hard links)"
+					: strerror(-r));
 	}
 	return fd;
 }
@@ -110,7 +144,8 @@ void lock_release(int fd)
 {
 	if (fd < 0)
 		return;
-	if (ftruncate(fd, 0) < 0) {
+	/* Held shared, no command holds it: the text (if any) is stale either way. */
+	if (lock_file_ours(fd) && ftruncate(fd, 0) < 0) {
 		/* Stale text is harmless: it is only read while the lock is held. */
 	}
 	close(fd);

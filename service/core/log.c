@@ -36,9 +36,10 @@ int log_open(const char *path)
 		if (r < 0)
 			return r;
 	}
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
+	/* LOG_FILE's directory may be shared (/var/log): a link or a FIFO put there is refused. */
+	fd = open_regular(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0644);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	log_file_fd = fd;
 	return 0;
 }

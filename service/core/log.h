@@ -4,7 +4,8 @@
 #include <stdio.h>
 
 /* Opens LOG_FILE for appending (created 0644, its directory too); NULL or failure: no log file.
- * Returns 0 or a negative errno (the caller may go on without a log). */
+ * A symlink or anything but a regular file is refused (-ENOTREGULAR, fsutil.h). Returns 0 or
+ * a negative errno (the caller may go on without a log). */
 int log_open(const char *path);
 void log_close(void);
 /* Appends "Mon dd HH:MM:SS: <text>" (LC_ALL=C date "%b %e %T") to LOG_FILE only. */

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -66,7 +67,8 @@ static _Noreturn void child_fail(int err_pipe, int err)
 	_exit(127);
 }
 
-static _Noreturn void child_exec(char *const argv[], const char *cwd, int fds[3], int err_pipe)
+static _Noreturn void child_exec(char *const argv[], const char *cwd, int fds[3], int err_pipe,
+				 int flags, pid_t parent)
 {
 	sigset_t all;
 	int moved[3];
@@ -83,6 +85,14 @@ static _Noreturn void child_exec(char *const argv[], const char *cwd, int fds[3]
 	 * SIGINT, SIGTERM, SIGHUP and SIGQUIT ignored when we started (`cmd &` in a script, nohup)
 	 * stay ignored, as they are for us. */
 	setpgid(0, 0);
+	/* In a group of its own the child never hears of our death: SIGTERM then (it passes it on
+	 * to its own children, as stap does); a parent already gone means now. */
+	if (flags & RUN_DIE_WITH_PARENT) {
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0)
+			child_fail(err_pipe, -errno);
+		if (getppid() != parent)
+			_exit(127);
+	}
 	interrupt_reset_in_child();
 	signal(SIGPIPE, SIG_DFL);
 	signal(SIGCHLD, SIG_DFL);
@@ -109,6 +119,31 @@ static _Noreturn void child_exec(char *const argv[], const char *cwd, int fds[3]
 
 pid_t run_spawn(char *const argv[], const char *cwd, int out_fd, int err_fd)
 {
+	struct run_opts o = {.cwd = cwd, .in_fd = -1, .out_fd = out_fd, .err_fd = err_fd};
+
+	return run_spawn_opts(argv, &o);
+}
+
+pid_t run_spawn_flags(char *const argv[], const char *cwd, int out_fd, int err_fd, int flags)
+{
+	struct run_opts o = {
+	    .cwd = cwd, .in_fd = -1, .out_fd = out_fd, .err_fd = err_fd, .flags = flags};
+
+	return run_spawn_opts(argv, &o);
+}
+
+pid_t run_spawn_input(char *const argv[], const char *cwd, int in_fd, int out_fd, int err_fd)
+{
+	struct run_opts o = {.cwd = cwd, .in_fd = in_fd, .out_fd = out_fd, .err_fd = err_fd};
+
+	return run_spawn_opts(argv, &o);
+}
+
+pid_t run_spawn_opts(char *const argv[], const struct run_opts *o)
+{
+	const char *cwd = o->cwd;
+	int in_fd = o->in_fd, out_fd = o->out_fd, err_fd = o->err_fd, flags = o->flags;
+	pid_t parent = getpid();
 	_cleanup_close_ int devnull = -1;
 	int err_pipe[2], fds[3], child_err = 0, r;
 	sigset_t mask;
@@ -120,7 +155,7 @@ pid_t run_spawn(char *const argv[], const char *cwd, int out_fd, int err_fd)
 	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (devnull < 0)
 		return -errno;
-	fds[0] = devnull;
+	fds[0] = in_fd >= 0 ? in_fd : devnull;
 	fds[1] = out_fd >= 0 ? out_fd : (log_fd() >= 0 ? log_fd() : devnull);
 	fds[2] = err_fd >= 0 ? err_fd : (log_fd() >= 0 ? log_fd() : devnull);
 	if (pipe2(err_pipe, O_CLOEXEC) < 0)
@@ -136,7 +171,7 @@ pid_t run_spawn(char *const argv[], const char *cwd, int out_fd, int err_fd)
 		pid = fork();
 		if (pid == 0) {
 			close(err_pipe[0]);
-			child_exec(argv, cwd, fds, err_pipe[1]);
+			child_exec(argv, cwd, fds, err_pipe[1], flags, parent);
 		}
 		if (pid > 0)
 			setpgid(pid, pid); /* also here: the group must exist when we unblock */

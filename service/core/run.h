@@ -12,6 +12,22 @@ int run_exit_code(int wait_status);
  * included: reported through a CLOEXEC pipe, never as a child exit code); -EINTR, starting
  * nothing, once the service was interrupted. */
 pid_t run_spawn(char *const argv[], const char *cwd, int out_fd, int err_fd);
+/* run_spawn's flags: the child gets SIGTERM when the service dies, even by SIGKILL
+ * (PR_SET_PDEATHSIG), so that nothing it started runs on for a run that is gone. */
+#define RUN_DIE_WITH_PARENT 1
+/* How a child starts: its directory (NULL: ours), stdin (-1: /dev/null), stdout and stderr
+ * (-1: LOG_FILE, or /dev/null without one), RUN_DIE_WITH_PARENT or 0. */
+struct run_opts {
+	const char *cwd;
+	int in_fd, out_fd, err_fd;
+	int flags;
+};
+/* The one way to start a child: as run_spawn, with everything in o. */
+pid_t run_spawn_opts(char *const argv[], const struct run_opts *o);
+/* run_spawn with flags (RUN_DIE_WITH_PARENT or 0). */
+pid_t run_spawn_flags(char *const argv[], const char *cwd, int out_fd, int err_fd, int flags);
+/* run_spawn with stdin from in_fd (-1: /dev/null). */
+pid_t run_spawn_input(char *const argv[], const char *cwd, int in_fd, int out_fd, int err_fd);
 /* Waits for pid; returns its exit code (>= 0) or a negative errno (-EINTR for a child that
  * failed after the service was interrupted). */
 int run_wait(pid_t pid);

@@ -175,8 +175,10 @@ int pidfiles_list(const struct settings *s, char ***ret)
 	return 0;
 }
 
-/* 1 when PROC_PATH/systemtap/name/srvstat says "running" (the probe compiled into every module
- * the service builds), 0 otherwise. */
+/* 1 when PROC_PATH/systemtap/name/srvstat reads exactly "running\n", what the probe compiled
+ * into every module the service builds answers (compile.c, SRVSTAT_PROBE; the newline may be
+ * missing), 0 otherwise: a module of someone else's that merely mentions the word is not
+ * adopted. */
 static int srvstat_running(const char *dir, const char *name)
 {
 	_cleanup_free_ char *text = NULL;
@@ -186,7 +188,7 @@ static int srvstat_running(const char *dir, const char *name)
 		return -ENOMEM;
 	if (read_file(path, &text, NULL) < 0)
 		return 0;
-	return strstr(text, "running") != NULL;
+	return streq(text, "running\n") || streq(text, "running");
 }
 
 int adopt_boot_modules(const struct settings *s)

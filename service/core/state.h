@@ -21,6 +21,6 @@ int pidfile_write(const struct settings *s, const char *name, pid_t pid);
 int pidfile_remove(const struct settings *s, const char *name);
 /* Names of the pid files in STAT_PATH (only valid script names; x.log is not one), sorted. */
 int pidfiles_list(const struct settings *s, char ***ret);
-/* For every PROC_PATH/systemtap/NAME/srvstat reading "running" without a pid file, writes a
+/* For every PROC_PATH/systemtap/NAME/srvstat reading exactly "running" without a pid file, writes a
  * pid file "0" (modules started at boot by stap-early-loader). 0 or -errno. */
 int adopt_boot_modules(const struct settings *s);

@@ -17,21 +17,6 @@
 #include "run.h"
 #include "strv.h"
 
-/* Sets *ret_reason (for the caller's one failure message) and returns err. */
-static int __attribute__((format(printf, 3, 4)))
-reason(char **ret_reason, int err, const char *fmt, ...)
-{
-	va_list ap;
-	char *text;
-
-	va_start(ap, fmt);
-	if (vasprintf(&text, fmt, ap) < 0)
-		text = NULL;
-	va_end(ap);
-	*ret_reason = text;
-	return err;
-}
-
 #define IMG_LOADER "usr/sbin/stap-early-loader"
 #define IMG_DIR "usr/lib/stap-onboot"
 #define IMG_MANIFEST IMG_DIR "/manifest"
@@ -137,35 +122,36 @@ static int check_unpacked(const char *dir, const char *image, const struct onboo
 			  size_t n, const char *manifest_text, char **ret_reason)
 {
 	if (!unpacked(dir, "init"))
-		return reason(ret_reason, -EBADMSG, "lsinitrd finds no /init in %s", image);
+		return onboot_reason(ret_reason, -EBADMSG, "lsinitrd finds no /init in %s", image);
 	if (n == 0) {
 		if (unpacked(dir, IMG_MANIFEST) || unpacked(dir, IMG_LOADER) || unpacked_hook(dir))
-			return reason(ret_reason, -EBADMSG, "%s still holds the onboot scripts",
-				      image);
+			return onboot_reason(ret_reason, -EBADMSG,
+					     "%s still holds the onboot scripts", image);
 		return 0;
 	}
 	if (!unpacked(dir, IMG_LOADER))
-		return reason(ret_reason, -EBADMSG, "%s lacks /" IMG_LOADER, image);
+		return onboot_reason(ret_reason, -EBADMSG, "%s lacks /" IMG_LOADER, image);
 	if (!unpacked_hook(dir))
-		return reason(ret_reason, -EBADMSG,
-			      "%s lacks the hook cmdline/01-stap-early-loader.sh", image);
+		return onboot_reason(ret_reason, -EBADMSG,
+				     "%s lacks the hook cmdline/01-stap-early-loader.sh", image);
 	if (!unpacked(dir, IMG_MANIFEST))
-		return reason(ret_reason, -EBADMSG, "%s lacks /" IMG_MANIFEST, image);
+		return onboot_reason(ret_reason, -EBADMSG, "%s lacks /" IMG_MANIFEST, image);
 	/* The manifest inside must be the one written for this run, not an older one. */
 	if (!unpacked_equals(dir, IMG_MANIFEST, NULL, manifest_text))
-		return reason(ret_reason, -EBADMSG,
-			      "/" IMG_MANIFEST " in %s differs from the manifest written", image);
+		return onboot_reason(ret_reason, -EBADMSG,
+				     "/" IMG_MANIFEST " in %s differs from the manifest written",
+				     image);
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_free_ char *rel = NULL;
 		const char *ko = v[i].ko_path;
 
 		if (asprintf(&rel, IMG_DIR "/%s.ko", v[i].name) < 0)
-			return reason(ret_reason, -ENOMEM, "%s", strerror(ENOMEM));
+			return onboot_reason(ret_reason, -ENOMEM, "%s", strerror(ENOMEM));
 		if (!unpacked(dir, rel))
-			return reason(ret_reason, -EBADMSG, "%s lacks /%s", image, rel);
+			return onboot_reason(ret_reason, -EBADMSG, "%s lacks /%s", image, rel);
 		if (!unpacked_equals(dir, rel, ko, NULL))
-			return reason(ret_reason, -EBADMSG, "/%s in %s differs from %s", rel, image,
-				      ko);
+			return onboot_reason(ret_reason, -EBADMSG, "/%s in %s differs from %s", rel,
+					     image, ko);
 	}
 	return 0;
 }
@@ -179,17 +165,17 @@ int onboot_image_verify(const struct settings *s, const char *image, const struc
 
 	r = unpack_argv(s, image, v, n, &argv);
 	if (r < 0)
-		return reason(ret_reason, r, "%s", strerror(-r));
+		return onboot_reason(ret_reason, r, "%s", strerror(-r));
 	r = make_temp_dir(s->temp_path, "stap-onboot-check.", &dir);
 	if (r < 0)
-		return reason(ret_reason, r, "cannot make a directory in %s: %s", s->temp_path,
-			      strerror(-r));
+		return onboot_reason(ret_reason, r, "cannot make a directory in %s: %s",
+				     s->temp_path, strerror(-r));
 	r = run_capture(argv, dir, &out);
 	if (r < 0)
-		r = reason(ret_reason, r, "cannot run %s: %s", s->lsinitrd, strerror(-r));
+		r = onboot_reason(ret_reason, r, "cannot run %s: %s", s->lsinitrd, strerror(-r));
 	else if (r > 0)
-		r = reason(ret_reason, -EBADMSG, "%s --unpack %s exited with status %d",
-			   s->lsinitrd, image, r);
+		r = onboot_reason(ret_reason, -EBADMSG, "%s --unpack %s exited with status %d",
+				  s->lsinitrd, image, r);
 	else
 		r = check_unpacked(dir, image, v, n, manifest_text, ret_reason);
 	rm_rf(dir);
@@ -213,15 +199,16 @@ static int copy_mode_and_owner(const char *path, const char *output, bool *ret_h
 	} else if (errno == ENOENT) {
 		have_old = false;
 	} else {
-		return reason(ret_reason, -errno, "cannot stat %s: %m", output);
+		return onboot_reason(ret_reason, -errno, "cannot stat %s: %m", output);
 	}
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
-		return reason(ret_reason, -errno, "cannot open %s: %m", path);
+		return onboot_reason(ret_reason, -errno, "cannot open %s: %m", path);
 	if (fchown(fd, uid, gid) < 0 || fchmod(fd, mode) < 0)
-		return reason(ret_reason, -errno, "cannot set the mode and owner of %s: %m", path);
+		return onboot_reason(ret_reason, -errno, "cannot set the mode and owner of %s: %m",
+				     path);
 	if (fsync(fd) < 0)
-		return reason(ret_reason, -errno, "cannot sync %s: %m", path);
+		return onboot_reason(ret_reason, -errno, "cannot sync %s: %m", path);
 	*ret_have_old = have_old;
 	return 0;
 }
@@ -241,9 +228,9 @@ static int keep_backup(const char *output, const char *bak, enum backup_done *re
 	}
 	/* File systems without hard links (vfat): move it; the rename below follows at once. */
 	if (errno != EPERM && errno != EOPNOTSUPP && errno != EMLINK && errno != ENOSYS)
-		return reason(ret_reason, -errno, "cannot keep %s as %s: %m", output, bak);
+		return onboot_reason(ret_reason, -errno, "cannot keep %s as %s: %m", output, bak);
 	if (rename(output, bak) < 0)
-		return reason(ret_reason, -errno, "cannot rename %s to %s: %m", output, bak);
+		return onboot_reason(ret_reason, -errno, "cannot rename %s to %s: %m", output, bak);
 	*ret = BACKUP_MOVED;
 	return 0;
 }
@@ -260,14 +247,15 @@ int onboot_image_commit(struct onboot_temp *staged, const char *output, bool bac
 	if (r < 0)
 		return r;
 	if (asprintf(&bak, "%s.bak", output) < 0)
-		return reason(ret_reason, -ENOMEM, "%s", strerror(ENOMEM));
+		return onboot_reason(ret_reason, -ENOMEM, "%s", strerror(ENOMEM));
 	if (backup && have_old) {
 		r = keep_backup(output, bak, &done, ret_reason);
 		if (r < 0)
 			return r;
 	}
 	if (rename(staged->path, output) < 0) {
-		r = reason(ret_reason, -errno, "cannot rename %s to %s: %m", staged->path, output);
+		r = onboot_reason(ret_reason, -errno, "cannot rename %s to %s: %m", staged->path,
+				  output);
 		if (done == BACKUP_LINKED)
 			unlink(bak);
 		else if (done == BACKUP_MOVED && rename(bak, output) < 0)

@@ -1,5 +1,6 @@
 /* onboot_util.c: small helpers of the onboot command: programs on PATH, paths, sizes. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,4 +145,17 @@ int onboot_default_image(const struct settings *s, const char *kver, char **ret)
 		dracut = NULL;
 	}
 	return 0;
+}
+
+int onboot_reason(char **ret_reason, int err, const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+
+	va_start(ap, fmt);
+	if (vasprintf(&text, fmt, ap) < 0)
+		text = NULL;
+	va_end(ap);
+	*ret_reason = text;
+	return err;
 }

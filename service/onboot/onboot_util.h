@@ -24,3 +24,7 @@ const char *onboot_format_size(uint64_t n, char *buf, size_t len);
 int onboot_default_image(const struct settings *s, const char *kver, char **ret);
 /* True on Debian and its derivatives (/etc/debian_version): their image and package names. */
 bool onboot_system_is_debian(void);
+/* Sets *ret_reason to the formatted text (newly allocated; NULL on ENOMEM) and returns err:
+ * the one failure message of the image steps, printed by their caller. */
+int onboot_reason(char **ret_reason, int err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));

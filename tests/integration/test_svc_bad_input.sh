@@ -56,7 +56,7 @@ assert_out "Failed to read $ROOT/no-such-config: No such file or directory"
 mkdir "$ROOT/etc/systemtap/conf.d/dir.conf"
 svc status
 assert_rc 6 "a conf.d entry that is a directory"
-assert_out "Failed to read $ROOT/etc/systemtap/conf.d/dir.conf: Is a directory"
+assert_out "Failed to read $ROOT/etc/systemtap/conf.d/dir.conf: not a regular file"
 rmdir "$ROOT/etc/systemtap/conf.d/dir.conf"
 ok "unreadable config files: exit 6 with the file and strerror"
 

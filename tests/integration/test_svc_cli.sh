@@ -24,6 +24,10 @@ ${tab}-r kernelrelease: specify kernel release version
 ${tab}-R ${tab}${tab}: recursively dependency checking
 ${tab}-y ${tab}${tab}: answer yes for all questions
 ${tab}script(s)${tab}: specify systemtap scripts
+onboot only:
+${tab}--status${tab}: show the onboot scripts each installed kernel starts
+${tab}--refresh [--image]: build the recorded onboot set for -r kernelrelease
+${tab}--forget${tab}: remove the cache and onboot snapshot of -r kernelrelease
 
 See systemtap-service(8) for full documentation
 EOU
@@ -76,6 +80,13 @@ for o in c r o; do
 	grep -qx "systemtap-service: option requires an argument -- '$o'" "$ROOT/stderr" ||
 		fail "missing argument message for -$o"
 done
+run status --status -c "$CONF"
+assert_rc 3 "--status with another command"
+grep -qx "systemtap-service: --status, --refresh, --image and --forget are options of onboot" \
+	"$ROOT/stderr" || fail "onboot-only option message"
+run onboot --status --forget -c "$CONF"
+assert_rc 3 "two onboot modes"
+grep -q "cannot be combined" "$ROOT/stderr" || fail "two modes message"
 ok "unknown options (alone, clustered, long) and missing arguments: message + usage, exit 3"
 
 # --- bad names and releases ---------------------------------------------------------------

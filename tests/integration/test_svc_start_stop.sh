@@ -121,6 +121,26 @@ kill -0 "$stranger" || fail "a process that is not stapio was killed"
 kill "$stranger"
 ok "a stale pid file naming another process: not killed, module unloaded with staprun -d"
 
+# A pid reused by a process that only looks like the stapio: `tail -f` of a file named
+# daemon.ko, and a program named stapio running another daemon.ko. Neither is signalled.
+mkdir -p "$ROOT/x"
+: >"$ROOT/x/daemon.ko"
+tail -f "$ROOT/x/daemon.ko" >/dev/null &
+tailpid=$!
+"$ROOT/stapio" -c 'sleep 60' stapio "$ROOT/x/daemon.ko" &
+otherpid=$!
+for decoy in $tailpid $otherpid; do
+	svcr start daemon
+	kill -9 "$(cat "$STAT/daemon")"
+	echo "$decoy" >"$STAT/daemon"
+	svcr stop daemon
+	assert_rc 0
+	kill -0 "$decoy" || fail "process $decoy ($(cat /proc/$decoy/cmdline 2>/dev/null | tr '\0' ' ')) was killed"
+	[ "$(last_call)" = "staprun|-d|daemon" ] || fail "argv: $(last_call)"
+done
+kill "$tailpid" "$otherpid"
+ok "stop signals only stapio itself with the cached NAME.ko: not tail -f .../NAME.ko, not another stapio"
+
 # --- staprun's own error text ----------------------------------------------------------------
 STAPRUN_FAIL_FOR=detached svcr start detached
 assert_rc 1 "failing staprun"

@@ -3,7 +3,8 @@
 # stapio pid, stopped, stale pid file, loaded without pid file), the exit code rules (0 when
 # any runs, else the last script's), "No systemtap scripts are present", files in STAT_PATH
 # that are not scripts (x.log), adoption of boot-time modules through PROC_PATH/systemtap/*/
-# srvstat, and stop of modules loaded without a pid file.
+# srvstat (never while a command holds the lock), and stop of modules loaded without a pid
+# file.
 . "$(dirname "$0")/../lib.sh"
 
 [ -x "$SVC" ] || fail "$SVC is not built"
@@ -100,6 +101,18 @@ echo running >"$PROC/systemtap/booted/srvstat"
 echo running >"$PROC/systemtap/bad-name/srvstat"
 fake_loaded booted
 fake_loaded other
+# While a command (here a stand-in holding the flock) holds the lock, status neither waits nor
+# writes a pid file: a stop may be removing them.
+sh -c 'exec 9>>"$1"; flock -x 9; exec sleep 30' sh "$STAT/.lock" &
+holder=$!
+until ! flock -n "$STAT/.lock" true; do sleep 0.05; done
+t0=$(date +%s)
+svc status booted
+[ $(($(date +%s) - t0)) -lt 3 ] || fail "status waited for the lock"
+assert_no_file "$STAT/booted"
+kill "$holder"
+wait "$holder" 2>/dev/null
+ok "status while a command holds the lock: no wait, no pid file written"
 svc status booted
 assert_rc 0 "adopted boot module"
 expect_out 'booted is running...'

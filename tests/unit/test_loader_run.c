@@ -225,6 +225,29 @@ static void test_manifest_unusable(void)
 	CHECK(starting_first(-1), "after a first record 'starting: cannot read MANIFEST'");
 }
 
+/* A FIFO or a device where a module should be would stall the boot (a FIFO's open waits for a
+ * writer; /dev/zero never ends): refused at once, the next script still starts. */
+static void test_not_regular_modules(void)
+{
+	char good[4200], other[4200];
+	int rc;
+
+	setup("stap-onboot-manifest 1\nscript good protocol=4\nscript other protocol=5\n", "");
+	snprintf(good, sizeof(good), "%s/good.ko", path_moddir);
+	snprintf(other, sizeof(other), "%s/other.ko", path_moddir);
+	unlink(good);
+	unlink(other);
+	if (mkfifo(good, 0644) < 0 || symlink("/dev/zero", other) < 0)
+		abort();
+	rc = run(false);
+	CHECK(rc == 2 && fk.load_order[0] == '\0', "FIFO and /dev/zero as modules: both refused");
+	CHECK(logged("good.ko: not a regular file") && logged("other.ko: not a regular file"),
+	      "each named, with the reason");
+	/* The next setup writes modules there: a FIFO would wait for a reader forever. */
+	unlink(good);
+	unlink(other);
+}
+
 static void test_many_bad_lines(void)
 {
 	size_t cap = 64 * 1024, n;
@@ -329,6 +352,7 @@ int main(void)
 	test_skip();
 	test_verbose_and_no_log_files();
 	test_manifest_unusable();
+	test_not_regular_modules();
 	test_many_bad_lines();
 	test_fips_and_no_cmdline();
 	test_foreign_release();

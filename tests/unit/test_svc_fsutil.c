@@ -2,6 +2,7 @@
  * copies, moves (also across filesystems), read_file, mkdir_p, temp dirs, rm_rf, paths. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "log_api.h"
 #include "svc_test.h"
 
 static char *tmp;
@@ -134,6 +136,43 @@ static void test_read_file(void)
 	      "missing: -ENOENT, output untouched");
 }
 
+/* Nothing but a regular file opens, and nothing blocks: a FIFO without a writer (read) or a
+ * reader (write) would hang a plain open forever; alarm() fails the test instead. */
+static void test_open_regular(void)
+{
+	char *text = NULL;
+	int fd;
+
+	alarm(10);
+	mkfifo(at("fifo"), 0644);
+	symlink(at("w/f"), at("link"));
+	CHECK(open_regular(at("fifo"), O_RDONLY, 0) == -ENOTREGULAR, "a FIFO to read: refused");
+	CHECK(open_regular(at("fifo"), O_WRONLY | O_APPEND | O_CREAT, 0644) == -ENOTREGULAR,
+	      "a FIFO to append to: refused");
+	CHECK(open_regular(at("fifo"), O_RDWR | O_NOFOLLOW, 0) == -ENOTREGULAR,
+	      "a FIFO to rewrite: refused");
+	CHECK(read_file(at("fifo"), &text, NULL) == -ENOTREGULAR && !text, "read_file of a FIFO");
+	CHECK(open_regular("/dev/null", O_RDONLY, 0) == -ENOTREGULAR, "a device: refused");
+	CHECK(open_regular(at("w"), O_RDONLY, 0) == -ENOTREGULAR, "a directory: refused");
+	CHECK(open_regular(at("link"), O_RDWR | O_NOFOLLOW, 0) == -ENOTREGULAR,
+	      "a symlink under O_NOFOLLOW: refused");
+	CHECK(open_regular(at("nosuch"), O_RDONLY, 0) == -ENOENT, "missing: -ENOENT");
+	CHECK_STR(errno_reason(-ENOTREGULAR), "not a regular file", "its message");
+	fd = open_regular(at("link"), O_RDONLY, 0);
+	CHECK(fd >= 0 && !(fcntl(fd, F_GETFL) & O_NONBLOCK) && (fcntl(fd, F_GETFD) & FD_CLOEXEC),
+	      "a symlink to a regular file without O_NOFOLLOW: opened, blocking, close-on-exec");
+	if (fd >= 0)
+		close(fd);
+	fd = open_regular(at("new"), O_WRONLY | O_CREAT | O_NOFOLLOW, 0600);
+	CHECK(fd >= 0 && mode_of(at("new")) == 0600, "a new file is created");
+	if (fd >= 0)
+		close(fd);
+	alarm(0);
+	unlink(at("fifo"));
+	unlink(at("link"));
+	unlink(at("new"));
+}
+
 static void test_mkdir_p(void)
 {
 	CHECK(mkdir_p(at("m/a//b/c/"), 0750) == 0, "mkdir -p a//b/c/");
@@ -147,7 +186,7 @@ static void test_mkdir_p(void)
 
 static void test_temp_dir_and_rm_rf(void)
 {
-	char *d1 = NULL, *d2 = NULL, outside[600];
+	char *d1 = NULL, *d2 = NULL, outside[600], p[700];
 	struct stat st;
 
 	CHECK(make_temp_dir(tmp, "cache.", &d1) == 0 && make_temp_dir(tmp, "cache.", &d2) == 0,
@@ -155,6 +194,8 @@ static void test_temp_dir_and_rm_rf(void)
 	CHECK(d1 && d2 && strcmp(d1, d2) && strstr(d1, "/cache.") && stat(d1, &st) == 0 &&
 		  S_ISDIR(st.st_mode) && (st.st_mode & 0777) == 0700,
 	      "distinct, named prefixXXXXXX, mode 0700: %s", d1 ? d1 : "");
+	snprintf(p, sizeof(p), "/cache.%d.", (int)getpid());
+	CHECK(d1 && strstr(d1, p), "the name holds the owner's pid: %s", d1 ? d1 : "");
 	rm_rf(d2);
 	free(d2);
 	d2 = NULL;
@@ -164,7 +205,6 @@ static void test_temp_dir_and_rm_rf(void)
 	snprintf(outside, sizeof(outside), "%s/outside", tmp);
 	mkdir_p(outside, 0755);
 	write_file_atomic(at("outside/keep"), "k", 1, 0644);
-	char p[700];
 	snprintf(p, sizeof(p), "%s/a/b/c", d1);
 	mkdir_p(p, 0755);
 	snprintf(p, sizeof(p), "%s/a/b/c/f", d1);
@@ -216,6 +256,7 @@ int main(void)
 	test_write_atomic();
 	test_copy_move();
 	test_read_file();
+	test_open_regular();
 	umask(022);
 	test_mkdir_p();
 	test_temp_dir_and_rm_rf();

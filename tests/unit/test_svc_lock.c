@@ -44,6 +44,43 @@ static int try_in_child(int timeout, const char *errpath, long long *ret_ms)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 99;
 }
 
+/* What someone else put at STAT_PATH/.lock: a symlink (to a file of value), a FIFO, a hard
+ * link. None may be followed, hang, or have its other name emptied. */
+static void test_hostile_lock_files(const char *tmp, const char *lockpath, const char *errpath)
+{
+	char victim[256], *text = NULL;
+	long long ms;
+	int fd, rc;
+
+	snprintf(victim, sizeof(victim), "%s/victim", tmp);
+	write_file_atomic(victim, "precious\n", 9, 0644);
+	unlink(lockpath);
+	symlink(victim, lockpath);
+	rc = try_in_child(0, errpath, &ms);
+	CHECK(rc == 3, "a symlink .lock is refused (child exit %d)", rc);
+	read_file(victim, &text, NULL);
+	CHECK_STR(text, "precious\n", "the symlink's target is untouched");
+	free(text);
+	read_file(errpath, &text, NULL);
+	CHECK(text && strstr(text, ".lock: not a regular file"), "says why: %s", text ? text : "");
+	free(text);
+
+	unlink(lockpath);
+	mkfifo(lockpath, 0644);
+	rc = try_in_child(0, errpath, &ms);
+	CHECK(rc == 3 && ms < 3000, "a FIFO .lock is refused at once (exit %d, %lld ms)", rc, ms);
+
+	unlink(lockpath);
+	link(victim, lockpath);
+	fd = lock_take(&s, "start", 0);
+	CHECK(fd >= 0, "a hard-linked .lock still locks");
+	lock_release(fd);
+	read_file(victim, &text, NULL);
+	CHECK_STR(text, "precious\n", "but its other name is neither rewritten nor emptied");
+	free(text);
+	unlink(lockpath);
+}
+
 int main(void)
 {
 	char tmpl[] = "/tmp/test_svc_lock.XXXXXX", lockpath[256], errpath[256], want[512];
@@ -107,6 +144,18 @@ int main(void)
 	CHECK(text && strstr(text, want), "the waiter named the holder: %s", text ? text : "");
 	free(text);
 
+	/* status: shared with other statuses, never while a command holds it, never waiting. */
+	fd = lock_take(&s, "stop", 0);
+	rc = lock_try_shared(&s);
+	CHECK(rc == -EWOULDBLOCK, "shared try while a command holds it: -EWOULDBLOCK (%d)", rc);
+	lock_release(fd);
+	int sh1 = lock_try_shared(&s), sh2 = lock_try_shared(&s);
+	CHECK(sh1 >= 0 && sh2 >= 0, "two shared holders at once");
+	rc = try_in_child(0, errpath, &ms);
+	CHECK(rc == 1, "a command cannot take it while shared holders hold it (exit %d)", rc);
+	lock_release(sh1);
+	lock_release(sh2);
+	test_hostile_lock_files(tmp, lockpath, errpath);
 	CHECK(rm_rf(tmp) == 0, "cleanup");
 	return test_summary();
 }

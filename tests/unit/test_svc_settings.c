@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "log_api.h"
 #include "settings.h"
 #include "svc_test.h"
 
@@ -239,10 +240,20 @@ static void test_errors(void)
 	free(err);
 	unlink(path);
 	mkdir(path, 0755);
-	CHECK(load(&s, "", "k", &err) == -EISDIR && strstr(err, path),
+	CHECK(load(&s, "", "k", &err) == -ENOTREGULAR && strstr(err, path) &&
+		  strstr(err, "not a regular file"),
 	      "a directory named *.conf is an error naming it");
 	free(err);
 	rmdir(path);
+	/* A FIFO would block a plain open() for good (no writer): refused at once. */
+	alarm(10);
+	mkfifo(path, 0644);
+	CHECK(load(&s, "", "k", &err) == -ENOTREGULAR && strstr(err, path) &&
+		  strstr(err, "not a regular file"),
+	      "a FIFO named *.conf is refused at once, naming it");
+	alarm(0);
+	free(err);
+	unlink(path);
 }
 
 static void test_values_and_warnings(void)

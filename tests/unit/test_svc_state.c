@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "macro.h"
 #include "state.h"
 #include "strv.h"
 #include "svc_test.h"
@@ -167,6 +168,19 @@ static void test_adoption(void)
 	put_file(at("proc/systemtap/idle/srvstat"), "stopped\n");
 	mkdir(at("proc/systemtap/bad-name"), 0755);
 	put_file(at("proc/systemtap/bad-name/srvstat"), "running\n");
+	/* srvstat is exactly "running\n" (the service's probe): no word merely containing it. */
+	static const char *const not_running[] = {
+	    "not running\n", "running\nstopped\n", "runningx\n", "xrunning", "running\n\n", ""};
+	for (size_t i = 0; i < ELEMENTSOF(not_running); i++) {
+		char name[32], path[64];
+		snprintf(name, sizeof(name), "fake%zu", i);
+		snprintf(path, sizeof(path), "proc/systemtap/%s", name);
+		mkdir(at(path), 0755);
+		snprintf(path, sizeof(path), "proc/systemtap/%s/srvstat", name);
+		put_file(at(path), not_running[i]);
+	}
+	mkdir(at("proc/systemtap/nonl"), 0755);
+	put_file(at("proc/systemtap/nonl/srvstat"), "running");
 	mkdir(at("proc/systemtap/running"), 0755); /* already has pid file 4242 */
 	put_file(at("proc/systemtap/running/srvstat"), "running\n");
 
@@ -177,6 +191,12 @@ static void test_adoption(void)
 	CHECK(!path_exists(at("stat/plain")), "no srvstat: not adopted");
 	CHECK(!path_exists(at("stat/idle")), "srvstat not 'running': not adopted");
 	CHECK(!path_exists(at("stat/bad-name")), "bad name: not adopted");
+	for (size_t i = 0; i < ELEMENTSOF(not_running); i++) {
+		char path[64];
+		snprintf(path, sizeof(path), "stat/fake%zu", i);
+		CHECK(!path_exists(at(path)), "srvstat \"%s\": not adopted", not_running[i]);
+	}
+	CHECK(path_exists(at("stat/nonl")), "\"running\" without its newline: adopted");
 	text = slurp(at("stat/running"));
 	CHECK_STR(text, "4242\n", "an existing pid file is kept");
 	free(text);
