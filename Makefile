@@ -189,10 +189,10 @@ install: all
 	install -D -m 0755 $(B)/module-setup.sh $(DESTDIR)$(DRACUT_MOD)/module-setup.sh
 	install -D -m 0755 hooks/stap-early-loader.sh $(DESTDIR)$(DRACUT_MOD)/stap-early-loader.sh
 	set -e; for h in postinst header_postinst postrm; do \
-	    sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e "s|@HOOK@|$$h|g" hooks/kernel-hook.in > $(B)/kernel-hook-$$h; \
+	    sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e "s|@HOOK@|$$h|g" hooks/kernel/50-systemtap-onboot.in > $(B)/kernel-hook-$$h; \
 	    install -D -m 0755 $(B)/kernel-hook-$$h $(DESTDIR)$(KERNELHOOKDIR)/$$h.d/50-systemtap-onboot; \
 	done
-	sed -e 's|@SBINDIR@|$(SBINDIR)|g' hooks/45-systemtap-onboot.install > $(B)/45-systemtap-onboot.install
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' hooks/kernel/45-systemtap-onboot.install.in > $(B)/45-systemtap-onboot.install
 	install -D -m 0755 $(B)/45-systemtap-onboot.install $(DESTDIR)$(KERNELINSTALLDIR)/45-systemtap-onboot.install
 	sed -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' completion/systemtap-service.in > $(B)/systemtap-service.bash
 	install -D -m 0644 $(B)/systemtap-service.bash $(DESTDIR)$(BASHCOMPDIR)/systemtap-service

@@ -131,25 +131,49 @@ e2e_boot "$WORK/boot.img" "$WORK/console.log" "e2e.restart=$RESTART" ${E2E_APPEN
 step "qemu exited with $boot_rc"
 e2e_lines "$WORK/console.log" >"$WORK/e2e.txt"
 
-# ---- kernel B: the second kernel, as after a kernel update ---------------------------------
-# The scripts compiled for another kernel release than the first boot's, in that kernel's
-# image, start at its boot. No service inside this VM: kernel A's boot tests that. One
-# tracepoint script: a cold run compiles stap's tracepoint queries for B's headers as well.
+# ---- kernel B: the second kernel, after a kernel update -----------------------------------
+# What the kernel hooks do: the onboot set is recorded on kernel A (`onboot NAME -r A`); kernel
+# B arrives and Debian's dracut hook builds its image without the set (B's headers were not
+# there yet); B's header_postinst hook runs `onboot --refresh --image -r B`, which compiles the
+# set for B, writes B's snapshot and rebuilds B's image. Kernel B then boots with that image
+# (no service inside this VM: kernel A's boot tests that). Its own cache, state and boot
+# directory: kernel A's checks want no snapshot and no recorded set in theirs. One tracepoint
+# script: a cold run also compiles stap's tracepoint queries for B's headers.
 B_SCRIPTS="e2e_exec"
+KU_CACHE=$E2E_CACHE/kupdate
+IMG_B=$WORK/boot-kupdate/initrd.img-$KVER_B
+mkdir -p "$KU_CACHE" "$WORK/boot-kupdate"
+# Both kernels installed there, for onboot --status.
+ln -s "/boot/vmlinuz-$KVER" "/boot/vmlinuz-$KVER_B" "$WORK/boot-kupdate/"
+sed -e "s|^CACHE_PATH=.*|CACHE_PATH=$KU_CACHE|" -e "s|^STATE_PATH=.*|STATE_PATH=$WORK/state-kupdate|" \
+	-e "s|^BOOT_PATH=.*|BOOT_PATH=$WORK/boot-kupdate|" "$WORK/config" >"$WORK/config-kupdate"
 # The scripts' _OPT (one for every kernel) names the runtime copy patched for kernel A; it
 # serves B only if B's headers need the same patch.
 [ "$(stap_runtime_opt "$KVER_B" | sed 's/-[0-9]*-amd64$//')" = "$(printf '%s' "$rt" | sed 's/-[0-9]*-amd64$//')" ] ||
 	e2e_die "kernels $KVER and $KVER_B need different stap runtimes (task_work_cancel_func)"
-step "systemtap-service onboot -o boot-b.img $B_SCRIPTS -r $KVER_B (compiles for $KVER_B what is not cached)"
-e2e_module_conf "$KVER_B" "" "" "" ""
+step "kernel update: onboot $B_SCRIPTS -r $KVER records the set; $KVER_B's image without it"
+e2e_module_conf "$KVER" "" "" "" ""
 # shellcheck disable=SC2086 # one word per script
-run_svc_for "$KVER_B" "$WORK/config" onboot -o "$WORK/boot-b.img" $B_SCRIPTS ||
-	e2e_die "onboot -r $KVER_B failed (exit $rc)"
-step "booting $KVER_B with boot-b.img in QEMU"
+run_svc_for "$KVER" "$WORK/config-kupdate" onboot $B_SCRIPTS || e2e_die "onboot $B_SCRIPTS -r $KVER failed (exit $rc)"
+# A snapshot of B left by an earlier run would make --refresh find its work done.
+run_svc_for "$KVER_B" "$WORK/config-kupdate" onboot --forget || e2e_die "onboot --forget -r $KVER_B failed (exit $rc)"
+e2e_module_conf "$KVER_B" "" "" "" ""
+# shellcheck disable=SC2086 # words of options
+dracut $DRACUT_TEST_OPTS --add stap-onboot-e2e --tmpdir "$WORK/tmp" --kver "$KVER_B" -f "$IMG_B" \
+	>"$WORK/dracut-b.log" 2>&1 || { cat "$WORK/dracut-b.log"; e2e_die "dracut for $KVER_B failed"; }
+lsinitrd "$IMG_B" >"$WORK/boot-b-before.list" 2>&1 || true
+step "systemtap-service onboot --refresh --image -r $KVER_B (compiles for $KVER_B what is not cached)"
+refresh_b_rc=0
+run_svc_for "$KVER_B" "$WORK/config-kupdate" onboot --refresh --image || refresh_b_rc=$?
+cp "$WORK/svc.out" "$WORK/refresh-b.out"
+status_b_rc=0
+run_svc_for "$KVER_B" "$WORK/config-kupdate" onboot --status || status_b_rc=$?
+cp "$WORK/svc.out" "$WORK/status-b.out"
+step "booting $KVER_B with the image onboot --refresh --image rebuilt, in QEMU"
 boot_b_rc=0
 BOOT_KVER=$KVER_B
 # shellcheck disable=SC2086 # E2E_APPEND: words of the kernel command line
-e2e_boot "$WORK/boot-b.img" "$WORK/console-b.log" ${E2E_APPEND:-} || boot_b_rc=$?
+e2e_boot "$IMG_B" "$WORK/console-b.log" ${E2E_APPEND:-} || boot_b_rc=$?
 BOOT_KVER=
 step "qemu exited with $boot_b_rc"
 e2e_lines "$WORK/console-b.log" >"$WORK/e2e-b.txt"

@@ -1,7 +1,8 @@
 # e2e-checks.sh: sourced by run.sh after the boot. Asserts on the image, the manifest and the
 # "E2E: " lines of the serial console ($WORK/e2e.txt), prints the benchmarks, and on any
 # failure the whole serial log. Uses WORK, KVER, KCACHE, BUILD, RESTART, other, refused_rc,
-# plain, boot_rc and, for the second kernel, KVER_B, B_SCRIPTS, boot_b_rc from run.sh.
+# plain, boot_rc and, for the second kernel, KVER_B, B_SCRIPTS, KU_CACHE, IMG_B, refresh_b_rc,
+# status_b_rc, boot_b_rc from run.sh.
 # shellcheck shell=sh disable=SC2154
 
 passed=0
@@ -119,15 +120,25 @@ check "after start: its srvstat reads running" grep -qx "proc $RESTART/srvstat: 
 check "after start: its probes fire again" positive "proc $RESTART/forks" "$WORK/started.txt"
 check "svc status after start: $RESTART is running" has "^svc status2: $RESTART is running\\.\\.\\.\$"
 
-# ---- kernel B, booted with its own image ---------------------------------------------------
+# ---- kernel B, after a kernel update ---------------------------------------------------------
 EB=$WORK/e2e-b.txt
-lsinitrd "$WORK/boot-b.img" >"$WORK/boot-b.list" 2>&1 || true
+SB=$KU_CACHE/$KVER_B/onboot
+check "$KVER_B's image from dracut alone had no onboot scripts" lacks ' usr/lib/stap-onboot/' "$WORK/boot-b-before.list"
+check "onboot --refresh --image -r $KVER_B: exit 0" sh -c "[ $refresh_b_rc -eq 0 ]"
+check "$KVER_B's snapshot lists $B_SCRIPTS, kernel $KVER_B" \
+	sh -c "grep -qx 'kernel $KVER_B' '$SB/manifest' && grep -q '^script $B_SCRIPTS ' '$SB/manifest'"
+lsinitrd "$IMG_B" >"$WORK/boot-b.list" 2>&1 || true
 for s in $B_SCRIPTS; do
-	check "image of $KVER_B has /usr/lib/stap-onboot/$s.ko" has " usr/lib/stap-onboot/$s.ko\$" "$WORK/boot-b.list"
-	lsinitrd -f "usr/lib/stap-onboot/$s.ko" "$WORK/boot-b.img" >"$WORK/b-$s.ko" 2>/dev/null || true
-	check "$s.ko in the image of $KVER_B is built for $KVER_B (vermagic)" \
-		sh -c "modinfo -F vermagic '$WORK/b-$s.ko' | grep -q '^$KVER_B '"
+	lsinitrd -f "usr/lib/stap-onboot/$s.ko" "$IMG_B" >"$WORK/b-$s.ko" 2>/dev/null || true
+	check "$s.ko in $KVER_B's rebuilt image is built for $KVER_B (vermagic), as in the snapshot" \
+		sh -c "modinfo -F vermagic '$WORK/b-$s.ko' | grep -q '^$KVER_B ' && cmp -s '$WORK/b-$s.ko' '$SB/$s.ko'"
 done
+lsinitrd -f usr/lib/stap-onboot/manifest "$IMG_B" >"$WORK/manifest-b.image" 2>/dev/null || true
+check "$KVER_B's image holds its snapshot's manifest" cmp -s "$SB/manifest" "$WORK/manifest-b.image"
+check "onboot --status: exit 0, $KVER_B starts $B_SCRIPTS, its image holds the snapshot" \
+	sh -c "[ $status_b_rc -eq 0 ] && grep -q '^$KVER_B: $B_SCRIPTS\$' '$WORK/status-b.out' &&
+		grep -q '^  image: $IMG_B holds this snapshot\$' '$WORK/status-b.out' &&
+		! grep -q 'kernel not installed' '$WORK/status-b.out'"
 check "the guest of $KVER_B powered itself off (qemu exit $boot_b_rc)" \
 	sh -c "[ $boot_b_rc -eq 0 ] && tr -d '\\r' <'$WORK/console-b.log' | grep -q 'reboot: Power down'"
 check "$KVER_B: the test hook ran at pre-mount and finished" \
