@@ -77,22 +77,27 @@ static int kernels(const struct settings *s, char ***ret)
 	return 0;
 }
 
-static void print_set(const struct settings *s)
+/* Prints the recorded set; *ret_names gets its names joined by blanks (NULL when empty). */
+static void print_set(const struct settings *s, char **ret_names)
 {
 	_cleanup_free_ char *path = onboot_set_path(s);
+	_cleanup_strv_free_ char **names = NULL;
 	struct manifest set;
 
+	*ret_names = NULL;
 	if (!path || onboot_set_read(s, &set) < 0)
 		return;
-	clog("Onboot set (%s):", path);
 	for (size_t i = 0; i < set.n_scripts; i++)
-		clog(" %s", set.scripts[i].name);
-	clog("%s\n", set.n_scripts ? "" : " none recorded");
+		if (strv_push(&names, set.scripts[i].name) < 0)
+			break;
+	*ret_names = names ? strv_join(names, " ") : NULL;
+	clog("Onboot set (%s): %s\n", path, *ret_names ? *ret_names : "none recorded");
 	manifest_free(&set);
 }
 
-/* Prints what one kernel's next boot starts; 1 when its image lacks its snapshot. */
-static int kernel_status(const struct settings *s, const char *kver)
+/* Prints what one kernel's next boot starts; 1 when its image lacks its snapshot, or when it
+ * has none although a set is recorded (set: the set's names, NULL when none). */
+static int kernel_status(const struct settings *s, const char *kver, const char *set)
 {
 	_cleanup_free_ char *kcache = path_join(s->cache_root, kver), *image = NULL, *why = NULL,
 			    *vmlinuz = NULL;
@@ -123,6 +128,12 @@ static int kernel_status(const struct settings *s, const char *kver)
 		clog("  kernel not installed: remove its snapshot with systemtap-service onboot "
 		     "--forget -r %s\n",
 		     kver);
+	else if (!have_snap && set) {
+		/* Like `dkms status` for a kernel the module was never built for. */
+		clog("  not built: the recorded onboot set (%s) has no snapshot for this kernel\n",
+		     set);
+		bad = true;
+	}
 	if (!path_exists(image)) {
 		bad = snap.n > 0;
 		clog("  image: %s does not exist%s\n", image, bad ? "" : " (nothing to start)");
@@ -179,9 +190,10 @@ int cmd_onboot_status(struct invocation *inv)
 {
 	const struct settings *s = inv->s;
 	_cleanup_strv_free_ char **kv = NULL;
+	_cleanup_free_ char *set = NULL;
 	int bad = 0, r;
 
-	print_set(s);
+	print_set(s, &set);
 	r = kernels(s, &kv);
 	if (r < 0) {
 		log_error_errno(r, "Failed to list the kernels in %s", s->boot_path);
@@ -190,7 +202,7 @@ int cmd_onboot_status(struct invocation *inv)
 	if (!kv)
 		clog("No kernels found in %s\n", s->boot_path);
 	for (size_t i = 0; kv && kv[i] && !interrupted(); i++) {
-		r = kernel_status(s, kv[i]);
+		r = kernel_status(s, kv[i], set);
 		if (r < 0) {
 			log_error_errno(r, "Failed to check kernel %s", kv[i]);
 			return EXIT_FAIL;

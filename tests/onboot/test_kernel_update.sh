@@ -117,9 +117,12 @@ assert_out "Install linux-headers-$KB\$"
 assert_no_file "$CACHE/$KB/onboot"
 assert_image_no_script "$IMG_B"
 ok "kernel $KB without headers: the hook names linux-headers-$KB, exit 0, image without $NAME"
-# --status reports B's next boot as it is: no snapshot, so nothing to start.
+# --status reports B's next boot as it is: no snapshot, so nothing to start, although a set is
+# recorded: not built, exit 1 (as dkms status says of a kernel a module was not built for).
 isvc onboot --status
+assert_rc 1 "onboot --status with a kernel lacking the recorded set"
 assert_out "^$KB: no onboot scripts\$"
+assert_out "^  not built: the recorded onboot set ($NAME) has no snapshot for this kernel\$"
 show_headers "$KB"
 kernel_hooks /etc/kernel/header_postinst.d "$KB"
 assert_rc 0 "header_postinst.d for $KB"
