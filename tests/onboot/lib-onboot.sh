@@ -97,19 +97,30 @@ HOOK_IN_IMAGE=usr/lib/dracut/hooks/cmdline/01-stap-early-loader.sh
 LOADER_IN_IMAGE=usr/sbin/stap-early-loader
 MANIFEST_IN_IMAGE=usr/lib/stap-onboot/manifest
 
-# assert_onboot_image IMG NAME...: loader, manifest, hook and each NAME.ko are in IMG, each
-# .ko byte-identical to the cached one, the manifest identical to the cached manifest.
+# assert_onboot_image IMG NAME...: loader, manifest, hook and each NAME.ko are in IMG. An image
+# of the kernel's own (a snapshot exists): each .ko and the manifest byte-identical to the
+# snapshot's. A one-off -o image (ONE_OFF=1, or no snapshot): each .ko identical to the cached
+# one, and the loader's own parser lists exactly NAME... from its manifest, for $KVER.
 assert_onboot_image() {
 	img=$1
 	shift
 	assert_image_has "$img" "$LOADER_IN_IMAGE" "$MANIFEST_IN_IMAGE" "$HOOK_IN_IMAGE"
+	src=$CACHE
+	[ -f "$CACHE/onboot/manifest" ] && [ -z "${ONE_OFF:-}" ] && src=$CACHE/onboot
 	for n in "$@"; do
 		assert_image_has "$img" "usr/lib/stap-onboot/$n.ko"
-		lsinitrd -f "usr/lib/stap-onboot/$n.ko" "$img" | cmp -s - "$CACHE/$n.ko" ||
-			fail "usr/lib/stap-onboot/$n.ko in $img differs from $CACHE/$n.ko"
+		lsinitrd -f "usr/lib/stap-onboot/$n.ko" "$img" | cmp -s - "$src/$n.ko" ||
+			fail "usr/lib/stap-onboot/$n.ko in $img differs from $src/$n.ko"
 	done
-	lsinitrd -f "$MANIFEST_IN_IMAGE" "$img" | cmp -s - "$CACHE/onboot/manifest" ||
-		fail "the manifest in $img differs from $CACHE/onboot/manifest"
+	lsinitrd -f "$MANIFEST_IN_IMAGE" "$img" >"$ROOT/image.manifest"
+	if [ "$src" = "$CACHE/onboot" ]; then
+		cmp -s "$ROOT/image.manifest" "$CACHE/onboot/manifest" ||
+			fail "the manifest in $img differs from $CACHE/onboot/manifest"
+	else
+		listed=$("$BUILD/stap-early-loader" --list "$ROOT/image.manifest" --kernel "$KVER" | sort | xargs)
+		[ "$listed" = "$(printf '%s\n' "$@" | sort | xargs)" ] ||
+			fail "the manifest in $img lists '$listed', not '$*'"
+	fi
 }
 
 # old_image PATH [SIZE_KB]: a stand-in "previous image" of random bytes, remembered as

@@ -31,7 +31,7 @@ check_fails() { # WHAT MESSAGE
 }
 
 stand_in lsinitrd-empty 'exit 0'
-check_fails "lsinitrd unpacks nothing" "The initramfs creation is unsuccessful: image check failed: lsinitrd finds no /init in $ROOT/boot/\.test\.img\.stap-onboot\."
+check_fails "lsinitrd unpacks nothing" "The initramfs creation is unsuccessful: image check failed: lsinitrd finds no /init in $ROOT/boot/\.initrd\.img-$KVER\.stap-onboot\."
 
 stand_in lsinitrd-no-ko 'lsinitrd "$@" && rm -f usr/lib/stap-onboot/*.ko'
 check_fails "image without the .ko" "The initramfs creation is unsuccessful: image check failed: .* lacks /usr/lib/stap-onboot/alpha\.ko"
@@ -46,7 +46,7 @@ stand_in lsinitrd-old-manifest 'lsinitrd "$@" && printf "stap-onboot-manifest 1\
 check_fails "image with another manifest" "The initramfs creation is unsuccessful: image check failed: /usr/lib/stap-onboot/manifest in .* differs from the manifest written"
 
 stand_in lsinitrd-bad-ko 'lsinitrd "$@" && printf x >>usr/lib/stap-onboot/alpha.ko'
-check_fails "image with a damaged .ko" "The initramfs creation is unsuccessful: image check failed: /usr/lib/stap-onboot/alpha\.ko in .* differs from $CACHE/alpha\.ko"
+check_fails "image with a damaged .ko" "The initramfs creation is unsuccessful: image check failed: /usr/lib/stap-onboot/alpha\.ko in .* differs from $CACHE/\.onboot\..*/alpha\.ko"
 
 stand_in lsinitrd-fails 'echo "lsinitrd: broken image" >&2; exit 1'
 check_fails "lsinitrd fails" "The initramfs creation is unsuccessful: image check failed: $ROOT/lsinitrd-fails --unpack .* exited with status 1"

@@ -40,8 +40,8 @@ sed 's/^/    killed run| /' "$ROOT/killed.out"
 echo
 assert_unchanged "$OUTIMG"
 assert_manifest_unchanged
-left_img=$(find "$ROOT/boot" -maxdepth 1 -name '.test.img.stap-onboot.??????' -printf '%f\n')
-left_man=$(find "$CACHE" -maxdepth 1 -name '.onboot.??????' -printf '%f\n')
+left_img=$(find "$ROOT/boot" -maxdepth 1 -name ".initrd.img-$KVER.stap-onboot.??????" -printf '%f\n')
+left_man=$(find "$CACHE" -maxdepth 1 -name '.onboot.*' -printf '%f\n')
 if [ -z "$left_img" ] || [ -z "$left_man" ]; then
 	fail "expected the killed run's temp files, found: $(ls -A "$ROOT/boot" "$CACHE")"
 fi
