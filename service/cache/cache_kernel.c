@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cache.h"
+#include "cache_kernel.h"
 #include "fsutil.h"
 #include "log.h"
 #include "macro.h"

@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "cache.h"
+#include "cache_install.h"
+#include "cache_kernel.h"
 #include "compile.h"
 #include "fsutil.h"
 #include "interrupt.h"
@@ -19,6 +21,7 @@
 #include "optfilter.h"
 #include "run.h"
 #include "stap_output.h"
+#include "stap_version.h"
 #include "strv.h"
 
 /* Every module answers /proc/systemtap/NAME/srvstat with "running": that is how the service

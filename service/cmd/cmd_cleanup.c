@@ -8,6 +8,7 @@
 
 #include "cache.h"
 #include "cmd_common.h"
+#include "cmd_onboot_status.h"
 #include "fsutil.h"
 #include "interrupt.h"
 #include "log.h"

@@ -16,17 +16,6 @@
 #include "names.h"
 #include "strv.h"
 
-static int compare_strings(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-void strv_sort(char **v)
-{
-	if (v)
-		qsort(v, strv_length(v), sizeof(char *), compare_strings);
-}
-
 int scan_dir_names(const char *dir, const char *suffix, char ***names)
 {
 	size_t slen = strlen(suffix);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "cmd_common.h"
+#include "cmd_status.h"
 #include "deps.h"
 #include "interrupt.h"
 #include "log.h"

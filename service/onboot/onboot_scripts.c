@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cache.h"
+#include "cmd_common.h"
 #include "fsutil.h"
 #include "log.h"
 #include "macro.h"

@@ -13,9 +13,12 @@
 #include <unistd.h>
 
 #include "cache.h"
+#include "cache_install.h"
+#include "cache_kernel.h"
 #include "compile.h"
 #include "fsutil.h"
 #include "macro.h"
+#include "stap_version.h"
 
 static int failures;
 
