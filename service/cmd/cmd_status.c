@@ -6,9 +6,9 @@
 #include "cmd_common.h"
 #include "cmd_status.h"
 #include "deps.h"
-#include "interrupt.h"
 #include "log.h"
 #include "macro.h"
+#include "script_walk.h"
 #include "state.h"
 #include "strv.h"
 
@@ -78,10 +78,32 @@ static int status_names(struct invocation *inv, char ***ret)
 	return 0;
 }
 
+/* What status_step keeps over the walk. */
+struct status_walk {
+	bool quiet;
+	int rc; /* sticky 0 once any script runs; else the last script's code, as upstream */
+};
+
+/* Status of one script (for_each_script): a code, never a failure. */
+static enum script_result status_step(struct invocation *inv, const char *name, void *userdata,
+				      int *ret_code)
+{
+	struct status_walk *w = userdata;
+	int st = status_of(inv, name, w->quiet);
+
+	(void)ret_code;
+	if (w->rc != 0)
+		w->rc = st;
+	return SCRIPT_OK;
+}
+
+static const struct script_step status_script = {.run = status_step};
+
 int status_all(struct invocation *inv, bool quiet)
 {
 	_cleanup_strv_free_ char **names = NULL;
-	int rc = EXIT_USAGE, r;
+	struct status_walk w = {.quiet = quiet, .rc = EXIT_USAGE};
+	int r;
 
 	r = status_names(inv, &names);
 	if (r > 0)
@@ -93,14 +115,9 @@ int status_all(struct invocation *inv, bool quiet)
 			printf("No systemtap scripts are present\n");
 		return EXIT_USAGE;
 	}
-	/* condrestart runs this with the signal handlers installed: a signal ends the loop. */
-	for (size_t i = 0; names[i] && !interrupted(); i++) {
-		int st = status_of(inv, names[i], quiet);
-		/* Sticky 0 once any script runs; else the last script's code, as upstream. */
-		if (rc != 0)
-			rc = st;
-	}
-	return rc;
+	/* condrestart runs this with the signal handlers installed: a signal ends the walk. */
+	(void)for_each_script(inv, names, &status_script, &w);
+	return w.rc;
 }
 
 int cmd_status(struct invocation *inv)
