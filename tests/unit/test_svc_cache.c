@@ -17,6 +17,7 @@
 #include "cache_kernel.h"
 #include "compile.h"
 #include "fsutil.h"
+#include "kmodctx.h"
 #include "macro.h"
 #include "stap_version.h"
 
@@ -228,6 +229,21 @@ static void test_vermagic(void)
 	free(p);
 	p = path("ko/missing.ko");
 	CHECK(module_vermagic_release(p, &rel) == -ENOENT, "a missing module is -ENOENT");
+	free(p);
+	free(rel);
+	rel = NULL;
+	/* One libkmod context per run: a module of the same name elsewhere (another kernel's
+	 * cache) is read from its own file, not from what the context kept of the first. */
+	p = path("ko/other/x.ko");
+	put_ko("ko/other/x.ko", "6.1.0-57-amd64 SMP preempt mod_unload modversions ");
+	CHECK(module_vermagic_release(p, &rel) == 0 && STREQ(rel, "6.1.0-57-amd64"),
+	      "x.ko of another kernel, same context: release \"%s\"", rel ? rel : "(null)");
+	{
+		struct kmod_ctx *a = NULL, *b = NULL;
+
+		CHECK(kmod_context_get(&a) == 0 && kmod_context_get(&b) == 0 && a && a == b,
+		      "one libkmod context for the process");
+	}
 }
 
 /* A fake bzImage: setup header magic and the kernel_version pointer, the string behind it. */
@@ -296,6 +312,18 @@ static void test_kernel_build(void)
 		 "#ifndef X\n#define UTS_VERSION \"#7 SMP PREEMPT_DYNAMIC Fake 1\"\n#endif\n");
 	v = build_of(mods, none, "9.9.9-test");
 	CHECK(STREQ(v, "#7 SMP PREEMPT_DYNAMIC Fake 1"), "utsversion.h of a fake tree: \"%s\"",
+	      v ? v : "(null)");
+	free(v);
+	put_text("kb/modules/9.9.9-test/build/include/generated/utsversion.h",
+		 "#define UTS_VERSION \"#8 SMP Rebuilt\"\n");
+	v = build_of(mods, none, "9.9.9-test");
+	CHECK(STREQ(v, "#7 SMP PREEMPT_DYNAMIC Fake 1"),
+	      "looked up once per run: a second ask does not read the headers again: \"%s\"",
+	      v ? v : "(null)");
+	free(v);
+	kernel_build_versions_forget();
+	v = build_of(mods, none, "9.9.9-test");
+	CHECK(STREQ(v, "#8 SMP Rebuilt"), "after kernel_build_versions_forget, read again: \"%s\"",
 	      v ? v : "(null)");
 	free(v);
 	put_text("kb/modules/9.9.8-test/build/include/generated/compile.h",
@@ -409,6 +437,7 @@ static void test_cache_check(void)
 	s.kernel_release = strdup(kver);
 
 	put_text(uts, "#define UTS_VERSION \"#2 SMP Fake build\"\n");
+	kernel_build_versions_forget(); /* the kernel was rebuilt: another run */
 	st = check(&s, "-v --");
 	CHECK(st == CACHE_BUILD_CHANGED, "headers now say #2, module built for #1: %s",
 	      cache_state_to_string(st));
@@ -419,6 +448,7 @@ static void test_cache_check(void)
 		_cleanup_free_ char *p = path(uts);
 		unlink(p);
 	}
+	kernel_build_versions_forget();
 	CHECK(check(&s, "-v --") == CACHE_VALID,
 	      "build of the target unknown now (no headers, no image, not running): skipped");
 
