@@ -92,12 +92,8 @@ int cmd_cleanup(struct invocation *inv)
 		clog("OK");
 		return EXIT_OK;
 	}
-	if (cleanup_names(inv, &names) < 0) {
-		clog("FAILED");
-		return EXIT_FAIL;
-	}
-	r = confirm_cache_change(inv, names, "Removing caches",
-				 "Do you really want to remove above caches");
+	r = confirm_cache_change(inv, cleanup_names, "Removing caches",
+				 "Do you really want to remove above caches", &names);
 	if (r < 0)
 		return EXIT_FAIL;
 	if (r == 0)

@@ -34,8 +34,9 @@ int order_scripts(struct invocation *inv, char *const *names, char ***ret);
 int scan_dir_names(const char *dir, const char *suffix, char ***names);
 /* Appends to *paths the existing cache files (.ko, .opts, .uprobes) of name. 0 or -ENOMEM. */
 int cache_files_of(const struct settings *s, const char *name, char ***paths);
-/* Lists the existing cache files of names after "<what>: " and asks question (unless -y).
- * Returns 2 when there were files and the answer was yes, 1 when there were none, 0 when the
- * answer was no, or -ENOMEM after FAILED. */
-int confirm_cache_change(struct invocation *inv, char *const *names, const char *what,
-			 const char *question);
+/* The scripts of a command that changes caches (list; "FAILED" when that fails), their
+ * existing cache files listed after "<what>: " and question asked (unless -y). *ret gets the
+ * names. Returns 2 when there were files and the answer was yes, 1 when there were none, 0
+ * when the answer was no, or -errno after FAILED. */
+int confirm_cache_change(struct invocation *inv, int (*list)(struct invocation *, char ***),
+			 const char *what, const char *question, char ***ret);

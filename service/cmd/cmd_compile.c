@@ -53,12 +53,8 @@ int cmd_compile(struct invocation *inv)
 			   strerror(-r));
 		return EXIT_FAIL;
 	}
-	if (invocation_scripts(inv, &names) < 0) {
-		clog("FAILED");
-		return EXIT_FAIL;
-	}
-	r = confirm_cache_change(inv, names, "Updating caches",
-				 "Do you really want to update above caches");
+	r = confirm_cache_change(inv, invocation_scripts, "Updating caches",
+				 "Do you really want to update above caches", &names);
 	if (r <= 0)
 		return r < 0 ? EXIT_FAIL : EXIT_OK;
 	n = strv_length(names);

@@ -12,6 +12,17 @@
 #include "state.h"
 #include "strv.h"
 
+/* What status says of a script in state st (after its name). */
+static const char *status_words(enum script_state st)
+{
+	if (st == SCRIPT_RUNNING)
+		return "is running...";
+	/* Upstream said "is dead, but another script is running." */
+	if (st == SCRIPT_LOADED_NO_PIDFILE)
+		return "is loaded but was not started by systemtap-service";
+	return "is stopped"; /* SCRIPT_STOPPED, SCRIPT_DEAD_PIDFILE */
+}
+
 int status_of(struct invocation *inv, const char *name, bool quiet)
 {
 	enum script_state st;
@@ -23,22 +34,10 @@ int status_of(struct invocation *inv, const char *name, bool quiet)
 		return 4; /* LSB: status unknown */
 	if (quiet)
 		return (int)st;
-	switch (st) {
-	case SCRIPT_RUNNING:
-		if (pid > 0)
-			printf("%s(%d) is running...\n", name, (int)pid);
-		else
-			printf("%s is running...\n", name);
-		break;
-	case SCRIPT_LOADED_NO_PIDFILE:
-		/* Upstream said "is dead, but another script is running." */
-		printf("%s is loaded but was not started by systemtap-service\n", name);
-		break;
-	case SCRIPT_DEAD_PIDFILE:
-	case SCRIPT_STOPPED:
-		printf("%s is stopped\n", name);
-		break;
-	}
+	if (st == SCRIPT_RUNNING && pid > 0)
+		printf("%s(%d) is running...\n", name, (int)pid);
+	else
+		printf("%s %s\n", name, status_words(st));
 	return (int)st;
 }
 

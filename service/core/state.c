@@ -177,12 +177,10 @@ int adopt_boot_modules(const struct settings *s)
 
 	if (!dir)
 		return log_error_errno(-ENOMEM, "Failed to look for boot-time modules");
-	d = opendir(dir);
-	if (!d) {
-		if (errno == ENOENT)
-			return 0;
-		return log_error_errno(-errno, "Failed to read %s", dir);
-	}
+	r = opendir_if_exists(dir, &d);
+	if (r <= 0)
+		return r;
+	r = 0;
 	while ((de = readdir(d))) {
 		_cleanup_free_ char *pidfile = NULL;
 
