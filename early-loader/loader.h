@@ -49,12 +49,6 @@ void loader_config_init(struct loader_config *cfg, const char *root, const char 
 int loader_start_script(const struct loader_config *cfg, const struct manifest_script *script,
 			struct loader_armed *armed);
 
-/* The final window: watches the n armed modules' channels together until cfg->window_ms after
- * the latest STP_START reply, then detaches each; one that asked to exit meanwhile is
- * finished (left loaded) or, after error lines, ended and unloaded. Logs every change and sets
- * each outcome. */
-void loader_watch(const struct loader_config *cfg, struct loader_armed *armed, size_t n);
-
 /* Settles one module after its start: r 0 = running (detach: SCRIPT_ARMED), 1 = it asked to
  * exit (SCRIPT_FINISHED without error lines, else failed), -errno = failed (STP_EXIT, unload).
  * Closes the channel, logs the outcome and returns it. */

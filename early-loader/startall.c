@@ -7,6 +7,7 @@
 #include "manifest.h"
 #include "sysseam.h"
 #include "tunables.h"
+#include "watch.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,7 +1,7 @@
 /* watch.c: the one window at the end of a run: every armed module's control channel is
  * watched at once for a late exit request, then each module is settled (detached, finished or
  * ended and unloaded). */
-#include "loader.h"
+#include "watch.h"
 
 #include "kmsg.h"
 #include "sysseam.h"

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "cache.h"
+#include "cache_kernel.h"
 #include "config.h"
 #include "fsutil.h"
 #include "log.h"

@@ -10,7 +10,6 @@
  *   OPTS='-R /var/tmp/rt --'            (the normalized compile options, joined by spaces)
  */
 #pragma once
-#include <time.h>
 #include "settings.h"
 
 struct cache_meta {
@@ -41,18 +40,6 @@ int cache_meta_read(const char *path, struct cache_meta *ret);
 /* Writes meta to path atomically. 0 or -errno. */
 int cache_meta_write(const char *path, const struct cache_meta *m);
 void cache_meta_free(struct cache_meta *m);
-/* The build version (UTS_VERSION) of kernel kver: from MODULES_PATH/kver/build/include/
- * generated/utsversion.h (or compile.h), else the bzImage header of BOOT_PATH/vmlinuz-kver,
- * else uname -v when kver is running. *ret = NULL when none can be found (not an error). */
-int kernel_build_version(const struct settings *s, const char *kver, char **ret);
-/* First word of the module's vermagic, read with libkmod. 0 or -errno. */
-int module_vermagic_release(const char *ko_path, char **ret);
-/* Installs what stap built in workdir (NAME.ko, and uprobes/uprobes.ko when there) into the
- * cache with modification time mtime (when stap started: a script edited meanwhile is newer)
- * and writes NAME.opts from meta. NAME.opts is removed first and written last, so a crash in
- * between never leaves a cache that looks valid. 0, or -errno after a message. */
-int cache_install(const struct settings *s, const char *name, const char *workdir,
-		  const struct timespec *mtime, const struct cache_meta *meta);
 /* Decides whether NAME's cache is valid for s->kernel_release and compile_opts (joined). */
 int cache_check(const struct settings *s, const char *name, const char *compile_opts,
 		enum cache_state *ret);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cache.h"
+#include "cache_install.h"
 #include "fsutil.h"
 #include "log.h"
 #include "macro.h"

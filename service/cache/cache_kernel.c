@@ -2,17 +2,21 @@
  * kernel release is installed (its UTS_VERSION): what cache_check compares. */
 #include <errno.h>
 #include <fcntl.h>
-#include <libkmod.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include "cache.h"
+#include "cache_kernel.h"
 #include "fsutil.h"
+#include "kmodctx.h"
 #include "log.h"
 #include "macro.h"
+#include "strfmt.h"
 
 /* The UTS_VERSION "#1 SMP ..." defined in a kernel header file, or NULL. */
 static int build_from_header(const char *path, char **ret)
@@ -75,7 +79,8 @@ static int build_from_bzimage(const char *path, const char *kver, char **ret)
 	return *ret ? 0 : -ENOMEM;
 }
 
-int kernel_build_version(const struct settings *s, const char *kver, char **ret)
+/* The build version of kver, looked up (kernel_build_version without the memo). */
+static int build_version_lookup(const struct settings *s, const char *kver, char **ret)
 {
 	static const char *const headers[] = {"utsversion.h", "compile.h"};
 	_cleanup_free_ char *path = NULL;
@@ -113,6 +118,72 @@ out:
 	return 0;
 }
 
+/* What kernel_build_version found, per kernel: an installed build does not change while we
+ * run, and cache_check asks for it once per script. */
+struct build_memo {
+	struct build_memo *next;
+	char *key;     /* MODULES_PATH, BOOT_PATH and KVER, each ended by a newline */
+	char *version; /* NULL: none found */
+};
+static struct build_memo *build_memos;
+
+void kernel_build_versions_forget(void)
+{
+	while (build_memos) {
+		struct build_memo *m = build_memos;
+
+		build_memos = m->next;
+		free(m->key);
+		free(m->version);
+		free(m);
+	}
+}
+
+/* Remembers version (taken, may be NULL) under key (taken). The entry, or NULL when out of
+ * memory. */
+static struct build_memo *build_memo_add(char *key, char *version)
+{
+	static bool registered;
+	struct build_memo *m = calloc(1, sizeof(*m));
+
+	if (!m) {
+		free(key);
+		free(version);
+		return NULL;
+	}
+	if (!registered && atexit(kernel_build_versions_forget) == 0)
+		registered = true;
+	*m = (struct build_memo){.next = build_memos, .key = key, .version = version};
+	build_memos = m;
+	return m;
+}
+
+int kernel_build_version(const struct settings *s, const char *kver, char **ret)
+{
+	char *key = strdup_printf("%s\n%s\n%s\n", s->modules_path, s->boot_path, kver);
+	struct build_memo *m = build_memos;
+	char *v = NULL;
+	int r;
+
+	while (key && m && !streq(m->key, key))
+		m = m->next;
+	if (key && m) {
+		free(key);
+	} else if (key) {
+		r = build_version_lookup(s, kver, &v);
+		if (r < 0) {
+			free(key);
+			return r;
+		}
+		m = build_memo_add(key, v);
+	}
+	if (!m || (m->version && !(v = strdup(m->version))))
+		return log_error_errno(-ENOMEM, "Failed to find the build version of kernel %s",
+				       kver);
+	*ret = m->version ? v : NULL;
+	return 0;
+}
+
 int module_vermagic_release(const char *ko_path, char **ret)
 {
 	struct kmod_ctx *ctx;
@@ -121,9 +192,9 @@ int module_vermagic_release(const char *ko_path, char **ret)
 	char *release = NULL;
 	int r;
 
-	ctx = kmod_new(NULL, NULL);
-	if (!ctx)
-		return log_error_errno(-ENOMEM, "Failed to read %s", ko_path);
+	r = kmod_context_get(&ctx);
+	if (r < 0)
+		return r;
 	r = kmod_module_new_from_path(ctx, ko_path, &mod);
 	if (r < 0) {
 		log_error_errno(r, "Failed to read module %s", ko_path);
@@ -153,7 +224,6 @@ int module_vermagic_release(const char *ko_path, char **ret)
 out:
 	kmod_module_info_free_list(info);
 	kmod_module_unref(mod);
-	kmod_unref(ctx);
 	if (r == 0)
 		*ret = release;
 	return r;

@@ -1,16 +1,15 @@
-/* compile.c: runs the real stap for each script, several at a time, and installs the modules
- * into the cache. */
+/* compile.c: which scripts need stap (cache check, options, ALLOW_CACHEONLY) and the results
+ * per name; compile_jobs.c runs stap. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cache.h"
 #include "compile.h"
+#include "compile_jobs.h"
 #include "fsutil.h"
 #include "interrupt.h"
 #include "log.h"
@@ -18,59 +17,7 @@
 #include "names.h"
 #include "optfilter.h"
 #include "run.h"
-#include "stap_output.h"
 #include "strv.h"
-
-/* Every module answers /proc/systemtap/NAME/srvstat with "running": that is how the service
- * recognizes modules started at boot. The \n is passed to stap as backslash + n. */
-#define SRVSTAT_PROBE "probe procfs(\"srvstat\").read {$value = \"running\\n\"}"
-
-struct job {
-	const char *name;
-	struct compile_result *res;
-	char *script; /* SCRIPT_PATH/NAME.stp */
-	char **opts;  /* normalized compile options */
-	char *tmpdir; /* stap's working directory, NAME.ko appears there */
-	pid_t pid;    /* > 0 while stap runs */
-	struct timespec started;
-};
-
-/* What every compile of one call shares. */
-struct toolchain {
-	char *stap_version;
-	int protocol;
-	char *kernel_build;
-};
-
-/* Checks once, before the first stap runs, what every compile needs: a writable cache
- * directory, a working stap and the target kernel's build version. */
-static int toolchain_prepare(const struct settings *s, struct toolchain *tc)
-{
-	int r;
-
-	r = mkdir_p(s->cache_path, 0755);
-	if (r < 0)
-		return log_error_errno(r, "Failed to create cache directory %s", s->cache_path);
-	if (access(s->cache_path, W_OK) < 0)
-		return log_error_errno(-errno, "Cache directory %s is not writable", s->cache_path);
-	r = stap_version(s, &tc->stap_version);
-	if (r < 0)
-		return r;
-	tc->protocol = stap_protocol_for_version(tc->stap_version);
-	if (tc->protocol < 0)
-		return log_error_errno(tc->protocol, "Unknown stap version %s", tc->stap_version);
-	return kernel_build_version(s, s->kernel_release, &tc->kernel_build);
-}
-
-static void job_done(struct job *j)
-{
-	free(j->script);
-	strv_free(j->opts);
-	if (j->tmpdir)
-		rm_rf(j->tmpdir);
-	free(j->tmpdir);
-	*j = (struct job){0};
-}
 
 /* Normalized compile options of name's <name>_OPT. 0, -EINVAL after a message, -ENOMEM. */
 static int script_compile_opts(const struct settings *s, const char *name, char ***ret)
@@ -175,162 +122,6 @@ static int job_plan(const struct settings *s, struct job *j, bool check)
 	return 1;
 }
 
-/* Starts stap for j in a fresh directory under TEMP_PATH; stap dies with us, even by SIGKILL
- * (else it would go on filling a directory nobody removes). 0, or -errno after a message. */
-static int job_start(const struct settings *s, struct job *j)
-{
-	_cleanup_free_ char *out_path = NULL, *err_path = NULL;
-	_cleanup_close_ int out = -1, err = -1;
-	_cleanup_strv_free_ char **argv = NULL;
-	/* clang-format off */
-	char *const head[] = {s->stap, "-E", SRVSTAT_PROBE, "-m", (char *)j->name, "-p4",
-			      "-r", s->kernel_release, "--save-uprobes", NULL};
-	/* clang-format on */
-	pid_t pid;
-	int r;
-
-	r = make_temp_dir(s->temp_path, "cache.", &j->tmpdir);
-	if (r < 0)
-		return log_error_errno(r, "Failed to create a temporary directory in %s",
-				       s->temp_path);
-	out_path = path_join(j->tmpdir, ".stap.out");
-	err_path = path_join(j->tmpdir, ".stap.err");
-	if (!out_path || !err_path)
-		return log_error_errno(-ENOMEM, "Failed to compile %s", j->name);
-	out = open(out_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0600);
-	if (out >= 0)
-		err = open(err_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0600);
-	if (out < 0 || err < 0)
-		return log_error_errno(-errno, "Failed to create files in %s", j->tmpdir);
-	if (strv_extend(&argv, head) < 0 || strv_extend(&argv, j->opts) < 0 ||
-	    strv_push(&argv, j->script) < 0)
-		return log_error_errno(-ENOMEM, "Failed to compile %s", j->name);
-	log_exec(argv);
-	clock_gettime(CLOCK_REALTIME, &j->started);
-	pid = run_spawn_flags(argv, j->tmpdir, out, err, RUN_DIE_WITH_PARENT);
-	if (pid < 0) /* -EINTR: a signal came, job_fail says so */
-		return pid == -EINTR ? -EINTR
-				     : log_error_errno((int)pid, "Failed to run %s", s->stap);
-	j->pid = pid;
-	return 0;
-}
-
-/* Puts j's module into the cache with its NAME.opts. 0, or -errno after a message. */
-static int job_install(const struct settings *s, const struct toolchain *tc, const struct job *j)
-{
-	_cleanup_free_ char *joined = strv_join(j->opts, " ");
-	struct cache_meta m;
-
-	if (!joined)
-		return log_error_errno(-ENOMEM, "Failed to install the cache of %s", j->name);
-	m = (struct cache_meta){.kernel_release = s->kernel_release,
-				.kernel_build = tc->kernel_build,
-				.stap_version = tc->stap_version,
-				.protocol = tc->protocol,
-				.opts = joined};
-	return cache_install(s, j->name, j->tmpdir, &j->started, &m);
-}
-
-/* stap of j ended with code: logs its output, installs the module, prints the line. */
-static void job_finish(const struct settings *s, const struct toolchain *tc, struct job *j,
-		       int code)
-{
-	_cleanup_free_ char *out_path = path_join(j->tmpdir, ".stap.out"), *out = NULL;
-	_cleanup_free_ char *err_path = path_join(j->tmpdir, ".stap.err"), *err = NULL;
-
-	if (out_path)
-		read_file(out_path, &out, NULL);
-	if (err_path)
-		read_file(err_path, &err, NULL);
-	if ((out && *out) || (err && *err))
-		log_line("Output of stap for %s (exit code %d):", j->name, code);
-	log_raw(out);
-	log_raw(err);
-	j->res->rc = 1;
-	if (code != 0 && interrupted()) { /* the signal ended stap: not the script's error */
-		clog(" Compiling %s ... interrupted\n", j->name);
-	} else if (code == 0 && job_install(s, tc, j) == 0) {
-		j->res->rc = 0;
-		j->res->compiled = true;
-		clog(" Compiling %s ... done\n", j->name);
-	} else if (code == 0) {
-		clog(" Compiling %s ... error\n", j->name);
-	} else {
-		log_line("Failed to compile script(%s). (stap exit code %d)", j->name, code);
-		clog(" Compiling %s ... error\n", j->name);
-		stap_output_show_errors(err, code);
-	}
-	job_done(j);
-}
-
-/* Waits for any of the running jobs. The service runs no other child while it compiles. */
-static int wait_job(struct job *jobs, size_t n, struct job **ret, int *ret_code)
-{
-	int status;
-
-	for (;;) {
-		pid_t pid = interrupt_reap(-1, &status, 0);
-		if (pid < 0)
-			return log_error_errno((int)pid, "Failed to wait for stap");
-		for (size_t i = 0; i < n; i++)
-			if (jobs[i].pid == pid) {
-				*ret = &jobs[i];
-				*ret_code = run_exit_code(status);
-				return 0;
-			}
-	}
-}
-
-static void job_fail(struct job *j)
-{
-	j->res->rc = 1;
-	clog(" Compiling %s ... %s\n", j->name, interrupted() ? "interrupted" : "error");
-	job_done(j);
-}
-
-/* Runs the planned jobs, at most s->compile_jobs at a time. The first one runs alone: on a
- * fresh machine stap first fills its own cache (~/.systemtap: the kernel's autoconf results,
- * about 8 s), and parallel stap processes would each redo that work (measured on 2 CPUs: two
- * scripts 24 s at once, 11 s one after the other). */
-static void run_jobs(const struct settings *s, struct job *jobs, size_t n)
-{
-	size_t max = s->compile_jobs > 0 ? (size_t)s->compile_jobs : 1, limit = 1;
-	size_t next = 0, running = 0;
-	struct toolchain tc = {0};
-	bool ready;
-
-	if (n == 0)
-		return;
-	ready = toolchain_prepare(s, &tc) == 0;
-	/* After a signal no stap starts, and the running ones end (the signal ends them). */
-	while ((next < n && !interrupted()) || running > 0) {
-		struct job *j = NULL;
-		int code = 0;
-
-		for (; next < n && running < limit && !interrupted(); next++) {
-			if (!ready || job_start(s, &jobs[next]) < 0)
-				job_fail(&jobs[next]);
-			else
-				running++;
-		}
-		if (running == 0)
-			continue;
-		if (wait_job(jobs, next, &j, &code) < 0) {
-			for (size_t i = 0; i < next; i++)
-				if (jobs[i].pid > 0)
-					job_fail(&jobs[i]);
-			running = 0;
-			ready = false;
-			continue;
-		}
-		job_finish(s, &tc, j, code);
-		running--;
-		limit = max;
-	}
-	free(tc.stap_version);
-	free(tc.kernel_build);
-}
-
 void compile_results_free(struct compile_result *r, size_t n)
 {
 	for (size_t i = 0; r && i < n; i++)
@@ -375,11 +166,11 @@ int compile_scripts(const struct settings *s, char *const *names, bool check,
 		if (r < 0)
 			goto out;
 		if (r == 0)
-			job_done(&jobs[njobs]);
+			compile_job_done(&jobs[njobs]);
 		else
 			njobs++;
 	}
-	run_jobs(s, jobs, njobs);
+	compile_run_jobs(s, jobs, njobs);
 	r = interrupted() ? -EINTR : 0;
 	if (r < 0)
 		goto out;
@@ -395,7 +186,7 @@ int compile_scripts(const struct settings *s, char *const *names, bool check,
 out:
 	if (r < 0) {
 		for (size_t i = 0; jobs && i <= njobs && i < n; i++)
-			job_done(&jobs[i]);
+			compile_job_done(&jobs[i]);
 		if (r == -ENOMEM)
 			log_error_errno(r, "Failed to compile scripts");
 	}

@@ -3,10 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compile.h"
 #include "log.h"
 #include "macro.h"
 #include "run.h"
+#include "stap_version.h"
 
 int stap_protocol_for_version(const char *version)
 {

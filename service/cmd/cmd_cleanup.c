@@ -8,10 +8,13 @@
 
 #include "cache.h"
 #include "cmd_common.h"
+#include "cmd_onboot_status.h"
 #include "fsutil.h"
 #include "interrupt.h"
 #include "log.h"
 #include "macro.h"
+#include "script_walk.h"
+#include "strfmt.h"
 #include "strv.h"
 
 /* Named scripts, else every script of script.d and every name with a file in the cache. */
@@ -43,31 +46,38 @@ static int uprobes_marker_left(const char *cache_path)
 	return left && left[0] ? 1 : 0;
 }
 
-/* Removes the cache files of names. 0, or -errno after FAILED was printed. */
-static int remove_caches(struct invocation *inv, char *const *names)
+/* Removes the cache files of one script (for_each_script); SCRIPT_ABORTED after FAILED when
+ * out of memory. */
+static enum script_result remove_cache_step(struct invocation *inv, const char *name,
+					    void *userdata, int *ret_code)
 {
-	for (size_t i = 0; names[i]; i++) {
-		_cleanup_strv_free_ char **files = NULL;
-		bool failed = false;
+	_cleanup_strv_free_ char **files = NULL;
+	bool failed = false;
 
-		if (interrupted()) /* main reports it, exit 128 + N */
-			return -EINTR;
-		if (cache_files_of(inv->s, names[i], &files) < 0) {
-			log_error_errno(-ENOMEM, "Failed to clean the caches");
-			clog("FAILED");
-			return -ENOMEM;
-		}
-		log_line("Exec: rm -f %s.ko %s.opts %s.uprobes", names[i], names[i], names[i]);
-		for (size_t j = 0; files && files[j]; j++)
-			if (unlink(files[j]) < 0 && errno != ENOENT) {
-				log_error_errno(-errno, "Failed to remove %s", files[j]);
-				failed = true;
-			}
-		if (failed && might_failf(inv, "failed to clean cache %s.ko", names[i]))
-			return -EIO;
+	(void)userdata;
+	(void)ret_code;
+	if (cache_files_of(inv->s, name, &files) < 0) {
+		log_error_errno(-ENOMEM, "Failed to clean the caches");
+		clog("FAILED");
+		return SCRIPT_ABORTED;
 	}
-	return 0;
+	log_line("Exec: rm -f %s.ko %s.opts %s.uprobes", name, name, name);
+	for (size_t j = 0; files && files[j]; j++)
+		if (unlink(files[j]) < 0 && errno != ENOENT) {
+			log_error_errno(-errno, "Failed to remove %s", files[j]);
+			failed = true;
+		}
+	return failed ? SCRIPT_FAILED : SCRIPT_OK;
 }
+
+static char *remove_cache_failed(const char *name, int code)
+{
+	(void)code;
+	return strdup_printf("failed to clean cache %s.ko", name);
+}
+
+static const struct script_step remove_cache = {.run = remove_cache_step,
+						.failed = remove_cache_failed};
 
 int cmd_cleanup(struct invocation *inv)
 {
@@ -82,17 +92,13 @@ int cmd_cleanup(struct invocation *inv)
 		clog("OK");
 		return EXIT_OK;
 	}
-	if (cleanup_names(inv, &names) < 0) {
-		clog("FAILED");
-		return EXIT_FAIL;
-	}
-	r = confirm_cache_change(inv, names, "Removing caches",
-				 "Do you really want to remove above caches");
+	r = confirm_cache_change(inv, cleanup_names, "Removing caches",
+				 "Do you really want to remove above caches", &names);
 	if (r < 0)
 		return EXIT_FAIL;
 	if (r == 0)
 		return EXIT_OK;
-	if (r == 2 && remove_caches(inv, names) < 0)
+	if (r == 2 && for_each_script(inv, names, &remove_cache, NULL) < 0)
 		return EXIT_FAIL;
 	if (interrupted())
 		return EXIT_FAIL;

@@ -14,32 +14,20 @@
 #include "log.h"
 #include "macro.h"
 #include "names.h"
+#include "strfmt.h"
 #include "strv.h"
-
-static int compare_strings(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-void strv_sort(char **v)
-{
-	if (v)
-		qsort(v, strv_length(v), sizeof(char *), compare_strings);
-}
 
 int scan_dir_names(const char *dir, const char *suffix, char ***names)
 {
 	size_t slen = strlen(suffix);
 	struct dirent *de;
 	DIR *d;
-	int r = 0;
+	int r;
 
-	d = opendir(dir);
-	if (!d) {
-		if (errno == ENOENT)
-			return 0;
-		return log_error_errno(-errno, "Failed to read %s", dir);
-	}
+	r = opendir_if_exists(dir, &d);
+	if (r <= 0)
+		return r;
+	r = 0;
 	while ((de = readdir(d))) {
 		size_t len = strlen(de->d_name);
 		_cleanup_free_ char *base = NULL;
@@ -100,14 +88,12 @@ int invocation_scripts(struct invocation *inv, char ***ret)
 
 void do_failure(const char *fmt, ...)
 {
-	_cleanup_free_ char *msg = NULL;
 	va_list ap;
-	int r;
 
 	va_start(ap, fmt);
-	r = vasprintf(&msg, fmt, ap);
+	_cleanup_free_ char *msg = strdup_vprintf(fmt, ap);
 	va_end(ap);
-	log_error("%s", r < 0 ? fmt : msg);
+	log_error("%s", msg ? msg : fmt);
 	clog("FAILED");
 }
 
@@ -131,14 +117,12 @@ bool might_fail(struct invocation *inv, const char *msg)
 
 bool might_failf(struct invocation *inv, const char *fmt, ...)
 {
-	_cleanup_free_ char *msg = NULL;
 	va_list ap;
-	int r;
 
 	va_start(ap, fmt);
-	r = vasprintf(&msg, fmt, ap);
+	_cleanup_free_ char *msg = strdup_vprintf(fmt, ap);
 	va_end(ap);
-	return might_fail(inv, r < 0 ? fmt : msg);
+	return might_fail(inv, msg ? msg : fmt);
 }
 
 void might_success(struct invocation *inv, const char *msg)
@@ -231,20 +215,28 @@ int cache_files_of(const struct settings *s, const char *name, char ***paths)
 	return 0;
 }
 
-int confirm_cache_change(struct invocation *inv, char *const *names, const char *what,
-			 const char *question)
+int confirm_cache_change(struct invocation *inv, int (*list)(struct invocation *, char ***),
+			 const char *what, const char *question, char ***ret)
 {
-	_cleanup_strv_free_ char **existing = NULL;
+	_cleanup_strv_free_ char **names = NULL, **existing = NULL;
 	_cleanup_free_ char *joined = NULL;
+	int r = 1;
 
+	if (list(inv, &names) < 0) {
+		clog("FAILED");
+		return -EIO;
+	}
 	for (size_t i = 0; names[i]; i++)
 		if (cache_files_of(inv->s, names[i], &existing) < 0) {
 			do_failure("Failed to list the caches: %s", strerror(ENOMEM));
 			return -ENOMEM;
 		}
-	if (!existing)
-		return 1;
-	joined = strv_join(existing, " ");
-	clog("%s: %s\n", what, joined ? joined : "");
-	return ask_yesno(inv, question) ? 2 : 0;
+	if (existing) {
+		joined = strv_join(existing, " ");
+		clog("%s: %s\n", what, joined ? joined : "");
+		r = ask_yesno(inv, question) ? 2 : 0;
+	}
+	*ret = names;
+	names = NULL;
+	return r;
 }

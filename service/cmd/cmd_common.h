@@ -1,10 +1,22 @@
-/* cmd_common.h: helpers shared by the cmd_*.c files (not used outside the commands). */
+/* cmd_common.h: what the commands share (cmd_common.c): the script list, PASSALL handling,
+ * the final word, the prompt, the dependency order. */
 #pragma once
 #include <stdbool.h>
 #include "commands.h"
 
 /* Exit code of the dependency sort failing (a loop or a bad _REQ name). */
 #define EXIT_DEPENDENCY EXIT_NOT_CONFIGURED
+
+/* The scripts a command acts on: the named ones, else every SCRIPT_PATH/NAME.stp (plus
+ * CACHE_PATH/NAME.ko with ALLOW_CACHEONLY), valid names only (others logged), sorted. */
+int invocation_scripts(struct invocation *inv, char ***ret);
+/* PASSALL handling: with PASSALL=yes prints FAILED and returns true (caller stops with 1);
+ * else logs "Warning: <msg>" and counts the failure. */
+bool might_fail(struct invocation *inv, const char *msg);
+/* "OK" or, after failures with PASSALL=no, "WARNING" (and a logged count). */
+void might_success(struct invocation *inv, const char *msg);
+/* Asks "<question> [y/N]: " on stdout unless -y; true for yes. */
+bool ask_yesno(struct invocation *inv, const char *question);
 
 /* Upstream's do_failure: logs "Error: <msg>" (console: stderr) and prints "FAILED". */
 void do_failure(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -22,26 +34,9 @@ int order_scripts(struct invocation *inv, char *const *names, char ***ret);
 int scan_dir_names(const char *dir, const char *suffix, char ***names);
 /* Appends to *paths the existing cache files (.ko, .opts, .uprobes) of name. 0 or -ENOMEM. */
 int cache_files_of(const struct settings *s, const char *name, char ***paths);
-/* Lists the existing cache files of names after "<what>: " and asks question (unless -y).
- * Returns 2 when there were files and the answer was yes, 1 when there were none, 0 when the
- * answer was no, or -ENOMEM after FAILED. */
-int confirm_cache_change(struct invocation *inv, char *const *names, const char *what,
-			 const char *question);
-/* Sorts a vector in C-locale order. */
-void strv_sort(char **v);
-/* Status of one script; quiet: print nothing. Returns the status exit code (0, 1, 3, 4). */
-int status_of(struct invocation *inv, const char *name, bool quiet);
-/* The status exit code over every script status looks at (0 if any runs), printing each line
- * unless quiet; EXIT_USAGE when there is none (after "No systemtap scripts are present"). */
-int status_all(struct invocation *inv, bool quiet);
-/* onboot's output image: -o made absolute, else onboot_default_image; a symlink is followed.
- * 0 and *ret, or -errno after log_error. */
-int onboot_resolve_output(const struct settings *s, const char *opt, char **ret);
-/* 0 when dracut will find our module, else -ENOENT after log_error. */
-int onboot_check_dracut_module(void);
-/* The stap-early-loader to pack (STAP_EARLY_LOADER), absolute. 0 or -errno after log_error. */
-int onboot_find_loader(const struct settings *s, char **ret);
-/* After the cache of names was removed: for each one still in a kernel's onboot snapshot,
- * says that kernel's image still starts it (the snapshot keeps its module) and how to take it
- * out: onboot without it. */
-void onboot_note_snapshots(const struct settings *s, char *const *names);
+/* The scripts of a command that changes caches (list; "FAILED" when that fails), their
+ * existing cache files listed after "<what>: " and question asked (unless -y). *ret gets the
+ * names. Returns 2 when there were files and the answer was yes, 1 when there were none, 0
+ * when the answer was no, or -errno after FAILED. */
+int confirm_cache_change(struct invocation *inv, int (*list)(struct invocation *, char ***),
+			 const char *what, const char *question, char ***ret);

@@ -10,7 +10,34 @@
 #include "fsutil.h"
 #include "log.h"
 #include "macro.h"
+#include "script_walk.h"
+#include "strfmt.h"
 #include "strv.h"
+
+/* The compile results, one per name in names order, and the next one to look at. */
+struct compile_walk {
+	const struct compile_result *res;
+	size_t next;
+};
+
+/* The result of one compiled script (for_each_script walks names in the order of res). */
+static enum script_result compiled_step(struct invocation *inv, const char *name, void *userdata,
+					int *ret_code)
+{
+	struct compile_walk *w = userdata;
+
+	(void)inv;
+	(void)name;
+	*ret_code = w->res[w->next++].rc;
+	return *ret_code == 0 ? SCRIPT_OK : SCRIPT_FAILED;
+}
+
+static char *compile_failed(const char *name, int code)
+{
+	return strdup_printf("%s compilation failed (%d)", name, code);
+}
+
+static const struct script_step compiled_script = {.run = compiled_step, .failed = compile_failed};
 
 int cmd_compile(struct invocation *inv)
 {
@@ -26,12 +53,8 @@ int cmd_compile(struct invocation *inv)
 			   strerror(-r));
 		return EXIT_FAIL;
 	}
-	if (invocation_scripts(inv, &names) < 0) {
-		clog("FAILED");
-		return EXIT_FAIL;
-	}
-	r = confirm_cache_change(inv, names, "Updating caches",
-				 "Do you really want to update above caches");
+	r = confirm_cache_change(inv, invocation_scripts, "Updating caches",
+				 "Do you really want to update above caches", &names);
 	if (r <= 0)
 		return r < 0 ? EXIT_FAIL : EXIT_OK;
 	n = strv_length(names);
@@ -44,15 +67,11 @@ int cmd_compile(struct invocation *inv)
 		do_failure("Failed to compile: %s", strerror(-r));
 		return EXIT_FAIL;
 	}
-	for (size_t i = 0; i < n && r > 0; i++) {
-		if (res[i].rc == 0)
-			continue;
-		if (might_failf(inv, "%s compilation failed (%d)", res[i].name, res[i].rc)) {
-			compile_results_free(res, n);
-			return EXIT_FAIL;
-		}
-	}
+	if (r > 0)
+		r = for_each_script(inv, names, &compiled_script, &(struct compile_walk){res, 0});
 	compile_results_free(res, n);
+	if (r < 0)
+		return EXIT_FAIL;
 	might_success(inv, "systemtap compiled");
 	return EXIT_OK;
 }

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "cmd_common.h"
+#include "cmd_onboot.h"
 #include "commands.h"
 #include "compile.h"
 #include "deps.h"
@@ -23,6 +24,7 @@
 #include "onboot_bootloader.h"
 #include "onboot_build.h"
 #include "onboot_image.h"
+#include "onboot_kernel.h"
 #include "onboot_preflight.h"
 #include "onboot_scripts.h"
 #include "onboot_snapshot.h"

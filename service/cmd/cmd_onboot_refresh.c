@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "cmd_common.h"
+#include "cmd_onboot.h"
 #include "commands.h"
 #include "compile.h"
 #include "config.h"

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cmd_common.h"
+#include "cmd_onboot_status.h"
 #include "commands.h"
 #include "fsutil.h"
 #include "interrupt.h"

@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "cmd_common.h"
+#include "cmd_status.h"
 #include "interrupt.h"
 
 int cmd_restart(struct invocation *inv)

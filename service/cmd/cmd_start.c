@@ -12,13 +12,14 @@
 #include "cmd_common.h"
 #include "compile.h"
 #include "fsutil.h"
-#include "interrupt.h"
 #include "log.h"
 #include "macro.h"
 #include "names.h"
 #include "optfilter.h"
 #include "run.h"
+#include "script_walk.h"
 #include "state.h"
+#include "strfmt.h"
 #include "strv.h"
 
 /* stapio prints its daemon pid after forking: wait for it as upstream did (BZ624657). */
@@ -240,51 +241,13 @@ static int run_staprun(const struct settings *s, const char *workdir, const char
 	return rc;
 }
 
-/* Starts one script whose compilation ended with compile_rc; *workdir is the directory under
- * TEMP_PATH staprun runs in, made by the first script that needs it. Returns 0 or a non-zero
- * code. */
-static int start_script(struct invocation *inv, const char *name, int compile_rc, char **workdir)
-{
-	const struct settings *s = inv->s;
-	_cleanup_strv_free_ char **opts = NULL, **argv = NULL;
-	_cleanup_free_ char *ko = NULL;
-	enum run_mode mode = RUN_MODE_LOAD_ONLY;
-	enum script_state st;
-	int r;
-
-	r = script_state(s, name, &st, NULL);
-	if (r < 0)
-		return 1;
-	if (st == SCRIPT_RUNNING)
-		return 0;
-	if (st == SCRIPT_LOADED_NO_PIDFILE) {
-		log_error("%s is loaded but was not started by systemtap-service; stop it first "
-			  "(systemtap-service stop %s)",
-			  name, name);
-		return SCRIPT_LOADED_NO_PIDFILE;
-	}
-	if (compile_rc != 0)
-		return compile_rc;
-	if (run_options(s, name, &opts, &mode) < 0)
-		return 2;
-	ko = cache_ko_path(s, name);
-	if (!ko || strv_push(&argv, s->staprun) < 0 || strv_extend(&argv, opts) < 0 ||
-	    strv_push(&argv, ko) < 0) {
-		log_error_errno(-ENOMEM, "Failed to start %s", name);
-		return 1;
-	}
-	clog(" Starting %s ... ", name);
-	if (!*workdir) {
-		r = make_temp_dir(s->temp_path, "cache.", workdir);
-		if (r < 0) {
-			clog("error\n");
-			log_error_errno(r, "Failed to create a temporary directory in %s",
-					s->temp_path);
-			return 1;
-		}
-	}
-	return run_staprun(s, *workdir, name, argv, mode);
-}
+/* What start_step needs besides the name: the compile results, and the directory under
+ * TEMP_PATH staprun runs in, made by the first script that needs it. */
+struct start_walk {
+	struct compile_result *res;
+	size_t nres;
+	char *workdir;
+};
 
 /* The compile result of name, 0 when it was not compiled at all (already running). */
 static int compile_rc_of(const struct compile_result *res, size_t n, const char *name)
@@ -294,6 +257,66 @@ static int compile_rc_of(const struct compile_result *res, size_t n, const char 
 			return res[i].rc;
 	return 0;
 }
+
+/* Starts one script (for_each_script). On SCRIPT_FAILED *ret_code is the compile code, 2 for
+ * bad options, SCRIPT_LOADED_NO_PIDFILE, staprun's exit code, or 1. */
+static enum script_result start_step(struct invocation *inv, const char *name, void *userdata,
+				     int *ret_code)
+{
+	const struct settings *s = inv->s;
+	struct start_walk *w = userdata;
+	_cleanup_strv_free_ char **opts = NULL, **argv = NULL;
+	_cleanup_free_ char *ko = NULL;
+	enum run_mode mode = RUN_MODE_LOAD_ONLY;
+	enum script_state st;
+	int r;
+
+	*ret_code = 1;
+	r = script_state(s, name, &st, NULL);
+	if (r < 0)
+		return SCRIPT_FAILED;
+	if (st == SCRIPT_RUNNING)
+		return SCRIPT_SKIPPED;
+	if (st == SCRIPT_LOADED_NO_PIDFILE) {
+		log_error("%s is loaded but was not started by systemtap-service; stop it first "
+			  "(systemtap-service stop %s)",
+			  name, name);
+		*ret_code = SCRIPT_LOADED_NO_PIDFILE;
+		return SCRIPT_FAILED;
+	}
+	*ret_code = compile_rc_of(w->res, w->nres, name);
+	if (*ret_code != 0)
+		return SCRIPT_FAILED;
+	*ret_code = 2;
+	if (run_options(s, name, &opts, &mode) < 0)
+		return SCRIPT_FAILED;
+	*ret_code = 1;
+	ko = cache_ko_path(s, name);
+	if (!ko || strv_push(&argv, s->staprun) < 0 || strv_extend(&argv, opts) < 0 ||
+	    strv_push(&argv, ko) < 0) {
+		log_error_errno(-ENOMEM, "Failed to start %s", name);
+		return SCRIPT_FAILED;
+	}
+	clog(" Starting %s ... ", name);
+	if (!w->workdir) {
+		r = make_temp_dir(s->temp_path, "cache.", &w->workdir);
+		if (r < 0) {
+			clog("error\n");
+			log_error_errno(r, "Failed to create a temporary directory in %s",
+					s->temp_path);
+			return SCRIPT_FAILED;
+		}
+	}
+	*ret_code = run_staprun(s, w->workdir, name, argv, mode);
+	return *ret_code == 0 ? SCRIPT_OK : SCRIPT_FAILED;
+}
+
+static char *start_failed(const char *name, int code)
+{
+	return strdup_printf("Failed to run \"%s\". (%d)", name, code);
+}
+
+static const struct script_step start_script = {.run = start_step, .failed = start_failed};
 
 /* Compiles, in parallel, every script of names that is not running and lacks a valid cache. */
 static int compile_needed(struct invocation *inv, char *const *names,
@@ -324,9 +347,7 @@ static int compile_needed(struct invocation *inv, char *const *names,
 int cmd_start(struct invocation *inv)
 {
 	_cleanup_strv_free_ char **names = NULL, **ordered = NULL;
-	_cleanup_free_ char *workdir = NULL;
-	struct compile_result *res = NULL;
-	size_t nres = 0;
+	struct start_walk w = {0};
 	int r, rc = EXIT_OK;
 
 	clog("Starting systemtap: ");
@@ -353,23 +374,17 @@ int cmd_start(struct invocation *inv)
 	r = order_scripts(inv, names, &ordered);
 	if (r != 0)
 		return r;
-	if (compile_needed(inv, ordered, &res, &nres) < 0) {
+	if (compile_needed(inv, ordered, &w.res, &w.nres) < 0) {
 		clog("FAILED");
 		return EXIT_FAIL;
 	}
-	for (size_t i = 0; ordered[i] && !interrupted(); i++) {
-		r = start_script(inv, ordered[i], compile_rc_of(res, nres, ordered[i]), &workdir);
-		if (r != 0 && !interrupted() &&
-		    might_failf(inv, "Failed to run \"%s\". (%d)", ordered[i], r)) {
-			rc = EXIT_FAIL;
-			break;
-		}
-	}
-	if (interrupted()) /* main reports the signal and exits 128 + N */
+	/* After a signal: main reports it and exits 128 + N. */
+	if (for_each_script(inv, ordered, &start_script, &w) < 0)
 		rc = EXIT_FAIL;
-	compile_results_free(res, nres);
-	if (workdir)
-		rm_rf(workdir);
+	compile_results_free(w.res, w.nres);
+	if (w.workdir)
+		rm_rf(w.workdir);
+	free(w.workdir);
 	if (rc == EXIT_OK)
 		might_success(inv, "systemtap startup");
 	return rc;

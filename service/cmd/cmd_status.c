@@ -4,12 +4,24 @@
 #include <stdio.h>
 
 #include "cmd_common.h"
+#include "cmd_status.h"
 #include "deps.h"
-#include "interrupt.h"
 #include "log.h"
 #include "macro.h"
+#include "script_walk.h"
 #include "state.h"
 #include "strv.h"
+
+/* What status says of a script in state st (after its name). */
+static const char *status_words(enum script_state st)
+{
+	if (st == SCRIPT_RUNNING)
+		return "is running...";
+	/* Upstream said "is dead, but another script is running." */
+	if (st == SCRIPT_LOADED_NO_PIDFILE)
+		return "is loaded but was not started by systemtap-service";
+	return "is stopped"; /* SCRIPT_STOPPED, SCRIPT_DEAD_PIDFILE */
+}
 
 int status_of(struct invocation *inv, const char *name, bool quiet)
 {
@@ -22,22 +34,10 @@ int status_of(struct invocation *inv, const char *name, bool quiet)
 		return 4; /* LSB: status unknown */
 	if (quiet)
 		return (int)st;
-	switch (st) {
-	case SCRIPT_RUNNING:
-		if (pid > 0)
-			printf("%s(%d) is running...\n", name, (int)pid);
-		else
-			printf("%s is running...\n", name);
-		break;
-	case SCRIPT_LOADED_NO_PIDFILE:
-		/* Upstream said "is dead, but another script is running." */
-		printf("%s is loaded but was not started by systemtap-service\n", name);
-		break;
-	case SCRIPT_DEAD_PIDFILE:
-	case SCRIPT_STOPPED:
-		printf("%s is stopped\n", name);
-		break;
-	}
+	if (st == SCRIPT_RUNNING && pid > 0)
+		printf("%s(%d) is running...\n", name, (int)pid);
+	else
+		printf("%s %s\n", name, status_words(st));
 	return (int)st;
 }
 
@@ -77,10 +77,32 @@ static int status_names(struct invocation *inv, char ***ret)
 	return 0;
 }
 
+/* What status_step keeps over the walk. */
+struct status_walk {
+	bool quiet;
+	int rc; /* sticky 0 once any script runs; else the last script's code, as upstream */
+};
+
+/* Status of one script (for_each_script): a code, never a failure. */
+static enum script_result status_step(struct invocation *inv, const char *name, void *userdata,
+				      int *ret_code)
+{
+	struct status_walk *w = userdata;
+	int st = status_of(inv, name, w->quiet);
+
+	(void)ret_code;
+	if (w->rc != 0)
+		w->rc = st;
+	return SCRIPT_OK;
+}
+
+static const struct script_step status_script = {.run = status_step};
+
 int status_all(struct invocation *inv, bool quiet)
 {
 	_cleanup_strv_free_ char **names = NULL;
-	int rc = EXIT_USAGE, r;
+	struct status_walk w = {.quiet = quiet, .rc = EXIT_USAGE};
+	int r;
 
 	r = status_names(inv, &names);
 	if (r > 0)
@@ -92,14 +114,9 @@ int status_all(struct invocation *inv, bool quiet)
 			printf("No systemtap scripts are present\n");
 		return EXIT_USAGE;
 	}
-	/* condrestart runs this with the signal handlers installed: a signal ends the loop. */
-	for (size_t i = 0; names[i] && !interrupted(); i++) {
-		int st = status_of(inv, names[i], quiet);
-		/* Sticky 0 once any script runs; else the last script's code, as upstream. */
-		if (rc != 0)
-			rc = st;
-	}
-	return rc;
+	/* condrestart runs this with the signal handlers installed: a signal ends the walk. */
+	(void)for_each_script(inv, names, &status_script, &w);
+	return w.rc;
 }
 
 int cmd_status(struct invocation *inv)

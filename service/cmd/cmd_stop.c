@@ -16,7 +16,9 @@
 #include "log.h"
 #include "macro.h"
 #include "run.h"
+#include "script_walk.h"
 #include "state.h"
+#include "strfmt.h"
 #include "strv.h"
 
 #define STOP_ATTEMPTS 10
@@ -158,43 +160,57 @@ static int wait_stopped(const struct settings *s, const char *name)
 	return 0;
 }
 
-/* Stops one script. 0 or a non-zero code (1, or 4 for a module that is not ours). */
-static int stop_script(struct invocation *inv, const char *name)
+/* Stops one script (for_each_script). On SCRIPT_FAILED *ret_code is 1, or
+ * SCRIPT_LOADED_NO_PIDFILE for a module that is not ours. */
+static enum script_result stop_step(struct invocation *inv, const char *name, void *userdata,
+				    int *ret_code)
 {
 	const struct settings *s = inv->s;
 
+	(void)userdata;
+	*ret_code = 1;
 	for (int attempt = 1; attempt <= STOP_ATTEMPTS; attempt++) {
 		enum script_state st;
 		pid_t pid = 0;
 		int r;
 
 		if (interrupted())
-			return 1;
+			return SCRIPT_INTERRUPTED;
 		r = script_state(s, name, &st, &pid);
 		if (r < 0)
-			return 1;
+			return SCRIPT_FAILED;
 		if (st == SCRIPT_STOPPED)
-			return 0;
+			return attempt == 1 ? SCRIPT_SKIPPED : SCRIPT_OK;
 		if (st == SCRIPT_DEAD_PIDFILE)
-			return pidfile_remove(s, name) < 0 ? 1 : 0;
+			return pidfile_remove(s, name) < 0 ? SCRIPT_FAILED : SCRIPT_OK;
 		if (st == SCRIPT_LOADED_NO_PIDFILE && !is_systemtap_module(s, name)) {
 			log_error("%s is loaded but is not a systemtap module; not stopping it",
 				  name);
-			return SCRIPT_LOADED_NO_PIDFILE;
+			*ret_code = SCRIPT_LOADED_NO_PIDFILE;
+			return SCRIPT_FAILED;
 		}
 		/* Loaded without a pid file but with a control directory: a systemtap module
 		 * started by hand; detached, so staprun -d unloads it. */
 		if (send_stop(s, name, pid) < 0)
-			return 1;
+			return SCRIPT_FAILED;
 		r = wait_stopped(s, name);
 		if (r < 0)
-			return 1;
+			return SCRIPT_FAILED;
 		if (r > 0)
-			return 0;
+			return SCRIPT_OK;
 	}
 	log_error("Failed to stop script \"%s\" after %d attempts", name, STOP_ATTEMPTS);
-	return 1;
+	return SCRIPT_FAILED;
 }
+
+static char *stop_failed(const char *name, int code)
+{
+	return strdup_printf("Failed to stop \"%s\". (%d)", name, code);
+}
+
+/* Requirements stop after the scripts that need them. */
+static const struct script_step stop_script = {
+    .run = stop_step, .failed = stop_failed, .reverse = true};
 
 int cmd_stop(struct invocation *inv)
 {
@@ -211,13 +227,7 @@ int cmd_stop(struct invocation *inv)
 	if (r != 0)
 		return r;
 	/* After a signal no further script is stopped (main reports it, exit 128 + N). */
-	for (size_t i = strv_length(ordered); i-- > 0 && !interrupted();) {
-		r = stop_script(inv, ordered[i]);
-		if (r != 0 && !interrupted() &&
-		    might_failf(inv, "Failed to stop \"%s\". (%d)", ordered[i], r))
-			return EXIT_FAIL;
-	}
-	if (interrupted())
+	if (for_each_script(inv, ordered, &stop_script, NULL) < 0)
 		return EXIT_FAIL;
 	might_success(inv, "systemtap stopping");
 	return EXIT_OK;

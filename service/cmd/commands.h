@@ -31,16 +31,6 @@ int cmd_condrestart(struct invocation *inv);
 int cmd_compile(struct invocation *inv);
 int cmd_cleanup(struct invocation *inv);
 int cmd_onboot(struct invocation *inv);
-/* The scripts a command acts on: the named ones, else every SCRIPT_PATH/NAME.stp (plus
- * CACHE_PATH/NAME.ko with ALLOW_CACHEONLY), valid names only (others logged), sorted. */
-int invocation_scripts(struct invocation *inv, char ***ret);
-/* PASSALL handling: with PASSALL=yes prints FAILED and returns true (caller stops with 1);
- * else logs "Warning: <msg>" and counts the failure. */
-bool might_fail(struct invocation *inv, const char *msg);
-/* "OK" or, after failures with PASSALL=no, "WARNING" (and a logged count). */
-void might_success(struct invocation *inv, const char *msg);
-/* Asks "<question> [y/N]: " on stdout unless -y; true for yes. */
-bool ask_yesno(struct invocation *inv, const char *question);
 /* onboot --status: per installed kernel, the onboot scripts its next boot starts, their
  * snapshot, and whether the image holds it. EXIT_FAIL when an image lacks its snapshot. */
 int cmd_onboot_status(struct invocation *inv);

@@ -51,20 +51,17 @@ static int __attribute__((format(printf, 1, 2))) bad_option(const char *fmt, ...
 static int parse_letter(struct cli *c, char letter, const char *arg, bool *used)
 {
 	char l[2] = {letter, '\0'};
+	bool *flag = letter == 'R'   ? &c->recursive
+		     : letter == 'y' ? &c->assume_yes
+		     : letter == 'b' ? &c->backup
+		     : letter == 'h' ? &c->help
+				     : NULL;
 
+	if (flag) {
+		*flag = true;
+		return 0;
+	}
 	switch (letter) {
-	case 'R':
-		c->recursive = true;
-		return 0;
-	case 'y':
-		c->assume_yes = true;
-		return 0;
-	case 'b':
-		c->backup = true;
-		return 0;
-	case 'h':
-		c->help = true;
-		return 0;
 	case 'c':
 	case 'r':
 	case 'o':

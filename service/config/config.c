@@ -8,8 +8,10 @@
 
 #include "config.h"
 #include "fsutil.h"
+#include "growbuf.h"
 #include "log.h"
 #include "macro.h"
+#include "strfmt.h"
 
 struct parser {
 	struct config *cfg;
@@ -18,33 +20,13 @@ struct parser {
 	unsigned line;
 };
 
-struct sbuf {
-	char *s;
-	size_t len, size;
-};
-
 /* -E2BIG once the value would pass CONFIG_VALUE_MAX bytes. */
-static int sbuf_add(struct sbuf *b, const char *s, size_t len)
+static int sbuf_add(struct growbuf *b, const char *s, size_t len)
 {
-	if (len > CONFIG_VALUE_MAX - b->len)
-		return -E2BIG;
-	if (b->size - b->len <= len) {
-		size_t size = b->size ? b->size : 64;
-		while (size - b->len <= len)
-			size *= 2;
-		char *n = realloc(b->s, size);
-		if (!n)
-			return -ENOMEM;
-		b->s = n;
-		b->size = size;
-	}
-	memcpy(b->s + b->len, s, len);
-	b->len += len;
-	b->s[b->len] = '\0';
-	return 0;
+	return growbuf_append(b, s, len, CONFIG_VALUE_MAX);
 }
 
-static int sbuf_addc(struct sbuf *b, char c)
+static int sbuf_addc(struct growbuf *b, char c)
 {
 	return sbuf_add(b, &c, 1);
 }
@@ -67,17 +49,14 @@ static bool is_key_char(char c)
 static int __attribute__((format(printf, 3, 4)))
 parse_error(const struct parser *ps, unsigned line, const char *fmt, ...)
 {
-	char *reason;
 	va_list ap;
-	int r;
 
 	va_start(ap, fmt);
-	r = vasprintf(&reason, fmt, ap);
+	_cleanup_free_ char *reason = strdup_vprintf(fmt, ap);
 	va_end(ap);
-	if (r < 0)
+	if (!reason)
 		return -ENOMEM;
 	log_error("%s:%u: %s", ps->file, line, reason);
-	free(reason);
 	return -EINVAL;
 }
 
@@ -105,7 +84,7 @@ static const char *metachar_reason(char c)
 }
 
 /* Expands "$..." at ps->p (which points at the '$') into out. */
-static int parse_dollar(struct parser *ps, struct sbuf *out, bool quoted)
+static int parse_dollar(struct parser *ps, struct growbuf *out, bool quoted)
 {
 	const char *p = ps->p + 1, *name;
 	size_t len;
@@ -146,7 +125,7 @@ static int parse_dollar(struct parser *ps, struct sbuf *out, bool quoted)
 	return v ? sbuf_add(out, v, strlen(v)) : 0;
 }
 
-static int parse_single_quoted(struct parser *ps, struct sbuf *out)
+static int parse_single_quoted(struct parser *ps, struct growbuf *out)
 {
 	unsigned start_line = ps->line;
 	const char *q = ++ps->p;
@@ -165,7 +144,7 @@ static int parse_single_quoted(struct parser *ps, struct sbuf *out)
 	return r;
 }
 
-static int parse_double_quoted(struct parser *ps, struct sbuf *out)
+static int parse_double_quoted(struct parser *ps, struct growbuf *out)
 {
 	unsigned start_line = ps->line;
 	int r = 0;
@@ -204,7 +183,7 @@ static int parse_double_quoted(struct parser *ps, struct sbuf *out)
 }
 
 /* Parses one value (ends at an unquoted blank, newline or the end) into out. */
-static int parse_value(struct parser *ps, struct sbuf *out)
+static int parse_value(struct parser *ps, struct growbuf *out)
 {
 	bool tilde_may_expand = true; /* at the start, and after ':', as in shell assignments */
 	int r = sbuf_add(out, "", 0);
@@ -252,7 +231,7 @@ static int parse_assignment(struct parser *ps)
 	unsigned line = ps->line;
 	const char *key = ps->p;
 	_cleanup_free_ char *k = NULL, *origin = NULL;
-	struct sbuf value = {NULL, 0, 0};
+	struct growbuf value = {NULL, 0, 0};
 	int r;
 
 	if (!is_key_start(*ps->p))
@@ -292,9 +271,9 @@ static int parse_assignment(struct parser *ps)
 		r = -ENOMEM;
 		goto out;
 	}
-	r = config_set(ps->cfg, k, value.s, origin);
+	r = config_set(ps->cfg, k, value.data, origin);
 out:
-	free(value.s);
+	free(value.data);
 	return r;
 }
 

@@ -2,10 +2,12 @@
  * compiling (stap) and running (staprun). */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "growbuf.h"
 #include "macro.h"
 #include "optfilter.h"
 #include "strv.h"
@@ -20,24 +22,9 @@ struct long_opt {
 /* getopt -l 'vp:,save-uprobes' */
 static const struct long_opt long_opts[] = {{"vp", true}, {"save-uprobes", false}};
 
-struct word {
-	char *s;
-	size_t len, size;
-};
-
-static int word_addc(struct word *w, char c)
+static int word_addc(struct growbuf *w, char c)
 {
-	if (w->len + 1 >= w->size) {
-		size_t size = w->size ? w->size * 2 : 32;
-		char *n = realloc(w->s, size);
-		if (!n)
-			return -ENOMEM;
-		w->s = n;
-		w->size = size;
-	}
-	w->s[w->len++] = c;
-	w->s[w->len] = '\0';
-	return 0;
+	return growbuf_append(w, &c, 1, SIZE_MAX);
 }
 
 static bool is_blank(char c)
@@ -46,23 +33,18 @@ static bool is_blank(char c)
 }
 
 /* Reads one word at *p (not at a blank) into w, as the config file reads a value. */
-static int split_word(const char **p, struct word *w)
+static int split_word(const char **p, struct growbuf *w)
 {
 	const char *s = *p;
-	int r = word_addc(w, '\0');
+	int r = growbuf_append(w, "", 0, SIZE_MAX); /* an empty word ('') is a word */
 
-	w->len = 0;
 	while (r == 0 && *s && !is_blank(*s)) {
-		if (*s == '\'') {
-			for (s++; *s && *s != '\''; s++)
-				if ((r = word_addc(w, *s)) < 0)
-					return r;
-			if (!*s)
-				return -EINVAL;
-			s++;
-		} else if (*s == '"') {
-			for (s++; *s && *s != '"'; s++) {
-				if (*s == '\\' && s[1] && strchr("\"\\$`", s[1]))
+		if (*s == '\'' || *s == '"') {
+			char quote = *s;
+
+			for (s++; *s && *s != quote; s++) {
+				/* In double quotes a backslash escapes only " \ $ and `. */
+				if (quote == '"' && *s == '\\' && s[1] && strchr("\"\\$`", s[1]))
 					s++;
 				if ((r = word_addc(w, *s)) < 0)
 					return r;
@@ -91,7 +73,7 @@ int opts_split(const char *text, char ***ret_words)
 	if (!words)
 		return -ENOMEM;
 	for (;;) {
-		struct word w = {NULL, 0, 0};
+		struct growbuf w = {NULL, 0, 0};
 		int r;
 
 		while (is_blank(*p))
@@ -100,10 +82,10 @@ int opts_split(const char *text, char ***ret_words)
 			break;
 		r = split_word(&p, &w);
 		if (r < 0) {
-			free(w.s);
+			free(w.data);
 			return r;
 		}
-		r = strv_consume(&words, w.s);
+		r = strv_consume(&words, w.data);
 		if (r < 0)
 			return r;
 	}

@@ -13,6 +13,7 @@
 #include "macro.h"
 #include "names.h"
 #include "settings.h"
+#include "settings_keys.h"
 #include "strv.h"
 
 /* Where systemtap's own programs live (not ours: BINDIR may be /usr/local/bin). */
@@ -75,17 +76,6 @@ static const struct param params[] = {
     STR("PROC_PATH", KIND_PATH, proc_path, "/proc"),
     STR("STAP_EARLY_LOADER", KIND_PATH, early_loader, SBINDIR "/stap-early-loader"),
     STR("DRACUT_OPTS", KIND_STRING, dracut_opts, ""),
-};
-
-/* Variables of the upstream script that a sourced config could override; ours cannot. */
-static const char *const internal_vars[][2] = {
-    {"KRELEASE", "use -r"},	     {"CONFIG", "use -c"},
-    {"INITRAMFS", "use -o"},	     {"EXPLICIT_INITRAMFS", "use -o"},
-    {"BACKUP_INITRAMFS", "use -b"},  {"OPT_ASSUMEYES", "use -y"},
-    {"OPT_RECURSIVE", "use -R"},     {"OPT_SCRIPTS", "name the scripts"},
-    {"SCRIPTS", "name the scripts"}, {"OPTS", "use <script>_OPT"},
-    {"STAPIO", "staprun finds it"},  {"UNAME", "not needed"},
-    {"LSMOD", "not needed"},	     {"DRACUT_SRC", "not needed"},
 };
 
 static char **str_field(struct settings *s, const struct param *p)
@@ -219,42 +209,6 @@ static int apply_param(struct settings *s, const struct param *p, const struct c
 	return *field ? 0 : -ENOMEM;
 }
 
-/* True for <script>_OPT and <script>_REQ keys. */
-static bool is_script_key(const char *key)
-{
-	size_t l = strlen(key);
-	char name[64];
-
-	if (l < 5 || (!streq(key + l - 4, "_OPT") && !streq(key + l - 4, "_REQ")))
-		return false;
-	if (l - 4 >= sizeof(name))
-		return false;
-	memcpy(name, key, l - 4);
-	name[l - 4] = '\0';
-	return script_name_valid(name);
-}
-
-static bool is_uppercase_key(const char *key)
-{
-	for (; *key; key++)
-		if (*key >= 'a' && *key <= 'z')
-			return false;
-	return true;
-}
-
-/* Warns about keys that do nothing: typo protection, never an error. */
-static void check_other_key(const struct config_entry *e)
-{
-	for (size_t i = 0; i < ELEMENTSOF(internal_vars); i++)
-		if (streq(e->key, internal_vars[i][0])) {
-			log_warning("%s: %s cannot be set in a config file (%s); ignored",
-				    e->origin, e->key, internal_vars[i][1]);
-			return;
-		}
-	if (is_uppercase_key(e->key) && !is_script_key(e->key))
-		log_warning("%s: unknown parameter %s; ignored", e->origin, e->key);
-}
-
 static const struct param *find_param(const char *key)
 {
 	for (size_t i = 0; i < ELEMENTSOF(params); i++)
@@ -270,7 +224,7 @@ static int apply_config(struct settings *s)
 		const struct param *p = find_param(e->key);
 
 		if (!p) {
-			check_other_key(e);
+			settings_check_other_key(e);
 			continue;
 		}
 		int r = apply_param(s, p, e);
@@ -278,11 +232,6 @@ static int apply_config(struct settings *s)
 			return r;
 	}
 	return 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* The *.conf files of dir in C-locale order, as the shell's glob (dot files excluded). */
@@ -318,7 +267,7 @@ static int list_conf_files(const char *dir, char ***ret)
 	closedir(d);
 	if (r < 0)
 		return r;
-	qsort(files, strv_length(files), sizeof(char *), cmp_str);
+	strv_sort(files);
 	*ret = files;
 	files = NULL;
 	return 0;

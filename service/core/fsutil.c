@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "log.h"
 #include "macro.h"
 
 /* Opens a fresh temp file "DIR/.BASE.PID.XXXXXX" beside path (the pid names its owner, see
@@ -288,4 +289,14 @@ int fsync_parent_dir(const char *path)
 	if (fsync(fd) < 0 && errno != EINVAL)
 		return -errno;
 	return 0;
+}
+
+int opendir_if_exists(const char *dir, DIR **ret)
+{
+	*ret = opendir(dir);
+	if (*ret)
+		return 1;
+	if (errno == ENOENT)
+		return 0;
+	return log_error_errno(-errno, "Failed to read %s", dir);
 }

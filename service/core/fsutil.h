@@ -1,5 +1,6 @@
 /* fsutil.h: files and directories: atomic writes, mkdir -p, temp dirs, reading whole files. */
 #pragma once
+#include <dirent.h>
 #include <errno.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -35,3 +36,6 @@ char *path_join(const char *a, const char *b);
 int path_exists(const char *path);
 /* fsyncs the directory holding path. 0 or -errno. */
 int fsync_parent_dir(const char *path);
+/* Opens directory dir for reading: 1 and *ret, 0 (*ret NULL) when it does not exist, or
+ * -errno after "Failed to read DIR". */
+int opendir_if_exists(const char *dir, DIR **ret);

@@ -12,6 +12,7 @@
 #include "fsutil.h"
 #include "log.h"
 #include "macro.h"
+#include "strfmt.h"
 
 #define PROGRAM "systemtap-service"
 
@@ -120,14 +121,12 @@ void log_line(const char *fmt, ...)
 
 void clog(const char *fmt, ...)
 {
-	char *text;
 	va_list ap;
-	int r;
 
 	va_start(ap, fmt);
-	r = vasprintf(&text, fmt, ap);
+	_cleanup_free_ char *text = strdup_vprintf(fmt, ap);
 	va_end(ap);
-	if (r < 0)
+	if (!text)
 		return;
 	fputs(text, stdout);
 	fflush(stdout);
@@ -140,7 +139,6 @@ void clog(const char *fmt, ...)
 		if (*p == '\n')
 			p++;
 	}
-	free(text);
 }
 
 static void __attribute__((format(printf, 3, 0)))

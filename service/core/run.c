@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -11,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "growbuf.h"
 #include "interrupt.h"
 #include "log.h"
 #include "macro.h"
@@ -225,31 +227,7 @@ int run_logged(char *const argv[], const char *cwd)
 	return run_wait(pid);
 }
 
-struct buffer {
-	char *data;
-	size_t len, size;
-};
-
-static int buffer_append(struct buffer *b, const char *data, size_t len)
-{
-	if (b->size - b->len <= len) {
-		size_t size = b->size ? b->size : 4096;
-		while (size - b->len <= len)
-			size *= 2;
-		char *nd = realloc(b->data, size);
-		if (!nd)
-			return -ENOMEM;
-		b->data = nd;
-		b->size = size;
-	}
-	memcpy(b->data + b->len, data, len);
-	b->len += len;
-	b->data[b->len] = '\0';
-	return 0;
-}
-
-/* Reads what is in fd now (non-blocking after the child ended). 1 on EOF, 0, or -errno. */
-static int drain(int fd, struct buffer *b)
+static int drain(int fd, struct growbuf *b)
 {
 	char chunk[16384];
 
@@ -264,7 +242,7 @@ static int drain(int fd, struct buffer *b)
 		if (log_fd() >= 0 && write(log_fd(), chunk, (size_t)n) < 0) {
 			/* The log is best effort; the captured output still counts. */
 		}
-		int r = buffer_append(b, chunk, (size_t)n);
+		int r = growbuf_append(b, chunk, (size_t)n, SIZE_MAX);
 		if (r < 0)
 			return r;
 	}
@@ -272,7 +250,7 @@ static int drain(int fd, struct buffer *b)
 
 /* Collects the output until EOF, or until the child has exited: a daemon it left behind may
  * keep the pipe open forever. */
-static int collect(pid_t pid, int rfd, struct buffer *b, int *ret_status)
+static int collect(pid_t pid, int rfd, struct growbuf *b, int *ret_status)
 {
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	bool exited = false;
@@ -329,7 +307,7 @@ static int collect(pid_t pid, int rfd, struct buffer *b, int *ret_status)
 
 int run_capture(char *const argv[], const char *cwd, char **ret_output)
 {
-	struct buffer b = {NULL, 0, 0};
+	struct growbuf b = {NULL, 0, 0};
 	int pfd[2], code = 0, r;
 	pid_t pid;
 
@@ -354,7 +332,7 @@ int run_capture(char *const argv[], const char *cwd, char **ret_output)
 		free(b.data);
 		return r;
 	}
-	if (!b.data && buffer_append(&b, "", 0) < 0)
+	if (!b.data && growbuf_append(&b, "", 0, SIZE_MAX) < 0)
 		return -ENOMEM;
 	if (ret_output)
 		*ret_output = b.data;

@@ -2,40 +2,17 @@
  * (libkmod initstate, i.e. /sys/module/NAME/initstate), never lsmod output. */
 #include <dirent.h>
 #include <errno.h>
-#include <libkmod.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fsutil.h"
+#include "kmodctx.h"
 #include "log.h"
 #include "macro.h"
 #include "names.h"
 #include "state.h"
 #include "strv.h"
-
-static struct kmod_ctx *kmod_context;
-
-static void kmod_context_free(void)
-{
-	kmod_context = kmod_unref(kmod_context);
-}
-
-/* One libkmod context per process, without reading modprobe.d: only the module state is
- * needed, and status over hundreds of scripts must not reparse the configuration each time. */
-static int kmod_context_get(struct kmod_ctx **ret)
-{
-	static const char *const no_config[] = {NULL};
-
-	if (!kmod_context) {
-		kmod_context = kmod_new(NULL, no_config);
-		if (!kmod_context)
-			return log_error_errno(-ENOMEM, "Failed to create a libkmod context");
-		atexit(kmod_context_free);
-	}
-	*ret = kmod_context;
-	return 0;
-}
 
 int module_loaded(const char *name, bool *ret)
 {
@@ -200,12 +177,10 @@ int adopt_boot_modules(const struct settings *s)
 
 	if (!dir)
 		return log_error_errno(-ENOMEM, "Failed to look for boot-time modules");
-	d = opendir(dir);
-	if (!d) {
-		if (errno == ENOENT)
-			return 0;
-		return log_error_errno(-errno, "Failed to read %s", dir);
-	}
+	r = opendir_if_exists(dir, &d);
+	if (r <= 0)
+		return r;
+	r = 0;
 	while ((de = readdir(d))) {
 		_cleanup_free_ char *pidfile = NULL;
 

@@ -117,3 +117,14 @@ void strv_freep(char ***v)
 {
 	*v = strv_free(*v);
 }
+
+static int compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void strv_sort(char **v)
+{
+	if (v)
+		qsort(v, strv_length(v), sizeof(char *), compare_strings);
+}

@@ -21,3 +21,5 @@ int strv_split_blanks(const char *s, char ***ret);
 char **strv_free(char **v);
 void strv_freep(char ***v);
 #define _cleanup_strv_free_ __attribute__((cleanup(strv_freep)))
+/* Sorts a vector in C-locale order. */
+void strv_sort(char **v);

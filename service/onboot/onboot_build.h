@@ -28,10 +28,3 @@ struct onboot_request {
  * went. On failure: "error", "The initramfs creation is unsuccessful: <why>", the temp image
  * removed, the output as it was. 0 or -errno. */
 int onboot_build(const struct onboot_request *req);
-
-/* onboot for one kernel: stages KVER's snapshot of req->v (their ko_path then name the
- * snapshot's files) with not_built (may be NULL), builds and checks the image from it
- * (onboot_build, req->manifest_* are set here). When record: on success the snapshot replaces
- * CACHE_PATH/KVER/onboot (removed when n is 0) and the set is recorded; else (-o) the staged
- * snapshot is removed and nothing is recorded. 0 or -errno after the messages. */
-int onboot_build_kernel(struct onboot_request *req, bool record);

@@ -1,6 +1,5 @@
 /* onboot_image.c: the new initramfs: staged beside the output, checked, put in place. */
 #include <errno.h>
-#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -9,6 +9,7 @@
 #include "log.h"
 #include "macro.h"
 #include "onboot_build.h"
+#include "onboot_kernel.h"
 #include "onboot_set.h"
 #include "onboot_snapshot.h"
 

@@ -6,12 +6,14 @@
 #include <string.h>
 
 #include "cache.h"
+#include "cmd_common.h"
 #include "fsutil.h"
 #include "log.h"
 #include "macro.h"
 #include "onboot_scripts.h"
 #include "onboot_util.h"
 #include "optfilter.h"
+#include "strfmt.h"
 #include "strv.h"
 
 /* Ends the " Checking options NAME ... " line of a refused script ("error", or "skipped"
@@ -20,15 +22,11 @@
 static int __attribute__((format(printf, 2, 3)))
 refuse(struct invocation *inv, const char *fmt, ...)
 {
-	_cleanup_free_ char *msg = NULL;
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vasprintf(&msg, fmt, ap);
+	_cleanup_free_ char *msg = strdup_vprintf(fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		msg = NULL;
 	clog("%s\n", inv->s->passall ? "error" : "skipped");
 	return might_fail(inv, msg ? msg : fmt) ? -ECANCELED : 0;
 }

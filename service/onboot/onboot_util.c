@@ -11,6 +11,7 @@
 #include "fsutil.h"
 #include "macro.h"
 #include "onboot_util.h"
+#include "strfmt.h"
 
 static int is_executable_file(const char *path)
 {
@@ -150,12 +151,9 @@ int onboot_default_image(const struct settings *s, const char *kver, char **ret)
 int onboot_reason(char **ret_reason, int err, const char *fmt, ...)
 {
 	va_list ap;
-	char *text;
 
 	va_start(ap, fmt);
-	if (vasprintf(&text, fmt, ap) < 0)
-		text = NULL;
+	*ret_reason = strdup_vprintf(fmt, ap);
 	va_end(ap);
-	*ret_reason = text;
 	return err;
 }

@@ -5,6 +5,7 @@
 #include "fake_kernel.h"
 #include "kmsg.h"
 #include "loader.h"
+#include "watch.h"
 
 static char *root, *kmsg_path;
 static struct loader_config cfg;

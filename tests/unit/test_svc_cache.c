@@ -1,115 +1,17 @@
 /* test_svc_cache.c: the module cache: NAME.opts round trip, every cache_check state with real
- * ELF modules read by libkmod, kernel build versions (fake trees and the installed Debian
- * kernel), installing into the cache, and the stap version. */
-#include <dirent.h>
-#include <elf.h>
+ * ELF modules read by libkmod, installing into the cache, and the stap version
+ * (test_svc_cache_kernel.c: vermagic and kernel build versions). */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "cache.h"
-#include "compile.h"
-#include "fsutil.h"
-#include "macro.h"
-
-static int failures;
-
-#define CHECK(cond, ...)                                                                           \
-	do {                                                                                       \
-		if (cond) {                                                                        \
-			printf("ok: ");                                                            \
-		} else {                                                                           \
-			printf("FAIL (%s:%d): ", __FILE__, __LINE__);                              \
-			failures++;                                                                \
-		}                                                                                  \
-		printf(__VA_ARGS__);                                                               \
-		printf("\n");                                                                      \
-	} while (0)
-
-#define STREQ(a, b) ((a) && (b) && strcmp((a), (b)) == 0)
-
-static char root[] = "/tmp/test_svc_cache.XXXXXX";
-static const char *const kver = "6.1.0-56-amd64";
-
-static char *path(const char *rel)
-{
-	char *p;
-
-	if (asprintf(&p, "%s/%s", root, rel) < 0)
-		abort();
-	return p;
-}
-
-static void put(const char *rel, const void *data, size_t len)
-{
-	_cleanup_free_ char *p = path(rel);
-	_cleanup_free_ char *dir = strdup(p);
-
-	*strrchr(dir, '/') = '\0';
-	if (mkdir_p(dir, 0755) < 0 || write_file_atomic(p, data, len, 0644) < 0)
-		abort();
-}
-
-static void put_text(const char *rel, const char *text)
-{
-	put(rel, text, strlen(text));
-}
-
-static void set_mtime(const char *rel, time_t sec, long nsec)
-{
-	_cleanup_free_ char *p = path(rel);
-	struct timespec t[2] = {{sec, nsec}, {sec, nsec}};
-
-	if (utimensat(AT_FDCWD, p, t, 0) < 0)
-		abort();
-}
-
-/* A minimal ELF64 relocatable holding only .modinfo: what libkmod reads modinfo from. */
-static void put_ko(const char *rel, const char *vermagic)
-{
-	static const char shstr[] = "\0.modinfo\0.shstrtab";
-	char modinfo[256], buf[1024] = {0};
-	Elf64_Ehdr *eh = (Elf64_Ehdr *)buf;
-	Elf64_Shdr *sh;
-	size_t mlen = 0, off = sizeof(Elf64_Ehdr), shoff;
-
-	if (vermagic)
-		mlen = (size_t)snprintf(modinfo, sizeof(modinfo), "vermagic=%s", vermagic) + 1;
-	mlen += (size_t)snprintf(modinfo + mlen, sizeof(modinfo) - mlen, "name=x") + 1;
-	memcpy(eh->e_ident, ELFMAG, SELFMAG);
-	eh->e_ident[EI_CLASS] = ELFCLASS64;
-	eh->e_ident[EI_DATA] = ELFDATA2LSB;
-	eh->e_ident[EI_VERSION] = EV_CURRENT;
-	eh->e_type = ET_REL;
-	eh->e_machine = EM_X86_64;
-	eh->e_version = EV_CURRENT;
-	eh->e_ehsize = sizeof(Elf64_Ehdr);
-	eh->e_shentsize = sizeof(Elf64_Shdr);
-	eh->e_shnum = 3;
-	eh->e_shstrndx = 2;
-	memcpy(buf + off, modinfo, mlen);
-	memcpy(buf + off + mlen, shstr, sizeof(shstr));
-	shoff = (off + mlen + sizeof(shstr) + 7) & ~(size_t)7;
-	eh->e_shoff = shoff;
-	sh = (Elf64_Shdr *)(buf + shoff);
-	sh[1] = (Elf64_Shdr){.sh_name = 1,
-			     .sh_type = SHT_PROGBITS,
-			     .sh_flags = SHF_ALLOC,
-			     .sh_offset = off,
-			     .sh_size = mlen,
-			     .sh_addralign = 1};
-	sh[2] = (Elf64_Shdr){.sh_name = 10,
-			     .sh_type = SHT_STRTAB,
-			     .sh_offset = off + mlen,
-			     .sh_size = sizeof(shstr),
-			     .sh_addralign = 1};
-	put(rel, buf, shoff + 3 * sizeof(Elf64_Shdr));
-}
+#include "cache_install.h"
+#include "cache_kernel.h"
+#include "cache_test.h"
+#include "stap_version.h"
 
 static struct settings make_settings(void)
 {
@@ -206,132 +108,6 @@ static void test_meta_round_trip(void)
 	p = path("meta/none.opts");
 	CHECK(cache_meta_read(p, &back) == -ENOENT, "a missing .opts is -ENOENT");
 }
-
-static void test_vermagic(void)
-{
-	_cleanup_free_ char *p = path("ko/x.ko"), *rel = NULL;
-
-	put_ko("ko/x.ko", "6.1.0-56-amd64 SMP preempt mod_unload modversions ");
-	CHECK(module_vermagic_release(p, &rel) == 0 && STREQ(rel, "6.1.0-56-amd64"),
-	      "libkmod reads vermagic of a hand-made ELF: release \"%s\"", rel ? rel : "(null)");
-	free(p);
-	p = path("ko/novm.ko");
-	put_ko("ko/novm.ko", NULL);
-	CHECK(module_vermagic_release(p, &rel) == -ENODATA, "a module without vermagic: -ENODATA");
-	free(p);
-	p = path("ko/junk.ko");
-	put_text("ko/junk.ko", "this is not an ELF file at all, just text\n");
-	CHECK(module_vermagic_release(p, &rel) < 0, "a non-ELF file is an error");
-	free(p);
-	p = path("ko/missing.ko");
-	CHECK(module_vermagic_release(p, &rel) == -ENOENT, "a missing module is -ENOENT");
-}
-
-/* A fake bzImage: setup header magic and the kernel_version pointer, the string behind it. */
-static void put_bzimage(const char *rel, const char *version)
-{
-	char img[0x1000] = {0};
-	uint16_t off = 0x600;
-
-	memcpy(img + 0x202, "HdrS", 4);
-	img[0x20E] = (char)(off & 0xff);
-	img[0x20F] = (char)(off >> 8);
-	memcpy(img + off + 0x200, version, strlen(version) + 1);
-	put(rel, img, sizeof(img));
-}
-
-static char *build_of(const char *modules, const char *boot, const char *release)
-{
-	struct settings s = {.modules_path = (char *)modules, .boot_path = (char *)boot};
-	char *v = (char *)"unset";
-	int r = kernel_build_version(&s, release, &v);
-
-	if (r < 0) {
-		printf("FAIL: kernel_build_version(%s, %s, %s) = %d\n", modules, boot, release, r);
-		failures++;
-		return NULL;
-	}
-	return v;
-}
-
-/* The newest installed *-amd64 kernel that has an image in /boot (CI installs one). */
-static char *installed_debian_kernel(void)
-{
-	const char *env = getenv("KVER_DEBIAN");
-	struct dirent *de;
-	char *best = NULL;
-	DIR *d;
-
-	if (env && *env)
-		return strdup(env);
-	d = opendir("/lib/modules");
-	while (d && (de = readdir(d))) {
-		size_t l = strlen(de->d_name);
-		char img[512];
-
-		if (l < 6 || strcmp(de->d_name + l - 6, "-amd64") != 0)
-			continue;
-		snprintf(img, sizeof(img), "/boot/vmlinuz-%s", de->d_name);
-		if (access(img, R_OK) == 0 && (!best || strverscmp(de->d_name, best) > 0)) {
-			free(best);
-			best = strdup(de->d_name);
-		}
-	}
-	if (d)
-		closedir(d);
-	return best;
-}
-
-static void test_kernel_build(void)
-{
-	_cleanup_free_ char *mods = path("kb/modules"), *boot = path("kb/boot");
-	_cleanup_free_ char *none = path("kb/none"), *deb = installed_debian_kernel();
-	char *v, *from_headers;
-	struct utsname u;
-
-	put_text("kb/modules/9.9.9-test/build/include/generated/utsversion.h",
-		 "#ifndef X\n#define UTS_VERSION \"#7 SMP PREEMPT_DYNAMIC Fake 1\"\n#endif\n");
-	v = build_of(mods, none, "9.9.9-test");
-	CHECK(STREQ(v, "#7 SMP PREEMPT_DYNAMIC Fake 1"), "utsversion.h of a fake tree: \"%s\"",
-	      v ? v : "(null)");
-	free(v);
-	put_text("kb/modules/9.9.8-test/build/include/generated/compile.h",
-		 "#define UTS_MACHINE \"x86_64\"\n#define UTS_VERSION \"#3 SMP Old\"\n");
-	v = build_of(mods, none, "9.9.8-test");
-	CHECK(STREQ(v, "#3 SMP Old"), "compile.h of an older fake tree: \"%s\"", v ? v : "(null)");
-	free(v);
-	put_bzimage("kb/boot/vmlinuz-9.9.7-test",
-		    "9.9.7-test (builder@example.org) #5 SMP Tue Jan 1 00:00:00 UTC 2030");
-	v = build_of(mods, boot, "9.9.7-test");
-	CHECK(STREQ(v, "#5 SMP Tue Jan 1 00:00:00 UTC 2030"),
-	      "no headers: the bzImage header of a fake vmlinuz: \"%s\"", v ? v : "(null)");
-	free(v);
-	put_bzimage("kb/boot/vmlinuz-9.9.6-test", "9.9.66-test (b@h) #5 SMP Other");
-	v = build_of(mods, boot, "9.9.6-test");
-	CHECK(v == NULL, "a bzImage of another release is not used");
-	v = build_of(mods, boot, "9.9.5-test");
-	CHECK(v == NULL, "no source at all: unknown (NULL), not an error");
-
-	if (uname(&u) == 0) {
-		v = build_of(none, none, u.release);
-		CHECK(STREQ(v, u.version),
-		      "running kernel without headers or image: uname -v \"%s\"", v ? v : "(null)");
-		free(v);
-	}
-
-	CHECK(deb != NULL, "an installed Debian kernel (/boot/vmlinuz-*-amd64) is present");
-	if (!deb)
-		return;
-	v = build_of(none, "/boot", deb);
-	from_headers = build_of("/lib/modules", none, deb);
-	CHECK(v && v[0] == '#', "/boot/vmlinuz-%s: \"%s\"", deb, v ? v : "(null)");
-	CHECK(STREQ(v, from_headers),
-	      "the real bzImage and the real headers' utsversion.h agree (\"%s\")",
-	      from_headers ? from_headers : "(null)");
-	free(v);
-	free(from_headers);
-}
-
 /* The cache of "x" as compile would leave it. */
 static void put_cache(const struct settings *s, const char *vermagic, const char *build,
 		      const char *opts)
@@ -406,6 +182,7 @@ static void test_cache_check(void)
 	s.kernel_release = strdup(kver);
 
 	put_text(uts, "#define UTS_VERSION \"#2 SMP Fake build\"\n");
+	kernel_build_versions_forget(); /* the kernel was rebuilt: another run */
 	st = check(&s, "-v --");
 	CHECK(st == CACHE_BUILD_CHANGED, "headers now say #2, module built for #1: %s",
 	      cache_state_to_string(st));
@@ -416,6 +193,7 @@ static void test_cache_check(void)
 		_cleanup_free_ char *p = path(uts);
 		unlink(p);
 	}
+	kernel_build_versions_forget();
 	CHECK(check(&s, "-v --") == CACHE_VALID,
 	      "build of the target unknown now (no headers, no image, not running): skipped");
 
@@ -516,8 +294,6 @@ int main(void)
 		return 1;
 	}
 	test_meta_round_trip();
-	test_vermagic();
-	test_kernel_build();
 	test_cache_check();
 	test_install();
 	test_stap_version();

@@ -1,0 +1,11 @@
+/* cmd_onboot.h: what onboot --refresh shares with onboot (cmd_onboot.c). */
+#pragma once
+#include "settings.h"
+
+/* onboot's output image: -o made absolute, else onboot_default_image; a symlink is followed.
+ * 0 and *ret, or -errno after log_error. */
+int onboot_resolve_output(const struct settings *s, const char *opt, char **ret);
+/* 0 when dracut will find our module, else -ENOENT after log_error. */
+int onboot_check_dracut_module(void);
+/* The stap-early-loader to pack (STAP_EARLY_LOADER), absolute. 0 or -errno after log_error. */
+int onboot_find_loader(const struct settings *s, char **ret);
