@@ -4,6 +4,7 @@
 # left, and the message says what was wrong. DRACUT stand-ins run the real dracut, then spoil
 # the image it wrote, as an image that lost /init, the .ko, the loader or the hook, took an old
 # manifest or a damaged module would, or was cut short.
+# shellcheck disable=SC2016 # the stand-ins' commands expand in the stand-ins
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib-onboot.sh"
 setup_onboot fast
@@ -14,7 +15,6 @@ old_image "$OUTIMG"
 # stand_in NAME COMMANDS [AFTER]: a dracut that runs the real one, unpacks the image it wrote
 # (the argument before the last), runs COMMANDS in the unpacked tree, packs it again, then runs
 # AFTER there.
-# shellcheck disable=SC2016 # the stand-ins' own variables
 stand_in() {
 	cat >"$ROOT/$1" <<EOS
 #!/bin/sh
