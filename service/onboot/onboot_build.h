@@ -23,8 +23,8 @@ struct onboot_request {
 
 /* Prints " Creating initramfs with A B ... " (or "without scripts"), runs DRACUT
  * [DRACUT_OPTS] --force [--add systemtap] TMP KVER with STAP_ONBOOT_MANIFEST=manifest_path and
- * STAP_EARLY_LOADER in its environment, checks TMP with lsinitrd against manifest_text and
- * each v[i].ko_path, then renames TMP over the output and prints "done" and where dracut's log
- * went. On failure: "error", "The initramfs creation is unsuccessful: <why>", the temp image
- * removed, the output as it was. 0 or -errno. */
+ * STAP_EARLY_LOADER in its environment, checks TMP (onboot_image_verify) against
+ * manifest_text and each v[i].ko_path, then renames TMP over the output and prints "done" and
+ * where dracut's log went. On failure: "error", "The initramfs creation is unsuccessful: <why>",
+ * the temp image removed, the output as it was. 0 or -errno. */
 int onboot_build(const struct onboot_request *req);

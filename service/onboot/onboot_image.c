@@ -7,14 +7,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cache.h"
 #include "fsutil.h"
 #include "log.h"
 #include "macro.h"
 #include "onboot_image.h"
+#include "onboot_initrd_scan.h"
 #include "onboot_util.h"
-#include "run.h"
-#include "strv.h"
 
 #define IMG_LOADER "usr/sbin/stap-early-loader"
 #define IMG_DIR "usr/lib/stap-onboot"
@@ -59,98 +57,93 @@ static const char *const hook_paths[] = {
     "var/lib/dracut/hooks/cmdline/01-stap-early-loader.sh",
 };
 
-/* LSINITRD --unpack IMAGE init, our files, each NAME.ko: one decompression of the image. */
-static int unpack_argv(const struct settings *s, const char *image, const struct onboot_script *v,
-		       size_t n, char ***ret)
+/* The image's /init, our files and each NAME.ko, wanted from it with the bytes they must hold. */
+enum { W_INIT, W_LOADER, W_MANIFEST, W_HOOK, W_KO = W_HOOK + ELEMENTSOF(hook_paths) };
+
+static void wants_free(struct initrd_want *w, size_t n)
 {
-	_cleanup_strv_free_ char **argv = NULL;
-
-	if (strv_push(&argv, s->lsinitrd) < 0 || strv_push(&argv, "--unpack") < 0 ||
-	    strv_push(&argv, image) < 0 || strv_push(&argv, "init") < 0 ||
-	    strv_push(&argv, IMG_LOADER) < 0 || strv_push(&argv, IMG_MANIFEST) < 0)
-		return -ENOMEM;
-	for (size_t i = 0; i < ELEMENTSOF(hook_paths); i++)
-		if (strv_push(&argv, hook_paths[i]) < 0)
-			return -ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		char *ko;
-
-		if (asprintf(&ko, IMG_DIR "/%s.ko", v[i].name) < 0)
-			return -ENOMEM;
-		if (strv_consume(&argv, ko) < 0)
-			return -ENOMEM;
+	for (size_t i = W_KO; w && i < n; i++) {
+		free((char *)w[i].path);
+		free((char *)w[i].data);
 	}
-	*ret = argv;
-	argv = NULL;
+	free(w);
+}
+
+static int make_wants(const struct onboot_script *v, size_t n, const char *manifest_text,
+		      struct initrd_want **ret, char **ret_reason)
+{
+	struct initrd_want *w = calloc(W_KO + n, sizeof(*w));
+	int r;
+
+	if (!w)
+		return onboot_reason(ret_reason, -ENOMEM, "%s", strerror(ENOMEM));
+	w[W_INIT].path = "init";
+	w[W_LOADER].path = IMG_LOADER;
+	w[W_MANIFEST].path = IMG_MANIFEST;
+	w[W_MANIFEST].data = manifest_text;
+	w[W_MANIFEST].len = manifest_text ? strlen(manifest_text) : 0;
+	for (size_t i = 0; i < ELEMENTSOF(hook_paths); i++)
+		w[W_HOOK + i].path = hook_paths[i];
+	for (size_t i = 0; i < n; i++) {
+		const char *ko = v[i].ko_path;
+		struct initrd_want *k = &w[W_KO + i];
+		char *path, *data = NULL;
+
+		if (asprintf(&path, IMG_DIR "/%s.ko", v[i].name) < 0) {
+			wants_free(w, W_KO + i);
+			return onboot_reason(ret_reason, -ENOMEM, "%s", strerror(ENOMEM));
+		}
+		k->path = path;
+		r = read_file(ko, &data, &k->len);
+		k->data = data;
+		if (r < 0) {
+			wants_free(w, W_KO + i + 1);
+			return onboot_reason(ret_reason, r, "cannot read %s: %s", ko, strerror(-r));
+		}
+	}
+	*ret = w;
 	return 0;
 }
 
-static bool unpacked(const char *dir, const char *rel)
-{
-	_cleanup_free_ char *p = path_join(dir, rel);
-	struct stat st;
-
-	return p && lstat(p, &st) == 0;
-}
-
-static bool unpacked_hook(const char *dir)
+static bool have_hook(const struct initrd_want *w)
 {
 	for (size_t i = 0; i < ELEMENTSOF(hook_paths); i++)
-		if (unpacked(dir, hook_paths[i]))
+		if (w[W_HOOK + i].present)
 			return true;
 	return false;
 }
 
-/* 1 when file rel under dir holds exactly the bytes of want_path (or of want_text). */
-static bool unpacked_equals(const char *dir, const char *rel, const char *want_path,
-			    const char *want_text)
+static int check_wants(const struct initrd_want *w, const char *image,
+		       const struct onboot_script *v, size_t n, char **ret_reason)
 {
-	_cleanup_free_ char *p = path_join(dir, rel), *got = NULL, *want = NULL;
-	size_t got_len, want_len;
-
-	if (!p || read_file(p, &got, &got_len) < 0)
-		return false;
-	if (want_text)
-		return got_len == strlen(want_text) && memcmp(got, want_text, got_len) == 0;
-	if (read_file(want_path, &want, &want_len) < 0)
-		return false;
-	return got_len == want_len && memcmp(got, want, got_len) == 0;
-}
-
-static int check_unpacked(const char *dir, const char *image, const struct onboot_script *v,
-			  size_t n, const char *manifest_text, char **ret_reason)
-{
-	if (!unpacked(dir, "init"))
-		return onboot_reason(ret_reason, -EBADMSG, "lsinitrd finds no /init in %s", image);
+	if (!w[W_INIT].present)
+		return onboot_reason(ret_reason, -EBADMSG, "%s holds no /init", image);
 	if (n == 0) {
-		if (unpacked(dir, IMG_MANIFEST) || unpacked(dir, IMG_LOADER) || unpacked_hook(dir))
+		if (w[W_MANIFEST].present || w[W_LOADER].present || have_hook(w))
 			return onboot_reason(ret_reason, -EBADMSG,
 					     "%s still holds the onboot scripts", image);
 		return 0;
 	}
-	if (!unpacked(dir, IMG_LOADER))
+	if (!w[W_LOADER].present)
 		return onboot_reason(ret_reason, -EBADMSG, "%s lacks /" IMG_LOADER, image);
-	if (!unpacked_hook(dir))
+	if (!have_hook(w))
 		return onboot_reason(ret_reason, -EBADMSG,
 				     "%s lacks the hook cmdline/01-stap-early-loader.sh", image);
-	if (!unpacked(dir, IMG_MANIFEST))
+	if (!w[W_MANIFEST].present)
 		return onboot_reason(ret_reason, -EBADMSG, "%s lacks /" IMG_MANIFEST, image);
 	/* The manifest inside must be the one written for this run, not an older one. */
-	if (!unpacked_equals(dir, IMG_MANIFEST, NULL, manifest_text))
+	if (!w[W_MANIFEST].matches)
 		return onboot_reason(ret_reason, -EBADMSG,
 				     "/" IMG_MANIFEST " in %s differs from the manifest written",
 				     image);
 	for (size_t i = 0; i < n; i++) {
-		_cleanup_free_ char *rel = NULL;
-		const char *ko = v[i].ko_path;
+		const struct initrd_want *k = &w[W_KO + i];
 
-		if (asprintf(&rel, IMG_DIR "/%s.ko", v[i].name) < 0)
-			return onboot_reason(ret_reason, -ENOMEM, "%s", strerror(ENOMEM));
-		if (!unpacked(dir, rel))
-			return onboot_reason(ret_reason, -EBADMSG, "%s lacks /%s", image, rel);
-		if (!unpacked_equals(dir, rel, ko, NULL))
-			return onboot_reason(ret_reason, -EBADMSG, "/%s in %s differs from %s", rel,
-					     image, ko);
+		if (!k->present)
+			return onboot_reason(ret_reason, -EBADMSG, "%s lacks /%s", image, k->path);
+		if (!k->matches)
+			return onboot_reason(ret_reason, -EBADMSG, "/%s in %s differs from %s",
+					     k->path, image, v[i].ko_path);
 	}
 	return 0;
 }
@@ -158,26 +151,18 @@ static int check_unpacked(const char *dir, const char *image, const struct onboo
 int onboot_image_verify(const struct settings *s, const char *image, const struct onboot_script *v,
 			size_t n, const char *manifest_text, char **ret_reason)
 {
-	_cleanup_strv_free_ char **argv = NULL;
-	_cleanup_free_ char *dir = NULL, *out = NULL;
+	struct initrd_want *w = NULL;
 	int r;
 
-	r = unpack_argv(s, image, v, n, &argv);
+	*ret_reason = NULL;
+	(void)s; /* the image is read in place: TEMP_PATH is not needed */
+	r = make_wants(v, n, manifest_text, &w, ret_reason);
 	if (r < 0)
-		return onboot_reason(ret_reason, r, "%s", strerror(-r));
-	r = make_temp_dir(s->temp_path, "stap-onboot-check.", &dir);
-	if (r < 0)
-		return onboot_reason(ret_reason, r, "cannot make a directory in %s: %s",
-				     s->temp_path, strerror(-r));
-	r = run_capture(argv, dir, &out);
-	if (r < 0)
-		r = onboot_reason(ret_reason, r, "cannot run %s: %s", s->lsinitrd, strerror(-r));
-	else if (r > 0)
-		r = onboot_reason(ret_reason, -EBADMSG, "%s --unpack %s exited with status %d",
-				  s->lsinitrd, image, r);
-	else
-		r = check_unpacked(dir, image, v, n, manifest_text, ret_reason);
-	rm_rf(dir);
+		return r;
+	r = initrd_scan(image, w, W_KO + n, ret_reason);
+	if (r == 0)
+		r = check_wants(w, image, v, n, ret_reason);
+	wants_free(w, W_KO + n);
 	return r;
 }
 

@@ -17,12 +17,13 @@ char *onboot_image_temp_prefix(const char *output);
 int onboot_image_clean_stale(const char *output);
 /* Creates a new locked temp image in the output's directory. 0 or -errno after log_error. */
 int onboot_image_stage(const char *output, struct onboot_temp *ret);
-/* Checks image: LSINITRD --unpack takes /init and our files out of it into a temp dir in
- * TEMP_PATH (one decompression); with scripts the image must hold the loader, the cmdline/01
- * hook, the manifest (byte for byte manifest_text) and every NAME.ko (byte for byte the
- * cached one); without scripts none of ours. Returns 0, or -EBADMSG / -errno with *ret_reason
- * saying what is wrong (newly allocated, may be NULL on ENOMEM; the caller prints it: the failure
- * line must end first). */
+/* Checks image as the kernel will unpack it, in one pass over its archives (initrd_scan: no
+ * temp files; a compressed image goes through one decompressor): /init must be there; with
+ * scripts also the loader, the cmdline/01 hook, the manifest (byte for byte manifest_text) and
+ * every NAME.ko (byte for byte v[i].ko_path); without scripts none of ours. s is not used (the
+ * image is read in place). Returns 0, or -EBADMSG / -errno with *ret_reason saying what is wrong
+ * (newly allocated, may be NULL on ENOMEM; the caller prints it: the failure line must end first).
+ */
 int onboot_image_verify(const struct settings *s, const char *image, const struct onboot_script *v,
 			size_t n, const char *manifest_text, char **ret_reason);
 enum onboot_backup {

@@ -1,9 +1,10 @@
 #!/bin/sh
-# The new image fails its check (lsinitrd --unpack of /init and our files): the old image is
-# intact byte for byte, the manifest untouched, no temp file left, and the message says what
-# was wrong. LSINITRD stand-ins: one that unpacks nothing; others run the real lsinitrd and
-# then spoil what it unpacked, as an image that lost the .ko or the loader, took an old
-# manifest or a damaged module would; one that fails.
+# The new image fails its check (onboot reads the archives of the image itself, as the kernel
+# unpacks them): the old image is intact byte for byte, the manifest untouched, no temp file
+# left, and the message says what was wrong. DRACUT stand-ins run the real dracut, then spoil
+# the image it wrote, as an image that lost /init, the .ko, the loader or the hook, took an old
+# manifest or a damaged module would, or was cut short.
+# shellcheck disable=SC2016 # the stand-ins' commands expand in the stand-ins
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib-onboot.sh"
 setup_onboot fast
@@ -11,11 +12,23 @@ add_script alpha
 OUTIMG="$IMG" # the kernel's own image: onboot keeps its snapshot and set
 old_image "$OUTIMG"
 
-# shellcheck disable=SC2016 # the stand-ins' own "$@"
-stand_in() { # NAME BODY
-	printf '#!/bin/sh\n%s\n' "$2" >"$ROOT/$1"
+# stand_in NAME COMMANDS [AFTER]: a dracut that runs the real one, unpacks the image it wrote
+# (the argument before the last), runs COMMANDS in the unpacked tree, packs it again, then runs
+# AFTER there.
+stand_in() {
+	cat >"$ROOT/$1" <<EOS
+#!/bin/sh
+dracut "\$@" || exit
+for a; do img=\$last; last=\$a; done
+d=\$(mktemp -d "$ROOT/tmp/tamper.XXXXXX")
+cd "\$d" && cpio -id --quiet <"\$img" || exit 1
+$2
+find . | LC_ALL=C sort | cpio -o -H newc --quiet >"\$img" || exit 1
+${3:-}
+cd / && rm -rf "\$d"
+EOS
 	chmod +x "$ROOT/$1"
-	echo "LSINITRD=$ROOT/$1" >"$ROOT/etc/systemtap/conf.d/zz-lsinitrd.conf"
+	echo "DRACUT=$ROOT/$1" >"$ROOT/etc/systemtap/conf.d/zz-dracut.conf"
 }
 check_fails() { # WHAT MESSAGE
 	svc onboot alpha -b -r "$KVER"
@@ -26,41 +39,56 @@ check_fails() { # WHAT MESSAGE
 	assert_no_file "$OUTIMG.bak"
 	assert_no_file "$CACHE/onboot/manifest"
 	assert_no_temp "$ROOT/boot" "$CACHE"
-	[ -z "$(find "$ROOT/tmp" -maxdepth 1 -name 'stap-onboot-check.*')" ] || fail "check dir left in TEMP_PATH"
 	ok "$1: old image intact, no .bak, no temp, manifest untouched"
 }
+MSG="The initramfs creation is unsuccessful: image check failed"
 
-stand_in lsinitrd-empty 'exit 0'
-check_fails "lsinitrd unpacks nothing" "The initramfs creation is unsuccessful: image check failed: lsinitrd finds no /init in $ROOT/boot/\.initrd\.img-$KVER\.stap-onboot\."
+stand_in dracut-no-init 'rm -f init'
+check_fails "image without /init" "$MSG: $ROOT/boot/\..*\.stap-onboot\.[^ ]* holds no /init"
 
-stand_in lsinitrd-no-ko 'lsinitrd "$@" && rm -f usr/lib/stap-onboot/*.ko'
-check_fails "image without the .ko" "The initramfs creation is unsuccessful: image check failed: .* lacks /usr/lib/stap-onboot/alpha\.ko"
+stand_in dracut-no-ko 'rm -f usr/lib/stap-onboot/*.ko'
+check_fails "image without the .ko" "$MSG: .* lacks /usr/lib/stap-onboot/alpha\.ko"
 
-stand_in lsinitrd-no-loader 'lsinitrd "$@" && rm -f usr/sbin/stap-early-loader'
-check_fails "image without the loader" "The initramfs creation is unsuccessful: image check failed: .* lacks /usr/sbin/stap-early-loader"
+stand_in dracut-no-loader 'rm -f usr/sbin/stap-early-loader'
+check_fails "image without the loader" "$MSG: .* lacks /usr/sbin/stap-early-loader"
 
-stand_in lsinitrd-no-hook 'lsinitrd "$@" && rm -f usr/lib/dracut/hooks/cmdline/01-stap-early-loader.sh'
-check_fails "image without the hook" "The initramfs creation is unsuccessful: image check failed: .* lacks the hook cmdline/01-stap-early-loader.sh"
+stand_in dracut-no-hook 'rm -f usr/lib/dracut/hooks/cmdline/01-stap-early-loader.sh'
+check_fails "image without the hook" "$MSG: .* lacks the hook cmdline/01-stap-early-loader.sh"
 
-stand_in lsinitrd-old-manifest 'lsinitrd "$@" && printf "stap-onboot-manifest 1\nkernel x\n" >usr/lib/stap-onboot/manifest'
-check_fails "image with another manifest" "The initramfs creation is unsuccessful: image check failed: /usr/lib/stap-onboot/manifest in .* differs from the manifest written"
+stand_in dracut-old-manifest 'printf "stap-onboot-manifest 1\nkernel x\n" >usr/lib/stap-onboot/manifest'
+check_fails "image with another manifest" "$MSG: /usr/lib/stap-onboot/manifest in .* differs from the manifest written"
 
-stand_in lsinitrd-bad-ko 'lsinitrd "$@" && printf x >>usr/lib/stap-onboot/alpha.ko'
-check_fails "image with a damaged .ko" "The initramfs creation is unsuccessful: image check failed: /usr/lib/stap-onboot/alpha\.ko in .* differs from $CACHE/\.onboot\..*/alpha\.ko"
+stand_in dracut-bad-ko 'printf x >>usr/lib/stap-onboot/alpha.ko'
+check_fails "image with a damaged .ko" "$MSG: /usr/lib/stap-onboot/alpha\.ko in .* differs from $CACHE/.*alpha\.ko"
 
-stand_in lsinitrd-fails 'echo "lsinitrd: broken image" >&2; exit 1'
-check_fails "lsinitrd fails" "The initramfs creation is unsuccessful: image check failed: $ROOT/lsinitrd-fails --unpack .* exited with status 1"
+# The .ko right, but hard-linked to another name that a second archive rewrites: the kernel
+# writes the new bytes into the shared file.
+stand_in dracut-relinked-ko 'ln usr/lib/stap-onboot/alpha.ko zz-other' \
+	'echo other >zz-other && echo zz-other | cpio -o -H newc --quiet >>"$img"'
+check_fails "image whose .ko was rewritten through a hard link" "$MSG: /usr/lib/stap-onboot/alpha\.ko in .* differs from $CACHE/.*alpha\.ko"
+
+stand_in dracut-cut 'truncate -s 100000 "$img"; exit 0'
+check_fails "image cut short" "$MSG: .*\.stap-onboot\.[^ ]*: not a whole cpio archive"
+
+stand_in dracut-junk 'find . | LC_ALL=C sort | cpio -o -H newc --quiet >"$img"; echo junk >>"$img"; exit 0'
+check_fails "image with other bytes after the archive" "$MSG: .*: no archive and no known compression at byte"
 
 # A bare build whose image still holds our files is refused too.
-stand_in lsinitrd-stale 'lsinitrd "$@" && mkdir -p usr/lib/stap-onboot && echo >usr/lib/stap-onboot/manifest'
+stand_in dracut-stale 'mkdir -p usr/lib/stap-onboot && echo >usr/lib/stap-onboot/manifest'
 svc onboot -r "$KVER"
 assert_rc 1
-assert_out "The initramfs creation is unsuccessful: image check failed: .* still holds the onboot scripts"
+assert_out "$MSG: .* still holds the onboot scripts"
 assert_unchanged "$OUTIMG"
 ok "bare onboot: an image still holding our files is refused"
 
-rm "$ROOT/etc/systemtap/conf.d/zz-lsinitrd.conf"
+stand_in dracut-same ':'
 svc onboot alpha -r "$KVER"
 assert_rc 0
 assert_onboot_image "$OUTIMG" alpha
-ok "with the real lsinitrd the same run succeeds"
+ok "an image unpacked and packed again with cpio passes the check"
+
+rm "$ROOT/etc/systemtap/conf.d/zz-dracut.conf"
+svc onboot alpha -r "$KVER"
+assert_rc 0
+assert_onboot_image "$OUTIMG" alpha
+ok "with the real dracut the same run succeeds"
