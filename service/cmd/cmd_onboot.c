@@ -1,11 +1,13 @@
 /* cmd_onboot.c: `systemtap-service onboot [SCRIPT...] [-r KVER] [-o IMG] [-b]`: an initramfs
  * for kernel KVER that starts the scripts at boot, through our dracut module "systemtap".
  *
- * Order of work, so that a failure at any step leaves the old image and manifest untouched:
- * tools and paths, compile, option checks, room on the output's file system, the manifest
- * staged in the cache, dracut into a temp file beside the output, lsinitrd check, then the
- * image renamed into place (IMG.bak kept with -b), the manifest renamed into place, and the
- * bootloader told (without -o). */
+ * Order of work, so that a failure at any step leaves the old image, the snapshot and the set
+ * untouched: tools and paths, compile, option checks, room on the output's file system, the
+ * kernel's snapshot staged in the cache, dracut into a temp file beside the output, the image
+ * check (onboot_image.c reads it in C), then the image renamed into place (IMG.bak kept with
+ * -b), the snapshot swapped in and the set recorded (not with -o), and the bootloader told
+ * (without -o). --status, --refresh and --forget are in cmd_onboot_status.c and
+ * cmd_onboot_refresh.c. */
 #include <errno.h>
 #include <glob.h>
 #include <stdio.h>

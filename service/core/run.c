@@ -69,8 +69,8 @@ static _Noreturn void child_fail(int err_pipe, int err)
 	_exit(127);
 }
 
-static _Noreturn void child_exec(char *const argv[], const char *cwd, int fds[3], int err_pipe,
-				 int flags, pid_t parent)
+static _Noreturn void child_exec(char *const argv[], const struct run_opts *o, int fds[3],
+				 int err_pipe, pid_t parent)
 {
 	sigset_t all;
 	int moved[3];
@@ -89,7 +89,7 @@ static _Noreturn void child_exec(char *const argv[], const char *cwd, int fds[3]
 	setpgid(0, 0);
 	/* In a group of its own the child never hears of our death: SIGTERM then (it passes it on
 	 * to its own children, as stap does); a parent already gone means now. */
-	if (flags & RUN_DIE_WITH_PARENT) {
+	if (o->flags & RUN_DIE_WITH_PARENT) {
 		if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0)
 			child_fail(err_pipe, -errno);
 		if (getppid() != parent)
@@ -113,8 +113,12 @@ static _Noreturn void child_exec(char *const argv[], const char *cwd, int fds[3]
 			child_fail(err_pipe, r);
 	}
 	cloexec_from_3();
-	if (cwd && chdir(cwd) < 0)
+	if (o->cwd && chdir(o->cwd) < 0)
 		child_fail(err_pipe, -errno);
+	/* The child's own copy of the environment: the service's stays as it is. */
+	for (char *const *e = o->env_add; e && *e; e++)
+		if (putenv(*e) != 0)
+			child_fail(err_pipe, -errno);
 	execvp(argv[0], argv);
 	child_fail(err_pipe, -errno);
 }
@@ -143,8 +147,7 @@ pid_t run_spawn_input(char *const argv[], const char *cwd, int in_fd, int out_fd
 
 pid_t run_spawn_opts(char *const argv[], const struct run_opts *o)
 {
-	const char *cwd = o->cwd;
-	int in_fd = o->in_fd, out_fd = o->out_fd, err_fd = o->err_fd, flags = o->flags;
+	int in_fd = o->in_fd, out_fd = o->out_fd, err_fd = o->err_fd;
 	pid_t parent = getpid();
 	_cleanup_close_ int devnull = -1;
 	int err_pipe[2], fds[3], child_err = 0, r;
@@ -173,7 +176,7 @@ pid_t run_spawn_opts(char *const argv[], const struct run_opts *o)
 		pid = fork();
 		if (pid == 0) {
 			close(err_pipe[0]);
-			child_exec(argv, cwd, fds, err_pipe[1], flags, parent);
+			child_exec(argv, o, fds, err_pipe[1], parent);
 		}
 		if (pid > 0)
 			setpgid(pid, pid); /* also here: the group must exist when we unblock */

@@ -16,11 +16,13 @@ pid_t run_spawn(char *const argv[], const char *cwd, int out_fd, int err_fd);
  * (PR_SET_PDEATHSIG), so that nothing it started runs on for a run that is gone. */
 #define RUN_DIE_WITH_PARENT 1
 /* How a child starts: its directory (NULL: ours), stdin (-1: /dev/null), stdout and stderr
- * (-1: LOG_FILE, or /dev/null without one), RUN_DIE_WITH_PARENT or 0. */
+ * (-1: LOG_FILE, or /dev/null without one), RUN_DIE_WITH_PARENT or 0, and "KEY=VALUE" words
+ * added to the environment it inherits (NULL: none), never to the service's own. */
 struct run_opts {
 	const char *cwd;
 	int in_fd, out_fd, err_fd;
 	int flags;
+	char *const *env_add;
 };
 /* The one way to start a child: as run_spawn, with everything in o. */
 pid_t run_spawn_opts(char *const argv[], const struct run_opts *o);

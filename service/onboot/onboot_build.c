@@ -113,12 +113,13 @@ static int report_interrupted(const struct settings *s, const char *output)
 }
 
 /* Runs argv (dracut into the temp image); 0, or -errno after report_failure. */
-static int run_dracut(const struct onboot_request *req, char *const argv[], const char *label)
+static int run_dracut(const struct onboot_request *req, char *const argv[], char *const env[],
+		      const char *label)
 {
 	_cleanup_free_ char *tail = NULL, *why = NULL;
 	int r;
 
-	r = onboot_run_dracut(argv, label, &tail);
+	r = onboot_run_dracut(argv, env, label, &tail);
 	if (r == 0)
 		return 0;
 	if (r == -EINTR)
@@ -135,7 +136,9 @@ int onboot_build(const struct onboot_request *req)
 {
 	const struct settings *s = req->s;
 	struct onboot_temp img = ONBOOT_TEMP_INIT;
-	_cleanup_free_ char *why = NULL, *label = creation_label(req->v, req->n);
+	_cleanup_free_ char *why = NULL, *label = creation_label(req->v, req->n),
+			    *env_manifest = NULL, *env_loader = NULL;
+	char *env[3] = {NULL, NULL, NULL};
 	_cleanup_strv_free_ char **argv = NULL;
 	enum onboot_backup backup = ONBOOT_BACKUP_NOT_ASKED;
 	int r;
@@ -149,14 +152,17 @@ int onboot_build(const struct onboot_request *req)
 	if (r < 0)
 		goto out;
 
-	/* dracut and our module-setup.sh get these through the environment. */
-	if (setenv("STAP_ONBOOT_MANIFEST", req->manifest_path, 1) < 0 ||
-	    (req->loader && setenv("STAP_EARLY_LOADER", req->loader, 1) < 0)) {
-		r = log_error_errno(-errno, "Failed to set the environment for dracut");
+	/* dracut and our module-setup.sh get these through dracut's environment (never ours). */
+	if (asprintf(&env_manifest, "STAP_ONBOOT_MANIFEST=%s", req->manifest_path) < 0 ||
+	    (req->loader && asprintf(&env_loader, "STAP_EARLY_LOADER=%s", req->loader) < 0)) {
+		env_manifest = env_loader = NULL;
+		r = log_error_errno(-ENOMEM, "Failed to set the environment for dracut");
 		goto out;
 	}
+	env[0] = env_manifest;
+	env[1] = env_loader;
 	clog("%s", label);
-	r = run_dracut(req, argv, label);
+	r = run_dracut(req, argv, env, label);
 	if (r < 0)
 		goto out;
 	r = onboot_image_verify(s, img.path, req->v, req->n, req->manifest_text, &why);
@@ -179,7 +185,6 @@ int onboot_build(const struct onboot_request *req)
 	say_backup(req->output, backup);
 	say_log_file(s);
 out:
-	unsetenv("STAP_ONBOOT_MANIFEST");
 	onboot_temp_remove(&img);
 	return r;
 }

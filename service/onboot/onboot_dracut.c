@@ -150,7 +150,7 @@ static void read_lines(int fd, struct progress *p)
 	}
 }
 
-int onboot_run_dracut(char *const argv[], const char *label, char **ret_tail)
+int onboot_run_dracut(char *const argv[], char *const env_add[], const char *label, char **ret_tail)
 {
 	struct progress p = {.label = label, .tty = isatty(STDOUT_FILENO), .start = time(NULL)};
 	int pipefd[2], r;
@@ -164,7 +164,9 @@ int onboot_run_dracut(char *const argv[], const char *label, char **ret_tail)
 	fflush(stdout);
 
 	/* A signal (interrupt.h) ends dracut; -EINTR then, whatever dracut returned. */
-	pid = run_spawn(argv, NULL, pipefd[1], pipefd[1]);
+	struct run_opts o = {
+	    .in_fd = -1, .out_fd = pipefd[1], .err_fd = pipefd[1], .env_add = env_add};
+	pid = run_spawn_opts(argv, &o);
 	close(pipefd[1]);
 	if (pid < 0) {
 		r = pid == -EINTR ? -EINTR : log_error_errno(pid, "Failed to run %s", argv[0]);

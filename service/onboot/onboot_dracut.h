@@ -7,5 +7,7 @@
  * erased again before returning. SIGINT/SIGTERM/SIGHUP received meanwhile are passed on as
  * SIGTERM to dracut's process group (interrupt.h) and make the result -EINTR. Returns dracut's exit
  * code (>= 0) or -errno; *ret_tail (may be NULL) gets the last lines dracut printed, for the
- * failure message (newly allocated, NULL when none). */
-int onboot_run_dracut(char *const argv[], const char *label, char **ret_tail);
+ * failure message (newly allocated, NULL when none). env_add: "KEY=VALUE" words for dracut's
+ * environment (run_opts). */
+int onboot_run_dracut(char *const argv[], char *const env_add[], const char *label,
+		      char **ret_tail);

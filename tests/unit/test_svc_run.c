@@ -142,6 +142,27 @@ static void test_fds(void)
 	CHECK(pid > 0 && run_wait(pid) == 0, "run_spawn with stdout/stderr swapped (no clobber)");
 }
 
+/* env_add reaches the child only: the service's own environment stays as it was. */
+static void test_env_add(void)
+{
+	char *argv[] = {"sh", "-c", "printf '%s/%s' \"$STAP_T1\" \"$HOME_T2\" >\"$OUT\"", NULL};
+	char *env[] = {"STAP_T1=one two", "HOME_T2=x=y", NULL, NULL};
+	char out[600], outvar[640], *text = NULL;
+	struct run_opts o = {.in_fd = -1, .out_fd = -1, .err_fd = -1, .env_add = env};
+	pid_t pid;
+
+	snprintf(out, sizeof(out), "%s/env", tmp);
+	snprintf(outvar, sizeof(outvar), "OUT=%s", out);
+	env[2] = outvar;
+	pid = run_spawn_opts(argv, &o);
+	CHECK(pid > 0 && run_wait(pid) == 0, "run_spawn_opts with env_add");
+	CHECK(read_file(out, &text, NULL) == 0 && strcmp(text, "one two/x=y") == 0,
+	      "the child sees the added variables: %s", text ? text : "(none)");
+	free(text);
+	CHECK(!getenv("STAP_T1") && !getenv("HOME_T2") && !getenv("OUT"),
+	      "the service's own environment is unchanged");
+}
+
 /* A service started with 0, 1 and 2 closed still runs programs and sees exec failures. */
 static void test_closed_std_fds(void)
 {
@@ -206,6 +227,7 @@ int main(void)
 	test_exec_failures();
 	test_capture();
 	test_fds();
+	test_env_add();
 	test_closed_std_fds();
 	test_log();
 	rm_rf(tmp);
