@@ -153,7 +153,8 @@ static int kernel_status(const struct settings *s, const char *kver, const char 
 	return bad;
 }
 
-/* Prints the note for one kernel whose snapshot lists some of names. */
+/* Prints the note for one kernel whose snapshot lists some of names, on a line of its own
+ * after cleanup's "OK" (cleanup's final newline ends the last one). */
 static void note_kernel(const struct settings *s, const char *kver, char *const *names)
 {
 	_cleanup_free_ char *kcache = path_join(s->cache_root, kver);
@@ -170,9 +171,10 @@ static void note_kernel(const struct settings *s, const char *kver, char *const 
 		_cleanup_free_ char *g = strv_join(gone, " "),
 				    *k = keep ? strv_join(keep, " ") : NULL;
 
-		clog("NB: the onboot snapshot of kernel %s still holds %s, so its image starts it "
-		     "at every boot; to take it out: systemtap-service onboot -r %s%s%s\n",
-		     kver, g ? g : "", kver, k ? " " : "", k ? k : "");
+		clog(
+		    "\nNB: the onboot snapshot of kernel %s still holds %s, so its image starts it "
+		    "at every boot; to take it out: systemtap-service onboot -r %s%s%s",
+		    kver, g ? g : "", kver, k ? " " : "", k ? k : "");
 	}
 	onboot_snapshot_free(&snap);
 }

@@ -33,7 +33,7 @@ ok "plain dracut -f keeps the onboot scripts"
 snap_sum=$(sha256sum <"$CACHE/onboot/alpha.ko")
 image_ko() { lsinitrd -f usr/lib/stap-onboot/alpha.ko "$1" | sha256sum; }
 echo "alpha_OPT='$RT_OPT -DMAXACTION=4321'" >"$ROOT/etc/systemtap/conf.d/alpha.conf"
-svc compile alpha -r "$KVER"
+svc compile -y alpha -r "$KVER"
 assert_rc 0
 [ "$(sha256sum <"$CACHE/alpha.ko")" != "$snap_sum" ] || fail "the recompile did not change the cache"
 dracut --force "$ROOT/boot/recompiled.img" "$KVER" >"$ROOT/recompiled.log" 2>&1 ||
