@@ -173,7 +173,7 @@ check: deps all lint unit valgrind fuzz integration onboot-tests e2e
 	@tests/runner.sh summary
 
 # ---- install ------------------------------------------------------------------------------
-DRACUT_MOD := $(DRACUTMODDIR)/90systemtap
+DRACUT_MOD := $(DRACUTMODDIR)/99systemtap
 install: all
 	install -D -m 0755 $(B)/systemtap-service $(DESTDIR)$(SBINDIR)/systemtap-service
 	install -D -m 0755 $(B)/stap-early-loader $(DESTDIR)$(SBINDIR)/stap-early-loader
@@ -185,9 +185,11 @@ install: all
 	install -D -m 0644 man/systemtap-service.8 $(DESTDIR)$(MANDIR)/man8/systemtap-service.8
 	install -D -m 0644 man/stap-early-loader.8 $(DESTDIR)$(MANDIR)/man8/stap-early-loader.8
 	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@CACHEDIR@|$(LOCALSTATEDIR)/cache/systemtap|g' \
-	    dracut-module/90systemtap/module-setup.sh > $(B)/module-setup.sh
+	    dracut-module/99systemtap/module-setup.sh > $(B)/module-setup.sh
 	install -D -m 0755 $(B)/module-setup.sh $(DESTDIR)$(DRACUT_MOD)/module-setup.sh
 	install -D -m 0755 hooks/stap-early-loader.sh $(DESTDIR)$(DRACUT_MOD)/stap-early-loader.sh
+	@# Earlier versions installed 90systemtap: two modules named systemtap must not coexist.
+	rm -rf $(DESTDIR)$(DRACUTMODDIR)/90systemtap
 	set -e; for h in postinst header_postinst postrm; do \
 	    sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e "s|@HOOK@|$$h|g" hooks/kernel/50-systemtap-onboot.in > $(B)/kernel-hook-$$h; \
 	    install -D -m 0755 $(B)/kernel-hook-$$h $(DESTDIR)$(KERNELHOOKDIR)/$$h.d/50-systemtap-onboot; \

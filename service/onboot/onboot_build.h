@@ -6,7 +6,7 @@
 #include "onboot_manifest.h"
 #include "settings.h"
 
-/* The name of our dracut module (dracut-module/90systemtap). */
+/* The name of our dracut module (dracut-module/99systemtap). */
 #define ONBOOT_DRACUT_MODULE "systemtap"
 
 struct onboot_request {

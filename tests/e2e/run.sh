@@ -59,8 +59,8 @@ rt=$(stap_runtime_opt "$KVER")
 # cached modules of VM_SCRIPTS, copied when dracut runs, i.e. after onboot compiled them.
 VM_SCRIPTS="e2e_exec e2e_dep e2e_boom"
 e2e_dracut_base "$WORK" "$BUILD/systemtap-service" "$KCACHE" "$VM_SCRIPTS" "$WORK/conf.d"
-[ -d "$dracutbasedir/modules.d/90systemtap" ] ||
-	e2e_die "dracut-module/90systemtap/module-setup.sh or hooks/stap-early-loader.sh is missing"
+[ -d "$dracutbasedir/modules.d/99systemtap" ] ||
+	e2e_die "dracut-module/99systemtap/module-setup.sh or hooks/stap-early-loader.sh is missing"
 write_config() { # FILE EXTRA-DRACUT-OPTS
 	cat >"$1" <<EOF
 SCRIPT_PATH=$WORK/script.d
@@ -113,7 +113,7 @@ plain=$E2E_CACHE/plain-$KVER.img
 key=$({
 	dracut --version 2>&1
 	echo "$DRACUT_TEST_OPTS"
-	cat "$BUILD/systemtap-service" "$TOP/dracut-module/90systemtap/module-setup.sh"
+	cat "$BUILD/systemtap-service" "$TOP/dracut-module/99systemtap/module-setup.sh"
 } | sed "s|$WORK|WORK|g" | cksum)
 if [ -f "$plain" ] && [ "$(cat "$plain.key" 2>/dev/null)" = "$key" ]; then
 	echo "    plain image cached: $plain"

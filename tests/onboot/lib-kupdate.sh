@@ -11,7 +11,7 @@
 #   /etc/systemtap         the installed config (+ the test's settings), conf.d, script.d
 #   /etc/dracut.conf.d     the test's dracut configuration (see kupdate_enter)
 #   /var                   cache/systemtap, lib/systemtap, log, tmp (dracut's work directory)
-#   /usr/lib/dracut/modules.d  a copy of the host's, plus our installed 90systemtap
+#   /usr/lib/dracut/modules.d  a copy of the host's, plus our installed 99systemtap
 #   /usr/local/sbin        the installed systemtap-service and stap-early-loader
 # `make install` runs with PREFIX=/usr/local (its output lands in $KT/dest, then in the places
 # above); stap's own cache (~/.systemtap) and the patched runtime copy stay shared.
@@ -52,7 +52,7 @@ kupdate_enter() {
 # host_paths: what the owned root stands in for, as the host has it (compared before and after).
 host_paths() {
 	ls -la --time-style=+%s /boot /etc/kernel/*/ /usr/local/sbin /usr/lib/dracut/modules.d \
-		/usr/lib/dracut/modules.d/90systemtap /lib/modules/"$KB" /etc/systemtap \
+		/usr/lib/dracut/modules.d/99systemtap /lib/modules/"$KB" /etc/systemtap \
 		/etc/dracut.conf.d /var/cache/systemtap /var/lib/systemtap 2>&1
 }
 
@@ -80,7 +80,7 @@ kupdate_install() {
 	cp -p /etc/kernel/postrm.d/dracut "$KT/etc/kernel/postrm.d/dracut" ||
 		fail "no /etc/kernel/postrm.d/dracut: install dracut (make deps)"
 	cp -a /usr/lib/dracut/modules.d "$KT/dracut-modules"
-	cp -a "$KT/dest/usr/lib/dracut/modules.d/90systemtap" "$KT/dracut-modules/"
+	cp -a "$KT/dest/usr/lib/dracut/modules.d/99systemtap" "$KT/dracut-modules/"
 	# dracut's defaults here build a generic compressed image with systemd and every driver
 	# (hostonly falls back to generic: this VM has no /proc/modules): about 30 s of CPU per
 	# image, five images per run. These images are never booted, so: no kernel drivers, no

@@ -1,7 +1,7 @@
 # lib-onboot.sh: sourced by tests/onboot/test_*.sh after tests/lib.sh.
 # Real dracut 059, real lsinitrd, real stap for the installed Debian kernel. dracut runs from a
 # private copy of /usr/lib/dracut (exported as dracutbasedir, which dracut 059 honours and the
-# service passes on) with our module in modules.d/90systemtap, so nothing is installed on the
+# service passes on) with our module in modules.d/99systemtap, so nothing is installed on the
 # host; its work directory is $ROOT/tmp, so the host's /var is not touched either.
 KVER=${KVER_DEBIAN:?no Debian kernel in /lib/modules}
 
@@ -52,10 +52,10 @@ EOC
 # install_our_module DIR: what `make install` does for the dracut module, into DIR/modules.d,
 # with the loader and cache paths of this test root.
 install_our_module() {
-	m="$1/modules.d/90systemtap"
+	m="$1/modules.d/99systemtap"
 	mkdir -p "$m"
 	sed -e "s|@SBINDIR@|$BUILD|g" -e "s|@CACHEDIR@|$ROOT/var/cache/systemtap|g" \
-		"$TOP/dracut-module/90systemtap/module-setup.sh" >"$m/module-setup.sh"
+		"$TOP/dracut-module/99systemtap/module-setup.sh" >"$m/module-setup.sh"
 	chmod 0755 "$m/module-setup.sh"
 	install -m 0755 "$TOP/hooks/stap-early-loader.sh" "$m/stap-early-loader.sh"
 }

@@ -53,12 +53,12 @@ rm "$ROOT/etc/systemtap/conf.d/zz-dracut.conf"
 ok "no dracut: refused before anything"
 
 # 4. Our dracut module is not installed where dracut looks.
-mv "$DRACUT_BASE/modules.d/90systemtap" "$ROOT/90systemtap.away"
+mv "$DRACUT_BASE/modules.d/99systemtap" "$ROOT/99systemtap.away"
 svc onboot alpha -r "$KVER"
 assert_rc 1
 assert_out "SystemTap dracut module systemtap not found"
 assert_unchanged "$OUTIMG"
-mv "$ROOT/90systemtap.away" "$DRACUT_BASE/modules.d/90systemtap"
+mv "$ROOT/99systemtap.away" "$DRACUT_BASE/modules.d/99systemtap"
 ok "no dracut module: refused before anything"
 
 # 5. No stap-early-loader.

@@ -77,12 +77,12 @@ e2e_dracut_base() {
 	base=$1/dracut
 	rm -rf "$base"
 	cp -a /usr/lib/dracut "$base"
-	mod=$base/modules.d/90systemtap
-	if [ -f "$TOP/dracut-module/90systemtap/module-setup.sh" ] && [ -f "$TOP/hooks/stap-early-loader.sh" ]; then
+	mod=$base/modules.d/99systemtap
+	if [ -f "$TOP/dracut-module/99systemtap/module-setup.sh" ] && [ -f "$TOP/hooks/stap-early-loader.sh" ]; then
 		mkdir -p "$mod"
 		# As `make install` does; the loader and the manifest are given by environment.
 		sed -e "s|@SBINDIR@|/usr/sbin|g" -e "s|@CACHEDIR@|/var/cache/systemtap|g" \
-			"$TOP/dracut-module/90systemtap/module-setup.sh" >"$mod/module-setup.sh"
+			"$TOP/dracut-module/99systemtap/module-setup.sh" >"$mod/module-setup.sh"
 		cp "$TOP/hooks/stap-early-loader.sh" "$mod/stap-early-loader.sh"
 		chmod 0755 "$mod/module-setup.sh" "$mod/stap-early-loader.sh"
 	fi
