@@ -79,6 +79,16 @@ $(B)/musl/%.o: %.c $(LOADER_HDR)
 $(B)/stap-early-loader: $(B)/musl/early-loader/main.o $(LOADER_OBJ)
 	$(MUSLCC) -static -Os -Wl,--gc-sections -s $^ -o $@
 
+# The boot test's build of the loader, never installed: rd.systemtap.fault=crash|hang makes
+# its loading child crash or hang (early-loader/pid1.c), to prove that the boot goes on.
+$(B)/musl-faults/early-loader/pid1.o: early-loader/pid1.c $(LOADER_HDR)
+	@mkdir -p $(dir $@)
+	$(MUSLCC) $(LOADER_CFLAGS) -DSTAP_EARLY_LOADER_FAULTS -c $< -o $@
+
+$(B)/stap-early-loader-faults: $(B)/musl/early-loader/main.o \
+		$(filter-out $(B)/musl/early-loader/pid1.o,$(LOADER_OBJ)) $(B)/musl-faults/early-loader/pid1.o
+	$(MUSLCC) -static -Os -Wl,--gc-sections -s $^ -o $@
+
 # ---- sanitizer builds for the unit tests ----------------------------------------------
 $(B)/san/%.o: %.c $(SVC_HDR) $(LOADER_HDR)
 	@mkdir -p $(dir $@)
@@ -160,7 +170,7 @@ integration: all
 onboot-tests: all
 	@tests/runner.sh onboot $(sort $(wildcard tests/onboot/test_*.sh))
 
-e2e: all
+e2e: all $(B)/stap-early-loader-faults
 	@tests/e2e/run.sh
 
 demo: deps all

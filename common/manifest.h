@@ -31,10 +31,17 @@ struct manifest_script {
 	unsigned line;	  /* line number in the file (0 for records built in memory) */
 };
 
+/* Who starts an image's scripts (line "mode early|hook"; early when absent). */
+enum manifest_mode {
+	MANIFEST_MODE_EARLY, /* the loader is the image's /init and runs before the real init */
+	MANIFEST_MODE_HOOK,  /* dracut's cmdline hook runs the loader, as upstream did */
+};
+
 struct manifest {
 	enum manifest_kind kind;
 	char *kernel; /* NULL when the manifest has no kernel line (always in a set) */
 	bool log_boot_err;
+	enum manifest_mode mode; /* a manifest's; always MANIFEST_MODE_EARLY in a set */
 	struct manifest_script *scripts;
 	size_t n_scripts;
 	unsigned bad_lines; /* lines that were rejected (each already logged) */

@@ -125,6 +125,7 @@ int manifest_format(const struct manifest *m, char **ret)
 		if (m->kernel)
 			fprintf(f, "kernel %s\n", m->kernel);
 		fprintf(f, "log_boot_err %s\n", m->log_boot_err ? "yes" : "no");
+		fprintf(f, "mode %s\n", m->mode == MANIFEST_MODE_HOOK ? "hook" : "early");
 	} else
 		fputs(
 		    "stap-onboot-set 1\n"

@@ -31,6 +31,31 @@ static int add_skip(struct boot_switches *b, const char *list)
 	return 0;
 }
 
+/* Unknown values are ignored, as dracut ignores what its getarg does not understand: a typo
+ * must not change how the machine boots. */
+static void apply_mode(struct boot_switches *b, const char *v)
+{
+	if (strcmp(v, "early") == 0)
+		b->mode = BOOT_MODE_EARLY;
+	else if (strcmp(v, "hook") == 0)
+		b->mode = BOOT_MODE_HOOK;
+}
+
+static void apply_timeout(struct boot_switches *b, const char *v)
+{
+	unsigned long n = 0;
+
+	if (*v < '0' || *v > '9')
+		return;
+	for (; *v >= '0' && *v <= '9'; v++) {
+		n = n * 10 + (unsigned long)(*v - '0');
+		if (n > CMDLINE_TIMEOUT_MAX_S)
+			return;
+	}
+	if (*v == '\0' && n > 0)
+		b->timeout_s = (unsigned)n;
+}
+
 static int apply(struct boot_switches *b, char *word)
 {
 	char *value = strchr(word, '=');
@@ -43,6 +68,10 @@ static int apply(struct boot_switches *b, char *word)
 		b->verbose = value_is_true(value);
 	else if (strcmp(word, "rd.systemtap.skip") == 0 && value && *value)
 		return add_skip(b, value);
+	else if (strcmp(word, "rd.systemtap.mode") == 0 && value)
+		apply_mode(b, value);
+	else if (strcmp(word, "rd.systemtap.timeout") == 0 && value)
+		apply_timeout(b, value);
 	return 0;
 }
 

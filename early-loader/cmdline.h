@@ -3,11 +3,22 @@
 #include <stdbool.h>
 
 #define CMDLINE_DEFAULT_PATH "/proc/cmdline"
+/* The largest rd.systemtap.timeout= taken: an hour. */
+#define CMDLINE_TIMEOUT_MAX_S 3600
+
+/* rd.systemtap.mode=: who starts the scripts in an image whose /init is the loader. */
+enum boot_mode {
+	BOOT_MODE_DEFAULT, /* not given: the image decides */
+	BOOT_MODE_EARLY,   /* early: the loader as PID 1, before the real init */
+	BOOT_MODE_HOOK,	   /* hook: dracut's cmdline hook, as upstream did */
+};
 
 struct boot_switches {
-	bool disabled; /* rd.systemtap=0|no|off */
-	bool verbose;  /* rd.debug, rdinitdebug */
-	char *skip;    /* ",a,b," from every rd.systemtap.skip=a,b (NULL: none) */
+	bool disabled;	     /* rd.systemtap=0|no|off */
+	bool verbose;	     /* rd.debug, rdinitdebug */
+	char *skip;	     /* ",a,b," from every rd.systemtap.skip=a,b (NULL: none) */
+	enum boot_mode mode; /* rd.systemtap.mode=early|hook (last valid one wins) */
+	unsigned timeout_s;  /* rd.systemtap.timeout=SECONDS (1..3600), 0: not given */
 };
 
 /* Parses a kernel command line (words, "double quoted" values allowed); the last

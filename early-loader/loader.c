@@ -49,10 +49,15 @@ static const char *init_module_hint(int err)
 		return " (unknown symbol in module)";
 	case -EINVAL:
 		return " (invalid parameters, or see the kernel log)";
+	case -EKEYREJECTED:
+		/* Secure Boot (lockdown) or module.sig_enforce=1 with an unsigned module, or one
+		 * signed by a key the kernel does not trust. */
+		return " (the kernel accepts only signed modules: sign it with a key this machine "
+		       "trusts: MODULE_SIGN_KEY and MODULE_SIGN_CERT in systemtap-service's config, "
+		       "the certificate enrolled with mokutil --import; see systemtap-service(8))";
 	case -EPERM:
 	case -EACCES:
-	case -EKEYREJECTED:
-		return " (module loading refused: signature or lockdown?)";
+		return " (module loading refused: kernel lockdown, or modules disabled)";
 	default:
 		return "";
 	}

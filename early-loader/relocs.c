@@ -39,7 +39,7 @@ static bool parse_kallsyms_line(char *line, uint64_t *addr, char **name)
 	return true;
 }
 
-int kallsyms_find(const char *path, uint64_t addrs[SYM_COUNT])
+int kallsyms_find(const char *path, uint64_t addrs[SYM_COUNT], int n)
 {
 	bool found[SYM_COUNT] = {false};
 	size_t n_found = 0, cap = 0;
@@ -51,14 +51,14 @@ int kallsyms_find(const char *path, uint64_t addrs[SYM_COUNT])
 		return -errno;
 	for (int s = 0; s < SYM_COUNT; s++)
 		addrs[s] = 0;
-	while (n_found < SYM_COUNT && getline(&line, &cap, f) > 0) {
+	while (n_found < (size_t)n && getline(&line, &cap, f) > 0) {
 		bool module_symbol = strchr(line, '\t') != NULL;
 		uint64_t addr;
 		char *name;
 
 		if (module_symbol || !parse_kallsyms_line(line, &addr, &name))
 			continue;
-		for (int s = 0; s < SYM_COUNT; s++)
+		for (int s = 0; s < n; s++)
 			if (!found[s] && strcmp(name, symbol_names[s]) == 0) {
 				found[s] = true;
 				addrs[s] = addr;
@@ -79,13 +79,13 @@ static int send_kernel_symbols(int fd, int protocol, const char *root, const cha
 	int r = 0;
 
 	r = root_path(path, sizeof(path), root, "/proc/kallsyms");
-	if (r == 0 && cache && cache->known)
+	if (r == 0 && cache && cache->n_known >= n_syms)
 		memcpy(addrs, cache->addrs, sizeof(addrs));
 	else if (r == 0) {
-		r = kallsyms_find(path, addrs);
+		r = kallsyms_find(path, addrs, n_syms);
 		if (r == 0 && cache) {
 			memcpy(cache->addrs, addrs, sizeof(addrs));
-			cache->known = true;
+			cache->n_known = n_syms;
 		}
 	}
 	if (r < 0) {

@@ -15,16 +15,19 @@ enum kernel_symbol {
 /* The kernel symbols' addresses, kept for a whole run: they do not move, and scanning
  * /proc/kallsyms is the slowest part of a module's start (about 100 ms under QEMU/TCG). */
 struct kernel_syms {
-	bool known; /* addrs hold a successful lookup */
+	int n_known; /* addrs[0 .. n_known-1] hold a successful lookup */
 	uint64_t addrs[SYM_COUNT];
 };
 
 /* The kernel symbol's name as /proc/kallsyms spells it. */
 const char *kernel_symbol_name(enum kernel_symbol s);
 
-/* Scans kallsyms_path for the kernel (not module) symbols; addrs[s] stays 0 when absent.
- * Returns 0 or -errno (unreadable; not logged). */
-int kallsyms_find(const char *kallsyms_path, uint64_t addrs[SYM_COUNT]);
+/* Scans kallsyms_path for the first n (<= SYM_COUNT) kernel (not module) symbols of enum
+ * kernel_symbol, and stops once it has them all: the core kernel's symbols come first, in
+ * address order, so a protocol 4 run reads about a fifth of the file. addrs[s] stays 0 when
+ * absent (module_kallsyms_on_each_symbol is not exported by every kernel: then the whole
+ * file is read). Returns 0 or -errno (unreadable; not logged). */
+int kallsyms_find(const char *kallsyms_path, uint64_t addrs[SYM_COUNT], int n);
 
 /* Sends, on the control channel fd: the kernel symbols (_stext, kallsyms_lookup_name,
  * kallsyms_on_each_symbol, for protocol 5 also module_kallsyms_on_each_symbol; taken from

@@ -1,7 +1,11 @@
 #!/bin/bash
 # dracut module "systemtap" (stap-onboot): puts stap-early-loader, the onboot snapshot of the
 # target kernel (its manifest and the SystemTap modules it lists) into the initramfs, and the
-# cmdline/01 hook that runs the loader. Sourced by dracut (bash); kept to POSIX sh.
+# cmdline/01 hook that runs the loader. In earliest mode (the manifest's "mode early", the
+# default) /init becomes the loader and the image's own init moves to /init.real: the loader
+# runs first, as PID 1, and execs it. That is why this module is 99systemtap: it must be
+# installed after 99base (dracut's init.sh) and 00systemd (the systemd symlink) made /init.
+# Sourced by dracut (bash); kept to POSIX sh.
 #
 # Where things come from (docs/design.md, "dracut module"):
 #   manifest  $STAP_ONBOOT_MANIFEST (set by `systemtap-service onboot`), else the snapshot
@@ -38,6 +42,27 @@ stap_onboot_scripts() {
 	else
 		"$(stap_onboot_loader)" --list "$1" ${kernel:+--kernel "$kernel"} 2>/dev/null
 	fi
+}
+
+# stap_onboot_mode MANIFEST: early or hook (who starts the scripts), from the loader.
+stap_onboot_mode() {
+	"$(stap_onboot_loader)" --list-mode "$1" 2>/dev/null
+}
+
+# Earliest mode: /init -> the loader, the image's init moved to /init.real (a relative symlink
+# such as systemd's stays valid: both live in /). Undone when it cannot be completed.
+stap_onboot_wrap_init() {
+	if [ ! -e "$initdir/init" ] && [ ! -L "$initdir/init" ]; then
+		dwarn "systemtap: the image has no /init: the onboot scripts start from the cmdline hook"
+		return 0
+	fi
+	mv -f "$initdir/init" "$initdir/init.real" || return 1
+	if ! ln -s usr/sbin/stap-early-loader "$initdir/init"; then
+		mv -f "$initdir/init.real" "$initdir/init"
+		return 1
+	fi
+	dinfo "systemtap: /init is stap-early-loader (earliest mode); the image's init is /init.real"
+	return 0
 }
 
 # Included whenever the target kernel's snapshot lists a script (hostonly or not): that is
@@ -81,6 +106,12 @@ install() {
 		inst_simple "$_dir/$_n.ko" "/usr/lib/stap-onboot/$_n.ko" || return 1
 	done
 	inst_hook cmdline 01 "$_hook"
+	if [ "$(stap_onboot_mode "$_manifest")" != hook ]; then
+		if ! stap_onboot_wrap_init; then
+			derror "systemtap: cannot make /init the loader"
+			return 1
+		fi
+	fi
 	# shellcheck disable=SC2086 # one name per line -> one line
 	dinfo "systemtap: onboot scripts:" $_scripts
 	return 0

@@ -27,6 +27,7 @@ enum kind {
 	KIND_STRING, /* anything */
 	KIND_BOOL,   /* check_bool; an invalid value gives the upstream fallback below */
 	KIND_JOBS,   /* a positive integer */
+	KIND_MODE,   /* ONBOOT_MODE: early or hook, kept as a bool (true: hook) */
 };
 
 struct param {
@@ -62,6 +63,7 @@ static const struct param params[] = {
     BOOL("AUTOCOMPILE", autocompile, true, true),
     BOOL("ALLOW_CACHEONLY", allow_cacheonly, false, false),
     BOOL("LOG_BOOT_ERR", log_boot_err, false, false),
+    {"ONBOOT_MODE", KIND_MODE, offsetof(struct settings, onboot_hook), NULL, false, false},
     STR("DEFAULT_START", KIND_STRING, default_start, ""),
     STR("STAP", KIND_TOOL, stap, STAP_BINDIR "/stap"),
     STR("STAPRUN", KIND_TOOL, staprun, STAP_BINDIR "/staprun"),
@@ -115,7 +117,7 @@ static int set_defaults(struct settings *s)
 {
 	for (size_t i = 0; i < ELEMENTSOF(params); i++) {
 		const struct param *p = &params[i];
-		if (p->kind == KIND_BOOL) {
+		if (p->kind == KIND_BOOL || p->kind == KIND_MODE) {
 			*bool_field(s, p) = p->def_bool;
 		} else if (p->kind == KIND_JOBS) {
 			s->compile_jobs = online_cpus();
@@ -181,6 +183,13 @@ static int apply_param(struct settings *s, const struct param *p, const struct c
 				  e->origin, v);
 			return -EINVAL;
 		}
+		return 0;
+	case KIND_MODE:
+		if (!streq(v, "early") && !streq(v, "hook")) {
+			log_error("%s: %s must be early or hook, not \"%s\"", e->origin, p->key, v);
+			return -EINVAL;
+		}
+		*bool_field(s, p) = streq(v, "hook");
 		return 0;
 	case KIND_PATH:
 		/* LOG_FILE= means no log file; every other path is needed. */
@@ -357,7 +366,8 @@ const char *settings_script_req(const struct settings *s, const char *name)
 void settings_free(struct settings *s)
 {
 	for (size_t i = 0; i < ELEMENTSOF(params); i++)
-		if (params[i].kind != KIND_BOOL && params[i].kind != KIND_JOBS) {
+		if (params[i].kind != KIND_BOOL && params[i].kind != KIND_JOBS &&
+		    params[i].kind != KIND_MODE) {
 			free(*str_field(s, &params[i]));
 			*str_field(s, &params[i]) = NULL;
 		}

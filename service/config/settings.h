@@ -37,6 +37,8 @@ struct settings {
 	bool autocompile;     /* AUTOCOMPILE=yes */
 	bool allow_cacheonly; /* ALLOW_CACHEONLY=no */
 	bool log_boot_err;    /* LOG_BOOT_ERR=no */
+	bool onboot_hook;     /* ONBOOT_MODE (ours): early (false, default) or hook (true):
+			       * who starts the scripts of the images onboot builds */
 	char *default_start;  /* DEFAULT_START (blank separated names), may be "" */
 	/* Tool paths (ours): STAP STAPRUN DRACUT LSINITRD NEW_KERNEL_PKG GRUBBY KERNEL_INSTALL. */
 	char *stap, *staprun, *dracut, *lsinitrd, *new_kernel_pkg, *grubby, *kernel_install;

@@ -11,12 +11,15 @@
 #include "log.h"
 #include "macro.h"
 #include "onboot_image.h"
+#include "manifest.h"
 #include "onboot_initrd_scan.h"
 #include "onboot_util.h"
 
 #define IMG_LOADER "usr/sbin/stap-early-loader"
 #define IMG_DIR "usr/lib/stap-onboot"
 #define IMG_MANIFEST IMG_DIR "/manifest"
+/* Where the dracut module moves the image's init in earliest mode (early-loader/realinit.h). */
+#define IMG_INIT_REAL "init.real"
 #define IMG_HOOK_TAIL "dracut/hooks/cmdline/01-stap-early-loader.sh"
 
 char *onboot_image_temp_prefix(const char *output)
@@ -58,7 +61,7 @@ static const char *const hook_paths[] = {
 };
 
 /* The image's /init, our files and each NAME.ko, wanted from it with the bytes they must hold. */
-enum { W_INIT, W_LOADER, W_MANIFEST, W_HOOK, W_KO = W_HOOK + ELEMENTSOF(hook_paths) };
+enum { W_INIT, W_INIT_REAL, W_LOADER, W_MANIFEST, W_HOOK, W_KO = W_HOOK + ELEMENTSOF(hook_paths) };
 
 static void wants_free(struct initrd_want *w, size_t n)
 {
@@ -78,6 +81,7 @@ static int make_wants(const struct onboot_script *v, size_t n, const char *manif
 	if (!w)
 		return onboot_reason(ret_reason, -ENOMEM, "%s", strerror(ENOMEM));
 	w[W_INIT].path = "init";
+	w[W_INIT_REAL].path = IMG_INIT_REAL;
 	w[W_LOADER].path = IMG_LOADER;
 	w[W_MANIFEST].path = IMG_MANIFEST;
 	w[W_MANIFEST].data = manifest_text;
@@ -113,7 +117,7 @@ static bool have_hook(const struct initrd_want *w)
 	return false;
 }
 
-static int check_wants(const struct initrd_want *w, const char *image,
+static int check_wants(const struct initrd_want *w, const char *image, bool early,
 		       const struct onboot_script *v, size_t n, char **ret_reason)
 {
 	if (!w[W_INIT].present)
@@ -131,6 +135,12 @@ static int check_wants(const struct initrd_want *w, const char *image,
 				     "%s lacks the hook cmdline/01-stap-early-loader.sh", image);
 	if (!w[W_MANIFEST].present)
 		return onboot_reason(ret_reason, -EBADMSG, "%s lacks /" IMG_MANIFEST, image);
+	/* Earliest mode: /init is the loader, which execs the image's own init from there. */
+	if (early && !w[W_INIT_REAL].present)
+		return onboot_reason(ret_reason, -EBADMSG,
+				     "%s lacks /" IMG_INIT_REAL
+				     " (the image's own init, run by the loader as /init)",
+				     image);
 	/* The manifest inside must be the one written for this run, not an older one. */
 	if (!w[W_MANIFEST].matches)
 		return onboot_reason(ret_reason, -EBADMSG,
@@ -148,6 +158,21 @@ static int check_wants(const struct initrd_want *w, const char *image,
 	return 0;
 }
 
+/* The image's mode is the manifest's: the snapshot's for --status and --refresh, whatever
+ * ONBOOT_MODE says now. */
+static bool manifest_is_early(const char *manifest_text)
+{
+	struct manifest m;
+	bool early;
+
+	if (!manifest_text ||
+	    manifest_parse(manifest_text, strlen(manifest_text), "manifest", MANIFEST_BOOT, &m) < 0)
+		return false;
+	early = m.mode == MANIFEST_MODE_EARLY;
+	manifest_free(&m);
+	return early;
+}
+
 int onboot_image_verify(const struct settings *s, const char *image, const struct onboot_script *v,
 			size_t n, const char *manifest_text, char **ret_reason)
 {
@@ -161,7 +186,7 @@ int onboot_image_verify(const struct settings *s, const char *image, const struc
 		return r;
 	r = initrd_scan(image, w, W_KO + n, ret_reason);
 	if (r == 0)
-		r = check_wants(w, image, v, n, ret_reason);
+		r = check_wants(w, image, manifest_is_early(manifest_text), v, n, ret_reason);
 	wants_free(w, W_KO + n);
 	return r;
 }

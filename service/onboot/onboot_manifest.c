@@ -15,10 +15,14 @@ void onboot_scripts_free(struct onboot_script *v, size_t n)
 	free(v);
 }
 
-int onboot_manifest_text(const char *kver, bool log_boot_err, const struct onboot_script *v,
-			 size_t n, char **ret)
+int onboot_manifest_text(const char *kver, bool log_boot_err, bool hook_mode,
+			 const struct onboot_script *v, size_t n, char **ret)
 {
-	struct manifest m = {.kind = MANIFEST_BOOT, .log_boot_err = log_boot_err};
+	struct manifest m = {
+	    .kind = MANIFEST_BOOT,
+	    .log_boot_err = log_boot_err,
+	    .mode = hook_mode ? MANIFEST_MODE_HOOK : MANIFEST_MODE_EARLY,
+	};
 	int r = 0;
 
 	if (!kernel_release_valid(kver))

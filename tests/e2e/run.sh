@@ -131,6 +131,10 @@ e2e_boot "$WORK/boot.img" "$WORK/console.log" "e2e.restart=$RESTART" ${E2E_APPEN
 step "qemu exited with $boot_rc"
 e2e_lines "$WORK/console.log" >"$WORK/e2e.txt"
 
+# ---- the same image in hook mode, and with a crashing and a hanging loader ----------------
+# shellcheck source=tests/e2e/scripts/e2e-modes.sh
+. "$E2E/scripts/e2e-modes.sh"
+
 # ---- kernel B: the second kernel, after a kernel update -----------------------------------
 # What the kernel hooks do: the onboot set is recorded on kernel A (`onboot NAME -r A`); kernel
 # B arrives and Debian's dracut hook builds its image without the set (B's headers were not

@@ -39,7 +39,7 @@ static void check_round_trip(const struct manifest *m)
 	if (manifest_parse(text, strlen(text), "round trip", m->kind, &back) != 0)
 		abort();
 	if (back.bad_lines || back.n_scripts != m->n_scripts ||
-	    back.log_boot_err != m->log_boot_err ||
+	    back.log_boot_err != m->log_boot_err || back.mode != m->mode ||
 	    (m->kernel ? !back.kernel || strcmp(m->kernel, back.kernel) : back.kernel != NULL))
 		abort();
 	for (size_t i = 0; i < m->n_scripts; i++)

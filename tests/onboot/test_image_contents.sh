@@ -2,7 +2,8 @@
 # onboot with -o: a real dracut image holding the loader, the manifest, each cached .ko
 # (byte-identical) and the cmdline/01 hook; the manifest says what the loader must do;
 # messages as upstream; a new image is 0600; a relative -o is made absolute (upstream bug 13);
-# bare onboot builds a plain image and clears the manifest; DRACUT_OPTS reach dracut.
+# bare onboot builds a plain image and clears the manifest; DRACUT_OPTS reach dracut;
+# ONBOOT_MODE: early (default) wraps /init with the loader, hook leaves dracut's /init.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib-onboot.sh"
 setup_onboot fast
@@ -28,6 +29,12 @@ ok "onboot: messages"
 	fail "manifest order is not 'alpha gamma beta'"
 assert_onboot_image "$OUTIMG" alpha beta gamma
 ok "image holds loader, manifest, hook and each .ko byte for byte"
+grep -qx 'mode early' "$CACHE/onboot/manifest" || fail "manifest: no 'mode early' by default"
+lsinitrd "$OUTIMG" | grep -Eq ' init -> usr/sbin/stap-early-loader$' || fail "/init is not the loader"
+assert_image_has "$OUTIMG" init.real
+lsinitrd -f init.real "$OUTIMG" | cmp -s - /usr/lib/dracut/modules.d/99base/init.sh ||
+	fail "/init.real is not dracut's init.sh"
+ok "earliest mode (default): /init -> the loader, dracut's init.sh moved to /init.real"
 [ "$(stat -c %a "$OUTIMG")" = 600 ] || fail "new image mode $(stat -c %a "$OUTIMG"), not 600"
 ok "new image is 0600"
 head -n 1 "$CACHE/onboot/manifest" | grep -qx 'stap-onboot-manifest 1' || fail "manifest line 1"
@@ -63,6 +70,25 @@ assert_onboot_image "$OUTIMG" alpha gamma
 assert_image_lacks "$OUTIMG" usr/lib/stap-onboot/beta.ko
 [ "$(stat -c %a "$OUTIMG")" = 644 ] || fail "image mode not kept (644)"
 ok "-R adds requirements first; LOG_BOOT_ERR=yes in manifest; mode 0644 kept"
+
+# ONBOOT_MODE=hook: the manifest says so, dracut's /init stays, the hook starts the scripts.
+cp "$CONF" "$ROOT/config.early"
+echo "ONBOOT_MODE=hook" >>"$CONF"
+svc onboot alpha -r "$KVER" -o "$ROOT/hook.img"
+assert_rc 0
+lsinitrd -f "$MANIFEST_IN_IMAGE" "$ROOT/hook.img" | grep -qx 'mode hook' || fail "manifest: no 'mode hook'"
+lsinitrd -f init "$ROOT/hook.img" | cmp -s - /usr/lib/dracut/modules.d/99base/init.sh ||
+	fail "ONBOOT_MODE=hook: /init is not dracut's init.sh"
+assert_image_lacks "$ROOT/hook.img" init.real
+assert_image_has "$ROOT/hook.img" "$HOOK_IN_IMAGE" "$LOADER_IN_IMAGE"
+ok "ONBOOT_MODE=hook: dracut's /init kept, no /init.real, the hook and loader present"
+echo "ONBOOT_MODE=later" >>"$CONF"
+svc onboot alpha -r "$KVER" -o "$ROOT/bad.img"
+assert_rc 6
+assert_out "ONBOOT_MODE must be early or hook, not \"later\""
+assert_no_file "$ROOT/bad.img"
+cp "$ROOT/config.early" "$CONF"
+ok "ONBOOT_MODE=later: a configuration error (exit 6) naming the value"
 
 # Relative -o: relative to the current directory, not to a temp dir (upstream bug 13).
 (cd "$ROOT" && svc onboot alpha -r "$KVER" -o boot/rel.img && [ "$RC" -eq 0 ]) || fail "relative -o failed"

@@ -113,8 +113,41 @@ static void test_load(void)
 	free(dir);
 }
 
+static void test_mode_and_timeout(void)
+{
+	static const struct {
+		const char *cmdline;
+		enum boot_mode mode;
+		unsigned timeout_s;
+	} cases[] = {
+	    {"quiet", BOOT_MODE_DEFAULT, 0},
+	    {"rd.systemtap.mode=hook", BOOT_MODE_HOOK, 0},
+	    {"rd.systemtap.mode=early", BOOT_MODE_EARLY, 0},
+	    {"rd.systemtap.mode=hook rd.systemtap.mode=early", BOOT_MODE_EARLY, 0},
+	    /* A typo changes nothing: the image decides. */
+	    {"rd.systemtap.mode=hook rd.systemtap.mode=Hook", BOOT_MODE_HOOK, 0},
+	    {"rd.systemtap.mode=later rd.systemtap.mode", BOOT_MODE_DEFAULT, 0},
+	    {"rd.systemtap.timeout=7", BOOT_MODE_DEFAULT, 7},
+	    {"rd.systemtap.timeout=3600", BOOT_MODE_DEFAULT, 3600},
+	    {"rd.systemtap.timeout=3601", BOOT_MODE_DEFAULT, 0},
+	    {"rd.systemtap.timeout=99999999999999999999", BOOT_MODE_DEFAULT, 0},
+	    {"rd.systemtap.timeout=0", BOOT_MODE_DEFAULT, 0},
+	    {"rd.systemtap.timeout=-1 rd.systemtap.timeout=5s", BOOT_MODE_DEFAULT, 0},
+	    {"rd.systemtap.timeout=5 rd.systemtap.timeout=x", BOOT_MODE_DEFAULT, 5},
+	};
+
+	for (size_t i = 0; i < ELEMENTS(cases); i++) {
+		struct boot_switches b = parse(cases[i].cmdline);
+
+		CHECK(b.mode == cases[i].mode && b.timeout_s == cases[i].timeout_s,
+		      "'%s': mode %d, timeout %u s", cases[i].cmdline, (int)b.mode, b.timeout_s);
+		boot_switches_free(&b);
+	}
+}
+
 int main(void)
 {
+	test_mode_and_timeout();
 	test_disabled();
 	test_verbose();
 	test_skip();

@@ -34,6 +34,7 @@ static void test_example(void)
 		return;
 	CHECK(strcmp(m.kernel, "6.1.0-56-amd64") == 0 && !m.log_boot_err,
 	      "kernel and log_boot_err");
+	CHECK(m.mode == MANIFEST_MODE_EARLY, "no mode line: earliest mode");
 	CHECK(strcmp(m.scripts[0].name, "counter") == 0 && m.scripts[0].protocol == 4 &&
 		  m.scripts[0].bufsize == 0 && m.scripts[0].line == 4,
 	      "script 1: counter, protocol 4, bufsize 0, line 4");
@@ -63,6 +64,19 @@ static void test_syntax(void)
 	CHECK(r == 0 && m.n_scripts == 2 && m.bad_lines == 0,
 	      "comments, blank lines, tabs, CRLF, no final newline");
 	CHECK(r == 0 && m.log_boot_err && !m.kernel, "log_boot_err yes; kernel line optional");
+	if (r == 0)
+		manifest_free(&m);
+	r = parse("stap-onboot-manifest 1\nmode hook\nscript a protocol=4\n", &m);
+	CHECK(r == 0 && m.bad_lines == 0 && m.mode == MANIFEST_MODE_HOOK, "mode hook");
+	if (r == 0)
+		manifest_free(&m);
+	r = parse("stap-onboot-manifest 1\nmode hook\nmode early\nscript a protocol=4\n", &m);
+	CHECK(r == 0 && m.bad_lines == 0 && m.mode == MANIFEST_MODE_EARLY, "mode early, last wins");
+	if (r == 0)
+		manifest_free(&m);
+	r = parse("stap-onboot-manifest 1\nlog_boot_err yes\r\nscript\ttabbed\tprotocol=5\r\n"
+		  "script last protocol=4 bufsize=4095",
+		  &m);
 	CHECK(r == 0 && m.n_scripts == 2 && m.scripts[1].bufsize == 4095, "bufsize 4095 accepted");
 	if (r == 0)
 		manifest_free(&m);
@@ -100,6 +114,8 @@ static void test_bad_lines(void)
 	    {"kernel", "kernel line needs exactly one release"},
 	    {"kernel a b", "kernel line needs exactly one release"},
 	    {"log_boot_err maybe", "log_boot_err must be yes or no"},
+	    {"mode later", "mode must be early or hook"},
+	    {"mode", "mode must be early or hook"},
 	    {"scripts x protocol=4", "unknown record"},
 	    {"stap-onboot-manifest 1", "unknown record"},
 	};

@@ -184,10 +184,37 @@ static void test_kernel_symbols_once(void)
 	      "without a cache each module reads kallsyms (0x%llx, then 0x%llx)",
 	      (unsigned long long)one, (unsigned long long)two);
 	start_two(&syms, &one, &two);
-	CHECK(syms.known && one == 0xffffffff81000000ull && two == one,
+	CHECK(syms.n_known == SYM_MODULE_KALLSYMS_ON_EACH_SYMBOL && one == 0xffffffff81000000ull &&
+		  two == one,
 	      "with the run's cache the second module gets the first lookup (0x%llx): kallsyms "
 	      "read once",
 	      (unsigned long long)two);
+}
+
+/* The scan stops at the last symbol wanted: the rest of a real kallsyms (100,000 lines of
+ * modules and later text) is not read. A pipe that stays open after the wanted lines proves
+ * it: reading on would block (and alarm() would end the test). */
+static void test_kallsyms_stops_early(void)
+{
+	uint64_t addrs[SYM_COUNT];
+	char path[64];
+	int p[2], r;
+
+	if (pipe(p) < 0)
+		exit(2);
+	dprintf(p[1], "ffffffff81000000 T _stext\n"
+		      "ffffffff81452ea0 T kallsyms_lookup_name\n"
+		      "ffffffff81452f00 t kallsyms_helper\t[mod]\n"
+		      "ffffffff81452f50 T kallsyms_on_each_symbol\n");
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", p[0]);
+	alarm(5);
+	r = kallsyms_find(path, addrs, SYM_MODULE_KALLSYMS_ON_EACH_SYMBOL);
+	alarm(0);
+	CHECK(r == 0 && addrs[SYM_STEXT] == 0xffffffff81000000ull &&
+		  addrs[SYM_KALLSYMS_ON_EACH_SYMBOL] == 0xffffffff81452f50ull,
+	      "protocol 4's three symbols found; the scan stopped there");
+	close(p[0]);
+	close(p[1]);
 }
 
 int main(void)
@@ -207,6 +234,7 @@ int main(void)
 	test_no_wait_after_reply();
 	test_final_window();
 	test_kernel_symbols_once();
+	test_kallsyms_stops_early();
 
 	fk_reset(root);
 	lt_rm_rf(root);

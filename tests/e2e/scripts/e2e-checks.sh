@@ -20,11 +20,11 @@ check() { # DESCRIPTION COMMAND...
 }
 has() { grep -Eq -- "$1" "${2:-$WORK/e2e.txt}"; }
 lacks() { ! grep -Eq -- "$1" "${2:-$WORK/e2e.txt}"; }
-# first_line REGEX: line number of the first match in e2e.txt (0: none).
-first_line() { grep -En -- "$1" "$WORK/e2e.txt" | head -n 1 | cut -d: -f1 | grep . || echo 0; }
-before() { # REGEX1 REGEX2: both present, the first one earlier
-	a=$(first_line "$1")
-	b=$(first_line "$2")
+# first_line REGEX [FILE]: line number of the first match in FILE (e2e.txt; 0: none).
+first_line() { grep -En -- "$1" "${2:-$WORK/e2e.txt}" | head -n 1 | cut -d: -f1 | grep . || echo 0; }
+before() { # REGEX1 REGEX2 [FILE]: both present, the first one earlier
+	a=$(first_line "$1" "${3:-}")
+	b=$(first_line "$2" "${3:-}")
 	[ "$a" -gt 0 ] && [ "$b" -gt 0 ] && [ "$a" -lt "$b" ]
 }
 # part FROM TO: the lines of e2e.txt after the first line matching FROM, before the next TO.
@@ -149,6 +149,9 @@ check "$KVER_B: loader armed e2e_exec" has "${L}e2e_exec: armed" "$EB"
 check "$KVER_B: loader summary 1 armed, 0 failed" has "${L}1 armed, .*0 failed" "$EB"
 check "$KVER_B: e2e_exec counted execs before root was mounted" positive 'proc e2e_exec/execs' "$EB"
 
+# shellcheck source=tests/e2e/scripts/e2e-checks-modes.sh
+. "$E2E/scripts/e2e-checks-modes.sh"
+
 # ---- benchmarks ---------------------------------------------------------------------------
 # Kernel-log timestamps, from the loader's start to each script's outcome. The start is the
 # loader's "starting ..." line when it logs one, else its summary line's time minus the run
@@ -192,8 +195,10 @@ if [ "$failed" -ne 0 ]; then
 	echo "0 1" >"$BUILD/test-results/e2e"
 	echo "---- serial console ($WORK/console.log) ----"
 	tr -d '\r' <"$WORK/console.log"
-	echo "---- serial console of $KVER_B ($WORK/console-b.log) ----"
-	tr -d '\r' <"$WORK/console-b.log" 2>/dev/null || true
+	for c in b hook crash hang; do
+		echo "---- serial console $WORK/console-$c.log ----"
+		tr -d '\r' <"$WORK/console-$c.log" 2>/dev/null || true
+	done
 	echo "---- systemtap-service log ----"
 	cat "$WORK/systemtap.log" 2>/dev/null || true
 	exit 1

@@ -1,0 +1,50 @@
+# e2e-checks-modes.sh: sourced by e2e-checks.sh. Earliest mode in kernel A's main boot, and the
+# three boots of e2e-modes.sh (hook mode, a crashing and a hanging loading child).
+# shellcheck shell=sh disable=SC2154
+
+# ---- earliest mode (the default): the main boot -----------------------------------------------
+check "manifest: mode early (the default ONBOOT_MODE)" grep -qx 'mode early' "$WORK/manifest.onboot"
+check "image: /init is the loader, the image's own init is /init.real" \
+	sh -c "grep -Eq ' init -> usr/sbin/stap-early-loader\$' '$WORK/boot.list' && grep -Eq ' init\\.real\$' '$WORK/boot.list'"
+check "earliest: PID 1 handed over to /init.real after the loader's summary" \
+	before "${L}2 armed, " "${L}handing over to /init\\.real"
+check "earliest: e2e_exec saw the exec of /init.real itself (armed before the initramfs's init)" \
+	has '^proc e2e_exec/first: /init\.real$'
+check "earliest: the cmdline hook found PID 1's marker and started nothing twice" \
+	sh -c "[ \"\$(grep -Ec '${L}starting: ' '$WORK/e2e.txt')\" = 1 ]"
+
+# ---- hook mode: rd.systemtap.mode=hook ----------------------------------------------------------
+EH=$WORK/e2e-hook.txt
+mode_ok() { # NAME: powered off, report complete, no kernel trouble
+	sh -c "[ \"\$(cat '$WORK/$1.rc')\" = 0 ] && tr -d '\\r' <'$WORK/console-$1.log' | grep -q 'reboot: Power down' &&
+		grep -qx end '$WORK/e2e-$1.txt' &&
+		! tr -d '\\r' <'$WORK/console-$1.log' | grep -Eq 'BUG:|Oops|Call Trace|Attempted to kill init|general protection'"
+}
+check "hook: booted to the report and powered off" mode_ok hook
+check "hook: PID 1 left the scripts to the cmdline hook" \
+	has "${L}rd\\.systemtap\\.mode=hook: the scripts start from dracut's cmdline hook" "$EH"
+check "hook: the cmdline hook's loader armed e2e_exec and e2e_dep" \
+	sh -c "grep -Eq '${L}e2e_exec: armed' '$EH' && grep -Eq '${L}2 armed, .*2 failed' '$EH'"
+check "hook: e2e_exec counted execs" positive 'proc e2e_exec/execs' "$EH"
+check "hook: e2e_exec never saw /init.real: earliest mode sees what the hook misses" \
+	sh -c "grep -q '^proc e2e_exec/first: ' '$EH' && ! grep -q '^proc e2e_exec/first: /init\\.real\$' '$EH'"
+
+# ---- a crashing loading child, with module.sig_enforce=1 ----------------------------------------
+EC=$WORK/e2e-crash.txt
+check "crash: booted to the report and powered off (no 'Attempted to kill init')" mode_ok crash
+check "crash: module.sig_enforce=1 refused e2e_exec; the loader said to sign it and enroll the key" \
+	has "${L}e2e_exec: init_module failed \\(the kernel accepts only signed modules: sign it .*mokutil --import" "$EC"
+check "crash: every script was still tried: 0 armed, 4 failed" has "${L}0 armed, 0 finished, 4 failed" "$EC"
+check "crash: PID 1 reported the child killed by signal 11" \
+	has "${L}the loading process was killed by signal 11 " "$EC"
+check "crash: PID 1 handed over to /init.real" has "${L}handing over to /init\\.real" "$EC"
+
+# ---- a hanging loading child --------------------------------------------------------------------
+EG=$WORK/e2e-hang.txt
+check "hang: booted to the report and powered off" mode_ok hang
+check "hang: PID 1 killed the child at rd.systemtap.timeout=2" \
+	has "${L}the loading process did not finish within 2 s" "$EG"
+check "hang: then handed over to /init.real" \
+	before "${L}the loading process did not finish" "${L}handing over to /init\\.real" "$EG"
+check "hang: the scripts the child armed kept running (e2e_exec counted execs)" \
+	positive 'proc e2e_exec/execs' "$EG"

@@ -1,0 +1,259 @@
+/* test_loader_pid1.c: earliest mode. The child under a time limit (exit, crash, hang), the
+ * search for the real init (fallbacks, never ourselves), and PID 1's whole run in a private
+ * mount namespace: API filesystems mounted, the scripts started by a child, the marker for
+ * the cmdline hook, then the real init exec'd with the kernel's arguments. */
+#include "fake_kernel.h"
+#include "kmsg.h"
+#include "pid1.h"
+#include "realinit.h"
+#include "supervise.h"
+
+#include <sched.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char *root;
+
+static int work_exit3(void *arg)
+{
+	(void)arg;
+	return 3;
+}
+
+/* abort(), not SIGSEGV: the sanitizers turn a SIGSEGV into an exit status of their own. */
+static int work_crash(void *arg)
+{
+	(void)arg;
+	abort();
+	return 0;
+}
+
+static int work_hang(void *arg)
+{
+	(void)arg;
+	signal(SIGTERM, SIG_IGN); /* only SIGKILL may end it */
+	for (;;)
+		pause();
+	return 0;
+}
+
+static void test_supervise(void)
+{
+	struct child_result res;
+	sigset_t mask;
+
+	supervise_run(work_exit3, NULL, 5000, &res);
+	CHECK(res.end == CHILD_EXITED && res.code == 3, "a child's exit status is reported (%d/%d)",
+	      (int)res.end, res.code);
+	supervise_run(work_crash, NULL, 5000, &res);
+	CHECK(res.end == CHILD_SIGNALED && res.code == SIGABRT,
+	      "a crashing child is reported with its signal (%d/%d)", (int)res.end, res.code);
+	supervise_run(work_hang, NULL, 300, &res);
+	CHECK(res.end == CHILD_TIMED_OUT && res.code == SIGKILL,
+	      "a hanging child is killed at the limit (%d/%d)", (int)res.end, res.code);
+	CHECK(res.ms >= 300 && res.ms < 300 + SUPERVISE_KILL_GRACE_MS,
+	      "... after 300 ms, not later (%llu ms)", (unsigned long long)res.ms);
+	sigprocmask(SIG_SETMASK, NULL, &mask);
+	CHECK(!sigismember(&mask, SIGCHLD), "SIGCHLD is unblocked again for the real init");
+}
+
+/* Runs realinit_exec below root in a child; returns what the exec'd init wrote to OUT ("" when
+ * nothing was exec'd) and the child's status in *status. */
+static char *exec_in_child(int *status)
+{
+	char out[4096];
+	pid_t pid;
+
+	snprintf(out, sizeof(out), "%s/out", root);
+	unlink(out);
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		char *argv[] = {"/init", "single", "x=1", NULL};
+
+		setenv("OUT", out, 1);
+		log_setup(NULL, false, false);
+		_exit(realinit_exec(root, argv) == -ENOENT ? 42 : 43);
+	}
+	waitpid(pid, status, 0);
+	return lt_read_file(out);
+}
+
+static void script(const char *rel, const char *name, mode_t mode)
+{
+	char path[4096], text[256];
+
+	snprintf(text, sizeof(text), "#!/bin/sh\necho \"%s $0 $*\" >\"$OUT\"\n", name);
+	lt_write_file(root, rel, text);
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	chmod(path, mode);
+}
+
+static void test_realinit(void)
+{
+	char path[4096], self[4096];
+	int status;
+	char *got;
+	ssize_t n;
+
+	script("init.real", "real", 0755);
+	script("init", "wrapper", 0755);
+	got = exec_in_child(&status);
+	CHECK(strncmp(got, "real ", 5) == 0 && strstr(got, "init.real single x=1"),
+	      "/init.real is run first, with the kernel's arguments: %s", got);
+	free(got);
+
+	chmod(strcat(strcpy(path, root), "/init.real"), 0644);
+	got = exec_in_child(&status);
+	CHECK(strncmp(got, "wrapper ", 8) == 0,
+	      "an /init.real that cannot be exec'd: /init is next: %s", got);
+	free(got);
+
+	/* /init is this very program (rdinit= naming the loader, or /init our symlink). */
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	self[n > 0 ? n : 0] = '\0';
+	snprintf(path, sizeof(path), "%s/init", root);
+	unlink(path);
+	CHECK(symlink(self, path) == 0, "/init -> this program");
+	script("sbin/init", "sbin", 0755);
+	got = exec_in_child(&status);
+	CHECK(strncmp(got, "sbin ", 5) == 0, "never ourselves again: /sbin/init runs: %s", got);
+	free(got);
+
+	snprintf(path, sizeof(path), "%s/sbin/init", root);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/init.real", root);
+	unlink(path);
+	got = exec_in_child(&status);
+	CHECK(!*got && WIFEXITED(status) && WEXITSTATUS(status) == 42,
+	      "no init at all: realinit_exec returns (-ENOENT after the last failure)");
+	free(got);
+	lt_rm_rf(root);
+	mkdir(root, 0700);
+}
+
+/* The fake /proc on a tmpfs of its own: apifs then takes it for mounted and leaves it, so
+ * that the run reads the fake kallsyms and never writes the host's /proc/sys. */
+static int fake_proc_mounted(void)
+{
+	char proc[4096], tmp[4096];
+	int status;
+	pid_t pid;
+
+	snprintf(proc, sizeof(proc), "%s/proc", root);
+	snprintf(tmp, sizeof(tmp), "%s/proc.tmpfs", root);
+	if (mkdir(tmp, 0755) < 0 || mount("tmpfs", tmp, "tmpfs", 0, NULL) < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		execlp("cp", "cp", "-a", strcat(proc, "/."), tmp, (char *)NULL);
+		_exit(127);
+	}
+	waitpid(pid, &status, 0);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return -1;
+	return mount(tmp, proc, NULL, MS_MOVE, NULL);
+}
+
+/* PID 1's whole run, in a child with its own mount namespace: the mounts it makes below root
+ * go away with it. Needs CAP_SYS_ADMIN; said and skipped without. The real init (a script)
+ * reports what it found: its arguments, the marker, the mounts PID 1 made. */
+static void test_pid1_main(void)
+{
+	char kmsg[4096], cmdline[4096], manifest[4200], moddir[4096], rundir[4096], out[4096];
+	char text_init[1024];
+	int status;
+	pid_t pid;
+	char *text;
+
+	snprintf(kmsg, sizeof(kmsg), "%s/kmsg", root);
+	snprintf(cmdline, sizeof(cmdline), "%s/cmdline", root);
+	snprintf(moddir, sizeof(moddir), "%s/usr/lib/stap-onboot", root);
+	snprintf(manifest, sizeof(manifest), "%s/manifest", moddir);
+	snprintf(rundir, sizeof(rundir), "%s/run/systemtap", root);
+	snprintf(out, sizeof(out), "%s/out", root);
+	fk_reset(root);
+	lt_write_file(root, "usr/lib/stap-onboot/manifest",
+		      "stap-onboot-manifest 1\nlog_boot_err yes\nscript good protocol=4\n");
+	lt_write_file(root, "cmdline", "quiet rd.systemtap.timeout=5\n");
+	lt_write_file(root, "proc/sys/crypto/fips_enabled", "0\n");
+	lt_write_file(root, "proc/kallsyms",
+		      "ffffffff81000000 T _stext\nffffffff81100100 T kallsyms_lookup_name\n");
+	fk_write_ko(moddir, "good");
+	fk_add("good", 4);
+	snprintf(text_init, sizeof(text_init),
+		 "#!/bin/sh\n"
+		 "m() { grep -c \" %s/$1 $2 \" /proc/self/mounts; }\n"
+		 "{ echo \"real $0 $*\"; [ -f %s/run/stap-early-loader.done ] && echo marker;\n"
+		 "  echo \"mounted run=$(m run tmpfs) dev=$(m dev devtmpfs) sys=$(m sys sysfs)\";\n"
+		 "  cat %s/run/systemtap/good.log; } >\"$OUT\"\n",
+		 root, root, root);
+	lt_write_file(root, "init.real", text_init);
+	chmod(strcat(strcpy(out, root), "/init.real"), 0755);
+	snprintf(out, sizeof(out), "%s/out", root);
+	unlink(out);
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		struct startall_request req = {
+		    .manifest_path = manifest,
+		    .cmdline_path = cmdline,
+		    .kmsg_path = kmsg,
+		    .kmsg_is_file = true,
+		    .rundir = rundir,
+		    .root = root,
+		};
+		char *argv[] = {"/init", "single", NULL};
+
+		if (unshare(CLONE_NEWNS) < 0 ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 || fake_proc_mounted() < 0)
+			_exit(77);
+		setenv("OUT", out, 1);
+		pid1_main(&req, argv);
+		_exit(1);
+	}
+	waitpid(pid, &status, 0);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 77) {
+		printf("skip: PID 1's run needs a mount namespace (CAP_SYS_ADMIN)\n");
+		return;
+	}
+	text = lt_read_file(kmsg);
+	CHECK(strstr(text, "good: armed") != NULL, "the child armed the script:\n%s", text);
+	CHECK(strstr(text, "handing over to " REAL_INIT_PATH) != NULL,
+	      "then PID 1 hands over to " REAL_INIT_PATH);
+	free(text);
+	text = lt_read_file(out);
+	CHECK(strncmp(text, "real ", 5) == 0 && strstr(text, "init.real single"),
+	      "the real init ran with the kernel's arguments:\n%s", text);
+	CHECK(strstr(text, "\nmarker\n") != NULL,
+	      "the marker for the cmdline hook is in the /run PID 1 mounted");
+	CHECK(strstr(text, "mounted run=1 dev=1 sys=1") != NULL,
+	      "PID 1 mounted a tmpfs on /run, devtmpfs on /dev, sysfs on /sys, once each");
+	CHECK(strstr(text, "good: armed") != NULL,
+	      "the script's LOG_BOOT_ERR log is in that /run, for the real init to keep");
+	free(text);
+}
+
+/* The hook's run after PID 1's: nothing to do. */
+static void test_marker(void)
+{
+	CHECK(!pid1_started(root), "no marker: the cmdline hook starts the scripts");
+	lt_write_file(root, "run/stap-early-loader.done", "");
+	CHECK(pid1_started(root), "marker: PID 1 started them");
+}
+
+int main(void)
+{
+	root = fk_make_root();
+	setenv("TZ", "UTC", 1);
+	test_supervise();
+	test_realinit();
+	test_marker();
+	test_pid1_main();
+	fk_reset(root);
+	lt_rm_rf(root);
+	free(root);
+	return lt_result();
+}
