@@ -16,6 +16,7 @@
 #include "interrupt.h"
 #include "log.h"
 #include "macro.h"
+#include "module_sig.h"
 #include "module_sign.h"
 #include "run.h"
 #include "stap_output.h"
@@ -38,6 +39,7 @@ struct toolchain {
  * directory, a working stap and the target kernel's build version. */
 static int toolchain_prepare(const struct settings *s, struct toolchain *tc)
 {
+	const struct cert_id *cert;
 	int r;
 
 	r = mkdir_p(s->cache_path, 0755);
@@ -53,6 +55,10 @@ static int toolchain_prepare(const struct settings *s, struct toolchain *tc)
 		return log_error_errno(tc->protocol, "Unknown stap version %s", tc->stap_version);
 	r = kernel_build_version(s, s->kernel_release, &tc->kernel_build);
 	if (r < 0 || !s->module_sign_key || !*s->module_sign_key)
+		return r;
+	/* A certificate that cannot be read fails every compile once, with its own message. */
+	r = module_sign_cert_id(s, &cert);
+	if (r < 0)
 		return r;
 	return module_signer_prepare(s, &tc->signer);
 }

@@ -5,8 +5,9 @@
 # module signed by another key or not signed is rebuilt (or named with AUTOCOMPILE=no), a
 # signed module stays valid once signing is removed, a key that does not match its
 # certificate fails that script with sign-file's reason, missing headers name the package,
-# and one setting without the other is a config error. start runs with the stand-in staprun
-# of lib.sh (nothing is loaded into the kernel).
+# a certificate that cannot be read is named, ALLOW_CACHEONLY uses only a module signed with
+# the key, and one setting without the other is a config error. start runs with the
+# stand-in staprun of lib.sh (nothing is loaded into the kernel).
 . "$(dirname "$0")/../lib.sh"
 
 [ -x "$SVC" ] || fail "$SVC is not built"
@@ -95,6 +96,21 @@ signed_by b
 svcr stop signed
 ok "another key (PEM certificate): the module is rebuilt and signed by it"
 
+mv "$ROOT/etc/systemtap/script.d/signed.stp" "$ROOT/signed.stp"
+use_key a
+echo ALLOW_CACHEONLY=yes >>"$CONF"
+svcr start signed
+assert_rc 1 "ALLOW_CACHEONLY, no script, a module signed by another key"
+assert_out "No valid cache for signed: module is signed with another key than MODULE_SIGN_CERT's, and no script file"
+use_key b
+echo ALLOW_CACHEONLY=yes >>"$CONF"
+svcr start signed
+assert_rc 0 "ALLOW_CACHEONLY, no script, a module signed by the configured key"
+assert_out 'Use compiled cache'
+svcr stop signed
+mv "$ROOT/signed.stp" "$ROOT/etc/systemtap/script.d/signed.stp"
+ok "ALLOW_CACHEONLY without the script: only a module signed with the configured key is used"
+
 use_key
 before=$(stamp)
 svcr start signed
@@ -131,6 +147,18 @@ assert_out 'private key does not match certificate\|key values mismatch'
 [ "$(stamp)" = "$before" ] || fail "the cache changed although signing failed"
 [ -z "$(ls -A "$ROOT/tmp")" ] || fail "temporary directories left after a failed signing"
 ok "sign-file fails: that script fails with sign-file's reason, the cache stays"
+
+use_key a missing
+svcr compile -y signed
+assert_rc 1 "a missing certificate"
+assert_out "Failed to read certificate $ROOT/missing.cert: No such file or directory"
+assert_out ' Compiling signed \.\.\. error$'
+cp "$ROOT/a.key" "$ROOT/notcert.cert"
+use_key a notcert
+svcr compile -y signed
+assert_rc 1 "a key where the certificate should be"
+assert_out "$ROOT/notcert.cert is not an X.509 certificate (PEM or DER)"
+ok "a certificate that cannot be read or is none: named, nothing compiled"
 
 use_key a
 mkdir -p "$ROOT/modules/$KVER_DEBIAN/build"
