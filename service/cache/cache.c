@@ -11,6 +11,7 @@
 #include "fsutil.h"
 #include "log.h"
 #include "macro.h"
+#include "module_sig.h"
 
 #define CACHE_MAGIC_LINE "STAP_ONBOOT_CACHE=1"
 
@@ -31,6 +32,10 @@ const char *cache_state_to_string(enum cache_state st)
 		return "kernel was rebuilt since the module was compiled";
 	case CACHE_UNREADABLE:
 		return "cache files cannot be read";
+	case CACHE_UNSIGNED:
+		return "module is not signed (MODULE_SIGN_KEY is set)";
+	case CACHE_OTHER_KEY:
+		return "module is signed with another key than MODULE_SIGN_CERT's";
 	}
 	return "unknown cache state";
 }
@@ -221,6 +226,29 @@ static int script_newer(const struct settings *s, const char *name, const char *
 	return 0;
 }
 
+/* With MODULE_SIGN_CERT set, the module must be signed with its key; without, any signature
+ * (or none) will do. */
+static int check_signature(const struct settings *s, const char *ko, enum cache_state *ret)
+{
+	_cleanup_free_ char *key = NULL, *signer = NULL;
+	const struct cert_id *id;
+	int r;
+
+	r = module_sign_cert_id(s, &id);
+	if (r < 0 || !id) {
+		*ret = CACHE_VALID;
+		return r;
+	}
+	r = module_signature(ko, &key, &signer);
+	if (r == -ENOMEM)
+		return r;
+	*ret = r < 0				   ? CACHE_UNREADABLE
+	       : !key				   ? CACHE_UNSIGNED
+	       : module_signed_by(key, signer, id) ? CACHE_VALID
+						   : CACHE_OTHER_KEY;
+	return 0;
+}
+
 /* The checks that need the parsed .opts and the module, cheapest first. */
 static int check_contents(const struct settings *s, const char *ko, const struct cache_meta *m,
 			  const char *compile_opts, enum cache_state *ret)
@@ -251,11 +279,11 @@ static int check_contents(const struct settings *s, const char *ko, const struct
 	if (r < 0)
 		return r;
 	/* Unknown on either side: nothing to compare, the vermagic check has to do. */
-	if (build && m->kernel_build && !streq(build, m->kernel_build))
+	if (build && m->kernel_build && !streq(build, m->kernel_build)) {
 		*ret = CACHE_BUILD_CHANGED;
-	else
-		*ret = CACHE_VALID;
-	return 0;
+		return 0;
+	}
+	return check_signature(s, ko, ret);
 }
 
 int cache_check(const struct settings *s, const char *name, const char *compile_opts,

@@ -16,6 +16,8 @@
 #include "interrupt.h"
 #include "log.h"
 #include "macro.h"
+#include "module_sig.h"
+#include "module_sign.h"
 #include "run.h"
 #include "stap_output.h"
 #include "stap_version.h"
@@ -30,12 +32,14 @@ struct toolchain {
 	char *stap_version;
 	int protocol;
 	char *kernel_build;
+	struct module_signer signer; /* sign_file NULL: no signing configured */
 };
 
 /* Checks once, before the first stap runs, what every compile needs: a writable cache
  * directory, a working stap and the target kernel's build version. */
 static int toolchain_prepare(const struct settings *s, struct toolchain *tc)
 {
+	const struct cert_id *cert;
 	int r;
 
 	r = mkdir_p(s->cache_path, 0755);
@@ -49,7 +53,14 @@ static int toolchain_prepare(const struct settings *s, struct toolchain *tc)
 	tc->protocol = stap_protocol_for_version(tc->stap_version);
 	if (tc->protocol < 0)
 		return log_error_errno(tc->protocol, "Unknown stap version %s", tc->stap_version);
-	return kernel_build_version(s, s->kernel_release, &tc->kernel_build);
+	r = kernel_build_version(s, s->kernel_release, &tc->kernel_build);
+	if (r < 0 || !s->module_sign_key || !*s->module_sign_key)
+		return r;
+	/* A certificate that cannot be read fails every compile once, with its own message. */
+	r = module_sign_cert_id(s, &cert);
+	if (r < 0)
+		return r;
+	return module_signer_prepare(s, &tc->signer);
 }
 
 void compile_job_done(struct job *j)
@@ -102,14 +113,38 @@ static int job_start(const struct settings *s, struct job *j)
 	return 0;
 }
 
-/* Puts j's module into the cache with its NAME.opts. 0, or -errno after a message. */
+/* Signs what stap built for j (NAME.ko, and uprobes/uprobes.ko when there) in its directory,
+ * before anything goes into the cache. 0, or -errno after a message. */
+static int job_sign(const struct settings *s, const struct toolchain *tc, const struct job *j)
+{
+	_cleanup_free_ char *ko = NULL, *uprobes = path_join(j->tmpdir, "uprobes/uprobes.ko");
+	int r;
+
+	if (asprintf(&ko, "%s/%s.ko", j->tmpdir, j->name) < 0)
+		ko = NULL;
+	if (!ko || !uprobes)
+		return log_error_errno(-ENOMEM, "Failed to sign the module of %s", j->name);
+	r = module_sign(s, &tc->signer, ko);
+	if (r == 0 && path_exists(uprobes))
+		r = module_sign(s, &tc->signer, uprobes);
+	return r;
+}
+
+/* Puts j's module into the cache with its NAME.opts, signed first when signing is configured.
+ * 0, or -errno after a message. */
 static int job_install(const struct settings *s, const struct toolchain *tc, const struct job *j)
 {
 	_cleanup_free_ char *joined = strv_join(j->opts, " ");
 	struct cache_meta m;
+	int r;
 
 	if (!joined)
 		return log_error_errno(-ENOMEM, "Failed to install the cache of %s", j->name);
+	if (tc->signer.sign_file) {
+		r = job_sign(s, tc, j);
+		if (r < 0)
+			return r;
+	}
 	m = (struct cache_meta){.kernel_release = s->kernel_release,
 				.kernel_build = tc->kernel_build,
 				.stap_version = tc->stap_version,
@@ -215,4 +250,5 @@ void compile_run_jobs(const struct settings *s, struct job *jobs, size_t n)
 	}
 	free(tc.stap_version);
 	free(tc.kernel_build);
+	module_signer_free(&tc.signer);
 }

@@ -22,12 +22,13 @@
 #endif
 
 enum kind {
-	KIND_PATH,   /* an absolute path */
-	KIND_TOOL,   /* a program: a path, or a name looked up in PATH */
-	KIND_STRING, /* anything */
-	KIND_BOOL,   /* check_bool; an invalid value gives the upstream fallback below */
-	KIND_JOBS,   /* a positive integer */
-	KIND_MODE,   /* ONBOOT_MODE: early or hook, kept as a bool (true: hook) */
+	KIND_PATH,     /* an absolute path */
+	KIND_OPT_PATH, /* an absolute path, or "" for none */
+	KIND_TOOL,     /* a program: a path, or a name looked up in PATH */
+	KIND_STRING,   /* anything */
+	KIND_BOOL,     /* check_bool; an invalid value gives the upstream fallback below */
+	KIND_JOBS,     /* a positive integer */
+	KIND_MODE,     /* ONBOOT_MODE: early or hook, kept as a bool (true: hook) */
 };
 
 struct param {
@@ -54,7 +55,7 @@ static const struct param params[] = {
     STR("CACHE_PATH", KIND_PATH, cache_root, LOCALSTATEDIR "/cache/systemtap"),
     STR("STAT_PATH", KIND_PATH, stat_path, RUNSTATEDIR "/systemtap"),
     STR("TEMP_PATH", KIND_PATH, temp_path, "/tmp"),
-    STR("LOG_FILE", KIND_PATH, log_file, LOCALSTATEDIR "/log/systemtap.log"),
+    STR("LOG_FILE", KIND_OPT_PATH, log_file, LOCALSTATEDIR "/log/systemtap.log"),
     STR("STATE_PATH", KIND_PATH, state_path, LOCALSTATEDIR "/lib/systemtap"),
     /* Upstream kept check_bool's 2 for invalid values: PASSALL and RECURSIVE test for 1,
      * AUTOCOMPILE for 0, LOG_BOOT_ERR reached the boot hook as 2 (= no). */
@@ -78,6 +79,8 @@ static const struct param params[] = {
     STR("PROC_PATH", KIND_PATH, proc_path, "/proc"),
     STR("STAP_EARLY_LOADER", KIND_PATH, early_loader, SBINDIR "/stap-early-loader"),
     STR("DRACUT_OPTS", KIND_STRING, dracut_opts, ""),
+    STR("MODULE_SIGN_KEY", KIND_OPT_PATH, module_sign_key, ""),
+    STR("MODULE_SIGN_CERT", KIND_OPT_PATH, module_sign_cert, ""),
 };
 
 static char **str_field(struct settings *s, const struct param *p)
@@ -192,8 +195,9 @@ static int apply_param(struct settings *s, const struct param *p, const struct c
 		*bool_field(s, p) = streq(v, "hook");
 		return 0;
 	case KIND_PATH:
-		/* LOG_FILE= means no log file; every other path is needed. */
-		if (!*v && !streq(p->key, "LOG_FILE")) {
+	case KIND_OPT_PATH:
+		/* LOG_FILE= means no log file, MODULE_SIGN_KEY= no signing. */
+		if (!*v && p->kind == KIND_PATH) {
 			log_error("%s: %s must not be empty", e->origin, p->key);
 			return -EINVAL;
 		}
@@ -214,7 +218,8 @@ static int apply_param(struct settings *s, const struct param *p, const struct c
 	}
 	field = str_field(s, p);
 	free(*field);
-	*field = p->kind == KIND_PATH ? strip_trailing_slashes(v) : strdup(v);
+	*field = p->kind == KIND_PATH || p->kind == KIND_OPT_PATH ? strip_trailing_slashes(v)
+								  : strdup(v);
 	return *field ? 0 : -ENOMEM;
 }
 
@@ -224,6 +229,22 @@ static const struct param *find_param(const char *key)
 		if (streq(params[i].key, key))
 			return &params[i];
 	return NULL;
+}
+
+/* MODULE_SIGN_KEY without MODULE_SIGN_CERT (or the other way round) is a mistake, not a
+ * request for unsigned modules. 0 or -EINVAL after a message naming where the one was set. */
+static int check_sign_pair(const struct settings *s)
+{
+	bool key = *s->module_sign_key, cert = *s->module_sign_cert;
+	const struct config_entry *e;
+
+	if (key == cert)
+		return 0;
+	e = config_find(&s->cfg, key ? "MODULE_SIGN_KEY" : "MODULE_SIGN_CERT");
+	log_error("%s: %s is set but %s is not: module signing needs both", e ? e->origin : "?",
+		  key ? "MODULE_SIGN_KEY" : "MODULE_SIGN_CERT",
+		  key ? "MODULE_SIGN_CERT" : "MODULE_SIGN_KEY");
+	return -EINVAL;
 }
 
 static int apply_config(struct settings *s)
@@ -240,7 +261,7 @@ static int apply_config(struct settings *s)
 		if (r < 0)
 			return r;
 	}
-	return 0;
+	return check_sign_pair(s);
 }
 
 /* The *.conf files of dir in C-locale order, as the shell's glob (dot files excluded). */

@@ -49,6 +49,9 @@ struct settings {
 	int compile_jobs;
 	char *boot_path, *modules_path, *proc_path;
 	char *early_loader, *dracut_opts;
+	/* Ours: MODULE_SIGN_KEY and MODULE_SIGN_CERT, the private key and certificate compile
+	 * signs each module with; both "" (no signing) or both absolute paths. */
+	char *module_sign_key, *module_sign_cert;
 	char *kernel_release; /* -r, else uname -r */
 	struct config cfg;    /* every KEY=value read, for <script>_OPT and <script>_REQ */
 };

@@ -309,11 +309,13 @@ static void test_config_default(void)
 {
 	const char *top = getenv("TOP") ? getenv("TOP") : ".";
 	static const char *const keys[] = {
-	    "SCRIPT_PATH",     "CONFIG_PATH",  "CACHE_PATH",	 "STAT_PATH",	"TEMP_PATH",
-	    "LOG_FILE",	       "PASSALL",      "RECURSIVE",	 "AUTOCOMPILE", "DEFAULT_START",
-	    "ALLOW_CACHEONLY", "LOG_BOOT_ERR", "COMPILE_JOBS",	 "STAP",	"STAPRUN",
-	    "DRACUT",	       "LSINITRD",     "NEW_KERNEL_PKG", "GRUBBY",	"KERNEL_INSTALL",
-	    "BOOT_PATH",       "MODULES_PATH", "PROC_PATH"};
+	    "SCRIPT_PATH",     "CONFIG_PATH",	 "CACHE_PATH",	    "STAT_PATH",
+	    "TEMP_PATH",       "LOG_FILE",	 "PASSALL",	    "RECURSIVE",
+	    "AUTOCOMPILE",     "DEFAULT_START",	 "ALLOW_CACHEONLY", "LOG_BOOT_ERR",
+	    "COMPILE_JOBS",    "STAP",		 "STAPRUN",	    "DRACUT",
+	    "LSINITRD",	       "NEW_KERNEL_PKG", "GRUBBY",	    "KERNEL_INSTALL",
+	    "BOOT_PATH",       "MODULES_PATH",	 "PROC_PATH",	    "MODULE_SIGN_KEY",
+	    "MODULE_SIGN_CERT"};
 	struct settings d, u;
 	struct config cfg = {0};
 	char path[600], *text, *err, *p;
@@ -367,6 +369,7 @@ static void test_config_default(void)
 	CHECK_STR(u.boot_path, d.boot_path, "same BOOT_PATH");
 	CHECK_STR(u.modules_path, d.modules_path, "same MODULES_PATH");
 	CHECK_STR(u.proc_path, d.proc_path, "same PROC_PATH");
+	CHECK(!*u.module_sign_key && !*u.module_sign_cert, "no module signing");
 	settings_free(&u);
 	settings_free(&d);
 	free(text);

@@ -1,0 +1,100 @@
+/* test_svc_settings_sign.c: MODULE_SIGN_KEY and MODULE_SIGN_CERT: both or neither, absolute
+ * paths, and one without the other refused naming the file:line and the missing setting. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fsutil.h"
+#include "macro.h"
+#include "settings.h"
+#include "svc_test.h"
+
+static char *tmpdir;
+static char main_conf[512], conf_d[512];
+
+static int load(struct settings *s, const char *text, char **err)
+{
+	char *full;
+	struct capture c;
+	int r;
+
+	if (asprintf(&full, "CONFIG_PATH=%s\n%s", conf_d, text) < 0)
+		exit(2);
+	put_file(main_conf, full);
+	free(full);
+	capture_begin(&c);
+	r = settings_load(s, main_conf, "k");
+	*err = capture_end(&c);
+	return r;
+}
+
+static void expect_error(const char *text, const char *where_suffix, const char *what)
+{
+	struct settings s;
+	char *err, where[700];
+
+	snprintf(where, sizeof(where), "%s%s", main_conf, where_suffix);
+	CHECK(load(&s, text, &err) == -EINVAL, "refused: %s", text);
+	CHECK(strstr(err, where) && strstr(err, what), "error names %s and says \"%s\": %s", where,
+	      what, err);
+	free(err);
+}
+
+static void test_sign_settings(void)
+{
+	struct settings s;
+	char *err, path[600];
+
+	CHECK(load(&s, "", &err) == 0, "no signing settings: loads");
+	CHECK_STR(s.module_sign_key, "", "MODULE_SIGN_KEY default: none");
+	CHECK_STR(s.module_sign_cert, "", "MODULE_SIGN_CERT default: none");
+	settings_free(&s);
+	free(err);
+	CHECK(load(&s, "MODULE_SIGN_KEY=/etc/k/mok.priv\nMODULE_SIGN_CERT=/etc/k/mok.der/\n",
+		   &err) == 0 &&
+		  !*err,
+	      "both set: loads without messages");
+	CHECK_STR(s.module_sign_key, "/etc/k/mok.priv", "MODULE_SIGN_KEY");
+	CHECK_STR(s.module_sign_cert, "/etc/k/mok.der", "MODULE_SIGN_CERT (trailing / dropped)");
+	settings_free(&s);
+	free(err);
+	CHECK(load(&s, "MODULE_SIGN_KEY=\nMODULE_SIGN_CERT=\n", &err) == 0,
+	      "both empty: no signing");
+	settings_free(&s);
+	free(err);
+
+	expect_error("MODULE_SIGN_KEY=/etc/k/mok.priv",
+		     ":2:", "MODULE_SIGN_KEY is set but MODULE_SIGN_CERT is not");
+	expect_error("\nMODULE_SIGN_CERT=/etc/k/mok.der",
+		     ":3:", "MODULE_SIGN_CERT is set but MODULE_SIGN_KEY is not");
+	expect_error("MODULE_SIGN_KEY=/k\nMODULE_SIGN_CERT=", ":2:",
+		     "MODULE_SIGN_KEY is set but MODULE_SIGN_CERT is not");
+	expect_error("MODULE_SIGN_KEY=mok.priv\nMODULE_SIGN_CERT=/c",
+		     ":2:", "MODULE_SIGN_KEY must be an absolute path");
+	/* The pair may be split over files; a conf.d file that drops one is named. */
+	mkdir_p(conf_d, 0755);
+	snprintf(path, sizeof(path), "%s/50-sign.conf", conf_d);
+	put_file(path, "MODULE_SIGN_CERT=\n");
+	CHECK(load(&s, "MODULE_SIGN_KEY=/k\nMODULE_SIGN_CERT=/c\n", &err) == -EINVAL &&
+		  strstr(err, main_conf) && strstr(err, ":2: MODULE_SIGN_KEY is set"),
+	      "conf.d clears MODULE_SIGN_CERT: refused, naming where the key is set: %s", err);
+	free(err);
+	put_file(path, "MODULE_SIGN_CERT=/c\n");
+	CHECK(load(&s, "MODULE_SIGN_KEY=/k\n", &err) == 0 && streq(s.module_sign_cert, "/c"),
+	      "key in the main config, certificate in conf.d: loads");
+	settings_free(&s);
+	free(err);
+}
+
+int main(void)
+{
+	if (make_temp_dir("/tmp", "test_svc_settings_sign.", &tmpdir) < 0)
+		return 2;
+	snprintf(main_conf, sizeof(main_conf), "%s/config", tmpdir);
+	snprintf(conf_d, sizeof(conf_d), "%s/conf.d", tmpdir);
+	test_sign_settings();
+	rm_rf(tmpdir);
+	free(tmpdir);
+	return test_summary();
+}
