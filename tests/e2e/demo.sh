@@ -48,7 +48,7 @@ step "2/5 systemtap-service onboot -o demo.img $NAME -r $KVER (compiles first: ~
 
 echo
 step "3/5 what onboot put into the image (lsinitrd):"
-lsinitrd "$WORK/demo.img" | grep -E ' usr/(lib/stap-onboot|sbin/stap-early-loader|lib/dracut/hooks/cmdline/01-stap)' |
+lsinitrd "$WORK/demo.img" | grep -E ' (init|init\.real|usr/(lib/stap-onboot|sbin/stap-early-loader|lib/dracut/hooks/cmdline/01-stap).*)( -> .*)?$' |
 	sed 's/^/      /'
 echo "      manifest:"
 lsinitrd -f usr/lib/stap-onboot/manifest "$WORK/demo.img" | sed 's/^/        /'
@@ -82,4 +82,4 @@ echo
 step "5/5 the trace taken during early boot (/proc/systemtap/$NAME/trace, read at pre-mount):"
 sed -n "s|^proc $NAME/trace: |      |p" "$WORK/e2e.txt"
 echo
-step "done: the script ran from the cmdline hook on, before udev and before root was mounted."
+step "done: the loader ran as the initramfs's /init, so the script saw its init (/init.real) start, and everything after it, before root was mounted."
