@@ -208,7 +208,8 @@ static int parse_record(const struct line *l, struct parser *p)
 	if (p->m.kind == MANIFEST_BOOT && strcmp(kw, "mode") == 0) {
 		if (l->n_words != 2 || (strcmp(l->word[1], "early") && strcmp(l->word[1], "hook")))
 			return bad_line(l, "mode must be early or hook", NULL);
-		p->m.mode = strcmp(l->word[1], "hook") == 0 ? MANIFEST_MODE_HOOK : MANIFEST_MODE_EARLY;
+		p->m.mode =
+		    strcmp(l->word[1], "hook") == 0 ? MANIFEST_MODE_HOOK : MANIFEST_MODE_EARLY;
 		return 0;
 	}
 	return bad_line(l, "unknown record", kw);

@@ -53,7 +53,8 @@ static const char *init_module_hint(int err)
 		/* Secure Boot (lockdown) or module.sig_enforce=1 with an unsigned module, or one
 		 * signed by a key the kernel does not trust. */
 		return " (the kernel accepts only signed modules: sign it with a key this machine "
-		       "trusts: MODULE_SIGN_KEY and MODULE_SIGN_CERT in systemtap-service's config, "
+		       "trusts: MODULE_SIGN_KEY and MODULE_SIGN_CERT in systemtap-service's "
+		       "config, "
 		       "the certificate enrolled with mokutil --import; see systemtap-service(8))";
 	case -EPERM:
 	case -EACCES:

@@ -150,7 +150,8 @@ int main(int argc, char **argv)
 		/* Only with rd.debug: the hook runs on every boot, PID 1 already logged the run. */
 		log_setup(req.kmsg_path, req.kmsg_is_file, true);
 		log_set_verbose(verbose || boot_debug(&req));
-		log_debug("the scripts were started by PID 1 (%s): nothing to do", PID1_DONE_MARKER);
+		log_debug("the scripts were started by PID 1 (%s): nothing to do",
+			  PID1_DONE_MARKER);
 		return 0;
 	}
 	return startall_run(&req, NULL);

@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 static const char *const candidates[] = {
-    REAL_INIT_PATH, "/init", "/usr/lib/systemd/systemd", "/sbin/init",
-    "/etc/init",    "/bin/init", "/bin/sh",
+    REAL_INIT_PATH, "/init",   "/usr/lib/systemd/systemd", "/sbin/init", "/etc/init",
+    "/bin/init",    "/bin/sh",
 };
 
 /* The file this process was exec'd from, by the path given to execve (AT_EXECFN): it does

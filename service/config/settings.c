@@ -1,5 +1,4 @@
 /* settings.c: upstream defaults, then the main config and the *.conf of CONFIG_PATH applied. */
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stddef.h>
@@ -14,6 +13,7 @@
 #include "names.h"
 #include "settings.h"
 #include "settings_keys.h"
+#include "conf_files.h"
 #include "strv.h"
 
 /* Where systemtap's own programs live (not ours: BINDIR may be /usr/local/bin). */
@@ -262,45 +262,6 @@ static int apply_config(struct settings *s)
 			return r;
 	}
 	return check_sign_pair(s);
-}
-
-/* The *.conf files of dir in C-locale order, as the shell's glob (dot files excluded). */
-static int list_conf_files(const char *dir, char ***ret)
-{
-	_cleanup_strv_free_ char **files = NULL;
-	struct dirent *de;
-	DIR *d;
-	int r = 0;
-
-	files = calloc(1, sizeof(char *));
-	if (!files)
-		return -ENOMEM;
-	d = opendir(dir);
-	if (!d) {
-		if (errno == ENOENT) {
-			*ret = files;
-			files = NULL;
-			return 0;
-		}
-		return log_error_errno(-errno, "Failed to read directory %s", dir);
-	}
-	while ((errno = 0, de = readdir(d))) {
-		size_t l = strlen(de->d_name);
-		if (de->d_name[0] == '.' || l <= 5 || !streq(de->d_name + l - 5, ".conf"))
-			continue;
-		r = strv_consume(&files, path_join(dir, de->d_name));
-		if (r < 0)
-			break;
-	}
-	if (r == 0 && errno)
-		r = log_error_errno(-errno, "Failed to read directory %s", dir);
-	closedir(d);
-	if (r < 0)
-		return r;
-	strv_sort(files);
-	*ret = files;
-	files = NULL;
-	return 0;
 }
 
 int settings_load(struct settings *ret, const char *config_file, const char *kver)

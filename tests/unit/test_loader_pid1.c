@@ -208,7 +208,8 @@ static void test_pid1_main(void)
 		char *argv[] = {"/init", "single", NULL};
 
 		if (unshare(CLONE_NEWNS) < 0 ||
-		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 || fake_proc_mounted() < 0)
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+		    fake_proc_mounted() < 0)
 			_exit(77);
 		setenv("OUT", out, 1);
 		pid1_main(&req, argv);

@@ -261,8 +261,9 @@ static void test_init_fails(void)
 	m->init_errno = EKEYREJECTED;
 	r = start("unsigned", 4);
 	CHECK(r == -EKEYREJECTED && m->unloads == 0, "init_module EKEYREJECTED passed up");
-	CHECK(lt_file_contains(kmsg_path, "unsigned: init_module failed (the kernel accepts only "
-					  "signed modules: sign it with a key this machine trusts") &&
+	CHECK(lt_file_contains(kmsg_path,
+			       "unsigned: init_module failed (the kernel accepts only "
+			       "signed modules: sign it with a key this machine trusts") &&
 		  lt_file_contains(kmsg_path, "MODULE_SIGN_KEY and MODULE_SIGN_CERT") &&
 		  lt_file_contains(kmsg_path, "mokutil --import"),
 	      "EKEYREJECTED: the reason and what to do (sign, enroll with mokutil)");

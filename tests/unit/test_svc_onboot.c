@@ -66,7 +66,8 @@ static void test_manifest_text(void)
 	_cleanup_free_ char *text = NULL, *empty = NULL;
 	char *bad = NULL;
 
-	CHECK(onboot_manifest_text("6.1.0-56-amd64", true, false, v, 2, &text) == 0, "manifest text");
+	CHECK(onboot_manifest_text("6.1.0-56-amd64", true, false, v, 2, &text) == 0,
+	      "manifest text");
 	CHECK_STR(text,
 		  "stap-onboot-manifest 1\n"
 		  "# Written by systemtap-service onboot; run it again to change this file.\n"
@@ -92,18 +93,22 @@ static void test_manifest_text(void)
 		  "no scripts: a valid manifest listing none");
 
 	v[0].name = (char *)"bad-name";
-	CHECK(onboot_manifest_text("k", false, false, v, 1, &bad) == -EINVAL && !bad, "bad name refused");
+	CHECK(onboot_manifest_text("k", false, false, v, 1, &bad) == -EINVAL && !bad,
+	      "bad name refused");
 	v[0].name = (char *)"counter";
 	v[0].protocol = 3;
 	CHECK(onboot_manifest_text("k", false, false, v, 1, &bad) == -EINVAL, "protocol 3 refused");
 	v[0].protocol = 4;
 	v[0].bufsize = 4096;
-	CHECK(onboot_manifest_text("k", false, false, v, 1, &bad) == -EINVAL, "bufsize 4096 refused");
+	CHECK(onboot_manifest_text("k", false, false, v, 1, &bad) == -EINVAL,
+	      "bufsize 4096 refused");
 	v[0].bufsize = 4095;
-	CHECK(onboot_manifest_text("k", false, false, v, 1, &bad) == 0 && bad, "bufsize 4095 accepted");
+	CHECK(onboot_manifest_text("k", false, false, v, 1, &bad) == 0 && bad,
+	      "bufsize 4095 accepted");
 	free(bad);
 	bad = NULL;
-	CHECK(onboot_manifest_text("6.1 x", false, false, v, 1, &bad) == -EINVAL, "kver with a blank");
+	CHECK(onboot_manifest_text("6.1 x", false, false, v, 1, &bad) == -EINVAL,
+	      "kver with a blank");
 	CHECK(onboot_manifest_text("", false, false, v, 1, &bad) == -EINVAL, "empty kver");
 }
 
