@@ -69,7 +69,6 @@ static const struct param params[] = {
     STR("STAP", KIND_TOOL, stap, STAP_BINDIR "/stap"),
     STR("STAPRUN", KIND_TOOL, staprun, STAP_BINDIR "/staprun"),
     STR("DRACUT", KIND_TOOL, dracut, "dracut"),
-    STR("LSINITRD", KIND_TOOL, lsinitrd, "lsinitrd"),
     STR("NEW_KERNEL_PKG", KIND_TOOL, new_kernel_pkg, "/sbin/new-kernel-pkg"),
     STR("GRUBBY", KIND_TOOL, grubby, "/sbin/grubby"),
     STR("KERNEL_INSTALL", KIND_TOOL, kernel_install, "kernel-install"),

@@ -40,8 +40,8 @@ struct settings {
 	bool onboot_hook;     /* ONBOOT_MODE (ours): early (false, default) or hook (true):
 			       * who starts the scripts of the images onboot builds */
 	char *default_start;  /* DEFAULT_START (blank separated names), may be "" */
-	/* Tool paths (ours): STAP STAPRUN DRACUT LSINITRD NEW_KERNEL_PKG GRUBBY KERNEL_INSTALL. */
-	char *stap, *staprun, *dracut, *lsinitrd, *new_kernel_pkg, *grubby, *kernel_install;
+	/* Tool paths (ours): STAP STAPRUN DRACUT NEW_KERNEL_PKG GRUBBY KERNEL_INSTALL. */
+	char *stap, *staprun, *dracut, *new_kernel_pkg, *grubby, *kernel_install;
 	/* Ours: COMPILE_JOBS (default: number of CPUs), BOOT_PATH (/boot), MODULES_PATH
 	 * (/lib/modules), PROC_PATH (/proc: where /proc/systemtap lives), STAP_EARLY_LOADER
 	 * (the loader onboot packs, SBINDIR/stap-early-loader), DRACUT_OPTS (extra dracut

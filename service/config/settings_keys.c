@@ -19,6 +19,11 @@ static const char *const internal_vars[][2] = {
     {"LSMOD", "not needed"},	     {"DRACUT_SRC", "not needed"},
 };
 
+/* Ours once, not used any more: a config that sets them still loads. */
+static const char *const unused_vars[][2] = {
+    {"LSINITRD", "onboot reads the image itself"},
+};
+
 /* True for <script>_OPT and <script>_REQ keys. */
 static bool is_script_key(const char *key)
 {
@@ -48,6 +53,12 @@ void settings_check_other_key(const struct config_entry *e)
 		if (streq(e->key, internal_vars[i][0])) {
 			log_warning("%s: %s cannot be set in a config file (%s); ignored",
 				    e->origin, e->key, internal_vars[i][1]);
+			return;
+		}
+	for (size_t i = 0; i < ELEMENTSOF(unused_vars); i++)
+		if (streq(e->key, unused_vars[i][0])) {
+			log_warning("%s: %s is not used any more (%s); ignored", e->origin, e->key,
+				    unused_vars[i][1]);
 			return;
 		}
 	if (is_uppercase_key(e->key) && !is_script_key(e->key))

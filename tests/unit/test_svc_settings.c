@@ -64,7 +64,6 @@ static void test_defaults(void)
 	CHECK_STR(s.stap, "/usr/bin/stap", "STAP default");
 	CHECK_STR(s.staprun, "/usr/bin/staprun", "STAPRUN default");
 	CHECK_STR(s.dracut, "dracut", "DRACUT default (PATH lookup)");
-	CHECK_STR(s.lsinitrd, "lsinitrd", "LSINITRD default (PATH lookup)");
 	CHECK_STR(s.new_kernel_pkg, "/sbin/new-kernel-pkg", "NEW_KERNEL_PKG default");
 	CHECK_STR(s.grubby, "/sbin/grubby", "GRUBBY default");
 	CHECK_STR(s.kernel_install, "kernel-install", "KERNEL_INSTALL default");
@@ -264,11 +263,11 @@ static void test_values_and_warnings(void)
 	CHECK(
 	    load(&s,
 		 "COMPILE_JOBS=3\nLOG_FILE=\nSTAP=/opt/st/stap\nDRACUT=/usr/bin/dracut\n"
-		 "NEW_KERNEL_PKG=nkp\nGRUBBY=/g\nKERNEL_INSTALL=/ki\nLSINITRD=/l\n"
+		 "NEW_KERNEL_PKG=nkp\nGRUBBY=/g\nKERNEL_INSTALL=/ki\n"
 		 "STAPRUN=/sr\nBOOT_PATH=/r/boot\nMODULES_PATH=/r/lib/modules\nPROC_PATH=/r/proc\n"
 		 "DEFAULT_START='a b'\nSTAT_PATH=/r/run\nTEMP_PATH=/r/tmp\nSCRIPT_PATH=/r/s.d\n"
 		 "lowercase_helper=1\nMYSCRIPT_OPT=-v\nMYSCRIPT_REQ=x\n"
-		 "PASSAL=no\nKRELEASE=9.9\nINITRAMFS=/x.img\n",
+		 "PASSAL=no\nKRELEASE=9.9\nINITRAMFS=/x.img\nLSINITRD=/l\n",
 		 "k", &err) == 0,
 	    "every parameter set");
 	CHECK(s.compile_jobs == 3, "COMPILE_JOBS=3");
@@ -276,7 +275,6 @@ static void test_values_and_warnings(void)
 	CHECK_STR(s.stap, "/opt/st/stap", "STAP");
 	CHECK_STR(s.staprun, "/sr", "STAPRUN");
 	CHECK_STR(s.dracut, "/usr/bin/dracut", "DRACUT");
-	CHECK_STR(s.lsinitrd, "/l", "LSINITRD");
 	CHECK_STR(s.new_kernel_pkg, "nkp", "NEW_KERNEL_PKG");
 	CHECK_STR(s.grubby, "/g", "GRUBBY");
 	CHECK_STR(s.kernel_install, "/ki", "KERNEL_INSTALL");
@@ -288,12 +286,16 @@ static void test_values_and_warnings(void)
 	CHECK_STR(s.temp_path, "/r/tmp", "TEMP_PATH");
 	CHECK_STR(s.script_path, "/r/s.d", "SCRIPT_PATH");
 	CHECK_STR(s.kernel_release, "k", "KRELEASE in the config does not change the release");
-	snprintf(where, sizeof(where), "%s:21: unknown parameter PASSAL", main_conf);
+	snprintf(where, sizeof(where), "%s:20: unknown parameter PASSAL", main_conf);
 	CHECK(strstr(err, where) != NULL, "typo PASSAL warned with file:line");
-	snprintf(where, sizeof(where), "%s:22: KRELEASE cannot be set", main_conf);
+	snprintf(where, sizeof(where), "%s:21: KRELEASE cannot be set", main_conf);
 	CHECK(strstr(err, where) != NULL, "internal KRELEASE warned");
-	snprintf(where, sizeof(where), "%s:23: INITRAMFS cannot be set", main_conf);
+	snprintf(where, sizeof(where), "%s:22: INITRAMFS cannot be set", main_conf);
 	CHECK(strstr(err, where) != NULL, "internal INITRAMFS warned");
+	snprintf(where, sizeof(where),
+		 "%s:23: LSINITRD is not used any more (onboot reads the image itself); ignored",
+		 main_conf);
+	CHECK(strstr(err, where) != NULL, "LSINITRD: warned as not used any more");
 	CHECK(!strstr(err, "lowercase_helper") && !strstr(err, "MYSCRIPT"),
 	      "no warning for lowercase keys nor <script>_OPT/_REQ");
 	free(err);
@@ -309,13 +311,12 @@ static void test_config_default(void)
 {
 	const char *top = getenv("TOP") ? getenv("TOP") : ".";
 	static const char *const keys[] = {
-	    "SCRIPT_PATH",     "CONFIG_PATH",	 "CACHE_PATH",	    "STAT_PATH",
-	    "TEMP_PATH",       "LOG_FILE",	 "PASSALL",	    "RECURSIVE",
-	    "AUTOCOMPILE",     "DEFAULT_START",	 "ALLOW_CACHEONLY", "LOG_BOOT_ERR",
-	    "COMPILE_JOBS",    "STAP",		 "STAPRUN",	    "DRACUT",
-	    "LSINITRD",	       "NEW_KERNEL_PKG", "GRUBBY",	    "KERNEL_INSTALL",
-	    "BOOT_PATH",       "MODULES_PATH",	 "PROC_PATH",	    "MODULE_SIGN_KEY",
-	    "MODULE_SIGN_CERT"};
+	    "SCRIPT_PATH",    "CONFIG_PATH",   "CACHE_PATH",	  "STAT_PATH",
+	    "TEMP_PATH",      "LOG_FILE",      "PASSALL",	  "RECURSIVE",
+	    "AUTOCOMPILE",    "DEFAULT_START", "ALLOW_CACHEONLY", "LOG_BOOT_ERR",
+	    "COMPILE_JOBS",   "STAP",	       "STAPRUN",	  "DRACUT",
+	    "NEW_KERNEL_PKG", "GRUBBY",	       "KERNEL_INSTALL",  "BOOT_PATH",
+	    "MODULES_PATH",   "PROC_PATH",     "MODULE_SIGN_KEY", "MODULE_SIGN_CERT"};
 	struct settings d, u;
 	struct config cfg = {0};
 	char path[600], *text, *err, *p;
@@ -362,7 +363,6 @@ static void test_config_default(void)
 	CHECK_STR(u.stap, d.stap, "same STAP");
 	CHECK_STR(u.staprun, d.staprun, "same STAPRUN");
 	CHECK_STR(u.dracut, d.dracut, "same DRACUT");
-	CHECK_STR(u.lsinitrd, d.lsinitrd, "same LSINITRD");
 	CHECK_STR(u.new_kernel_pkg, d.new_kernel_pkg, "same NEW_KERNEL_PKG");
 	CHECK_STR(u.grubby, d.grubby, "same GRUBBY");
 	CHECK_STR(u.kernel_install, d.kernel_install, "same KERNEL_INSTALL");
