@@ -190,6 +190,7 @@ figures() {
 }
 
 step "booting the image $BOOTS times each way ($WAYS), the ways taking turns (TCG: ~20 s a boot)"
+LOAD0=$(cut -d ' ' -f 1 /proc/loadavg)
 i=1
 while [ "$i" -le "$BOOTS" ]; do
 	for way in $WAYS; do
@@ -208,7 +209,8 @@ done
 echo
 echo "Onboot scripts at boot, kernel $KVER, QEMU/TCG 1 vCPU, $BOOTS boots a way, median ms"
 echo "(from printk times; whole start: first start line -> last module armed; columns NAME:"
-echo "the kernel's \"Run /init as init process\" -> NAME armed)"
+echo "the kernel's \"Run /init as init process\" -> NAME armed). TCG time follows the host's"
+echo "load: load average $LOAD0 before the boots, $(cut -d ' ' -f 1 /proc/loadavg) after ($(nproc) CPUs)."
 awk -v scripts="$SCRIPTS" -v ways="staprun hook early" -v goal_ratio="$GOAL_RATIO" \
 	-v goal_early="$GOAL_EARLY_MS" -v early_note="$EARLY_NOTE" '
 	function median(list,    a, k, m, j, x) {
