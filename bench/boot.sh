@@ -21,9 +21,12 @@
 #                "starting:" line, written after its exec and manifest read, a few ms, -> its
 #                last "NAME: armed");
 #   whole run    first start line -> the run's last line (the loader's summary);
+#   all armed    "Run /init" -> the last module armed (per boot, then the median);
 #   NAME         "Run /init" -> that module armed;
 # the ratios loader/staprun of the whole start, and the goals: the loader's whole start <= 1/3
 # of staprun's; in earliest mode every module armed within 500 ms of "Run /init".
+# Usage: bench/boot.sh [--from WORKDIR]: --from prints the table again from the console logs
+# of a kept run, without booting.
 # Environment: KVER, E2E_CACHE (the boot test's module cache, kept), BENCH_BOOTS,
 # BOOT_TIMEOUT, BENCH_KEEP=1 keeps the work directory (console logs), BENCH_APPEND: more
 # kernel command line for every boot.
@@ -40,6 +43,140 @@ SCRIPTS="e2e_exec e2e_dep bench_timer"
 GOAL_RATIO=0.333
 GOAL_EARLY_MS=500
 E2E_T0=$(now_ms)
+
+# cmdline WAY: the kernel command line of that way.
+cmdline() {
+	case $1 in
+	staprun) echo "rd.systemtap=0 bench.way=staprun" ;;
+	hook) echo "rd.systemtap.mode=hook bench.way=hook" ;;
+	early) echo "bench.way=early $EARLY_ARGS" ;;
+	esac
+}
+
+# figures WAY LOG: one line "WAY AT START RUN ALL A1 A2 A3" (ms; AT: "Run /init" -> the first
+# start line, START: whole start, RUN: whole run, ALL: "Run /init" -> the last module armed, An:
+# "Run /init" -> module n of SCRIPTS armed) from
+# the "BENCH: " lines of a console log, or "WAY fail REASON". First occurrences count: a loader
+# that runs twice (PID 1, then the cmdline hook finding the work done) is timed by its first run.
+figures() {
+	tr -d '\r' <"$2" | sed -n 's/^.*BENCH: //p' | awk -v way="$1" -v scripts="$SCRIPTS" '
+		function t(line) { sub(/^\[ */, "", line); sub(/\].*/, "", line); return line * 1000 }
+		function first(v, line) { return v != "" ? v : t(line) }
+		BEGIN {
+			n = split(scripts, name, " ")
+			who = way == "staprun" ? "] stap-bench: staprun: " : "] stap-early-loader: "
+		}
+		/^\[ *[0-9.]+\] Run .* as init process/ { run = first(run, $0) }
+		index($0, who "starting: ") { start = first(start, $0) }
+		way == "staprun" && index($0, who "done") { end = first(end, $0) }
+		way != "staprun" && /\] stap-early-loader: [0-9]+ armed, / { end = first(end, $0) }
+		{
+			for (i = 1; i <= n; i++)
+				if (index($0, who name[i] ": armed")) armed[i] = first(armed[i], $0)
+		}
+		END {
+			if (run == "") { print way, "fail", "no \"Run /init\" line"; exit }
+			if (start == "") { print way, "fail", "no start line"; exit }
+			last = start
+			for (i = 1; i <= n; i++) {
+				if (armed[i] == "") { print way, "fail", name[i], "not armed"; exit }
+				if (armed[i] > last) last = armed[i]
+			}
+			line = sprintf("%s %.0f %.0f %.0f %.0f", way, start - run, last - start,
+				(end == "" ? last : end) - start, last - run)
+			for (i = 1; i <= n; i++) line = line sprintf(" %.0f", armed[i] - run)
+			print line
+		}'
+}
+
+# table: the side-by-side table of $WORK/figures and the goals.
+table() {
+	EARLY_NOTE=$(cat "$WORK/early-note" 2>/dev/null || :)
+	echo
+	echo "Onboot scripts at boot, kernel $KVER, QEMU/TCG 1 vCPU, $(cat "$WORK/boots" 2>/dev/null ||
+		echo ?) boots a way, median ms"
+	echo "(from printk times; start at, all armed and the scripts' columns: from the kernel's"
+	echo "\"Run /init as init process\"; whole start: first start line -> last module armed;"
+	echo "whole run: -> the run's last line). TCG time follows the host's load: load average"
+	echo "$(cat "$WORK/load" 2>/dev/null || echo ?)."
+	awk -v scripts="$SCRIPTS" -v ways="staprun hook early" -v goal_ratio="$GOAL_RATIO" \
+		-v goal_early="$GOAL_EARLY_MS" -v early_note="$EARLY_NOTE" '
+		function median(list,    a, k, m, j, x) {
+			k = split(list, a, " ")
+			for (m = 2; m <= k; m++) {
+				x = a[m] + 0
+				for (j = m - 1; j >= 1 && a[j] + 0 > x; j--) a[j + 1] = a[j]
+				a[j + 1] = x
+			}
+			return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
+		}
+		BEGIN {
+			n = split(scripts, name, " ")
+			label["staprun"] = "(a) staprun -L, cmdline hook"
+			label["hook"] = "(b) loader, cmdline hook"
+			label["early"] = "(c) loader, earliest mode"
+		}
+		$2 == "fail" { fails[$1]++; next }
+		{
+			ok[$1]++
+			at[$1] = at[$1] " " $2
+			ws[$1] = ws[$1] " " $3
+			wr[$1] = wr[$1] " " $4
+			all[$1] = all[$1] " " $5
+			for (i = 1; i <= n; i++) arm[$1, i] = arm[$1, i] " " $(5 + i)
+		}
+		END {
+			hdr = sprintf("%-30s %5s %9s %12s %10s %10s", "way", "boots", "start at", "whole start", "whole run", "all armed")
+			for (i = 1; i <= n; i++) hdr = hdr sprintf(" %11s", name[i])
+			print hdr sprintf(" %10s", "vs staprun")
+			nw = split(ways, w, " ")
+			for (k = 1; k <= nw; k++) {
+				y = w[k]
+				if (!ok[y]) {
+					if (y == "early" && early_note != "") printf "%-30s %s\n", label[y], "not available (see below)"
+					else if (fails[y]) printf "%-30s %5s %s\n", label[y], "0/" fails[y], "no boot measured"
+				else printf "%-30s %s\n", label[y], "not measured"
+					continue
+				}
+				med[y] = median(ws[y])
+				worst[y] = median(all[y])
+				line = sprintf("%-30s %5s %9d %12d %10d %10d", label[y], ok[y] (fails[y] ? "/" ok[y] + fails[y] : ""),
+					median(at[y]), med[y], median(wr[y]), worst[y])
+				for (i = 1; i <= n; i++) line = line sprintf(" %11d", median(arm[y, i]))
+				if (y != "staprun" && ok["staprun"])
+					line = line sprintf(" %9.2fx", med[y] / median(ws["staprun"]))
+				print line
+			}
+			print ""
+			print "Goals:"
+			for (k = 2; k <= nw; k++) {
+				y = w[k]
+				if (!ok[y] || !ok["staprun"]) continue
+				r = med[y] / med["staprun"]
+				printf "  %-26s whole start %d ms vs staprun %d ms = %.2fx, goal <= %.2fx: %s\n",
+					label[y], med[y], med["staprun"], r, goal_ratio, (r <= goal_ratio ? "MET" : "NOT MET")
+			}
+			if (ok["early"])
+				printf "  %-26s last module armed %d ms after \"Run /init\", goal <= %d ms: %s\n",
+					label["early"], worst["early"], goal_early, (worst["early"] <= goal_early ? "MET" : "NOT MET")
+			else
+				printf "  %-26s goal: every module armed <= %d ms after \"Run /init\": %s\n",
+					label["early"], goal_early, (early_note != "" ? "not measured (earliest mode not available)" : "not measured")
+			if (early_note != "") print "  " early_note
+		}' "$WORK/figures"
+}
+
+# --from WORKDIR: the table again from the console logs a run kept (BENCH_KEEP=1), no boot.
+if [ "${1:-}" = --from ]; then
+	WORK=${2:?usage: bench/boot.sh [--from WORKDIR]}
+	: >"$WORK/figures"
+	for log in "$WORK"/console-*-*.log; do
+		way=${log##*/console-}
+		figures "${way%-*}" "$log" >>"$WORK/figures"
+	done
+	table
+	exit 0
+fi
 
 missing=
 for pair in stap:systemtap staprun:systemtap-runtime dracut:dracut lsinitrd:dracut-core \
@@ -144,53 +281,12 @@ else
 	EARLY_NOTE="(c) earliest mode: NOT AVAILABLE: the image's /init is not stap-early-loader (lsinitrd) and its manifest has no mode line: this loader has no earliest mode"
 	echo "    $EARLY_NOTE"
 fi
+echo "$EARLY_NOTE" >"$WORK/early-note"
 
 # ---- the boots ----------------------------------------------------------------------------
-# cmdline WAY: the kernel command line of that way.
-cmdline() {
-	case $1 in
-	staprun) echo "rd.systemtap=0 bench.way=staprun" ;;
-	hook) echo "rd.systemtap.mode=hook bench.way=hook" ;;
-	early) echo "bench.way=early $EARLY_ARGS" ;;
-	esac
-}
-
-# figures WAY LOG: one line "WAY AT START RUN A1 A2 A3" (ms; AT: "Run /init" -> the first start
-# line, START: whole start, RUN: whole run, An: "Run /init" -> module n of SCRIPTS armed) from
-# the "BENCH: " lines of a console log, or "WAY fail REASON". First occurrences count: a loader
-# that runs twice (PID 1, then the cmdline hook finding the work done) is timed by its first run.
-figures() {
-	tr -d '\r' <"$2" | sed -n 's/^.*BENCH: //p' | awk -v way="$1" -v scripts="$SCRIPTS" '
-		function t(line) { sub(/^\[ */, "", line); sub(/\].*/, "", line); return line * 1000 }
-		function first(v, line) { return v != "" ? v : t(line) }
-		BEGIN {
-			n = split(scripts, name, " ")
-			who = way == "staprun" ? "] stap-bench: staprun: " : "] stap-early-loader: "
-		}
-		/^\[ *[0-9.]+\] Run .* as init process/ { run = first(run, $0) }
-		index($0, who "starting: ") { start = first(start, $0) }
-		way == "staprun" && index($0, who "done") { end = first(end, $0) }
-		way != "staprun" && /\] stap-early-loader: [0-9]+ armed, / { end = first(end, $0) }
-		{
-			for (i = 1; i <= n; i++)
-				if (index($0, who name[i] ": armed")) armed[i] = first(armed[i], $0)
-		}
-		END {
-			if (run == "") { print way, "fail", "no \"Run /init\" line"; exit }
-			if (start == "") { print way, "fail", "no start line"; exit }
-			last = start
-			for (i = 1; i <= n; i++) {
-				if (armed[i] == "") { print way, "fail", name[i], "not armed"; exit }
-				if (armed[i] > last) last = armed[i]
-			}
-			line = sprintf("%s %.0f %.0f %.0f", way, start - run, last - start, (end == "" ? last : end) - start)
-			for (i = 1; i <= n; i++) line = line sprintf(" %.0f", armed[i] - run)
-			print line
-		}'
-}
-
 step "booting the image $BOOTS times each way ($WAYS), the ways taking turns (TCG: ~20 s a boot)"
 LOAD0=$(cut -d ' ' -f 1 /proc/loadavg)
+echo "$BOOTS" >"$WORK/boots"
 i=1
 while [ "$i" -le "$BOOTS" ]; do
 	for way in $WAYS; do
@@ -205,78 +301,7 @@ while [ "$i" -le "$BOOTS" ]; do
 	i=$((i + 1))
 done
 
-# ---- the table ----------------------------------------------------------------------------
-echo
-echo "Onboot scripts at boot, kernel $KVER, QEMU/TCG 1 vCPU, $BOOTS boots a way, median ms"
-echo "(from printk times; whole start: first start line -> last module armed; columns NAME:"
-echo "the kernel's \"Run /init as init process\" -> NAME armed). TCG time follows the host's"
-echo "load: load average $LOAD0 before the boots, $(cut -d ' ' -f 1 /proc/loadavg) after ($(nproc) CPUs)."
-awk -v scripts="$SCRIPTS" -v ways="staprun hook early" -v goal_ratio="$GOAL_RATIO" \
-	-v goal_early="$GOAL_EARLY_MS" -v early_note="$EARLY_NOTE" '
-	function median(list,    a, k, m, j, x) {
-		k = split(list, a, " ")
-		for (m = 2; m <= k; m++) {
-			x = a[m] + 0
-			for (j = m - 1; j >= 1 && a[j] + 0 > x; j--) a[j + 1] = a[j]
-			a[j + 1] = x
-		}
-		return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
-	}
-	BEGIN {
-		n = split(scripts, name, " ")
-		label["staprun"] = "(a) staprun -L, cmdline hook"
-		label["hook"] = "(b) loader, cmdline hook"
-		label["early"] = "(c) loader, earliest mode"
-	}
-	$2 == "fail" { fails[$1]++; next }
-	{
-		ok[$1]++
-		at[$1] = at[$1] " " $2
-		ws[$1] = ws[$1] " " $3
-		wr[$1] = wr[$1] " " $4
-		for (i = 1; i <= n; i++) arm[$1, i] = arm[$1, i] " " $(4 + i)
-	}
-	END {
-		hdr = sprintf("%-30s %5s %9s %12s %10s", "way", "boots", "start at", "whole start", "whole run")
-		for (i = 1; i <= n; i++) hdr = hdr sprintf(" %11s", name[i])
-		print hdr sprintf(" %10s", "vs staprun")
-		nw = split(ways, w, " ")
-		for (k = 1; k <= nw; k++) {
-			y = w[k]
-			if (!ok[y]) {
-				if (y == "early" && early_note != "") printf "%-30s %s\n", label[y], "not available (see below)"
-				else if (fails[y]) printf "%-30s %5s %s\n", label[y], "0/" fails[y], "no boot measured"
-				continue
-			}
-			med[y] = median(ws[y])
-			line = sprintf("%-30s %5s %9d %12d %10d", label[y], ok[y] (fails[y] ? "/" ok[y] + fails[y] : ""),
-				median(at[y]), med[y], median(wr[y]))
-			worst[y] = 0
-			for (i = 1; i <= n; i++) {
-				m = median(arm[y, i])
-				if (m > worst[y]) worst[y] = m
-				line = line sprintf(" %11d", m)
-			}
-			if (y != "staprun" && ok["staprun"])
-				line = line sprintf(" %9.2fx", med[y] / median(ws["staprun"]))
-			print line
-		}
-		print ""
-		print "Goals:"
-		for (k = 2; k <= nw; k++) {
-			y = w[k]
-			if (!ok[y] || !ok["staprun"]) continue
-			r = med[y] / med["staprun"]
-			printf "  %-26s whole start %d ms vs staprun %d ms = %.2fx, goal <= %.2fx: %s\n",
-				label[y], med[y], med["staprun"], r, goal_ratio, (r <= goal_ratio ? "MET" : "NOT MET")
-		}
-		if (ok["early"])
-			printf "  %-26s last module armed %d ms after \"Run /init\", goal <= %d ms: %s\n",
-				label["early"], worst["early"], goal_early, (worst["early"] <= goal_early ? "MET" : "NOT MET")
-		else
-			printf "  %-26s goal: every module armed <= %d ms after \"Run /init\": %s\n",
-				label["early"], goal_early, (early_note != "" ? "not measured (earliest mode not available)" : "not measured")
-		if (early_note != "") print "  " early_note
-	}' "$WORK/figures"
+echo "$LOAD0 before the boots, $(cut -d ' ' -f 1 /proc/loadavg) after ($(nproc) CPUs)" >"$WORK/load"
+table
 grep -q -v ' fail ' "$WORK/figures" || e2e_die "bench/boot.sh: no boot could be measured (BENCH_KEEP=1 keeps the console logs)"
 step "done"
