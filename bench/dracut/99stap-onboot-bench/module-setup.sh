@@ -21,7 +21,7 @@ depends() {
 }
 
 install() {
-    # shellcheck disable=SC1091
+    # shellcheck disable=SC1091,SC2154 # params.conf: written by bench/boot.sh; moddir: by dracut
     . "$moddir/params.conf"
     inst_multiple dmesg mkdir sleep grep
     inst_binary "$STAPRUN" "$STAPRUN" || return 1
