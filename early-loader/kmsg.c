@@ -7,7 +7,10 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #define RECORD_MAX 1024
@@ -17,12 +20,51 @@ static bool kmsg_create;
 static bool to_stderr = true;
 static bool verbose;
 static int script_fd = -1;
+/* console_loglevel when stderr is /dev/console, -1 when it is not, -2 not looked at yet. */
+static int stderr_console_level = -2;
 
 void log_setup(const char *path, bool create, bool use_stderr)
 {
 	kmsg_path = path;
 	kmsg_create = create;
 	to_stderr = use_stderr;
+	stderr_console_level = -2;
+}
+
+/* console_loglevel: the first number of /proc/sys/kernel/printk's text (0 when none). */
+static int console_level_of(const char *printk)
+{
+	int level = 0;
+
+	for (; printk && *printk >= '0' && *printk <= '9' && level < 100; printk++)
+		level = level * 10 + (*printk - '0');
+	return level;
+}
+
+bool log_console_shows(enum log_level level, const char *printk)
+{
+	return (int)level < console_level_of(printk);
+}
+
+/* Whether the kernel itself prints a kmsg record of this level on stderr: stderr is
+ * /dev/console (PID 1, dracut's shell init) and the level is below console_loglevel. Looked
+ * up once, when /proc may be mounted at last. */
+static bool kernel_prints_on_stderr(enum log_level level)
+{
+	struct stat st;
+
+	if (stderr_console_level == -2) {
+		char *printk = NULL;
+		size_t len;
+
+		stderr_console_level = -1;
+		if (fstat(STDERR_FILENO, &st) == 0 && S_ISCHR(st.st_mode) &&
+		    major(st.st_rdev) == 5 && minor(st.st_rdev) == 1 &&
+		    read_file_limited("/proc/sys/kernel/printk", 256, &printk, &len) == 0)
+			stderr_console_level = console_level_of(printk);
+		free(printk);
+	}
+	return (int)level < stderr_console_level;
 }
 
 void log_set_verbose(bool v)
@@ -42,23 +84,27 @@ void log_set_script_fd(int fd)
 
 /* /dev/kmsg rate-limits each open file (10 records per 5 s), so every record gets its own
  * open: a failing boot must not lose the lines that say why. */
-static void write_kmsg(enum log_level level, const char *text)
+/* True when the record reached the kernel log. */
+static bool write_kmsg(enum log_level level, const char *text)
 {
 	char rec[RECORD_MAX + 32];
 	int flags = O_WRONLY | O_CLOEXEC | O_NOCTTY | O_APPEND;
 	int fd, n;
 
+	bool ok = false;
+
 	if (!kmsg_path)
-		return;
+		return false;
 	if (kmsg_create)
 		flags |= O_CREAT;
 	fd = open(kmsg_path, flags, 0644);
 	if (fd < 0)
-		return;
+		return false;
 	n = snprintf(rec, sizeof(rec), "<%d>" LOG_PREFIX "%s\n", (int)level, text);
 	if (n > 0)
-		write_all(fd, rec, (size_t)n < sizeof(rec) ? (size_t)n : sizeof(rec) - 1);
+		ok = write_all(fd, rec, (size_t)n < sizeof(rec) ? (size_t)n : sizeof(rec) - 1) == 0;
 	close(fd);
+	return ok;
 }
 
 static void write_line(int fd, const char *text)
@@ -74,8 +120,11 @@ static void log_record(enum log_level level, const char *text)
 {
 	if (level == LEVEL_DEBUG && !verbose)
 		return;
-	write_kmsg(level, text);
-	if (to_stderr)
+	bool in_kmsg = write_kmsg(level, text);
+
+	/* Not twice on the console: a serial console shows about 10 characters a millisecond,
+	 * and the writer waits for it. */
+	if (to_stderr && !(in_kmsg && kernel_prints_on_stderr(level)))
 		write_line(STDERR_FILENO, text);
 	if (script_fd >= 0)
 		write_line(script_fd, text);

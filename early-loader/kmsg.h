@@ -21,6 +21,11 @@ bool log_is_verbose(void);
 /* Also copy every record to fd (-1: stop). The fd stays the caller's. */
 void log_set_script_fd(int fd);
 
+/* Whether a console whose /proc/sys/kernel/printk text starts with printk (its first number:
+ * console_loglevel) shows a kernel-log record of level: then the loader does not also write
+ * it to stderr when stderr is that console. */
+bool log_console_shows(enum log_level level, const char *printk);
+
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* log_api.h's calls: log_error and log_warning are log_msg at error and warning level. */
 #include "log_api.h"
