@@ -13,6 +13,7 @@
 #include "macro.h"
 #include "onboot_snapshot.h"
 #include "onboot_util.h"
+#include "stale.h"
 
 #define STAGE_PREFIX ".onboot."
 
@@ -141,12 +142,21 @@ int onboot_snapshot_remove(const char *kcache)
 	_cleanup_free_ char *dir = onboot_snapshot_path(kcache), *aside = NULL;
 	int r;
 
-	if (!dir || asprintf(&aside, "%s/" STAGE_PREFIX "gone.%d", kcache, (int)getpid()) < 0)
+	if (!dir)
 		return log_error_errno(-ENOMEM, "Failed to remove the onboot snapshot");
+	if (access(dir, F_OK) < 0)
+		return errno == ENOENT ? 0 : log_error_errno(-errno, "Failed to remove %s", dir);
+	/* Moved over an empty temp directory named with our pid: if we are killed before it is
+	 * gone, the next run removes it as a dead owner's leftover. */
+	r = make_temp_dir(kcache, STAGE_PREFIX "gone.", &aside);
+	if (r < 0)
+		return log_error_errno(r, "Failed to remove %s", dir);
 	if (rename(dir, aside) < 0) {
-		if (errno == ENOENT)
+		r = -errno;
+		(void)rmdir(aside);
+		if (r == -ENOENT)
 			return 0;
-		return log_error_errno(-errno, "Failed to remove %s", dir);
+		return log_error_errno(r, "Failed to remove %s", dir);
 	}
 	r = rm_rf(aside);
 	if (r < 0)
@@ -157,31 +167,11 @@ int onboot_snapshot_remove(const char *kcache)
 
 int onboot_snapshot_clean_stale(const char *kcache)
 {
-	DIR *d = opendir(kcache);
-	struct dirent *de;
-	int r = 0;
+	/* Only a dead owner's: another run with a config of its own (its own lock) may be
+	 * staging in the same cache right now. */
+	int r = remove_stale_temps(kcache, STAGE_PREFIX);
 
-	if (!d)
-		return errno == ENOENT ? 0 : log_error_errno(-errno, "Failed to read %s", kcache);
-	while ((de = readdir(d))) {
-		_cleanup_free_ char *p = NULL;
-
-		if (strncmp(de->d_name, STAGE_PREFIX, strlen(STAGE_PREFIX)) != 0)
-			continue;
-		p = path_join(kcache, de->d_name);
-		if (!p) {
-			r = -ENOMEM;
-			break;
-		}
-		clog("Removing %s, left by an interrupted run\n", p);
-		r = rm_rf(p);
-		if (r < 0) {
-			log_error_errno(r, "Failed to remove %s", p);
-			break;
-		}
-	}
-	closedir(d);
-	return r;
+	return r < 0 ? log_error_errno(r, "Failed to read %s", kcache) : 0;
 }
 
 /* The scripts of m as onboot_scripts whose modules are dir/NAME.ko. */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "fsutil.h"
@@ -146,9 +147,28 @@ static void test_snapshot(void)
 		  !strcmp(snap.not_built, "beta: did not compile\n"),
 	      "loaded: scripts, their modules in the snapshot, what was not built");
 	onboot_snapshot_free(&snap);
-	mkdir_p(staged, 0755); /* what a killed run leaves */
-	CHECK(onboot_snapshot_clean_stale(kcache) == 0 && access(staged, F_OK) < 0,
-	      "a killed run's staging directory is removed");
+	{
+		/* What a killed run leaves, and what a live run (with its own config and lock,
+		 * in the same cache) is staging right now. */
+		char dead_stage[700], dead_gone[700];
+		pid_t dead = fork();
+
+		if (dead == 0)
+			_exit(0);
+		waitpid(dead, NULL, 0);
+		snprintf(dead_stage, sizeof(dead_stage), "%s/.onboot.%d.abcDEF", kcache, (int)dead);
+		snprintf(dead_gone, sizeof(dead_gone), "%s/.onboot.gone.%d.a1b2c3", kcache,
+			 (int)dead);
+		mkdir_p(dead_stage, 0755);
+		mkdir_p(dead_gone, 0755);
+		mkdir_p(staged, 0755);
+		CHECK(onboot_snapshot_clean_stale(kcache) == 0 && access(dead_stage, F_OK) < 0 &&
+			  access(dead_gone, F_OK) < 0,
+		      "a killed run's staging and removal directories are removed");
+		CHECK(access(staged, F_OK) == 0,
+		      "a live run's staging directory in the same cache is left alone");
+		rm_rf(staged);
+	}
 	CHECK(onboot_snapshot_remove(kcache) == 0 && access(snap_ko, F_OK) < 0 &&
 		  onboot_snapshot_remove(kcache) == 0,
 	      "removed, and removing it again is fine");
