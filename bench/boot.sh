@@ -233,19 +233,7 @@ cp -a "$TOP/bench/dracut/99stap-onboot-bench" "$bmod"
 		echo "${s}_OPT=\"-L\""
 	done
 } >"$bmod/params.conf"
-cat >"$WORK/config" <<EOF
-SCRIPT_PATH=$WORK/script.d
-CONFIG_PATH=$WORK/conf.d
-CACHE_PATH=$CACHE
-STAT_PATH=$WORK/run
-TEMP_PATH=$WORK/tmp
-LOG_FILE=$WORK/systemtap.log
-STATE_PATH=$WORK/state
-BOOT_PATH=$WORK/boot
-LOG_BOOT_ERR=yes
-STAP_EARLY_LOADER=$BUILD/stap-early-loader
-DRACUT_OPTS="$DRACUT_TEST_OPTS --add stap-onboot-bench"
-EOF
+e2e_write_config "$WORK/config" "$CACHE" " --add stap-onboot-bench"
 IMG=$WORK/bench.img
 step "kernel $KVER: systemtap-service onboot -o bench.img $SCRIPTS (compiles what is not cached)"
 # shellcheck disable=SC2086 # one word per script

@@ -27,19 +27,7 @@ e2e_dracut_base "$WORK" "" "" "" ""
 mkdir -p "$WORK/script.d" "$WORK/conf.d" "$WORK/run" "$WORK/tmp" "$WORK/boot"
 cp -p "$E2E/stp/$NAME.stp" "$WORK/script.d/"
 echo "${NAME}_OPT='$(stap_runtime_opt "$KVER")'" >"$WORK/conf.d/$NAME.conf"
-cat >"$WORK/config" <<EOF
-SCRIPT_PATH=$WORK/script.d
-CONFIG_PATH=$WORK/conf.d
-CACHE_PATH=$E2E_CACHE/demo
-STAT_PATH=$WORK/run
-TEMP_PATH=$WORK/tmp
-LOG_FILE=$WORK/systemtap.log
-STATE_PATH=$WORK/state
-BOOT_PATH=$WORK/boot
-LOG_BOOT_ERR=yes
-STAP_EARLY_LOADER=$BUILD/stap-early-loader
-DRACUT_OPTS="$DRACUT_TEST_OPTS --add stap-onboot-e2e"
-EOF
+e2e_write_config "$WORK/config" "$E2E_CACHE/demo" " --add stap-onboot-e2e"
 
 echo
 step "2/5 systemtap-service onboot -o demo.img $NAME -r $KVER (compiles first: ~1 min the first time)"

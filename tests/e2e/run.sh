@@ -61,25 +61,9 @@ VM_SCRIPTS="e2e_exec e2e_dep e2e_boom"
 e2e_dracut_base "$WORK" "$BUILD/systemtap-service" "$KCACHE" "$VM_SCRIPTS" "$WORK/conf.d"
 [ -d "$dracutbasedir/modules.d/99systemtap" ] ||
 	e2e_die "dracut-module/99systemtap/module-setup.sh or hooks/stap-early-loader.sh is missing"
-write_config() { # FILE EXTRA-DRACUT-OPTS
-	cat >"$1" <<EOF
-SCRIPT_PATH=$WORK/script.d
-CONFIG_PATH=$WORK/conf.d
-CACHE_PATH=$CACHE
-STAT_PATH=$WORK/run
-TEMP_PATH=$WORK/tmp
-LOG_FILE=$WORK/systemtap.log
-STATE_PATH=$WORK/state
-BOOT_PATH=$WORK/boot
-LOG_BOOT_ERR=yes
-ALLOW_CACHEONLY=yes
-STAP_EARLY_LOADER=$BUILD/stap-early-loader
-DRACUT_OPTS="$DRACUT_TEST_OPTS$2"
-EOF
-}
 # The test image has the test-only module; the benchmark's images do not.
-write_config "$WORK/config" " --add stap-onboot-e2e"
-write_config "$WORK/config-bench" ""
+e2e_write_config "$WORK/config" "$CACHE" " --add stap-onboot-e2e" ALLOW_CACHEONLY=yes
+e2e_write_config "$WORK/config-bench" "$CACHE" "" ALLOW_CACHEONLY=yes
 
 # ---- e2e_foreign: a module built for another kernel -------------------------------------
 # Compiled for this kernel, its .stp removed (ALLOW_CACHEONLY=yes: onboot uses the cached

@@ -108,6 +108,35 @@ E2E_KVER='$1'
 EOC
 }
 
+# e2e_write_config FILE CACHE DRACUT-WORDS [LINE...]: a systemtap-service configuration of the
+# caller's own in $WORK (scripts, conf.d, pid files, temp, log, state, boot directory), module
+# cache CACHE, LOG_BOOT_ERR=yes, the built loader, DRACUT_OPTS of the test images plus
+# DRACUT-WORDS, and each LINE after that.
+e2e_write_config() {
+	f=$1
+	c=$2
+	x=$3
+	shift 3
+	{
+		cat <<EOF
+SCRIPT_PATH=$WORK/script.d
+CONFIG_PATH=$WORK/conf.d
+CACHE_PATH=$c
+STAT_PATH=$WORK/run
+TEMP_PATH=$WORK/tmp
+LOG_FILE=$WORK/systemtap.log
+STATE_PATH=$WORK/state
+BOOT_PATH=$WORK/boot
+LOG_BOOT_ERR=yes
+STAP_EARLY_LOADER=$BUILD/stap-early-loader
+DRACUT_OPTS="$DRACUT_TEST_OPTS$x"
+EOF
+		for l in "$@"; do
+			printf '%s\n' "$l"
+		done
+	} >"$f"
+}
+
 # e2e_boot IMG LOG CMDLINE...: boots /boot/vmlinuz-$BOOT_KVER (default KVER) with IMG in QEMU
 # (TCG), serial console into LOG. Returns qemu's status (124: timeout).
 e2e_boot() {
