@@ -105,7 +105,11 @@ static int job_start(const struct settings *s, struct job *j)
 		return log_error_errno(-ENOMEM, "Failed to compile %s", j->name);
 	log_exec(argv);
 	clock_gettime(CLOCK_REALTIME, &j->started);
-	pid = run_spawn_flags(argv, j->tmpdir, out, err, RUN_DIE_WITH_PARENT);
+	pid = run_spawn_opts(argv, &(struct run_opts){.cwd = j->tmpdir,
+						      .in_fd = -1,
+						      .out_fd = out,
+						      .err_fd = err,
+						      .flags = RUN_DIE_WITH_PARENT});
 	if (pid < 0) /* -EINTR: a signal came, job_fail says so */
 		return pid == -EINTR ? -EINTR
 				     : log_error_errno((int)pid, "Failed to run %s", s->stap);

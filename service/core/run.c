@@ -130,21 +130,6 @@ pid_t run_spawn(char *const argv[], const char *cwd, int out_fd, int err_fd)
 	return run_spawn_opts(argv, &o);
 }
 
-pid_t run_spawn_flags(char *const argv[], const char *cwd, int out_fd, int err_fd, int flags)
-{
-	struct run_opts o = {
-	    .cwd = cwd, .in_fd = -1, .out_fd = out_fd, .err_fd = err_fd, .flags = flags};
-
-	return run_spawn_opts(argv, &o);
-}
-
-pid_t run_spawn_input(char *const argv[], const char *cwd, int in_fd, int out_fd, int err_fd)
-{
-	struct run_opts o = {.cwd = cwd, .in_fd = in_fd, .out_fd = out_fd, .err_fd = err_fd};
-
-	return run_spawn_opts(argv, &o);
-}
-
 pid_t run_spawn_opts(char *const argv[], const struct run_opts *o)
 {
 	int in_fd = o->in_fd, out_fd = o->out_fd, err_fd = o->err_fd;

@@ -26,10 +26,6 @@ struct run_opts {
 };
 /* The one way to start a child: as run_spawn, with everything in o. */
 pid_t run_spawn_opts(char *const argv[], const struct run_opts *o);
-/* run_spawn with flags (RUN_DIE_WITH_PARENT or 0). */
-pid_t run_spawn_flags(char *const argv[], const char *cwd, int out_fd, int err_fd, int flags);
-/* run_spawn with stdin from in_fd (-1: /dev/null). */
-pid_t run_spawn_input(char *const argv[], const char *cwd, int in_fd, int out_fd, int err_fd);
 /* Waits for pid; returns its exit code (>= 0) or a negative errno (-EINTR for a child that
  * failed after the service was interrupted). */
 int run_wait(pid_t pid);

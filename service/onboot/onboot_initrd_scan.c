@@ -105,7 +105,7 @@ static int scan_compressed(struct initrd_model *m, struct cpio_reader *r, const 
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return onboot_reason(ret_reason, -errno, "cannot make a pipe: %m");
 	log_exec(argv);
-	pid = run_spawn_input(argv, NULL, in, p[1], -1);
+	pid = run_spawn_opts(argv, &(struct run_opts){.in_fd = in, .out_fd = p[1], .err_fd = -1});
 	close(p[1]);
 	if (pid < 0) {
 		close(p[0]);

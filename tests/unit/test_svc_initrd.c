@@ -291,7 +291,9 @@ static char *image(const char *name, const struct buf *prefix, const struct buf 
 			exit(2);
 	} else {
 		in = open(raw, O_RDONLY);
-		if (in < 0 || run_wait(run_spawn_input(argv, NULL, in, fd, -1)) != 0)
+		if (in < 0 ||
+		    run_wait(run_spawn_opts(
+			argv, &(struct run_opts){.in_fd = in, .out_fd = fd, .err_fd = -1})) != 0)
 			exit(2);
 		close(in);
 	}
