@@ -335,21 +335,6 @@ static void test_foreign_release(void)
 	      "log_boot_err: foreign.log has the refusal");
 }
 
-/* stderr on /dev/console: only what the kernel does not print there itself goes to stderr. */
-static void test_console_levels(void)
-{
-	CHECK(log_console_shows(LEVEL_INFO, "7\t4\t1\t7\n") &&
-		  !log_console_shows(LEVEL_DEBUG, "7\t4\t1\t7\n"),
-	      "console_loglevel 7: the kernel prints info lines, not debug ones");
-	CHECK(log_console_shows(LEVEL_ERR, "4\t4\t1\t7\n") &&
-		  !log_console_shows(LEVEL_WARNING, "4\t4\t1\t7\n") &&
-		  !log_console_shows(LEVEL_INFO, "4\t4\t1\t7\n"),
-	      "quiet (console_loglevel 4): only errors; warnings and info go to stderr");
-	CHECK(!log_console_shows(LEVEL_ERR, "") && !log_console_shows(LEVEL_ERR, "x") &&
-		  !log_console_shows(LEVEL_ERR, NULL),
-	      "unknown console_loglevel: everything also goes to stderr");
-}
-
 static void test_env(void)
 {
 	struct startall_request req;
@@ -400,7 +385,6 @@ int main(void)
 	test_fips_and_no_cmdline();
 	test_foreign_release();
 	test_env();
-	test_console_levels();
 
 	fk_reset(root);
 	lt_rm_rf(root);

@@ -255,19 +255,6 @@ static void test_init_fails(void)
 	CHECK(lt_file_contains(kmsg_path, "wrongkernel: init_module failed (invalid module format"),
 	      "reason logged");
 
-	/* Secure Boot / module.sig_enforce=1 and an unsigned module: what to do is said. */
-	reset();
-	m = fk_add("unsigned", 4);
-	m->init_errno = EKEYREJECTED;
-	r = start("unsigned", 4);
-	CHECK(r == -EKEYREJECTED && m->unloads == 0, "init_module EKEYREJECTED passed up");
-	CHECK(lt_file_contains(kmsg_path,
-			       "unsigned: init_module failed (the kernel accepts only "
-			       "signed modules: sign it with a key this machine trusts") &&
-		  lt_file_contains(kmsg_path, "MODULE_SIGN_KEY and MODULE_SIGN_CERT") &&
-		  lt_file_contains(kmsg_path, "mokutil --import"),
-	      "EKEYREJECTED: the reason and what to do (sign, enroll with mokutil)");
-
 	reset();
 	fk_add("missing", 4);
 	struct manifest_script s = {.name = "missing", .protocol = 4, .params = (char *)""};
