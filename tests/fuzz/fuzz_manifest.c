@@ -100,6 +100,8 @@ static void fuzz_text(const uint8_t *data, size_t size)
 	memcpy(text, data, size);
 	text[size] = '\0';
 	if (cmdline_parse(text, &b) == 0) {
+		if (b.timeout_s > CMDLINE_TIMEOUT_MAX_S || b.mode > BOOT_MODE_HOOK)
+			abort();
 		boot_switches_skip(&b, "a");
 		boot_switches_free(&b);
 	}
