@@ -3,7 +3,8 @@
 # unpacks them): the old image is intact byte for byte, the manifest untouched, no temp file
 # left, and the message says what was wrong. DRACUT stand-ins run the real dracut, then spoil
 # the image it wrote, as an image that lost /init, the .ko, the loader or the hook, took an old
-# manifest or a damaged module would, or was cut short.
+# manifest or a damaged module would, or was cut short; in earliest mode, one without the
+# image's own init (/init.real).
 # shellcheck disable=SC2016 # the stand-ins' commands expand in the stand-ins
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib-onboot.sh"
@@ -14,12 +15,19 @@ old_image "$OUTIMG"
 
 # stand_in NAME COMMANDS [AFTER]: a dracut that runs the real one, unpacks the image it wrote
 # (the argument before the last), runs COMMANDS in the unpacked tree, packs it again, then runs
-# AFTER there.
+# AFTER there. The real dracut runs once for each set of arguments (the temp image's name
+# aside): every run here builds the same image, so later ones start from a copy of it.
 stand_in() {
 	cat >"$ROOT/$1" <<EOS
 #!/bin/sh
-dracut "\$@" || exit
 for a; do img=\$last; last=\$a; done
+key=\$(printf '%s\\n' "\$@" | grep -v '\\.stap-onboot\\.' | cksum | cut -d' ' -f1)
+if [ -f "$ROOT/dracut-\$key.img" ]; then
+	cp "$ROOT/dracut-\$key.img" "\$img" || exit 1
+else
+	dracut "\$@" || exit
+	cp "\$img" "$ROOT/dracut-\$key.img" || exit 1
+fi
 d=\$(mktemp -d "$ROOT/tmp/tamper.XXXXXX")
 cd "\$d" && cpio -id --quiet <"\$img" || exit 1
 $2
@@ -45,6 +53,9 @@ MSG="The initramfs creation is unsuccessful: image check failed"
 
 stand_in dracut-no-init 'rm -f init'
 check_fails "image without /init" "$MSG: $ROOT/boot/\..*\.stap-onboot\.[^ ]* holds no /init"
+
+stand_in dracut-no-init-real 'rm -f init.real'
+check_fails "earliest-mode image without /init.real" "$MSG: .* lacks /init\\.real .the image's own init, run by the loader as /init."
 
 stand_in dracut-no-ko 'rm -f usr/lib/stap-onboot/*.ko'
 check_fails "image without the .ko" "$MSG: .* lacks /usr/lib/stap-onboot/alpha\.ko"
