@@ -60,6 +60,28 @@ install_our_module() {
 	install -m 0755 "$TOP/hooks/stap-early-loader.sh" "$m/stap-early-loader.sh"
 }
 
+# dracut_once: DRACUT (in conf.d) becomes a wrapper that runs the real dracut once for each
+# image it is asked for (the same words, the temp image's name aside, and the same manifest and
+# modules beside $STAP_ONBOOT_MANIFEST) and copies that image on later calls. For the tests of
+# what onboot does around dracut (backups, the boot loader, the image check): dracut's own work
+# is the same every time there, and each real run costs seconds.
+dracut_once() {
+	mkdir -p "$ROOT/dracut-once.d"
+	cat >"$ROOT/dracut-once" <<EOS
+#!/bin/sh
+for a; do img=\$last; last=\$a; done
+m=\${STAP_ONBOOT_MANIFEST:+\$(dirname "\$STAP_ONBOOT_MANIFEST")}
+key=\$({ printf '%s\\n' "\$@" | grep -v '\\.stap-onboot\\.'; [ -z "\$m" ] || cat "\$m"/* 2>/dev/null; } | cksum | cut -d' ' -f1)
+if [ -f "$ROOT/dracut-once.d/\$key.img" ]; then
+	cp "$ROOT/dracut-once.d/\$key.img" "\$img"
+else
+	dracut "\$@" && cp "\$img" "$ROOT/dracut-once.d/\$key.img"
+fi
+EOS
+	chmod +x "$ROOT/dracut-once"
+	echo "DRACUT=$ROOT/dracut-once" >"$ROOT/etc/systemtap/conf.d/zz-dracut.conf"
+}
+
 # add_script NAME [OPTS]: a small script (begin + timer probes, no debuginfo needed) whose
 # _OPT is the runtime option Debian's stap needs plus OPTS.
 add_script() {

@@ -8,6 +8,7 @@
 . "$(dirname "$0")/lib-onboot.sh"
 setup_onboot fast
 add_script alpha
+dracut_once # dracut builds the same image every time here
 CALLS="$ROOT/tool.calls"
 VMLINUZ="$ROOT/boot/vmlinuz-$KVER"
 

@@ -13,21 +13,15 @@ add_script alpha
 OUTIMG="$IMG" # the kernel's own image: onboot keeps its snapshot and set
 old_image "$OUTIMG"
 
-# stand_in NAME COMMANDS [AFTER]: a dracut that runs the real one, unpacks the image it wrote
-# (the argument before the last), runs COMMANDS in the unpacked tree, packs it again, then runs
-# AFTER there. The real dracut runs once for each set of arguments (the temp image's name
-# aside): every run here builds the same image, so later ones start from a copy of it.
+# stand_in NAME COMMANDS [AFTER]: a dracut that runs dracut_once's wrapper (the real dracut,
+# once for each image), unpacks the image it wrote (the argument before the last), runs
+# COMMANDS in the unpacked tree, packs it again, then runs AFTER there.
+dracut_once
 stand_in() {
 	cat >"$ROOT/$1" <<EOS
 #!/bin/sh
+"$ROOT/dracut-once" "\$@" || exit
 for a; do img=\$last; last=\$a; done
-key=\$(printf '%s\\n' "\$@" | grep -v '\\.stap-onboot\\.' | cksum | cut -d' ' -f1)
-if [ -f "$ROOT/dracut-\$key.img" ]; then
-	cp "$ROOT/dracut-\$key.img" "\$img" || exit 1
-else
-	dracut "\$@" || exit
-	cp "\$img" "$ROOT/dracut-\$key.img" || exit 1
-fi
 d=\$(mktemp -d "$ROOT/tmp/tamper.XXXXXX")
 cd "\$d" && cpio -id --quiet <"\$img" || exit 1
 $2
