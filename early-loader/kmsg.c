@@ -1,4 +1,5 @@
-/* kmsg.c: log records to /dev/kmsg, stderr and the current script's log file. */
+/* kmsg.c: log records to /dev/kmsg, stderr (unless that is the journal, or the console that
+ * shows the record already) and the current script's log file. */
 #include "kmsg.h"
 
 #include "fileio.h"
@@ -20,8 +21,33 @@ static bool kmsg_create;
 static bool to_stderr = true;
 static bool verbose;
 static int script_fd = -1;
+static bool stderr_is_journal;
 /* console_loglevel when stderr is /dev/console, -1 when it is not, -2 not looked at yet. */
 static int stderr_console_level = -2;
+
+bool log_stderr_is_journal(void)
+{
+	const char *env = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	char *end;
+	struct stat st;
+
+	if (!env || !*env)
+		return false;
+	errno = 0;
+	dev = strtoull(env, &end, 10);
+	if (errno || end == env || *end != ':')
+		return false;
+	env = end + 1;
+	ino = strtoull(env, &end, 10);
+	if (errno || end == env || *end)
+		return false;
+	/* The variable outlives redirections (a hook may point stderr at the console): only
+	 * the descriptor it names is the journal. */
+	if (fstat(STDERR_FILENO, &st) < 0)
+		return false;
+	return (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
+}
 
 void log_setup(const char *path, bool create, bool use_stderr)
 {
@@ -29,6 +55,7 @@ void log_setup(const char *path, bool create, bool use_stderr)
 	kmsg_create = create;
 	to_stderr = use_stderr;
 	stderr_console_level = -2;
+	stderr_is_journal = use_stderr && log_stderr_is_journal();
 }
 
 /* console_loglevel: the first number of /proc/sys/kernel/printk's text (0 when none). */
@@ -123,8 +150,10 @@ static void log_record(enum log_level level, const char *text)
 	bool in_kmsg = write_kmsg(level, text);
 
 	/* Not twice on the console: a serial console shows about 10 characters a millisecond,
-	 * and the writer waits for it. */
-	if (to_stderr && !(in_kmsg && kernel_prints_on_stderr(level)))
+	 * and the writer waits for it. Not twice in the journal either, which reads the kernel
+	 * log too (systemd initramfs: dracut-cmdline.service). A record the kernel log did not
+	 * take still goes to stderr. */
+	if (to_stderr && !(in_kmsg && (stderr_is_journal || kernel_prints_on_stderr(level))))
 		write_line(STDERR_FILENO, text);
 	if (script_fd >= 0)
 		write_line(script_fd, text);

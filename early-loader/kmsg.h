@@ -1,5 +1,6 @@
-/* kmsg.h: the loader's one way to log: the kernel log (/dev/kmsg), stderr and, while a
- * script is being started with log_boot_err yes, that script's log file. */
+/* kmsg.h: the loader's one way to log: the kernel log (/dev/kmsg), stderr (not when it is
+ * the journal, which reads the kernel log itself, nor the console when that shows the record)
+ * and, while a script is being started with log_boot_err yes, that script's log file. */
 #pragma once
 #include <stdbool.h>
 
@@ -13,8 +14,11 @@ enum log_level {
 };
 
 /* Where records go: kmsg_path (NULL: nowhere; created when create is set, for tests),
- * stderr when use_stderr. Debug records only when verbose. */
+ * stderr when use_stderr, except records kmsg took while stderr is the journal (checked
+ * here, once) or a console that shows them. Debug records only when verbose. */
 void log_setup(const char *kmsg_path, bool create, bool use_stderr);
+/* True when $JOURNAL_STREAM names stderr's device and inode (systemd.exec(5)). */
+bool log_stderr_is_journal(void);
 void log_set_verbose(bool verbose);
 /* True when debug records are written. */
 bool log_is_verbose(void);

@@ -119,6 +119,16 @@ e2e_lines "$WORK/console.log" >"$WORK/e2e.txt"
 # shellcheck source=tests/e2e/scripts/e2e-modes.sh
 . "$E2E/scripts/e2e-modes.sh"
 
+# ---- the systemd flavour: the same scripts in a systemd initramfs (dracut-systemd) -------------
+# Same test module, same report (dracut-pre-mount.service runs its pre-mount hook); booted in
+# earliest mode and with rd.systemtap.mode=hook (the loader in dracut-cmdline.service, its
+# stderr the journal). Checks: e2e-checks-systemd.sh.
+SD=$WORK/systemd
+step "onboot -o $SD/boot.img $SCRIPTS as a systemd initramfs; booting it twice in parallel (earliest, hook)"
+# shellcheck disable=SC2086 # one word per script
+e2e_systemd_boot "$WORK/config" "$SD" "e2e.restart=$RESTART ${E2E_APPEND:-}" $SCRIPTS
+step "qemu exited with $SD_BOOT_RC and $SD_HOOK_RC (hook) (onboot -o: exit $SD_ONBOOT_RC in $SD_BUILD_MS ms)"
+
 # ---- kernel B: the second kernel, after a kernel update -----------------------------------
 # What the kernel hooks do: the onboot set is recorded on kernel A (`onboot NAME -r A`); kernel
 # B arrives and Debian's dracut hook builds its image without the set (B's headers were not

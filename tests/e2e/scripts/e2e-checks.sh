@@ -1,8 +1,8 @@
 # e2e-checks.sh: sourced by run.sh after the boot. Asserts on the image, the manifest and the
 # "E2E: " lines of the serial console ($WORK/e2e.txt), prints the benchmarks, and on any
 # failure the whole serial log. Uses WORK, KVER, KCACHE, BUILD, RESTART, other, refused_rc,
-# plain, boot_rc and, for the second kernel, KVER_B, B_SCRIPTS, KU_CACHE, IMG_B, refresh_b_rc,
-# status_b_rc, boot_b_rc from run.sh.
+# plain, boot_rc, SD and SD_BUILD_MS (the systemd flavour) and, for the second kernel, KVER_B,
+# B_SCRIPTS, KU_CACHE, IMG_B, refresh_b_rc, status_b_rc, boot_b_rc from run.sh.
 # shellcheck shell=sh disable=SC2154
 
 passed=0
@@ -27,10 +27,11 @@ before() { # REGEX1 REGEX2 [FILE]: both present, the first one earlier
 	b=$(first_line "$2" "${3:-}")
 	[ "$a" -gt 0 ] && [ "$b" -gt 0 ] && [ "$a" -lt "$b" ]
 }
-# part FROM TO: the lines of e2e.txt after the first line matching FROM, before the next TO.
+# part FROM TO [FILE]: the lines of FILE (default e2e.txt) after the first line matching FROM,
+# before the next TO.
 part() {
 	awk -v from="$1" -v to="$2" 'on && $0 ~ to { exit } on { print } !on && $0 ~ from { on = 1 }' \
-		"$WORK/e2e.txt"
+		"${3:-$WORK/e2e.txt}"
 }
 # positive KEY: the value in the first "KEY: N" line is a number > 0.
 positive() {
@@ -151,6 +152,8 @@ check "$KVER_B: e2e_exec counted execs before root was mounted" positive 'proc e
 
 # shellcheck source=tests/e2e/scripts/e2e-checks-modes.sh
 . "$E2E/scripts/e2e-checks-modes.sh"
+# shellcheck source=tests/e2e/scripts/e2e-checks-systemd.sh
+. "$E2E/scripts/e2e-checks-systemd.sh"
 
 # ---- benchmarks ---------------------------------------------------------------------------
 # Kernel-log timestamps, from the loader's start to each script's outcome. The start is the
@@ -173,6 +176,24 @@ awk '
 		printf "    all done     at +%5.0f ms (loader start: %s)\n", end - start, how
 	}
 ' "$WORK/loader.txt"
+
+# Boot times on the kernel's clock (TCG): Run /init, the loader's first line, power-off; and
+# qemu's wall time (the shell hook boot shares the host with two others, the systemd ones with
+# each other).
+echo "benchmark: boot times of kernel $KVER (kernel clock, TCG, 1 vCPU; qemu wall time)"
+for fl in "shell:$WORK/console.log" "shell-hook:$WORK/console-hook.log" \
+	"systemd:$SD/console.log" "systemd-hook:$SD/console-hook.log"; do
+	tr -d '\r' <"${fl#*:}" 2>/dev/null | awk -v name="${fl%%:*}" -v wall="$(cat "${fl#*:}.ms" 2>/dev/null)" '
+		function t() { s = $0; sub(/^\[ */, "", s); sub(/\].*/, "", s); return s + 0 }
+		/^\[ *[0-9.]+\] Run \/init as init process/ { init = t() }
+		/^\[ *[0-9.]+\] stap-early-loader: starting/ && !ld { ld = t() }
+		/^\[ *[0-9.]+\] reboot: Power down/ { off = t() }
+		END {
+			printf "    %-12s Run /init %5.2f s, loader start %5.2f s (+%.2f s), power-off %5.2f s; qemu %5.1f s\n",
+				name, init, ld, ld - init, off, wall / 1000
+		}'
+done
+echo "    systemd image built by onboot -o in $((SD_BUILD_MS / 1000)).$(((SD_BUILD_MS % 1000) / 100)) s"
 
 size() { wc -c <"$1" | tr -d ' '; }
 gz() { gzip -6 -c "$1" | wc -c | tr -d ' '; }
@@ -198,6 +219,10 @@ if [ "$failed" -ne 0 ]; then
 	for c in b hook crash hang; do
 		echo "---- serial console $WORK/console-$c.log ----"
 		tr -d '\r' <"$WORK/console-$c.log" 2>/dev/null || true
+	done
+	for c in "$SD/console.log" "$SD/console-hook.log"; do
+		echo "---- serial console of the systemd flavour ($c) ----"
+		tr -d '\r' <"$c" 2>/dev/null || true
 	done
 	echo "---- systemtap-service log ----"
 	cat "$WORK/systemtap.log" 2>/dev/null || true

@@ -68,8 +68,10 @@ step() {
 # DIR/dracut with our module "systemtap" and the test-only module "stap-onboot-e2e" added.
 # dracut and systemtap-service take it from $dracutbasedir, which this exports. Sets
 # DRACUT_TEST_OPTS: the options for the test images (the host's dracut configuration stays
-# out: --conf/--confdir; -m base: the smallest image that reaches pre-mount); the test-only
-# module is added with --add stap-onboot-e2e. SERVICE, CACHE, NAMES, CONFD: what that module
+# out: --conf/--confdir; -m base: the smallest image that reaches pre-mount, with dracut's
+# shell init); DRACUT_TEST_OPTS_SYSTEMD: the same as a systemd initramfs (systemd is /init,
+# the hooks run from dracut-systemd's units, as on Fedora and RHEL). The test-only module is
+# added with --add stap-onboot-e2e. SERVICE, CACHE, NAMES, CONFD: what that module
 # puts in the image for systemtap-service inside the VM: the binary ("" for none),
 # CACHE/NAME.ko and NAME.opts of each of NAMES, CONFD/*.conf (the scripts' _OPT: the cache
 # check compares the options). Nothing is installed on the host.
@@ -92,6 +94,8 @@ e2e_dracut_base() {
 	e2e_module_conf "$KVER" "$2" "$3" "$4" "$5"
 	mkdir -p "$1/dracut.conf.d"
 	DRACUT_TEST_OPTS="--conf /dev/null --confdir $1/dracut.conf.d --no-hostonly --no-hostonly-cmdline -m base --no-compress --no-early-microcode"
+	# -m adds up; systemd-initrd and systemd come with dracut-systemd anyway.
+	DRACUT_TEST_OPTS_SYSTEMD="$DRACUT_TEST_OPTS -m systemd -m systemd-initrd -m dracut-systemd"
 }
 
 # e2e_module_conf KVER SERVICE CACHE NAMES CONFD: (re)writes the test-only module's e2e.conf in
@@ -138,17 +142,58 @@ EOF
 }
 
 # e2e_boot IMG LOG CMDLINE...: boots /boot/vmlinuz-$BOOT_KVER (default KVER) with IMG in QEMU
-# (TCG), serial console into LOG. Returns qemu's status (124: timeout).
+# (TCG), serial console into LOG, qemu's wall time in ms into LOG.ms. Returns qemu's status
+# (124: timeout).
 e2e_boot() {
 	img=$1
 	log=$2
 	shift 2
 	rc=0
+	t0=$(now_ms)
 	timeout -k 5 "$BOOT_TIMEOUT" qemu-system-x86_64 -accel tcg -smp 1 -m 1024 -display none \
 		-monitor none -serial "file:$log" -nic none -no-reboot \
 		-kernel "/boot/vmlinuz-${BOOT_KVER:-$KVER}" -initrd "$img" \
 		-append "console=ttyS0 panic=-1 rd.shell=0 e2e.test=1 $*" </dev/null || rc=$?
+	echo $(($(now_ms) - t0)) >"$log.ms"
 	return "$rc"
+}
+
+# e2e_systemd_boot CONFIG DIR CMDLINE NAMES...: the systemd flavour of the test image.
+# `systemtap-service onboot -o DIR/boot.img NAMES` with CONFIG whose DRACUT_OPTS is
+# DRACUT_TEST_OPTS_SYSTEMD plus the test-only module (DIR/config), then two boots of kernel
+# KVER with it, in parallel (TCG, one vCPU each): the image's own mode with CMDLINE (one word
+# list; DIR/console.log, DIR/e2e.txt) and rd.systemtap.mode=hook, where the loader runs from
+# dracut-cmdline.service (DIR/console-hook.log, DIR/e2e-hook.txt). Leaves DIR/svc.out and
+# DIR/boot.list (lsinitrd); sets SD_ONBOOT_RC, SD_BUILD_MS, SD_BOOT_RC and SD_HOOK_RC.
+e2e_systemd_boot() {
+	sd_conf=$1
+	sd_dir=$2
+	sd_cmdline=$3
+	shift 3
+	mkdir -p "$sd_dir"
+	sed "s|^DRACUT_OPTS=.*|DRACUT_OPTS=\"$DRACUT_TEST_OPTS_SYSTEMD --add stap-onboot-e2e\"|" \
+		"$sd_conf" >"$sd_dir/config"
+	SD_ONBOOT_RC=0
+	sd_t0=$(now_ms)
+	"$BUILD/systemtap-service" onboot -o "$sd_dir/boot.img" "$@" -r "$KVER" -c "$sd_dir/config" \
+		>"$sd_dir/svc.out" 2>&1 </dev/null || SD_ONBOOT_RC=$?
+	SD_BUILD_MS=$(($(now_ms) - sd_t0))
+	sed 's/^/    | /' "$sd_dir/svc.out"
+	lsinitrd "$sd_dir/boot.img" >"$sd_dir/boot.list" 2>&1 || true
+	(
+		r=0
+		# shellcheck disable=SC2086 # words of the kernel command line
+		e2e_boot "$sd_dir/boot.img" "$sd_dir/console-hook.log" rd.systemtap.mode=hook \
+			${E2E_APPEND:-} || r=$?
+		echo "$r" >"$sd_dir/hook.rc"
+	) &
+	SD_BOOT_RC=0
+	# shellcheck disable=SC2086 # words of the kernel command line
+	e2e_boot "$sd_dir/boot.img" "$sd_dir/console.log" $sd_cmdline || SD_BOOT_RC=$?
+	wait
+	SD_HOOK_RC=$(cat "$sd_dir/hook.rc" 2>/dev/null || echo 255)
+	e2e_lines "$sd_dir/console.log" >"$sd_dir/e2e.txt"
+	e2e_lines "$sd_dir/console-hook.log" >"$sd_dir/e2e-hook.txt"
 }
 
 # e2e_lines LOG: the "E2E: " lines of a serial log, without the prefix and the CRs.
