@@ -11,28 +11,10 @@
 #include "fsutil.h"
 #include "log_api.h"
 #include "settings.h"
+#include "settings_test.h"
 #include "svc_test.h"
 
-static char *tmpdir;
-static char main_conf[512], conf_d[512];
-
 /* Writes the main config (CONFIG_PATH set to conf_d first) and loads it; stderr in *err. */
-static int load(struct settings *s, const char *text, const char *kver, char **err)
-{
-	char *full;
-	struct capture c;
-	int r;
-
-	if (asprintf(&full, "CONFIG_PATH=%s\n%s", conf_d, text) < 0)
-		exit(2);
-	put_file(main_conf, full);
-	free(full);
-	capture_begin(&c);
-	r = settings_load(s, main_conf, kver);
-	*err = capture_end(&c);
-	return r;
-}
-
 static void conf_file(const char *name, const char *text)
 {
 	char path[600];
@@ -377,10 +359,7 @@ static void test_config_default(void)
 
 int main(void)
 {
-	if (make_temp_dir("/tmp", "test_svc_settings.", &tmpdir) < 0)
-		return 2;
-	snprintf(main_conf, sizeof(main_conf), "%s/config", tmpdir);
-	snprintf(conf_d, sizeof(conf_d), "%s/conf.d", tmpdir);
+	settings_test_begin("test_svc_settings.");
 	test_defaults();
 	test_kernel_release();
 	test_booleans();
@@ -389,7 +368,6 @@ int main(void)
 	test_errors();
 	test_values_and_warnings();
 	test_config_default();
-	rm_rf(tmpdir);
-	free(tmpdir);
+	settings_test_end();
 	return test_summary();
 }

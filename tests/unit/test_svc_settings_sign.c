@@ -8,26 +8,8 @@
 #include "fsutil.h"
 #include "macro.h"
 #include "settings.h"
+#include "settings_test.h"
 #include "svc_test.h"
-
-static char *tmpdir;
-static char main_conf[512], conf_d[512];
-
-static int load(struct settings *s, const char *text, char **err)
-{
-	char *full;
-	struct capture c;
-	int r;
-
-	if (asprintf(&full, "CONFIG_PATH=%s\n%s", conf_d, text) < 0)
-		exit(2);
-	put_file(main_conf, full);
-	free(full);
-	capture_begin(&c);
-	r = settings_load(s, main_conf, "k");
-	*err = capture_end(&c);
-	return r;
-}
 
 static void expect_error(const char *text, const char *where_suffix, const char *what)
 {
@@ -35,7 +17,7 @@ static void expect_error(const char *text, const char *where_suffix, const char 
 	char *err, where[700];
 
 	snprintf(where, sizeof(where), "%s%s", main_conf, where_suffix);
-	CHECK(load(&s, text, &err) == -EINVAL, "refused: %s", text);
+	CHECK(load(&s, text, "k", &err) == -EINVAL, "refused: %s", text);
 	CHECK(strstr(err, where) && strstr(err, what), "error names %s and says \"%s\": %s", where,
 	      what, err);
 	free(err);
@@ -46,12 +28,12 @@ static void test_sign_settings(void)
 	struct settings s;
 	char *err, path[600];
 
-	CHECK(load(&s, "", &err) == 0, "no signing settings: loads");
+	CHECK(load(&s, "", "k", &err) == 0, "no signing settings: loads");
 	CHECK_STR(s.module_sign_key, "", "MODULE_SIGN_KEY default: none");
 	CHECK_STR(s.module_sign_cert, "", "MODULE_SIGN_CERT default: none");
 	settings_free(&s);
 	free(err);
-	CHECK(load(&s, "MODULE_SIGN_KEY=/etc/k/mok.priv\nMODULE_SIGN_CERT=/etc/k/mok.der/\n",
+	CHECK(load(&s, "MODULE_SIGN_KEY=/etc/k/mok.priv\nMODULE_SIGN_CERT=/etc/k/mok.der/\n", "k",
 		   &err) == 0 &&
 		  !*err,
 	      "both set: loads without messages");
@@ -59,7 +41,7 @@ static void test_sign_settings(void)
 	CHECK_STR(s.module_sign_cert, "/etc/k/mok.der", "MODULE_SIGN_CERT (trailing / dropped)");
 	settings_free(&s);
 	free(err);
-	CHECK(load(&s, "MODULE_SIGN_KEY=\nMODULE_SIGN_CERT=\n", &err) == 0,
+	CHECK(load(&s, "MODULE_SIGN_KEY=\nMODULE_SIGN_CERT=\n", "k", &err) == 0,
 	      "both empty: no signing");
 	settings_free(&s);
 	free(err);
@@ -76,12 +58,12 @@ static void test_sign_settings(void)
 	mkdir_p(conf_d, 0755);
 	snprintf(path, sizeof(path), "%s/50-sign.conf", conf_d);
 	put_file(path, "MODULE_SIGN_CERT=\n");
-	CHECK(load(&s, "MODULE_SIGN_KEY=/k\nMODULE_SIGN_CERT=/c\n", &err) == -EINVAL &&
+	CHECK(load(&s, "MODULE_SIGN_KEY=/k\nMODULE_SIGN_CERT=/c\n", "k", &err) == -EINVAL &&
 		  strstr(err, main_conf) && strstr(err, ":2: MODULE_SIGN_KEY is set"),
 	      "conf.d clears MODULE_SIGN_CERT: refused, naming where the key is set: %s", err);
 	free(err);
 	put_file(path, "MODULE_SIGN_CERT=/c\n");
-	CHECK(load(&s, "MODULE_SIGN_KEY=/k\n", &err) == 0 && streq(s.module_sign_cert, "/c"),
+	CHECK(load(&s, "MODULE_SIGN_KEY=/k\n", "k", &err) == 0 && streq(s.module_sign_cert, "/c"),
 	      "key in the main config, certificate in conf.d: loads");
 	settings_free(&s);
 	free(err);
@@ -89,12 +71,8 @@ static void test_sign_settings(void)
 
 int main(void)
 {
-	if (make_temp_dir("/tmp", "test_svc_settings_sign.", &tmpdir) < 0)
-		return 2;
-	snprintf(main_conf, sizeof(main_conf), "%s/config", tmpdir);
-	snprintf(conf_d, sizeof(conf_d), "%s/conf.d", tmpdir);
+	settings_test_begin("test_svc_settings_sign.");
 	test_sign_settings();
-	rm_rf(tmpdir);
-	free(tmpdir);
+	settings_test_end();
 	return test_summary();
 }
