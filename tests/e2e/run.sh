@@ -124,7 +124,7 @@ e2e_lines "$WORK/console.log" >"$WORK/e2e.txt"
 # earliest mode and with rd.systemtap.mode=hook (the loader in dracut-cmdline.service, its
 # stderr the journal). Checks: e2e-checks-systemd.sh.
 SD=$WORK/systemd
-step "onboot -o $SD/boot.img $SCRIPTS as a systemd initramfs; booting it twice in parallel (earliest, hook)"
+step "onboot -o $SD/boot.img $SCRIPTS as a systemd initramfs; booting it 4 times in parallel (earliest, hook, crash, hang)"
 # shellcheck disable=SC2086 # one word per script
 e2e_systemd_boot "$WORK/config" "$SD" "e2e.restart=$RESTART ${E2E_APPEND:-}" $SCRIPTS
 step "qemu exited with $SD_BOOT_RC and $SD_HOOK_RC (hook) (onboot -o: exit $SD_ONBOOT_RC in $SD_BUILD_MS ms)"

@@ -82,3 +82,6 @@ check "systemd hook: e2e_exec counted execs at pre-mount" positive 'proc e2e_exe
 check "systemd hook: each loader line once in the journal ($(grep -c '^journal: ' "$ESH") lines)" journal_once "$ESH"
 check "systemd hook: no journald copy of dracut-cmdline's stderr on the console" \
 	sh -c "! tr -d '\\r' <'$SD/console-hook.log' | grep -Eq 'dracut-cmdline\\[[0-9]+\\]: stap-early-loader'"
+
+# A crashing and a hanging loading child under systemd: the boot goes on there too.
+check_faults "$SD" "systemd "

@@ -220,7 +220,7 @@ if [ "$failed" -ne 0 ]; then
 		echo "---- serial console $WORK/console-$c.log ----"
 		tr -d '\r' <"$WORK/console-$c.log" 2>/dev/null || true
 	done
-	for c in "$SD/console.log" "$SD/console-hook.log"; do
+	for c in "$SD/console.log" "$SD/console-hook.log" "$SD/console-crash.log" "$SD/console-hang.log"; do
 		echo "---- serial console of the systemd flavour ($c) ----"
 		tr -d '\r' <"$c" 2>/dev/null || true
 	done

@@ -162,8 +162,10 @@ e2e_boot() {
 # `systemtap-service onboot -o DIR/boot.img NAMES` with CONFIG whose DRACUT_OPTS is
 # DRACUT_TEST_OPTS_SYSTEMD plus the test-only module (DIR/config), then two boots of kernel
 # KVER with it, in parallel (TCG, one vCPU each): the image's own mode with CMDLINE (one word
-# list; DIR/console.log, DIR/e2e.txt) and rd.systemtap.mode=hook, where the loader runs from
-# dracut-cmdline.service (DIR/console-hook.log, DIR/e2e-hook.txt). Leaves DIR/svc.out and
+# list; DIR/console.log, DIR/e2e.txt), rd.systemtap.mode=hook, where the loader runs from
+# dracut-cmdline.service (DIR/console-hook.log, DIR/e2e-hook.txt), and with the faults build
+# of the loader a crashing and a hanging loading child (DIR/console-crash.log and -hang.log,
+# DIR/crash.rc and hang.rc, DIR/e2e-crash.txt and -hang.txt). Leaves DIR/svc.out and
 # DIR/boot.list (lsinitrd); sets SD_ONBOOT_RC, SD_BUILD_MS, SD_BOOT_RC and SD_HOOK_RC.
 e2e_systemd_boot() {
 	sd_conf=$1
@@ -180,20 +182,61 @@ e2e_systemd_boot() {
 	SD_BUILD_MS=$(($(now_ms) - sd_t0))
 	sed 's/^/    | /' "$sd_dir/svc.out"
 	lsinitrd "$sd_dir/boot.img" >"$sd_dir/boot.list" 2>&1 || true
-	(
-		r=0
-		# shellcheck disable=SC2086 # words of the kernel command line
-		e2e_boot "$sd_dir/boot.img" "$sd_dir/console-hook.log" rd.systemtap.mode=hook \
-			${E2E_APPEND:-} || r=$?
-		echo "$r" >"$sd_dir/hook.rc"
-	) &
+	e2e_faults_image "$sd_dir/boot.img" "$sd_dir/faults.img"
+	# shellcheck disable=SC2086 # words of the kernel command line
+	e2e_mode_boot "$sd_dir" hook "$sd_dir/boot.img" rd.systemtap.mode=hook ${E2E_APPEND:-}
+	# shellcheck disable=SC2086
+	e2e_mode_boot "$sd_dir" crash "$sd_dir/faults.img" $E2E_CRASH_CMDLINE ${E2E_APPEND:-}
+	# shellcheck disable=SC2086
+	e2e_mode_boot "$sd_dir" hang "$sd_dir/faults.img" $E2E_HANG_CMDLINE ${E2E_APPEND:-}
 	SD_BOOT_RC=0
 	# shellcheck disable=SC2086 # words of the kernel command line
 	e2e_boot "$sd_dir/boot.img" "$sd_dir/console.log" $sd_cmdline || SD_BOOT_RC=$?
 	wait
 	SD_HOOK_RC=$(cat "$sd_dir/hook.rc" 2>/dev/null || echo 255)
 	e2e_lines "$sd_dir/console.log" >"$sd_dir/e2e.txt"
-	e2e_lines "$sd_dir/console-hook.log" >"$sd_dir/e2e-hook.txt"
+	for m in hook crash hang; do
+		e2e_mode_lines "$sd_dir" "$m"
+	done
+}
+
+# The kernel command lines of the boots with a crashing and a hanging loading child (the
+# faults build): the crash comes after a run in which module.sig_enforce=1 refused every
+# unsigned module; the hang after the scripts were armed, and PID 1 kills it after 2 s.
+E2E_CRASH_CMDLINE="rd.systemtap.fault=crash module.sig_enforce=1"
+E2E_HANG_CMDLINE="rd.systemtap.fault=hang rd.systemtap.timeout=2"
+
+# e2e_faults_image IMG OUT: IMG with the boot test's build of the loader
+# (build/stap-early-loader-faults: rd.systemtap.fault=crash|hang) appended as a second cpio
+# archive: the kernel unpacks both, the later usr/sbin/stap-early-loader wins.
+e2e_faults_image() {
+	fl=$BUILD/stap-early-loader-faults
+	[ -x "$fl" ] || e2e_die "$fl is not built (make build/stap-early-loader-faults)"
+	ft=$(mktemp -d "$WORK/faults.XXXXXX")
+	mkdir -p "$ft/usr/sbin"
+	cp "$fl" "$ft/usr/sbin/stap-early-loader"
+	(cd "$ft" && find usr | cpio -o -H newc --quiet) >"$ft.cpio"
+	cat "$1" "$ft.cpio" >"$2"
+	rm -rf "$ft" "$ft.cpio"
+}
+
+# e2e_mode_boot DIR NAME IMG CMDLINE...: boots IMG in the background, serial console in
+# DIR/console-NAME.log, qemu's status in DIR/NAME.rc; `wait`, then e2e_mode_lines DIR NAME.
+e2e_mode_boot() {
+	md=$1
+	mn=$2
+	mi=$3
+	shift 3
+	(
+		r=0
+		e2e_boot "$mi" "$md/console-$mn.log" "$@" || r=$?
+		echo "$r" >"$md/$mn.rc"
+	) &
+}
+
+# e2e_mode_lines DIR NAME: DIR/e2e-NAME.txt from the boot's console.
+e2e_mode_lines() {
+	e2e_lines "$1/console-$2.log" >"$1/e2e-$2.txt"
 }
 
 # e2e_lines LOG: the "E2E: " lines of a serial log, without the prefix and the CRs.
