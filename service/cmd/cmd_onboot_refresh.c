@@ -9,7 +9,6 @@
 #include <sys/stat.h>
 
 #include "cmd_common.h"
-#include "cmd_onboot.h"
 #include "commands.h"
 #include "compile.h"
 #include "config.h"
@@ -18,6 +17,7 @@
 #include "macro.h"
 #include "onboot_build.h"
 #include "onboot_image.h"
+#include "onboot_paths.h"
 #include "onboot_scripts.h"
 #include "onboot_set.h"
 #include "onboot_snapshot.h"

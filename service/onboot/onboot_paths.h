@@ -1,4 +1,5 @@
-/* cmd_onboot.h: what onboot --refresh shares with onboot (cmd_onboot.c). */
+/* onboot_paths.h: the output image, our dracut module and the loader, found for onboot and
+ * onboot --refresh (onboot_paths.c). */
 #pragma once
 #include "settings.h"
 
