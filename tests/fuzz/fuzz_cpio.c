@@ -7,28 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../unit/mem_stream.h"
 #include "onboot_cpio.h"
 #include "onboot_initrd.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-struct mem {
-	const uint8_t *d;
-	size_t len, pos, step;
-};
-
-static ssize_t mem_read(void *ctx, void *out, size_t n)
-{
-	struct mem *m = ctx;
-
-	if (n > m->step)
-		n = m->step;
-	if (n > m->len - m->pos)
-		n = m->len - m->pos;
-	memcpy(out, m->d + m->pos, n);
-	m->pos += n;
-	return (ssize_t)n;
-}
 
 static int mem_skip(void *ctx, uint64_t n)
 {

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "mem_stream.h"
 #include "macro.h"
 #include "onboot_cpio.h"
 #include "onboot_initrd.h"
@@ -74,25 +75,6 @@ static void reg(struct buf *b, const char *name, const char *data)
 static void trailer(struct buf *b)
 {
 	entry(b, "TRAILER!!!", 0, 0, 1, NULL);
-}
-
-/* A stream over memory that hands out at most step bytes a read (the reader's buffering). */
-struct mem {
-	const char *d;
-	size_t len, pos, step;
-};
-
-static ssize_t mem_read(void *ctx, void *out, size_t n)
-{
-	struct mem *m = ctx;
-
-	if (n > m->step)
-		n = m->step;
-	if (n > m->len - m->pos)
-		n = m->len - m->pos;
-	memcpy(out, m->d + m->pos, n);
-	m->pos += n;
-	return (ssize_t)n;
 }
 
 static struct cpio_reader reader;
