@@ -2,6 +2,7 @@
  * kernel through STAP_EARLY_LOADER_ROOT (header-only). */
 #pragma once
 #include "loader_test.h"
+#include "startall.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -31,4 +32,28 @@ static inline char *fk_make_root(void)
 	lt_write_file(root, "sys/module/amod/sections/.text", "0xffffffffc0400000\n");
 	lt_write_file(root, "sys/module/builtin/parameters/x", "1\n");
 	return root;
+}
+
+/* The files of a whole run below a fake root: the kernel log and command line as plain files,
+ * the LOG_BOOT_ERR directory, the module directory and its manifest. */
+struct fr_run {
+	char kmsg[4096], cmdline[4096], rundir[4096], moddir[4096], manifest[4200];
+};
+
+/* Fills p for root; returns the startall_request of a run over those files (not verbose). */
+static inline struct startall_request fr_run_request(const char *root, struct fr_run *p)
+{
+	snprintf(p->kmsg, sizeof(p->kmsg), "%s/kmsg", root);
+	snprintf(p->cmdline, sizeof(p->cmdline), "%s/cmdline", root);
+	snprintf(p->rundir, sizeof(p->rundir), "%s/run/systemtap", root);
+	snprintf(p->moddir, sizeof(p->moddir), "%s/usr/lib/stap-onboot", root);
+	snprintf(p->manifest, sizeof(p->manifest), "%s/manifest", p->moddir);
+	return (struct startall_request){
+	    .manifest_path = p->manifest,
+	    .cmdline_path = p->cmdline,
+	    .kmsg_path = p->kmsg,
+	    .kmsg_is_file = true,
+	    .rundir = p->rundir,
+	    .root = root,
+	};
 }

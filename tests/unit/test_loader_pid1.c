@@ -162,18 +162,15 @@ static int fake_proc_mounted(void)
  * reports what it found: its arguments, the marker, the mounts PID 1 made. */
 static void test_pid1_main(void)
 {
-	char kmsg[4096], cmdline[4096], manifest[4200], moddir[4096], rundir[4096], out[4096];
-	char text_init[1024];
+	struct fr_run files;
+	struct startall_request req = fr_run_request(root, &files);
+	char out[4096], init_real[4096], text_init[1024];
 	int status;
 	pid_t pid;
 	char *text;
 
-	snprintf(kmsg, sizeof(kmsg), "%s/kmsg", root);
-	snprintf(cmdline, sizeof(cmdline), "%s/cmdline", root);
-	snprintf(moddir, sizeof(moddir), "%s/usr/lib/stap-onboot", root);
-	snprintf(manifest, sizeof(manifest), "%s/manifest", moddir);
-	snprintf(rundir, sizeof(rundir), "%s/run/systemtap", root);
 	snprintf(out, sizeof(out), "%s/out", root);
+	snprintf(init_real, sizeof(init_real), "%s/init.real", root);
 	fk_reset(root);
 	lt_write_file(root, "usr/lib/stap-onboot/manifest",
 		      "stap-onboot-manifest 1\nlog_boot_err yes\nscript good protocol=4\n");
@@ -181,7 +178,7 @@ static void test_pid1_main(void)
 	lt_write_file(root, "proc/sys/crypto/fips_enabled", "0\n");
 	lt_write_file(root, "proc/kallsyms",
 		      "ffffffff81000000 T _stext\nffffffff81100100 T kallsyms_lookup_name\n");
-	fk_write_ko(moddir, "good");
+	fk_write_ko(files.moddir, "good");
 	fk_add("good", 4);
 	snprintf(text_init, sizeof(text_init),
 		 "#!/bin/sh\n"
@@ -191,20 +188,11 @@ static void test_pid1_main(void)
 		 "  cat %s/run/systemtap/good.log; } >\"$OUT\"\n",
 		 root, root, root);
 	lt_write_file(root, "init.real", text_init);
-	chmod(strcat(strcpy(out, root), "/init.real"), 0755);
-	snprintf(out, sizeof(out), "%s/out", root);
+	chmod(init_real, 0755);
 	unlink(out);
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
-		struct startall_request req = {
-		    .manifest_path = manifest,
-		    .cmdline_path = cmdline,
-		    .kmsg_path = kmsg,
-		    .kmsg_is_file = true,
-		    .rundir = rundir,
-		    .root = root,
-		};
 		char *argv[] = {"/init", "single", NULL};
 
 		if (unshare(CLONE_NEWNS) < 0 ||
@@ -220,7 +208,7 @@ static void test_pid1_main(void)
 		printf("skip: PID 1's run needs a mount namespace (CAP_SYS_ADMIN)\n");
 		return;
 	}
-	text = lt_read_file(kmsg);
+	text = lt_read_file(files.kmsg);
 	CHECK(strstr(text, "good: armed") != NULL, "the child armed the script:\n%s", text);
 	CHECK(strstr(text, "handing over to " REAL_INIT_PATH) != NULL,
 	      "then PID 1 hands over to " REAL_INIT_PATH);
