@@ -8,8 +8,7 @@
 #include <dirent.h>
 
 static char *root;
-static char path_kmsg[4096], path_cmdline[4096], path_rundir[4096], path_manifest[4096],
-    path_moddir[4096];
+static struct fr_run files;
 static struct loader_config timeouts;
 
 #define MANIFEST_ALL                                                                               \
@@ -25,8 +24,8 @@ static struct loader_config timeouts;
 static void setup(const char *manifest, const char *cmdline)
 {
 	fk_reset(root);
-	unlink(path_kmsg);
-	lt_rm_rf(path_rundir);
+	unlink(files.kmsg);
+	lt_rm_rf(files.rundir);
 	lt_write_file(root, "usr/lib/stap-onboot/manifest", manifest);
 	lt_write_file(root, "cmdline", cmdline);
 	lt_write_file(root, "proc/sys/debug/kprobes-optimization", "1\n");
@@ -34,7 +33,7 @@ static void setup(const char *manifest, const char *cmdline)
 	lt_write_file(root, "proc/sys/crypto/fips_enabled", "0\n");
 	const char *names[] = {"good", "boom", "mute", "other"};
 	for (size_t i = 0; i < ELEMENTS(names); i++)
-		fk_write_ko(path_moddir, names[i]);
+		fk_write_ko(files.moddir, names[i]);
 	fk_add("good", 4);
 	fk_add("boom", 4)->begin_error = true;
 	fk_add("mute", 5)->silent = true;
@@ -43,28 +42,22 @@ static void setup(const char *manifest, const char *cmdline)
 
 static int run(bool verbose)
 {
-	struct startall_request req = {
-	    .manifest_path = path_manifest,
-	    .cmdline_path = path_cmdline,
-	    .kmsg_path = path_kmsg,
-	    .kmsg_is_file = true,
-	    .rundir = path_rundir,
-	    .root = root,
-	    .verbose = verbose,
-	};
+	struct startall_request req = fr_run_request(root, &files);
+
+	req.verbose = verbose;
 
 	return startall_run(&req, &timeouts);
 }
 
 static bool logged(const char *needle)
 {
-	return lt_file_contains(path_kmsg, needle);
+	return lt_file_contains(files.kmsg, needle);
 }
 
 /* True when the kernel log's first record is want (without its newline). */
 static bool first_record_is(const char *want)
 {
-	char *text = lt_read_file(path_kmsg);
+	char *text = lt_read_file(files.kmsg);
 	size_t n = strcspn(text, "\n");
 	bool same = n == strlen(want) && strncmp(text, want, n) == 0;
 
@@ -77,14 +70,14 @@ static bool first_record_is(const char *want)
 /* True when the first record is "starting: N scripts in MANIFEST" (n < 0: cannot read). */
 static bool starting_first(int n)
 {
-	char want[4200];
+	char want[4300];
 
 	if (n < 0)
 		snprintf(want, sizeof(want), "<6>stap-early-loader: starting: cannot read %s",
-			 path_manifest);
+			 files.manifest);
 	else
 		snprintf(want, sizeof(want), "<6>stap-early-loader: starting: %d scripts in %s", n,
-			 path_manifest);
+			 files.manifest);
 	return first_record_is(want);
 }
 
@@ -92,7 +85,7 @@ static bool rundir_file_contains(const char *name, const char *needle)
 {
 	char p[4200];
 
-	snprintf(p, sizeof(p), "%s/%s", path_rundir, name);
+	snprintf(p, sizeof(p), "%s/%s", files.rundir, name);
 	return access(p, F_OK) == 0 && (!needle || lt_file_contains(p, needle));
 }
 
@@ -116,7 +109,7 @@ static void test_full_run(void)
 	setup(MANIFEST_ALL, "root=/dev/vda quiet\n");
 	rc = run(false);
 	CHECK(starting_first(5),
-	      "first record: 'starting: 5 scripts in %s' (the bad line included)", path_manifest);
+	      "first record: 'starting: 5 scripts in %s' (the bad line included)", files.manifest);
 	CHECK(rc == 3, "exit status 3 = boom + mute failed + 1 bad manifest line (got %d)", rc);
 	CHECK(strcmp(fk.load_order, "good boom mute other") == 0, "loaded in manifest order: %s",
 	      fk.load_order);
@@ -141,7 +134,7 @@ static void test_full_run(void)
 	CHECK(rundir_file_contains("boom.log", "boom: ERROR: boom near") &&
 		  rundir_file_contains("boom.log", "WARNING: Number of errors") &&
 		  rundir_file_contains("boom.log", "boom: failed after"),
-	      "log_boot_err: %s/boom.log has the module's messages and the failure", path_rundir);
+	      "log_boot_err: %s/boom.log has the module's messages and the failure", files.rundir);
 	CHECK(rundir_file_contains("good.log", "good: armed in") &&
 		  !rundir_file_contains("good.log", "boom"),
 	      "good.log has only good's outcome");
@@ -165,7 +158,7 @@ static void test_disabled(void)
 	CHECK(!logged("starting:"), "no 'starting' line");
 	CHECK(root_file_is("proc/sys/debug/kprobes-optimization", "1\n"),
 	      "no kernel setting touched");
-	CHECK(access(path_rundir, F_OK) < 0, "no log directory made");
+	CHECK(access(files.rundir, F_OK) < 0, "no log directory made");
 }
 
 static void test_skip(void)
@@ -199,7 +192,7 @@ static void test_verbose_and_no_log_files(void)
 		  logged("<7>stap-early-loader: good: relocation kernel/_stext = "
 			 "0xffffffff81000000"),
 	      "rd.debug: debug records in the kernel log");
-	CHECK(access(path_rundir, F_OK) < 0, "log_boot_err no: no /run/systemtap files");
+	CHECK(access(files.rundir, F_OK) < 0, "log_boot_err no: no /run/systemtap files");
 	CHECK(logged("<7>stap-early-loader: good: phases: read ") && logged(" ms, init_module ") &&
 		  logged(" ms, relocations ") && logged(" ms, transport ") && logged(" ms, start "),
 	      "rd.debug: one line with each phase's ms (read, init_module, relocations, "
@@ -219,7 +212,7 @@ static void test_one_window(void)
 	setup("stap-onboot-manifest 1\nscript good protocol=4\nscript other protocol=5\n"
 	      "script third protocol=4\n",
 	      "quiet\n");
-	fk_write_ko(path_moddir, "third");
+	fk_write_ko(files.moddir, "third");
 	fk_add("third", 4);
 	timeouts.window_ms = 300;
 	t0 = fk_now_ms();
@@ -245,7 +238,7 @@ static void test_manifest_unusable(void)
 	      "and why");
 
 	setup(MANIFEST_ALL, "");
-	unlink(path_manifest);
+	unlink(files.manifest);
 	rc = run(false);
 	CHECK(rc == 255 && logged("Failed to read manifest") && logged("No such file or directory"),
 	      "missing manifest: exit 255, reason logged");
@@ -260,8 +253,8 @@ static void test_not_regular_modules(void)
 	int rc;
 
 	setup("stap-onboot-manifest 1\nscript good protocol=4\nscript other protocol=5\n", "");
-	snprintf(good, sizeof(good), "%s/good.ko", path_moddir);
-	snprintf(other, sizeof(other), "%s/other.ko", path_moddir);
+	snprintf(good, sizeof(good), "%s/good.ko", files.moddir);
+	snprintf(other, sizeof(other), "%s/other.ko", files.moddir);
 	unlink(good);
 	unlink(other);
 	if (mkfifo(good, 0644) < 0 || symlink("/dev/zero", other) < 0)
@@ -297,7 +290,7 @@ static void test_fips_and_no_cmdline(void)
 
 	setup(MANIFEST_ALL, "");
 	lt_write_file(root, "proc/sys/crypto/fips_enabled", "1\n");
-	unlink(path_cmdline);
+	unlink(files.cmdline);
 	rc = run(false);
 	CHECK(rc == 5, "FIPS mode: 4 scripts + 1 bad line fail (got %d)", rc);
 	CHECK(fk.load_order[0] == '\0', "nothing loaded in FIPS mode");
@@ -317,7 +310,7 @@ static void test_foreign_release(void)
 	      "script good protocol=4\nscript foreign protocol=4\nscript other protocol=5\n",
 	      "");
 	fk_add("foreign", 4);
-	fk_write_ko_vermagic(path_moddir, "foreign", "6.1.0-99-amd64" FE_VERMAGIC_FLAGS);
+	fk_write_ko_vermagic(files.moddir, "foreign", "6.1.0-99-amd64" FE_VERMAGIC_FLAGS);
 	rc = run(false);
 	CHECK(starting_first(3), "first record: 'starting: 3 scripts in MANIFEST'");
 	CHECK(rc == 1, "exit status 1: one failed (got %d)", rc);
@@ -363,11 +356,7 @@ static void test_env(void)
 int main(void)
 {
 	root = fk_make_root();
-	snprintf(path_kmsg, sizeof(path_kmsg), "%s/kmsg", root);
-	snprintf(path_cmdline, sizeof(path_cmdline), "%s/cmdline", root);
-	snprintf(path_rundir, sizeof(path_rundir), "%s/run/systemtap", root);
-	snprintf(path_moddir, sizeof(path_moddir), "%s/usr/lib/stap-onboot", root);
-	snprintf(path_manifest, sizeof(path_manifest), "%s/usr/lib/stap-onboot/manifest", root);
+	fr_run_request(root, &files);
 	setenv("TZ", "UTC", 1);
 	loader_config_init(&timeouts, NULL, NULL);
 	timeouts.transport_timeout_ms = 100;
