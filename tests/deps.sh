@@ -8,10 +8,17 @@ kver_pkg() {
 }
 # Beyond the compilers and the real tools: procps (pgrep, used by the tests), bsdextrautils
 # (col), file, cpio, bash-completion (its _init_completion and completionsdir); a minimal
-# Debian (debootstrap minbase) has none of them.
+# Debian (debootstrap minbase) has none of them. The Secure Boot boot test: ovmf (firmware
+# with Microsoft's keys), shim-signed, grub-efi-amd64-signed, mokutil, openssl (the test's
+# keys), mtools and dosfstools (the EFI system partition without loop mounts). The whole
+# system boot test: mmdebstrap (its Debian root), e2fsprogs (mkfs.ext4 -d, debugfs),
+# logrotate (the installed snippet is checked with it). The compile server test:
+# systemtap-server.
 pkgs="build-essential pkg-config libkmod-dev libblkid-dev musl-tools clang libclang-rt-14-dev
  llvm valgrind mandoc clang-format bsdextrautils bash-completion systemd dracut dracut-core kmod cpio file binutils util-linux
- procps qemu-system-x86 systemtap systemtap-runtime linux-image-amd64 linux-headers-amd64"
+ procps qemu-system-x86 systemtap systemtap-runtime linux-image-amd64 linux-headers-amd64
+ ovmf shim-signed grub-efi-amd64-signed mokutil openssl mtools dosfstools mmdebstrap e2fsprogs
+ logrotate systemtap-server"
 # apt_get ARGS...: apt-get that retries a failed download and waits for a dpkg lock another
 # apt holds rather than failing at once. INITRD=No: the kernel package would otherwise build
 # its own initramfs (45 s, unused).
