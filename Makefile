@@ -54,7 +54,7 @@ UNIT_HDR        := $(wildcard tests/unit/*.h)
 UNIT_BINS := $(UNIT_SVC_SRC:tests/unit/%.c=$(B)/tests/%) $(UNIT_LOADER_SRC:tests/unit/%.c=$(B)/tests/%)
 
 .PHONY: vg-tests all install deps check unit valgrind fuzz lint format check-format check-clang check-man \
-        integration onboot-tests e2e demo bench clean
+        integration onboot-tests e2e e2e-system demo bench clean
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -176,13 +176,18 @@ onboot-tests: all
 e2e: all $(B)/stap-early-loader-faults
 	@tests/e2e/run.sh
 
+# The whole system: a Debian root (mmdebstrap, cached) with `make install` in it, booted in
+# QEMU through the switch to the real root (tests/e2e/README.md).
+e2e-system: all
+	@tests/e2e/system.sh
+
 demo: deps all
 	@tests/e2e/demo.sh
 
 bench: all
 	@set -e; for b in bench/*.sh; do $$b; done
 
-check: deps all lint unit valgrind fuzz integration onboot-tests e2e
+check: deps all lint unit valgrind fuzz integration onboot-tests e2e e2e-system
 	@tests/runner.sh summary
 
 # ---- install ------------------------------------------------------------------------------
