@@ -80,7 +80,7 @@ onboot_image() {
 	echo "$rc" >"$WORK/$1.onboot.rc"
 	echo $(($(now_ms) - t0)) >"$WORK/$1.onboot.ms"
 }
-step "systemtap-service onboot -o shell.img $NAMES (compiles what is not cached: ~1 min cold)"
+step "systemtap-service onboot -o shell.img $NAMES (compiles what is not cached: 1 to 3 min cold)"
 onboot_image shell
 sed 's/^/    | /' "$WORK/shell.onboot.out"
 [ "$(cat "$WORK/shell.onboot.rc")" = 0 ] || e2e_die "onboot (shell init image) failed"
