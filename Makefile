@@ -54,7 +54,7 @@ UNIT_HDR        := $(wildcard tests/unit/*.h)
 UNIT_BINS := $(UNIT_SVC_SRC:tests/unit/%.c=$(B)/tests/%) $(UNIT_LOADER_SRC:tests/unit/%.c=$(B)/tests/%)
 
 .PHONY: vg-tests all install deps check unit valgrind fuzz lint format check-format check-clang check-man \
-        integration onboot-tests e2e e2e-secureboot demo bench clean
+        integration onboot-tests e2e e2e-secureboot e2e-system demo bench clean
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -180,13 +180,18 @@ e2e: all $(B)/stap-early-loader-faults
 e2e-secureboot: all
 	@tests/e2e/secureboot.sh
 
+# The whole system: a Debian root (mmdebstrap, cached) with `make install` in it, booted in
+# QEMU through the switch to the real root (tests/e2e/README.md).
+e2e-system: all
+	@tests/e2e/system.sh
+
 demo: deps all
 	@tests/e2e/demo.sh
 
 bench: all
 	@set -e; for b in bench/*.sh; do $$b; done
 
-check: deps all lint unit valgrind fuzz integration onboot-tests e2e e2e-secureboot
+check: deps all lint unit valgrind fuzz integration onboot-tests e2e e2e-secureboot e2e-system
 	@tests/runner.sh summary
 
 # ---- install ------------------------------------------------------------------------------
