@@ -20,7 +20,9 @@
 
 struct source {
 	int fd;
-	uint64_t size; /* of the file; 0 for a pipe */
+	uint64_t size;	/* of the file; 0 for a pipe */
+	uint64_t read;	/* bytes read so far (a pipe: unpacked by the decompressor) */
+	uint64_t limit; /* a pipe: the most it may yield (INITRD_UNPACKED_MAX) */
 };
 
 static ssize_t source_read(void *ctx, void *buf, size_t n)
@@ -30,8 +32,13 @@ static ssize_t source_read(void *ctx, void *buf, size_t n)
 	for (;;) {
 		ssize_t got = read(s->fd, buf, n);
 
-		if (got >= 0)
+		if (got >= 0) {
+			s->read += (uint64_t)got;
+			/* A file is bounded by its size; a decompressor only by us. */
+			if (s->limit && s->read > s->limit)
+				return -EFBIG;
 			return got;
+		}
 		if (errno != EINTR)
 			return -errno;
 		if (interrupted())
@@ -86,12 +93,12 @@ static const char *decompressor_for(int fd, uint64_t offset)
 
 /* The bytes of image from offset on, through PROGRAM -d -c, into the model. */
 static int scan_compressed(struct initrd_model *m, struct cpio_reader *r, const char *image, int fd,
-			   uint64_t offset, char **ret_reason)
+			   uint64_t offset, uint64_t limit, char **ret_reason)
 {
 	const char *program = decompressor_for(fd, offset);
 	char *argv[] = {(char *)program, "-d", "-c", NULL};
 	_cleanup_close_ int in = -1;
-	struct source pipe_src = {.fd = -1};
+	struct source pipe_src = {.fd = -1, .limit = limit};
 	int p[2], k, rc;
 	pid_t pid;
 
@@ -124,6 +131,12 @@ static int scan_compressed(struct initrd_model *m, struct cpio_reader *r, const 
 				     image, (unsigned long long)offset, rc);
 	if (k == CPIO_OTHER)
 		k = -EBADMSG;
+	if (k == -EFBIG)
+		return onboot_reason(ret_reason, k,
+				     "%s: the %s-compressed part at byte %llu unpacks to more than "
+				     "%llu MiB, which no initramfs holds (a decompression bomb?)",
+				     image, program, (unsigned long long)offset,
+				     (unsigned long long)(limit >> 20));
 	if (k < 0)
 		return onboot_reason(ret_reason, k, "%s: the %s-compressed part at byte %llu: %s",
 				     image, program, (unsigned long long)offset,
@@ -132,6 +145,12 @@ static int scan_compressed(struct initrd_model *m, struct cpio_reader *r, const 
 }
 
 int initrd_scan(const char *image, struct initrd_want *w, size_t n, char **ret_reason)
+{
+	return initrd_scan_limited(image, w, n, INITRD_UNPACKED_MAX, ret_reason);
+}
+
+int initrd_scan_limited(const char *image, struct initrd_want *w, size_t n, uint64_t limit,
+			char **ret_reason)
 {
 	struct initrd_model *m = NULL;
 	struct cpio_reader *r = NULL;
@@ -153,7 +172,7 @@ int initrd_scan(const char *image, struct initrd_want *w, size_t n, char **ret_r
 	cpio_reader_init(r, source_read, file_skip, &file);
 	k = initrd_model_feed(m, r);
 	if (k == CPIO_OTHER)
-		k = scan_compressed(m, r, image, file.fd, r->offset, ret_reason);
+		k = scan_compressed(m, r, image, file.fd, r->offset, limit, ret_reason);
 	else if (k < 0)
 		k = onboot_reason(ret_reason, k, "%s: %s", image,
 				  k == -EBADMSG ? "not a whole cpio archive" : strerror(-k));

@@ -327,6 +327,31 @@ static void test_scan(void)
 	path = image("junk.img", &early, &b, NULL);
 	CHECK(scan(path, w, &why) == -EBADMSG && why && strstr(why, "no known compression"),
 	      "unknown bytes after the archive: %s", why);
+	/* A decompression bomb: bounded by what the archives may unpack to, not read to its end. */
+	b.len = 0;
+	{
+		char *big = malloc((3u << 20) + 1);
+
+		if (!big)
+			exit(2);
+		memset(big, 'z', 3u << 20);
+		big[3u << 20] = '\0';
+		reg(&b, "lib/big", big);
+		free(big);
+	}
+	reg(&b, "lib/x.ko", "KO");
+	reg(&b, "lib/manifest", "MAN");
+	trailer(&b);
+	path = image("bomb.img", NULL, &b, "zstd");
+	w[W_KO] = (struct initrd_want){.path = "lib/x.ko", .data = "KO", .len = 2};
+	w[W_MAN] = (struct initrd_want){.path = "lib/manifest", .data = "MAN", .len = 3};
+	free(why);
+	why = NULL;
+	CHECK(initrd_scan_limited(path, w, W_N, 1u << 20, &why) == -EFBIG && why &&
+		  strstr(why, "more than 1 MiB"),
+	      "an image unpacking to more than the limit is refused: %s", why);
+	CHECK(scan(path, w, &why) == 0 && w[W_KO].matches && w[W_MAN].matches,
+	      "the same image under INITRD_UNPACKED_MAX: %s", why ? why : "ok");
 	path = path_in(tmpdir, "missing.img");
 	CHECK(scan(path, w, &why) == -ENOENT && why, "no image: %s", why);
 	free(why);
