@@ -19,6 +19,7 @@
 #include "module_sig.h"
 #include "module_sign.h"
 #include "run.h"
+#include "sha256.h"
 #include "stap_output.h"
 #include "stap_version.h"
 #include "strv.h"
@@ -66,6 +67,7 @@ static int toolchain_prepare(const struct settings *s, struct toolchain *tc)
 void compile_job_done(struct job *j)
 {
 	free(j->script);
+	free(j->script_sha256);
 	strv_free(j->opts);
 	if (j->tmpdir)
 		rm_rf(j->tmpdir);
@@ -80,6 +82,7 @@ static int job_start(const struct settings *s, struct job *j)
 	_cleanup_free_ char *out_path = NULL, *err_path = NULL;
 	_cleanup_close_ int out = -1, err = -1;
 	_cleanup_strv_free_ char **argv = NULL;
+	char hex[SHA256_HEX_SIZE];
 	/* clang-format off */
 	char *const head[] = {s->stap, "-E", SRVSTAT_PROBE, "-m", (char *)j->name, "-p4",
 			      "-r", s->kernel_release, "--save-uprobes", NULL};
@@ -87,6 +90,13 @@ static int job_start(const struct settings *s, struct job *j)
 	pid_t pid;
 	int r;
 
+	/* The bytes stap is about to read: what the cache's validity is measured against. */
+	r = sha256_file(j->script, hex);
+	if (r < 0)
+		return log_error_errno(r, "Failed to read %s", j->script);
+	j->script_sha256 = strdup(hex);
+	if (!j->script_sha256)
+		return log_error_errno(-ENOMEM, "Failed to compile %s", j->name);
 	r = make_temp_dir(s->temp_path, "cache.", &j->tmpdir);
 	if (r < 0)
 		return log_error_errno(r, "Failed to create a temporary directory in %s",
@@ -153,7 +163,8 @@ static int job_install(const struct settings *s, const struct toolchain *tc, con
 				.kernel_build = tc->kernel_build,
 				.stap_version = tc->stap_version,
 				.protocol = tc->protocol,
-				.opts = joined};
+				.opts = joined,
+				.script_sha256 = j->script_sha256};
 	return cache_install(s, j->name, j->tmpdir, &j->started, &m);
 }
 
