@@ -34,6 +34,11 @@ static int script_compile_opts(const struct settings *s, const char *name, char 
 	if (r < 0)
 		return r;
 	r = opts_normalize(words, &norm, &bad);
+	if (r == -EPERM) {
+		log_error("Failed to parse parameters. (%s_OPT=%s: refused option %s)", name, text,
+			  bad ? bad : "?");
+		return -EINVAL;
+	}
 	if (r == -EINVAL)
 		log_error("Failed to parse parameters. (%s_OPT=%s: unknown option or missing "
 			  "argument: %s)",

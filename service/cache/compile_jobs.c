@@ -75,6 +75,22 @@ void compile_job_done(struct job *j)
 	*j = (struct job){0};
 }
 
+/* COMPILE_SERVER: --use-server=SPEC for each of its words, before the script's own options.
+ * 0 or -ENOMEM. */
+static int compile_server_args(const struct settings *s, char ***argv)
+{
+	_cleanup_strv_free_ char **specs = NULL;
+	int r = strv_split_blanks(s->compile_server ? s->compile_server : "", &specs);
+
+	for (size_t i = 0; r == 0 && specs && specs[i]; i++) {
+		char *w;
+		if (asprintf(&w, "--use-server=%s", specs[i]) < 0)
+			return -ENOMEM;
+		r = strv_consume(argv, w);
+	}
+	return r;
+}
+
 /* Starts stap for j in a fresh directory under TEMP_PATH; stap dies with us, even by SIGKILL
  * (else it would go on filling a directory nobody removes). 0, or -errno after a message. */
 static int job_start(const struct settings *s, struct job *j)
@@ -110,8 +126,8 @@ static int job_start(const struct settings *s, struct job *j)
 		err = open(err_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0600);
 	if (out < 0 || err < 0)
 		return log_error_errno(-errno, "Failed to create files in %s", j->tmpdir);
-	if (strv_extend(&argv, head) < 0 || strv_extend(&argv, j->opts) < 0 ||
-	    strv_push(&argv, j->script) < 0)
+	if (strv_extend(&argv, head) < 0 || compile_server_args(s, &argv) < 0 ||
+	    strv_extend(&argv, j->opts) < 0 || strv_push(&argv, j->script) < 0)
 		return log_error_errno(-ENOMEM, "Failed to compile %s", j->name);
 	log_exec(argv);
 	clock_gettime(CLOCK_REALTIME, &j->started);

@@ -16,6 +16,7 @@
 #include "log.h"
 #include "macro.h"
 #include "onboot_build.h"
+#include "onboot_headers.h"
 #include "onboot_image.h"
 #include "onboot_paths.h"
 #include "onboot_scripts.h"
@@ -187,12 +188,7 @@ int cmd_onboot_refresh(struct invocation *inv)
 		manifest_free(&set);
 		return r < 0 ? EXIT_FAIL : EXIT_OK;
 	}
-	if (!have_headers(s, &build)) {
-		log_warning(
-		    "The headers of kernel %s are not installed (no %s): the onboot scripts "
-		    "are built for it when they are. Install %s%s",
-		    kver, build ? build : "build directory",
-		    onboot_system_is_debian() ? "linux-headers-" : "kernel-devel-", kver);
+	if (!have_headers(s, &build) && !onboot_build_without_headers(s, &set, build)) {
 		manifest_free(&set);
 		return EXIT_OK;
 	}

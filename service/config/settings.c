@@ -80,6 +80,8 @@ static const struct param params[] = {
     STR("DRACUT_OPTS", KIND_STRING, dracut_opts, ""),
     STR("MODULE_SIGN_KEY", KIND_OPT_PATH, module_sign_key, ""),
     STR("MODULE_SIGN_CERT", KIND_OPT_PATH, module_sign_cert, ""),
+    /* Prebuilt sets and compile servers. */
+    STR("COMPILE_SERVER", KIND_STRING, compile_server, ""),
 };
 
 static char **str_field(struct settings *s, const struct param *p)

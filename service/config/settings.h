@@ -52,6 +52,10 @@ struct settings {
 	/* Ours: MODULE_SIGN_KEY and MODULE_SIGN_CERT, the private key and certificate compile
 	 * signs each module with; both "" (no signing) or both absolute paths. */
 	char *module_sign_key, *module_sign_cert;
+	/* Ours (prebuilt sets, compile servers): COMPILE_SERVER, blank separated stap SERVER-SPECs
+	 * (HOST[:PORT], an address, a certificate serial) that every compile uses through
+	 * --use-server=SPEC; "" (default): stap compiles here. */
+	char *compile_server;
 	char *kernel_release; /* -r, else uname -r */
 	struct config cfg;    /* every KEY=value read, for <script>_OPT and <script>_REQ */
 };
