@@ -70,7 +70,8 @@ bool onboot_build_without_headers(const struct settings *s, const struct manifes
 		    "it: set COMPILE_SERVER, or %s; or the scripts are built when the headers are. "
 		    "Install %s%s",
 		    kver, build ? build : "build directory", missing,
-		    strchr(missing, ' ') ? "have" : "has", onboot_prebuilt_hint(kver, hint, sizeof(hint)),
+		    strchr(missing, ' ') ? "have" : "has",
+		    onboot_prebuilt_hint(kver, hint, sizeof(hint)),
 		    onboot_system_is_debian() ? "linux-headers-" : "kernel-devel-", kver);
 	return false;
 }

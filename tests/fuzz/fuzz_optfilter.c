@@ -68,9 +68,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	/* Every long option left is one stap 4.8 knows, not a refused one. */
 	for (size_t i = 0; norm[i] && strcmp(norm[i], "--") != 0; i++) {
-		const struct long_opt *lo = norm[i][0] == '-' && norm[i][1] == '-'
-						? long_opt_of_word(norm[i])
-						: NULL;
+		const struct long_opt *lo =
+		    norm[i][0] == '-' && norm[i][1] == '-' ? long_opt_of_word(norm[i]) : NULL;
 		if (norm[i][0] == '-' && norm[i][1] == '-' && (!lo || lo->use == LONG_REFUSED))
 			abort();
 		if (lo && lo->arg == LONG_ARG_REQUIRED)

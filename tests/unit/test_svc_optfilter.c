@@ -206,13 +206,15 @@ static void test_long_options(void)
 		   "--tmpdir=/var/tmp",
 		   "--prologue-searching=never --download-debuginfo=no --use-server-on-error "
 		   "--tmpdir /var/tmp --");
-	compile_is("--runtime=kernel --suppress-h", "--runtime kernel --suppress-handler-errors --");
+	compile_is("--runtime=kernel --suppress-h",
+		   "--runtime kernel --suppress-handler-errors --");
 	compile_is("--help --version -v", "-v --");
 	compile_is("--target-namespace 42 -g", "-g --");
 	run_is("--target-namespace=42 -s 4", "-N 42 -b 4 -L", RUN_MODE_LOAD_ONLY);
-	run_is("--use-server=h:1 --trust-servers --privilege stapsys -o /o",
-	       "-o /o -D", RUN_MODE_DAEMON);
-	refused_is("--bpf", "--bpf: builds a BPF program, not the kernel module the service starts");
+	run_is("--use-server=h:1 --trust-servers --privilege stapsys -o /o", "-o /o -D",
+	       RUN_MODE_DAEMON);
+	refused_is("--bpf",
+		   "--bpf: builds a BPF program, not the kernel module the service starts");
 	refused_is("-g --runtime=bpf",
 		   "--runtime: builds no kernel module: the service starts only --runtime=kernel");
 	refused_is("--remote host", "--remote: runs the script on another host; the service runs "
