@@ -105,6 +105,8 @@ static int run_command(const struct command *cmd, struct cli *cli, struct settin
 	    .output = cli->output,
 	    .onboot = cli->onboot,
 	    .image = cli->image,
+	    .pack_file = cli->pack_file,
+	    .kernel_releases = cli->kernel_releases,
 	    .s = s,
 	};
 	int lock_fd = -1, rc, r;
@@ -179,8 +181,9 @@ int main(int argc, char *argv[])
 		return EXIT_USAGE;
 	}
 	if ((cli.onboot || cli.image) && !streq(cmd->name, "onboot")) {
-		fprintf(stderr, "systemtap-service: --status, --refresh, --image and --forget are "
-				"options of onboot\n");
+		fprintf(stderr,
+			"systemtap-service: --status, --refresh, --image, --forget, --pack, "
+			"--load and --import are options of onboot\n");
 		cli_usage(stderr);
 		cli_free(&cli);
 		return EXIT_USAGE;

@@ -40,3 +40,6 @@ int cache_files_of(const struct settings *s, const char *name, char ***paths);
  * when the answer was no, or -errno after FAILED. */
 int confirm_cache_change(struct invocation *inv, int (*list)(struct invocation *, char ***),
 			 const char *what, const char *question, char ***ret);
+/* onboot's named scripts in start order: requirements first; with RECURSIVE also the scripts
+ * they require (cmd_onboot.c). 0, -ELOOP after FAILED when the _REQ graph is bad, -ENOMEM. */
+int onboot_start_order(struct invocation *inv, char ***ret);

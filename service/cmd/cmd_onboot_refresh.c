@@ -37,25 +37,6 @@ static bool have_headers(const struct settings *s, char **ret_build)
 	return stat(*ret_build, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* The set's names, with each one's recorded options as its <NAME>_OPT for this run. */
-static int apply_set(struct settings *s, const struct manifest *set, char ***ret)
-{
-	_cleanup_strv_free_ char **names = NULL;
-
-	for (size_t i = 0; i < set->n_scripts; i++) {
-		const struct manifest_script *ms = &set->scripts[i];
-		_cleanup_free_ char *key = NULL;
-
-		if (asprintf(&key, "%s_OPT", ms->name) < 0 || strv_push(&names, ms->name) < 0)
-			return -ENOMEM;
-		if (config_set(&s->cfg, key, ms->opts ? ms->opts : "", ONBOOT_SET_FILE) < 0)
-			return -ENOMEM;
-	}
-	*ret = names;
-	names = NULL;
-	return 0;
-}
-
 /* Appends "NAME: why\n" to *text. */
 static int add_not_built(char **text, const char *name, const char *why)
 {
@@ -194,7 +175,7 @@ int cmd_onboot_refresh(struct invocation *inv)
 	}
 	/* A script that fails must not keep the others out of the new kernel's image. */
 	s->passall = false;
-	r = apply_set(s, &set, &names);
+	r = onboot_set_apply(s, &set, &names);
 	if (r == 0) {
 		clog("Building the onboot set for kernel %s:", kver);
 		for (size_t i = 0; names[i]; i++)

@@ -346,6 +346,22 @@ const char *settings_script_req(const struct settings *s, const char *name)
 	return script_value(s, name, "_REQ");
 }
 
+int settings_use_kernel(struct settings *s, const char *kver)
+{
+	char *release = strdup(kver), *cache = path_join(s->cache_root, kver);
+
+	if (!release || !cache) {
+		free(release);
+		free(cache);
+		return -ENOMEM;
+	}
+	free(s->kernel_release);
+	free(s->cache_path);
+	s->kernel_release = release;
+	s->cache_path = cache;
+	return 0;
+}
+
 void settings_free(struct settings *s)
 {
 	for (size_t i = 0; i < ELEMENTSOF(params); i++)

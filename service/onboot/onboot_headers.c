@@ -37,6 +37,26 @@ static bool prebuilt(const struct settings *s, const struct manifest_script *ms)
 	return cache_check(s, ms->name, joined, &st) == 0 && st == CACHE_VALID;
 }
 
+int onboot_set_unbuilt(const struct settings *s, const struct manifest *set, char **ret)
+{
+	char *missing = NULL;
+
+	for (size_t i = 0; i < set->n_scripts; i++) {
+		char *m;
+		if (prebuilt(s, &set->scripts[i]))
+			continue;
+		if (asprintf(&m, "%s%s%s", missing ? missing : "", missing ? " " : "",
+			     set->scripts[i].name) < 0) {
+			free(missing);
+			return -ENOMEM;
+		}
+		free(missing);
+		missing = m;
+	}
+	*ret = missing;
+	return 0;
+}
+
 bool onboot_build_without_headers(const struct settings *s, const struct manifest *set,
 				  const char *build)
 {
@@ -50,16 +70,8 @@ bool onboot_build_without_headers(const struct settings *s, const struct manifes
 		     kver, s->compile_server);
 		return true;
 	}
-	for (size_t i = 0; i < set->n_scripts; i++) {
-		char *m;
-		if (prebuilt(s, &set->scripts[i]))
-			continue;
-		if (asprintf(&m, "%s%s%s", missing ? missing : "", missing ? " " : "",
-			     set->scripts[i].name) < 0)
-			return false;
-		free(missing);
-		missing = m;
-	}
+	if (onboot_set_unbuilt(s, set, &missing) < 0)
+		return false;
 	if (!missing) {
 		clog("The headers of kernel %s are not installed: its onboot set is prebuilt "
 		     "(loaded caches), nothing to compile\n",

@@ -13,6 +13,9 @@
  * the commands that bring prebuilt modules. */
 bool onboot_build_without_headers(const struct settings *s, const struct manifest *set,
 				  const char *build);
+/* The scripts of set (blank separated, newly allocated; NULL when none) that have no valid
+ * cache for s->kernel_release with the options the set records. 0 or -ENOMEM. */
+int onboot_set_unbuilt(const struct settings *s, const struct manifest *set, char **ret);
 /* The commands that bring kernel kver's modules from a build host, for messages:
  * "on a host with stap run `...--pack FILE -r KVER`, then here `...--load FILE`". */
 const char *onboot_prebuilt_hint(const char *kver, char *buf, size_t len);
