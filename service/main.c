@@ -14,6 +14,8 @@
 #include "macro.h"
 #include "settings.h"
 #include "stale.h"
+#include "stap_onboot_cli.h"
+#include "strv.h"
 #include "state.h"
 
 /* How long a command waits for another systemtap-service holding the lock. */
@@ -107,6 +109,7 @@ static int run_command(const struct command *cmd, struct cli *cli, struct settin
 	    .image = cli->image,
 	    .pack_file = cli->pack_file,
 	    .kernel_releases = cli->kernel_releases,
+	    .stap_onboot = cli->stap_onboot,
 	    .s = s,
 	};
 	int lock_fd = -1, rc, r;
@@ -154,11 +157,20 @@ static int run_command(const struct command *cmd, struct cli *cli, struct settin
 
 int main(int argc, char *argv[])
 {
+	_cleanup_strv_free_ char **compat = NULL;
 	const struct command *cmd;
 	struct settings s = {0};
 	struct cli cli;
 	int r, rc;
 
+	/* Installed as stap-onboot too: upstream's command line, run as onboot. */
+	if (stap_onboot_invoked(argv[0])) {
+		r = stap_onboot_argv(argc, argv, &compat);
+		if (r != 0)
+			return r == 1 ? EXIT_OK : r == -ENOMEM ? EXIT_FAIL : EXIT_USAGE;
+		argc = (int)strv_length(compat);
+		argv = compat;
+	}
 	r = cli_parse(argc, argv, &cli);
 	if (r == -ENOMEM) {
 		fprintf(stderr, "systemtap-service: %s\n", strerror(ENOMEM));
@@ -168,6 +180,7 @@ int main(int argc, char *argv[])
 		cli_usage(stderr);
 		return EXIT_USAGE;
 	}
+	cli.stap_onboot = compat != NULL;
 	if (cli.help) {
 		cli_usage(stdout);
 		cli_free(&cli);

@@ -175,6 +175,11 @@ int cmd_onboot(struct invocation *inv)
 		log_error_errno(r, "Failed to make cache directory (%s)", s->cache_path);
 		return EXIT_FAIL;
 	}
+	if (inv->stap_onboot && with_scripts) { /* moving from upstream: its modules first */
+		size_t found;
+		if (onboot_import_upstream(inv, &found) < 0)
+			return EXIT_FAIL;
+	}
 	if (with_scripts) {
 		r = prepare_scripts(inv, &v, &n);
 		if (r == -ELOOP)

@@ -17,7 +17,6 @@
 #include "cache_install.h"
 #include "cmd_common.h"
 #include "commands.h"
-#include "config_write.h"
 #include "fsutil.h"
 #include "interrupt.h"
 #include "log.h"
@@ -27,6 +26,7 @@
 #include "onboot_util.h"
 #include "pack_check.h"
 #include "pack_stream.h"
+#include "script_conf.h"
 #include "names.h"
 #include "strv.h"
 
@@ -126,46 +126,6 @@ static int install_kernel(struct settings *s, const struct pack_check *p, size_t
 	return r;
 }
 
-/* The pack's options of a script, for start and onboot NAME: a conf file where this machine
- * sets none; a warning where it sets others (the set's own options serve --refresh). */
-static int install_conf(const struct settings *s, const char *name, const char *opts)
-{
-	_cleanup_free_ char *key = NULL, *conf = NULL, *text = NULL;
-	const char *here;
-	size_t size = 0;
-	FILE *f;
-	int r;
-
-	if (asprintf(&key, "%s_OPT", name) < 0 ||
-	    asprintf(&conf, "%s/%s.conf", s->config_path, name) < 0)
-		return -ENOMEM;
-	here = config_get(&s->cfg, key);
-	if (streq(here ? here : "", opts))
-		return 0;
-	if (here || path_exists(conf)) {
-		log_warning("%s is '%s' here, the pack was built with '%s': onboot --refresh and "
-			    "the kernel hooks use the pack's; start and onboot %s would need stap",
-			    key, here ? here : "", opts, name);
-		return 0;
-	}
-	f = open_memstream(&text, &size);
-	if (!f)
-		return -ENOMEM;
-	fprintf(f, "# Written by systemtap-service onboot --load: the options %s was built with.\n",
-		name);
-	r = config_write_assign(f, key, opts);
-	if (fclose(f) != 0)
-		return -ENOMEM;
-	if (r == 0)
-		r = mkdir_p(s->config_path, 0755);
-	if (r == 0)
-		r = write_file_atomic(conf, text, size, 0644);
-	if (r < 0)
-		return log_error_errno(r, "Failed to write %s", conf);
-	clog("Wrote %s\n", conf);
-	return 0;
-}
-
 /* Scripts, caches, set, options: in an order where a failure leaves no module without its
  * script. */
 static int install(struct settings *s, const struct pack_check *p)
@@ -189,7 +149,8 @@ static int install(struct settings *s, const struct pack_check *p)
 		clog("Wrote %s\n", dst);
 	}
 	for (size_t i = 0; r == 0 && i < p->set.n_scripts; i++)
-		r = install_conf(s, p->set.scripts[i].name, p->set.scripts[i].opts);
+		r = script_conf_adopt(s, p->set.scripts[i].name, p->set.scripts[i].opts,
+				      "the pack");
 	for (size_t k = 0; r == 0 && k < p->n_kernels && !interrupted(); k++)
 		r = install_kernel(s, p, k);
 	if (r == 0 && (!set_src || !set_dst))

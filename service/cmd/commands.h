@@ -15,6 +15,7 @@ struct invocation {
 	bool image;		 /* onboot --refresh --image */
 	const char *pack_file;	 /* onboot --pack FILE / --load FILE */
 	char **kernel_releases;	 /* every -r (onboot --pack takes several), may be NULL */
+	bool stap_onboot;	 /* run as stap-onboot: upstream's modules are imported first */
 	struct settings *s;
 	int nr_fails; /* failures so far with PASSALL=no */
 };

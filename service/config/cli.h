@@ -32,6 +32,7 @@ struct cli {
 	bool image;		    /* --image (with --refresh) */
 	const char *pack_file;	    /* --pack FILE / --load FILE */
 	char **kernel_releases;	    /* every -r in order (several only with --pack), may be NULL */
+	bool stap_onboot;	    /* run as upstream's stap-onboot (argv[0]), set by main */
 };
 
 /* Parses argv into *ret. Returns 0, -EINVAL after printing the reason to stderr (a bad option,
