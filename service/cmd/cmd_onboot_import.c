@@ -103,7 +103,7 @@ static const char *judge(const struct settings *s, const char *name, const char 
 }
 
 /* Imports dir/NAME.ko. 1 imported, 0 left (said why), -errno. */
-static int import_one(const struct settings *s, const char *dir, const char *name)
+static int import_one(struct settings *s, const char *dir, const char *name)
 {
 	_cleanup_free_ char *ko = NULL, *from = NULL, *work = NULL, *copy = NULL;
 	struct upstream_options o = {0};
@@ -165,7 +165,7 @@ out:
 
 int onboot_import_upstream(struct invocation *inv, size_t *ret_found)
 {
-	const struct settings *s = inv->s;
+	struct settings *s = inv->s;
 	_cleanup_free_ char *dir = NULL;
 	_cleanup_strv_free_ char **names = NULL;
 	size_t done = 0;

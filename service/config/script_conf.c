@@ -11,8 +11,7 @@
 #include "macro.h"
 #include "script_conf.h"
 
-int script_conf_adopt(const struct settings *s, const char *name, const char *opts,
-		      const char *from)
+int script_conf_adopt(struct settings *s, const char *name, const char *opts, const char *from)
 {
 	_cleanup_free_ char *key = NULL, *conf = NULL, *text = NULL;
 	const char *here;
@@ -46,5 +45,7 @@ int script_conf_adopt(const struct settings *s, const char *name, const char *op
 	if (r < 0)
 		return log_error_errno(r, "Failed to write %s", conf);
 	clog("Wrote %s\n", conf);
-	return 0;
+	/* As if it had been read: the rest of this run uses these options too. */
+	return config_set(&s->cfg, key, opts, conf) < 0 ? log_error_errno(-ENOMEM, "Out of memory")
+							: 0;
 }
