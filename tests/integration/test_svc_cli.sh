@@ -28,6 +28,9 @@ onboot only:
 ${tab}--status${tab}: show the onboot scripts each installed kernel starts
 ${tab}--refresh [--image]: build the recorded onboot set for -r kernelrelease
 ${tab}--forget${tab}: remove the cache and onboot snapshot of -r kernelrelease
+${tab}--pack file${tab}: the set's modules for each -r kernelrelease into file
+${tab}--load file${tab}: check the modules of a pack and put them into the caches
+${tab}--import${tab}: take over upstream stap-onboot's modules of -r kernelrelease
 
 See systemtap-service(8) for full documentation
 EOU
