@@ -5,7 +5,8 @@
 # commands that bring its modules, starts the loaded scripts with staprun alone and builds
 # the onboot snapshot with --refresh; then the pack for both. A damaged pack, a module for
 # another kernel, a script that differs here and a signature by another key are refused before
-# anything changes. staprun is the stand-in of lib.sh.
+# anything changes. Debian's postinst kernel hook uses a loaded pack. staprun is the stand-in of
+# lib.sh; the hook reads /etc/systemtap/config of an overlay in a private mount namespace.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib-prebuilt.sh"
 command -v stap >/dev/null || fail "stap is not installed"
@@ -13,6 +14,10 @@ command -v cpio >/dev/null || fail "cpio is not installed"
 KA=$KVER_DEBIAN
 KB=$(ls /lib/modules | grep -- '-amd64$' | grep -vx "$KA" | sort -V | tail -n 1)
 [ -n "$KB" ] && [ -d "/lib/modules/$KB/build" ] || fail "no second kernel with headers (make deps)"
+[ "$(id -u)" -eq 0 ] || fail "needs root (mount namespace)"
+if [ -z "${STAP_TEST_MOUNT_NS:-}" ]; then
+	exec unshare -m --propagation private env STAP_TEST_MOUNT_NS=1 "$0" "$@"
+fi
 mkroot
 fake_staprun
 no_stap_here
@@ -92,11 +97,26 @@ svc onboot --load "$ROOT/ab.pack"
 assert_rc 0
 assert_out "^Loaded for kernel $KB: alpha beta"
 assert_no_out "has no module"
-svc onboot --refresh -r "$KB"
+# KB installed now: Debian's postinst hook, as make install makes it, with this config as the
+# machine's /etc/systemtap/config (an overlay of /etc, in this test's mount namespace).
+mkdir -p "$ROOT/etc-up" "$ROOT/etc-work"
+mount -t overlay overlay -o "lowerdir=/etc,upperdir=$ROOT/etc-up,workdir=$ROOT/etc-work" /etc ||
+	fail "cannot mount an overlay over /etc"
+mkdir -p /etc/systemtap
+cp "$CONF" /etc/systemtap/config
+sed -e "s|@SBINDIR@|$BUILD|g" -e 's|@HOOK@|postinst|g' "$TOP/hooks/kernel/50-systemtap-onboot.in" \
+	>"$ROOT/50-systemtap-onboot"
+chmod +x "$ROOT/50-systemtap-onboot"
+OUT=$(env DEB_MAINT_PARAMS=configure "$ROOT/50-systemtap-onboot" "$KB" "/boot/vmlinuz-$KB" 2>&1)
+RC=$?
+printf '%s\n' "$OUT" | sed 's/^/    | /'
+umount /etc
 assert_rc 0
+assert_out "^systemtap-onboot: systemtap-service onboot --refresh -r $KB\$"
 assert_out "^Onboot snapshot of $KB: 2 of 2 scripts"
+assert_no_out 'failed'
 assert_no_stap_run
-ok "the pack of both kernels: KB loaded too, its snapshot built without stap"
+ok "the pack of both kernels: KB loaded too; its kernel hook builds its snapshot without stap"
 
 # --- refused packs change nothing --------------------------------------------------------------
 before=$(sums "$ROOT/var/cache/systemtap" "$ROOT/etc" "$ROOT/var/lib")
