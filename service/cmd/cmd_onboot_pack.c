@@ -212,8 +212,15 @@ int cmd_onboot_pack(struct invocation *inv)
 		return EXIT_DEPENDENCY;
 	if (r < 0)
 		return EXIT_FAIL;
-	for (size_t i = 0; kernels[i] && r == 0; i++)
+	for (size_t i = 0; kernels[i] && r == 0; i++) {
 		r = pack_index_add_kernel(&ix, kernels[i]);
+		if (r == -EINVAL)
+			log_error("Kernel %s is given twice", kernels[i]);
+	}
+	if (r == 0 && !names) {
+		log_error("Nothing to pack: none of the named scripts is left");
+		r = -ENOENT;
+	}
 	if (r == 0)
 		r = set_text(s, names, &set);
 	if (r == 0) {
