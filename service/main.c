@@ -81,6 +81,7 @@ static void remove_leftovers(const struct settings *s)
 		const char *dir, *prefix;
 	} places[] = {
 	    {s->temp_path, "cache."},
+	    {s->cache_root, "."}, /* .stap-version's temp (stap_installed.c) */
 	    {s->cache_path, "."},
 	    {uprobes, "."},
 	    {s->stat_path, "."},
