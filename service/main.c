@@ -80,11 +80,9 @@ static void remove_leftovers(const struct settings *s)
 	const struct {
 		const char *dir, *prefix;
 	} places[] = {
-	    {s->temp_path, "cache."},
-	    {s->cache_root, "."}, /* .stap-version's temp (stap_installed.c) */
-	    {s->cache_path, "."},
-	    {uprobes, "."},
-	    {s->stat_path, "."},
+	    {s->temp_path, "cache."}, {s->cache_root, "."}, /* .stap-version's temp
+							       (stap_installed.c) */
+	    {s->cache_path, "."},     {uprobes, "."},	    {s->stat_path, "."},
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(places); i++) {
