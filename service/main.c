@@ -72,17 +72,17 @@ static int lock_timeout(void)
 }
 
 /* What runs killed before (kill -9, a crash) left behind: stap's work directories in
- * TEMP_PATH, half-written temps beside the cache files of this kernel and the pid files. Only
- * those whose owner process is gone (stale.h); a failure is a warning. */
+ * TEMP_PATH, half-written temps beside the cache files of this kernel, the stap version memo
+ * (CACHE_PATH/.stap-version) and the pid files. Only those whose owner process is gone
+ * (stale.h); a failure is a warning. */
 static void remove_leftovers(const struct settings *s)
 {
 	_cleanup_free_ char *uprobes = path_join(s->cache_path, "uprobes");
 	const struct {
 		const char *dir, *prefix;
 	} places[] = {
-	    {s->temp_path, "cache."}, {s->cache_root, "."}, /* .stap-version's temp
-							       (stap_installed.c) */
-	    {s->cache_path, "."},     {uprobes, "."},	    {s->stat_path, "."},
+	    {s->temp_path, "cache."}, {s->cache_root, "."}, {s->cache_path, "."},
+	    {uprobes, "."},	      {s->stat_path, "."},
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(places); i++) {
