@@ -195,7 +195,13 @@ int onboot_import_upstream(struct invocation *inv, size_t *ret_found)
 int cmd_onboot_import(struct invocation *inv)
 {
 	size_t found = 0;
-	int r = onboot_import_upstream(inv, &found);
+	int r;
+
+	if (inv->names_given) {
+		log_error("--import takes no script names: every module of the kernel is looked at");
+		return EXIT_USAGE;
+	}
+	r = onboot_import_upstream(inv, &found);
 
 	if (r == 0 && found == 0)
 		clog("No modules of upstream's services in %s/%s/" UPSTREAM_DIR "\n",

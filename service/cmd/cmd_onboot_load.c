@@ -206,6 +206,10 @@ int cmd_onboot_load(struct invocation *inv)
 	struct pack_check p = {0};
 	int r;
 
+	if (inv->names_given) {
+		log_error("--load takes no script names: the pack's set is loaded whole");
+		return EXIT_USAGE;
+	}
 	r = onboot_absolute_path(inv->pack_file, &file);
 	if (r == 0)
 		r = make_temp_dir(s->temp_path, "cache.", &stage);
