@@ -44,8 +44,9 @@ unshare -m --propagation private setpriv --reuid=nobody --regid=nogroup --clear-
 	"$SERVERD" --port "$PORT" --ssl "$SRV/ssl" -r "$K" -R "$SRV/runtime" --log "$SRV/log" \
 	</dev/null >"$SRV/out" 2>&1 &
 SRV_PID=$!
-for _ in $(seq 60); do
-	ss -ltnH "sport = :$PORT" | grep -q . && break
+# It listens first, then makes its certificate database: ready when both are there.
+for _ in $(seq 90); do
+	ss -ltnH "sport = :$PORT" | grep -q . && [ -s "$SRV/ssl/stap.cert" ] && break
 	kill -0 "$SRV_PID" 2>/dev/null || fail "stap-serverd died: $(cat "$SRV/out" "$SRV/log" 2>/dev/null)"
 	sleep 1
 done
