@@ -130,6 +130,12 @@ $(B)/fuzz/fuzz_cpio: tests/fuzz/fuzz_cpio.c $(SVC_LIB_SRC)
 $(B)/fuzz/fuzz_cert: tests/fuzz/fuzz_cert.c $(SVC_LIB_SRC)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $^ $(PKG_LIBS) -o $@
+$(B)/fuzz/fuzz_pack: tests/fuzz/fuzz_pack.c $(SVC_LIB_SRC)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) $^ $(PKG_LIBS) -o $@
+$(B)/fuzz/fuzz_upstream_options: tests/fuzz/fuzz_upstream_options.c $(SVC_LIB_SRC)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) $^ $(PKG_LIBS) -o $@
 $(B)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c $(LOADER_LIB_SRC)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $^ -o $@
@@ -199,6 +205,9 @@ DRACUT_MOD := $(DRACUTMODDIR)/99systemtap
 install: all
 	install -D -m 0755 $(B)/systemtap-service $(DESTDIR)$(SBINDIR)/systemtap-service
 	install -D -m 0755 $(B)/stap-early-loader $(DESTDIR)$(SBINDIR)/stap-early-loader
+	@# Upstream's stap-onboot (2026) was $(BINDIR)/stap-onboot: the same name runs onboot.
+	install -d $(DESTDIR)$(BINDIR)
+	ln -sf $(SBINDIR)/systemtap-service $(DESTDIR)$(BINDIR)/stap-onboot
 	install -D -m 0644 service/config.default $(DESTDIR)$(SYSCONFDIR)/systemtap/config
 	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/systemtap/conf.d $(DESTDIR)$(SYSCONFDIR)/systemtap/script.d
 	install -d -m 0755 $(DESTDIR)$(LOCALSTATEDIR)/cache/systemtap
@@ -206,6 +215,7 @@ install: all
 	install -D -m 0644 $(B)/systemtap.service $(DESTDIR)$(UNITDIR)/systemtap.service
 	install -D -m 0644 man/systemtap-service.8 $(DESTDIR)$(MANDIR)/man8/systemtap-service.8
 	install -D -m 0644 man/stap-early-loader.8 $(DESTDIR)$(MANDIR)/man8/stap-early-loader.8
+	install -D -m 0644 man/stap-onboot.8 $(DESTDIR)$(MANDIR)/man8/stap-onboot.8
 	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@CACHEDIR@|$(LOCALSTATEDIR)/cache/systemtap|g' \
 	    dracut-module/99systemtap/module-setup.sh > $(B)/module-setup.sh
 	install -D -m 0755 $(B)/module-setup.sh $(DESTDIR)$(DRACUT_MOD)/module-setup.sh

@@ -14,6 +14,8 @@
 #include "macro.h"
 #include "settings.h"
 #include "stale.h"
+#include "stap_onboot_cli.h"
+#include "strv.h"
 #include "state.h"
 
 /* How long a command waits for another systemtap-service holding the lock. */
@@ -70,18 +72,17 @@ static int lock_timeout(void)
 }
 
 /* What runs killed before (kill -9, a crash) left behind: stap's work directories in
- * TEMP_PATH, half-written temps beside the cache files of this kernel and the pid files. Only
- * those whose owner process is gone (stale.h); a failure is a warning. */
+ * TEMP_PATH, half-written temps beside the cache files of this kernel, the stap version memo
+ * (CACHE_PATH/.stap-version) and the pid files. Only those whose owner process is gone
+ * (stale.h); a failure is a warning. */
 static void remove_leftovers(const struct settings *s)
 {
 	_cleanup_free_ char *uprobes = path_join(s->cache_path, "uprobes");
 	const struct {
 		const char *dir, *prefix;
 	} places[] = {
-	    {s->temp_path, "cache."},
-	    {s->cache_path, "."},
-	    {uprobes, "."},
-	    {s->stat_path, "."},
+	    {s->temp_path, "cache."}, {s->cache_root, "."}, {s->cache_path, "."},
+	    {uprobes, "."},	      {s->stat_path, "."},
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(places); i++) {
@@ -105,6 +106,9 @@ static int run_command(const struct command *cmd, struct cli *cli, struct settin
 	    .output = cli->output,
 	    .onboot = cli->onboot,
 	    .image = cli->image,
+	    .pack_file = cli->pack_file,
+	    .kernel_releases = cli->kernel_releases,
+	    .stap_onboot = cli->stap_onboot,
 	    .s = s,
 	};
 	int lock_fd = -1, rc, r;
@@ -152,11 +156,20 @@ static int run_command(const struct command *cmd, struct cli *cli, struct settin
 
 int main(int argc, char *argv[])
 {
+	_cleanup_strv_free_ char **compat = NULL;
 	const struct command *cmd;
 	struct settings s = {0};
 	struct cli cli;
 	int r, rc;
 
+	/* Installed as stap-onboot too: upstream's command line, run as onboot. */
+	if (stap_onboot_invoked(argv[0])) {
+		r = stap_onboot_argv(argc, argv, &compat);
+		if (r != 0)
+			return r == 1 ? EXIT_OK : r == -ENOMEM ? EXIT_FAIL : EXIT_USAGE;
+		argc = (int)strv_length(compat);
+		argv = compat;
+	}
 	r = cli_parse(argc, argv, &cli);
 	if (r == -ENOMEM) {
 		fprintf(stderr, "systemtap-service: %s\n", strerror(ENOMEM));
@@ -166,6 +179,7 @@ int main(int argc, char *argv[])
 		cli_usage(stderr);
 		return EXIT_USAGE;
 	}
+	cli.stap_onboot = compat != NULL;
 	if (cli.help) {
 		cli_usage(stdout);
 		cli_free(&cli);
@@ -179,8 +193,9 @@ int main(int argc, char *argv[])
 		return EXIT_USAGE;
 	}
 	if ((cli.onboot || cli.image) && !streq(cmd->name, "onboot")) {
-		fprintf(stderr, "systemtap-service: --status, --refresh, --image and --forget are "
-				"options of onboot\n");
+		fprintf(stderr,
+			"systemtap-service: --status, --refresh, --image, --forget, --pack, "
+			"--load and --import are options of onboot\n");
 		cli_usage(stderr);
 		cli_free(&cli);
 		return EXIT_USAGE;

@@ -3,15 +3,14 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cache.h"
-#include "cache_kernel.h"
 #include "config.h"
+#include "config_write.h"
 #include "fsutil.h"
 #include "log.h"
 #include "macro.h"
-#include "module_sig.h"
+#include "sha256.h"
 
 #define CACHE_MAGIC_LINE "STAP_ONBOOT_CACHE=1"
 
@@ -24,6 +23,10 @@ const char *cache_state_to_string(enum cache_state st)
 		return "no cache";
 	case CACHE_SCRIPT_NEWER:
 		return "script is newer than its cache";
+	case CACHE_SCRIPT_CHANGED:
+		return "script changed since its cache was built";
+	case CACHE_STAP_CHANGED:
+		return "module was built by another stap version than the installed one";
 	case CACHE_OPTS_CHANGED:
 		return "compile options changed";
 	case CACHE_WRONG_KERNEL:
@@ -70,23 +73,8 @@ void cache_meta_free(struct cache_meta *m)
 	free(m->kernel_build);
 	free(m->stap_version);
 	free(m->opts);
+	free(m->script_sha256);
 	*m = (struct cache_meta){0};
-}
-
-/* A config-format word that reads back as v: 'single quoted', a ' inside written as "'". */
-static int quote_value(FILE *f, const char *v)
-{
-	if (strchr(v, '\n'))
-		return -EINVAL;
-	fputc('\'', f);
-	for (; *v; v++) {
-		if (*v == '\'')
-			fputs("'\"'\"'", f);
-		else
-			fputc(*v, f);
-	}
-	fputc('\'', f);
-	return 0;
 }
 
 int cache_meta_write(const char *path, const struct cache_meta *m)
@@ -100,22 +88,21 @@ int cache_meta_write(const char *path, const struct cache_meta *m)
 	int r = 0;
 
 	if (!m->kernel_release || !m->stap_version || !m->opts ||
-	    (m->protocol != 4 && m->protocol != 5))
+	    (m->protocol != 4 && m->protocol != 5) ||
+	    (m->script_sha256 && !sha256_hex_valid(m->script_sha256)))
 		return log_error_errno(-EINVAL, "Refusing to write incomplete cache data to %s",
 				       path);
 	f = open_memstream(&buf, &size);
 	if (!f)
 		return log_error_errno(-ENOMEM, "Failed to write %s", path);
 	fputs(CACHE_MAGIC_LINE "\n", f);
-	for (size_t i = 0; i < ELEMENTSOF(keys) && r == 0; i++) {
-		fprintf(f, "%s=", keys[i]);
-		r = quote_value(f, vals[i]);
-		fputc('\n', f);
-	}
-	fprintf(f, "PROTOCOL=%d\nOPTS=", m->protocol);
+	for (size_t i = 0; i < ELEMENTSOF(keys) && r == 0; i++)
+		r = config_write_assign(f, keys[i], vals[i]);
+	fprintf(f, "PROTOCOL=%d\n", m->protocol);
 	if (r == 0)
-		r = quote_value(f, m->opts);
-	fputc('\n', f);
+		r = config_write_assign(f, "OPTS", m->opts);
+	if (r == 0 && m->script_sha256)
+		r = config_write_assign(f, "SCRIPT_SHA256", m->script_sha256);
 	if (fclose(f) != 0) {
 		free(buf);
 		return log_error_errno(-ENOMEM, "Failed to write %s", path);
@@ -140,7 +127,7 @@ static int meta_parse(const char *path, const char *text, size_t len, bool quiet
 					       "OPTS"};
 	struct config cfg = {0};
 	struct cache_meta m = {0};
-	const char *build, *proto;
+	const char *build, *proto, *digest;
 	int r;
 
 	if (strncmp(text, CACHE_MAGIC_LINE "\n", strlen(CACHE_MAGIC_LINE) + 1) != 0) {
@@ -163,14 +150,21 @@ static int meta_parse(const char *path, const char *text, size_t len, bool quiet
 		r = -EBADMSG;
 		goto out;
 	}
+	digest = config_get(&cfg, "SCRIPT_SHA256");
+	if (digest && *digest && !sha256_hex_valid(digest)) {
+		log_error("%s: SCRIPT_SHA256=%s is no SHA-256 digest", path, digest);
+		r = -EBADMSG;
+		goto out;
+	}
 	build = config_get(&cfg, "KERNEL_BUILD");
 	m.protocol = proto[0] - '0';
 	m.kernel_release = strdup(config_get(&cfg, "KERNEL_RELEASE"));
 	m.kernel_build = build && *build ? strdup(build) : NULL;
 	m.stap_version = strdup(config_get(&cfg, "STAP_VERSION"));
 	m.opts = strdup(config_get(&cfg, "OPTS"));
+	m.script_sha256 = digest && *digest ? strdup(digest) : NULL;
 	if (!m.kernel_release || (build && *build && !m.kernel_build) || !m.stap_version ||
-	    !m.opts) {
+	    !m.opts || (digest && *digest && !m.script_sha256)) {
 		cache_meta_free(&m);
 		r = -ENOMEM;
 		goto out;
@@ -182,7 +176,7 @@ out:
 	return r == -EINVAL ? -EBADMSG : r;
 }
 
-static int meta_read(const char *path, bool quiet, struct cache_meta *ret)
+int cache_meta_read_quiet(const char *path, bool quiet, struct cache_meta *ret)
 {
 	_cleanup_free_ char *text = NULL;
 	size_t len;
@@ -199,128 +193,5 @@ static int meta_read(const char *path, bool quiet, struct cache_meta *ret)
 
 int cache_meta_read(const char *path, struct cache_meta *ret)
 {
-	return meta_read(path, false, ret);
-}
-
-/* Whether the script's mtime is strictly after the module's (upstream's `-nt`); a missing
- * script is never newer. 0, or -errno after a message. */
-static int script_newer(const struct settings *s, const char *name, const char *ko, bool *ret)
-{
-	_cleanup_free_ char *stp = NULL;
-	struct stat ss, ks;
-
-	if (asprintf(&stp, "%s/%s.stp", s->script_path, name) < 0) {
-		stp = NULL;
-		return -ENOMEM;
-	}
-	if (stat(stp, &ss) < 0) {
-		if (errno != ENOENT)
-			return log_error_errno(-errno, "Failed to stat %s", stp);
-		*ret = false;
-		return 0;
-	}
-	if (stat(ko, &ks) < 0)
-		return log_error_errno(-errno, "Failed to stat %s", ko);
-	*ret = ss.st_mtim.tv_sec > ks.st_mtim.tv_sec ||
-	       (ss.st_mtim.tv_sec == ks.st_mtim.tv_sec && ss.st_mtim.tv_nsec > ks.st_mtim.tv_nsec);
-	return 0;
-}
-
-/* With MODULE_SIGN_CERT set, the module must be signed with its key; without, any signature
- * (or none) will do. */
-static int check_signature(const struct settings *s, const char *ko, enum cache_state *ret)
-{
-	_cleanup_free_ char *key = NULL, *signer = NULL;
-	const struct cert_id *id;
-	int r;
-
-	r = module_sign_cert_id(s, &id);
-	if (r < 0 || !id) {
-		*ret = CACHE_VALID;
-		return r;
-	}
-	r = module_signature(ko, &key, &signer);
-	if (r == -ENOMEM)
-		return r;
-	*ret = r < 0				   ? CACHE_UNREADABLE
-	       : !key				   ? CACHE_UNSIGNED
-	       : module_signed_by(key, signer, id) ? CACHE_VALID
-						   : CACHE_OTHER_KEY;
-	return 0;
-}
-
-/* The checks that need the parsed .opts and the module, cheapest first. */
-static int check_contents(const struct settings *s, const char *ko, const struct cache_meta *m,
-			  const char *compile_opts, enum cache_state *ret)
-{
-	_cleanup_free_ char *release = NULL, *build = NULL;
-	int r;
-
-	if (!streq(m->opts, compile_opts)) {
-		*ret = CACHE_OPTS_CHANGED;
-		return 0;
-	}
-	if (!streq(m->kernel_release, s->kernel_release)) {
-		*ret = CACHE_WRONG_KERNEL;
-		return 0;
-	}
-	r = module_vermagic_release(ko, &release);
-	if (r == -ENOMEM)
-		return r;
-	if (r < 0) {
-		*ret = CACHE_UNREADABLE;
-		return 0;
-	}
-	if (!streq(release, s->kernel_release)) {
-		*ret = CACHE_WRONG_KERNEL;
-		return 0;
-	}
-	r = kernel_build_version(s, s->kernel_release, &build);
-	if (r < 0)
-		return r;
-	/* Unknown on either side: nothing to compare, the vermagic check has to do. */
-	if (build && m->kernel_build && !streq(build, m->kernel_build)) {
-		*ret = CACHE_BUILD_CHANGED;
-		return 0;
-	}
-	return check_signature(s, ko, ret);
-}
-
-int cache_check(const struct settings *s, const char *name, const char *compile_opts,
-		enum cache_state *ret)
-{
-	_cleanup_free_ char *ko = cache_ko_path(s, name);
-	_cleanup_free_ char *opts = cache_opts_path(s, name);
-	struct cache_meta m = {0};
-	enum cache_state st = CACHE_UNREADABLE;
-	bool newer = false;
-	int r;
-
-	if (!ko || !opts)
-		return log_error_errno(-ENOMEM, "Failed to check the cache of %s", name);
-	if (!path_exists(ko) || !path_exists(opts)) {
-		*ret = CACHE_MISSING;
-		return 0;
-	}
-	r = script_newer(s, name, ko, &newer);
-	if (r < 0)
-		return r;
-	if (newer) {
-		*ret = CACHE_SCRIPT_NEWER;
-		return 0;
-	}
-	r = meta_read(opts, true, &m);
-	if (r == -ENOMEM)
-		return log_error_errno(r, "Failed to read %s", opts);
-	if (r < 0) {
-		*ret = CACHE_UNREADABLE;
-		return 0;
-	}
-	r = check_contents(s, ko, &m, compile_opts, &st);
-	cache_meta_free(&m);
-	if (r < 0)
-		return r == -ENOMEM ? log_error_errno(r, "Failed to check the cache of %s", name)
-				    : r;
-	*ret = st;
-	return 0;
+	return cache_meta_read_quiet(path, false, ret);
 }

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "macro.h"
 #include "names.h"
+#include "onboot_util.h"
 #include "optfilter.h"
 #include "run.h"
 #include "strv.h"
@@ -33,6 +34,11 @@ static int script_compile_opts(const struct settings *s, const char *name, char 
 	if (r < 0)
 		return r;
 	r = opts_normalize(words, &norm, &bad);
+	if (r == -EPERM) {
+		log_error("Failed to parse parameters. (%s_OPT=%s: refused option %s)", name, text,
+			  bad ? bad : "?");
+		return -EINVAL;
+	}
 	if (r == -EINVAL)
 		log_error("Failed to parse parameters. (%s_OPT=%s: unknown option or missing "
 			  "argument: %s)",
@@ -69,6 +75,24 @@ static int plan_final(struct job *j, int rc)
 {
 	j->res->rc = rc;
 	return 0;
+}
+
+/* name must be compiled (why: the cache state, NULL for `compile`): 1 when stap is here to do
+ * it; else, on a runtime-only machine, the error says what to do instead of "Failed to run
+ * stap", and j->res->rc is final. */
+static int needs_stap(const struct settings *s, struct job *j, const char *why)
+{
+	_cleanup_free_ char *stap = NULL;
+	int r = onboot_find_program(s->stap, &stap);
+
+	if (r != -ENOENT)
+		return r < 0 ? r : 1;
+	clog(" Compiling %s ... error\n", j->name);
+	log_error("%s needs compiling%s%s%s, but %s is not installed here: install systemtap "
+		  "(stap), or load modules built on another host (systemtap-service onboot --load "
+		  "FILE, made there with onboot --pack)",
+		  j->name, why ? " (" : "", why ? why : "", why ? ")" : "", s->stap);
+	return plan_final(j, 1);
 }
 
 /* Sets j->res->rc when name needs no stap (cache valid, or an error). 1 when it needs stap,
@@ -109,7 +133,7 @@ static int job_plan(const struct settings *s, struct job *j, bool check)
 		return r < 0 ? r : plan_final(j, r);
 	}
 	if (!check)
-		return 1;
+		return needs_stap(s, j, NULL);
 	r = cache_check(s, j->name, opts, &st);
 	if (r < 0)
 		return r;
@@ -119,7 +143,7 @@ static int job_plan(const struct settings *s, struct job *j, bool check)
 		log_error("No valid cache for %s: %s", j->name, cache_state_to_string(st));
 		return plan_final(j, 1);
 	}
-	return 1;
+	return needs_stap(s, j, cache_state_to_string(st));
 }
 
 void compile_results_free(struct compile_result *r, size_t n)

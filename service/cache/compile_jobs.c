@@ -19,6 +19,7 @@
 #include "module_sig.h"
 #include "module_sign.h"
 #include "run.h"
+#include "sha256.h"
 #include "stap_output.h"
 #include "stap_version.h"
 #include "strv.h"
@@ -66,11 +67,28 @@ static int toolchain_prepare(const struct settings *s, struct toolchain *tc)
 void compile_job_done(struct job *j)
 {
 	free(j->script);
+	free(j->script_sha256);
 	strv_free(j->opts);
 	if (j->tmpdir)
 		rm_rf(j->tmpdir);
 	free(j->tmpdir);
 	*j = (struct job){0};
+}
+
+/* COMPILE_SERVER: --use-server=SPEC for each of its words, before the script's own options.
+ * 0 or -ENOMEM. */
+static int compile_server_args(const struct settings *s, char ***argv)
+{
+	_cleanup_strv_free_ char **specs = NULL;
+	int r = strv_split_blanks(s->compile_server ? s->compile_server : "", &specs);
+
+	for (size_t i = 0; r == 0 && specs && specs[i]; i++) {
+		char *w;
+		if (asprintf(&w, "--use-server=%s", specs[i]) < 0)
+			return -ENOMEM;
+		r = strv_consume(argv, w);
+	}
+	return r;
 }
 
 /* Starts stap for j in a fresh directory under TEMP_PATH; stap dies with us, even by SIGKILL
@@ -80,6 +98,7 @@ static int job_start(const struct settings *s, struct job *j)
 	_cleanup_free_ char *out_path = NULL, *err_path = NULL;
 	_cleanup_close_ int out = -1, err = -1;
 	_cleanup_strv_free_ char **argv = NULL;
+	char hex[SHA256_HEX_SIZE];
 	/* clang-format off */
 	char *const head[] = {s->stap, "-E", SRVSTAT_PROBE, "-m", (char *)j->name, "-p4",
 			      "-r", s->kernel_release, "--save-uprobes", NULL};
@@ -87,6 +106,13 @@ static int job_start(const struct settings *s, struct job *j)
 	pid_t pid;
 	int r;
 
+	/* The bytes stap is about to read: what the cache's validity is measured against. */
+	r = sha256_file(j->script, hex);
+	if (r < 0)
+		return log_error_errno(r, "Failed to read %s", j->script);
+	j->script_sha256 = strdup(hex);
+	if (!j->script_sha256)
+		return log_error_errno(-ENOMEM, "Failed to compile %s", j->name);
 	r = make_temp_dir(s->temp_path, "cache.", &j->tmpdir);
 	if (r < 0)
 		return log_error_errno(r, "Failed to create a temporary directory in %s",
@@ -100,8 +126,8 @@ static int job_start(const struct settings *s, struct job *j)
 		err = open(err_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0600);
 	if (out < 0 || err < 0)
 		return log_error_errno(-errno, "Failed to create files in %s", j->tmpdir);
-	if (strv_extend(&argv, head) < 0 || strv_extend(&argv, j->opts) < 0 ||
-	    strv_push(&argv, j->script) < 0)
+	if (strv_extend(&argv, head) < 0 || compile_server_args(s, &argv) < 0 ||
+	    strv_extend(&argv, j->opts) < 0 || strv_push(&argv, j->script) < 0)
 		return log_error_errno(-ENOMEM, "Failed to compile %s", j->name);
 	log_exec(argv);
 	clock_gettime(CLOCK_REALTIME, &j->started);
@@ -153,7 +179,8 @@ static int job_install(const struct settings *s, const struct toolchain *tc, con
 				.kernel_build = tc->kernel_build,
 				.stap_version = tc->stap_version,
 				.protocol = tc->protocol,
-				.opts = joined};
+				.opts = joined,
+				.script_sha256 = j->script_sha256};
 	return cache_install(s, j->name, j->tmpdir, &j->started, &m);
 }
 

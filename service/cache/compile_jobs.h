@@ -11,10 +11,11 @@
 struct job {
 	const char *name;
 	struct compile_result *res;
-	char *script; /* SCRIPT_PATH/NAME.stp */
-	char **opts;  /* normalized compile options */
-	char *tmpdir; /* stap's working directory, NAME.ko appears there */
-	pid_t pid;    /* > 0 while stap runs */
+	char *script;	     /* SCRIPT_PATH/NAME.stp */
+	char **opts;	     /* normalized compile options */
+	char *tmpdir;	     /* stap's working directory, NAME.ko appears there */
+	char *script_sha256; /* digest of the script as stap started, recorded in NAME.opts */
+	pid_t pid;	     /* > 0 while stap runs */
 	struct timespec started;
 };
 

@@ -42,8 +42,7 @@ int stap_version_parse(const char *output, char **ret)
 	return 0;
 }
 
-/* Runs `stap -V`. 0, or -errno after a message. */
-static int run_stap_version(const char *stap, char **ret)
+int stap_version_run(const char *stap, char **ret)
 {
 	char *argv[] = {(char *)stap, "-V", NULL};
 	_cleanup_free_ char *out = NULL;
@@ -70,7 +69,7 @@ int stap_version(const struct settings *s, char **ret)
 	int r;
 
 	if (!version || !streq(version_of, s->stap)) {
-		r = run_stap_version(s->stap, &v);
+		r = stap_version_run(s->stap, &v);
 		if (r < 0)
 			return r;
 		of = strdup(s->stap);

@@ -40,3 +40,10 @@ int cache_files_of(const struct settings *s, const char *name, char ***paths);
  * when the answer was no, or -errno after FAILED. */
 int confirm_cache_change(struct invocation *inv, int (*list)(struct invocation *, char ***),
 			 const char *what, const char *question, char ***ret);
+/* onboot's named scripts in start order: requirements first; with RECURSIVE also the scripts
+ * they require (cmd_onboot.c). 0, -ELOOP after FAILED when the _REQ graph is bad, -ENOMEM. */
+int onboot_start_order(struct invocation *inv, char ***ret);
+/* Imports upstream's MODULES_PATH/KVER/systemtap/NAME.ko (see cmd_onboot_import.c) into the
+ * cache of inv->s->kernel_release, each said on stdout; *ret_found the modules seen. The number
+ * imported, or -errno after a message. */
+int onboot_import_upstream(struct invocation *inv, size_t *ret_found);

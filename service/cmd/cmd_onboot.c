@@ -34,9 +34,7 @@
 
 #define MANIFEST_ROOM 4096 /* bytes counted for the manifest in the estimate */
 
-/* The named scripts in start order: requirements first; with RECURSIVE also the scripts
- * they require. -ELOOP after FAILED when the _REQ graph is bad. */
-static int start_order(struct invocation *inv, char ***ret)
+int onboot_start_order(struct invocation *inv, char ***ret)
 {
 	_cleanup_strv_free_ char **sorted = NULL, **picked = NULL;
 	int r;
@@ -114,7 +112,7 @@ static int prepare_scripts(struct invocation *inv, struct onboot_script **ret, s
 	size_t n = 0;
 	int r;
 
-	r = start_order(inv, &order);
+	r = onboot_start_order(inv, &order);
 	if (r < 0)
 		return r;
 	r = compile_needed(inv, order, &compiled);
@@ -149,6 +147,12 @@ int cmd_onboot(struct invocation *inv)
 		return cmd_onboot_refresh(inv);
 	case ONBOOT_MODE_FORGET:
 		return cmd_onboot_forget(inv);
+	case ONBOOT_MODE_PACK:
+		return cmd_onboot_pack(inv);
+	case ONBOOT_MODE_LOAD:
+		return cmd_onboot_load(inv);
+	case ONBOOT_MODE_IMPORT:
+		return cmd_onboot_import(inv);
 	case ONBOOT_MODE_BUILD:
 		break;
 	}
@@ -170,6 +174,11 @@ int cmd_onboot(struct invocation *inv)
 	if (r < 0) {
 		log_error_errno(r, "Failed to make cache directory (%s)", s->cache_path);
 		return EXIT_FAIL;
+	}
+	if (inv->stap_onboot && with_scripts) { /* moving from upstream: its modules first */
+		size_t found;
+		if (onboot_import_upstream(inv, &found) < 0)
+			return EXIT_FAIL;
 	}
 	if (with_scripts) {
 		r = prepare_scripts(inv, &v, &n);

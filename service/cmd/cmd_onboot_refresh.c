@@ -16,6 +16,7 @@
 #include "log.h"
 #include "macro.h"
 #include "onboot_build.h"
+#include "onboot_headers.h"
 #include "onboot_image.h"
 #include "onboot_paths.h"
 #include "onboot_scripts.h"
@@ -34,25 +35,6 @@ static bool have_headers(const struct settings *s, char **ret_build)
 		return false;
 	}
 	return stat(*ret_build, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* The set's names, with each one's recorded options as its <NAME>_OPT for this run. */
-static int apply_set(struct settings *s, const struct manifest *set, char ***ret)
-{
-	_cleanup_strv_free_ char **names = NULL;
-
-	for (size_t i = 0; i < set->n_scripts; i++) {
-		const struct manifest_script *ms = &set->scripts[i];
-		_cleanup_free_ char *key = NULL;
-
-		if (asprintf(&key, "%s_OPT", ms->name) < 0 || strv_push(&names, ms->name) < 0)
-			return -ENOMEM;
-		if (config_set(&s->cfg, key, ms->opts ? ms->opts : "", ONBOOT_SET_FILE) < 0)
-			return -ENOMEM;
-	}
-	*ret = names;
-	names = NULL;
-	return 0;
 }
 
 /* Appends "NAME: why\n" to *text. */
@@ -187,18 +169,13 @@ int cmd_onboot_refresh(struct invocation *inv)
 		manifest_free(&set);
 		return r < 0 ? EXIT_FAIL : EXIT_OK;
 	}
-	if (!have_headers(s, &build)) {
-		log_warning(
-		    "The headers of kernel %s are not installed (no %s): the onboot scripts "
-		    "are built for it when they are. Install %s%s",
-		    kver, build ? build : "build directory",
-		    onboot_system_is_debian() ? "linux-headers-" : "kernel-devel-", kver);
+	if (!have_headers(s, &build) && !onboot_build_without_headers(s, &set, build)) {
 		manifest_free(&set);
 		return EXIT_OK;
 	}
 	/* A script that fails must not keep the others out of the new kernel's image. */
 	s->passall = false;
-	r = apply_set(s, &set, &names);
+	r = onboot_set_apply(s, &set, &names);
 	if (r == 0) {
 		clog("Building the onboot set for kernel %s:", kver);
 		for (size_t i = 0; names[i]; i++)

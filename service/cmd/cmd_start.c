@@ -88,6 +88,10 @@ static int run_options(const struct settings *s, const char *name, char ***ret,
 	}
 	if (r >= 0)
 		r = opts_normalize(words, &norm, &bad);
+	if (r == -EPERM) {
+		log_error("Bad options for script %s: refused option %s", name, bad ? bad : "");
+		return -EINVAL;
+	}
 	if (r == -EINVAL) {
 		log_error("Bad options for script %s: unknown option or missing argument '%s'",
 			  name, bad ? bad : "");

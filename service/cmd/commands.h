@@ -13,6 +13,9 @@ struct invocation {
 	const char *output;	 /* -o PATH.IMG or NULL */
 	enum onboot_mode onboot; /* onboot --status/--refresh/--forget */
 	bool image;		 /* onboot --refresh --image */
+	const char *pack_file;	 /* onboot --pack FILE / --load FILE */
+	char **kernel_releases;	 /* every -r (onboot --pack takes several), may be NULL */
+	bool stap_onboot;	 /* run as stap-onboot: upstream's modules are imported first */
 	struct settings *s;
 	int nr_fails; /* failures so far with PASSALL=no */
 };
@@ -39,3 +42,12 @@ int cmd_onboot_status(struct invocation *inv);
 int cmd_onboot_refresh(struct invocation *inv);
 /* onboot --forget: a removed kernel's cache and snapshot go (kernel hooks). */
 int cmd_onboot_forget(struct invocation *inv);
+/* onboot --pack FILE [-r KVER]... [NAME...]: the named scripts (else the recorded set),
+ * compiled where needed for each kernel, into one pack file (cmd_onboot_pack.c). */
+int cmd_onboot_pack(struct invocation *inv);
+/* onboot --load FILE: a pack's modules checked (vermagic, signature, digests) and put into the
+ * caches, its set recorded (cmd_onboot_load.c). */
+int cmd_onboot_load(struct invocation *inv);
+/* onboot --import [-r KVER]: upstream stap-onboot's MODULES_PATH/KVER/systemtap/NAME.ko and
+ * their NAME.options taken into the cache (cmd_onboot_import.c). */
+int cmd_onboot_import(struct invocation *inv);

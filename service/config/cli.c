@@ -29,6 +29,9 @@ void cli_usage(FILE *f)
 	      "\t--status\t: show the onboot scripts each installed kernel starts\n"
 	      "\t--refresh [--image]: build the recorded onboot set for -r kernelrelease\n"
 	      "\t--forget\t: remove the cache and onboot snapshot of -r kernelrelease\n"
+	      "\t--pack file\t: the set's modules for each -r kernelrelease into file\n"
+	      "\t--load file\t: check the modules of a pack and put them into the caches\n"
+	      "\t--import\t: take over upstream stap-onboot's modules of -r kernelrelease\n"
 	      "\n"
 	      "See systemtap-service(8) for full documentation\n",
 	      f);
@@ -74,6 +77,8 @@ static int parse_letter(struct cli *c, char letter, const char *arg, bool *used)
 			c->output = arg;
 		else if (!kernel_release_valid(arg))
 			return bad_option("'%s' is not a valid kernel release", arg);
+		else if (strv_push(&c->kernel_releases, arg) < 0)
+			return -ENOMEM;
 		else
 			c->kernel_release = arg;
 		return 0;
@@ -101,31 +106,43 @@ static int parse_option_word(struct cli *c, const char *word, const char *next)
 	return 0;
 }
 
-/* onboot's long options; the mode is given once. */
-static int parse_long(struct cli *c, const char *word)
+/* onboot's long options; the mode is given once. --pack and --load take a file (the next
+ * word, or attached with "="). Returns how many extra words were used, or an error. */
+static int parse_long(struct cli *c, const char *word, const char *next)
 {
 	static const struct {
 		const char *name;
 		enum onboot_mode mode;
+		bool takes_file;
 	} modes[] = {
-	    {"--status", ONBOOT_MODE_STATUS},
-	    {"--refresh", ONBOOT_MODE_REFRESH},
-	    {"--forget", ONBOOT_MODE_FORGET},
+	    {"--status", ONBOOT_MODE_STATUS, false}, {"--refresh", ONBOOT_MODE_REFRESH, false},
+	    {"--forget", ONBOOT_MODE_FORGET, false}, {"--pack", ONBOOT_MODE_PACK, true},
+	    {"--load", ONBOOT_MODE_LOAD, true},	     {"--import", ONBOOT_MODE_IMPORT, false},
 	};
+	const char *eq = strchr(word, '=');
+	size_t len = eq ? (size_t)(eq - word) : strlen(word);
 
 	if (streq(word, "--image")) {
 		c->image = true;
 		return 0;
 	}
 	for (size_t i = 0; i < ELEMENTSOF(modes); i++) {
-		if (!streq(word, modes[i].name))
+		if (strlen(modes[i].name) != len || strncmp(word, modes[i].name, len) != 0)
 			continue;
+		if (eq && !modes[i].takes_file)
+			return bad_option("option '%s' doesn't allow an argument", modes[i].name);
 		if (c->onboot && c->onboot != modes[i].mode)
 			return bad_option("'%s' cannot be combined with another of --status, "
-					  "--refresh, --forget",
-					  word);
+					  "--refresh, --forget, --pack, --load, --import",
+					  modes[i].name);
 		c->onboot = modes[i].mode;
-		return 0;
+		if (!modes[i].takes_file)
+			return 0;
+		/* The next word is the file unless it is an option (a file named "-x": ./-x). */
+		c->pack_file = eq ? eq + 1 : next && next[0] != '-' ? next : NULL;
+		if (!c->pack_file || !*c->pack_file)
+			return bad_option("option '%s' requires a file", modes[i].name);
+		return eq ? 0 : 1;
 	}
 	return bad_option("unrecognized option '%s'", word);
 }
@@ -165,13 +182,17 @@ int cli_parse(int argc, char *const argv[], struct cli *ret)
 		} else if (streq(w, "--help")) {
 			c.help = true;
 		} else if (w[1] == '-') {
-			r = parse_long(&c, w);
+			r = parse_long(&c, w, i + 1 < argc ? argv[i + 1] : NULL);
+			if (r > 0)
+				i += r;
 		} else {
 			r = parse_option_word(&c, w, i + 1 < argc ? argv[i + 1] : NULL);
 			if (r > 0)
 				i += r;
 		}
 	}
+	if (r >= 0 && strv_length(c.kernel_releases) > 1 && c.onboot != ONBOOT_MODE_PACK)
+		r = bad_option("-r is given once, except with onboot --pack");
 	if (r < 0) {
 		cli_free(&c);
 		return r;
@@ -189,4 +210,5 @@ int cli_parse(int argc, char *const argv[], struct cli *ret)
 void cli_free(struct cli *c)
 {
 	c->names = strv_free(c->names);
+	c->kernel_releases = strv_free(c->kernel_releases);
 }

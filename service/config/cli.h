@@ -1,6 +1,7 @@
 /* cli.h: the command line of systemtap-service: COMMAND first, then options and script names
  * in any order (-c FILE -r KVER -o IMG -R -y -b, clustered or not; "--" ends the options),
- * and onboot's long options --status, --refresh [--image], --forget. */
+ * and onboot's long options --status, --refresh [--image], --forget, --pack FILE, --load FILE,
+ * --import. */
 #pragma once
 #include <stdbool.h>
 #include <stdio.h>
@@ -11,6 +12,10 @@ enum onboot_mode {
 	ONBOOT_MODE_STATUS,  /* --status: what each installed kernel's next boot starts */
 	ONBOOT_MODE_REFRESH, /* --refresh [--image]: the recorded set, built for -r KVER */
 	ONBOOT_MODE_FORGET,  /* --forget: a removed kernel's cache and snapshot go */
+	/* Prebuilt sets and migration. */
+	ONBOOT_MODE_PACK,   /* --pack FILE: the set's modules for each -r KVER, into one file */
+	ONBOOT_MODE_LOAD,   /* --load FILE: a pack's modules checked and put into the caches */
+	ONBOOT_MODE_IMPORT, /* --import: upstream stap-onboot's MODULES_PATH/KVER/systemtap/ */
 };
 
 struct cli {
@@ -25,6 +30,9 @@ struct cli {
 	bool help;		    /* -h / --help anywhere: print the usage, exit 0 */
 	enum onboot_mode onboot;    /* --status, --refresh, --forget (onboot only) */
 	bool image;		    /* --image (with --refresh) */
+	const char *pack_file;	    /* --pack FILE / --load FILE */
+	char **kernel_releases;	    /* every -r in order (several only with --pack), may be NULL */
+	bool stap_onboot;	    /* run as upstream's stap-onboot (argv[0]), set by main */
 };
 
 /* Parses argv into *ret. Returns 0, -EINVAL after printing the reason to stderr (a bad option,

@@ -10,17 +10,11 @@
 #include "growbuf.h"
 #include "macro.h"
 #include "optfilter.h"
+#include "optfilter_long.h"
 #include "strv.h"
 
 /* getopt -o 'hVvtp:I:e:o:R:r:m:kgPc:x:D:bs:uqwl:d:L:FS:' */
 static const char short_opts[] = "hVvtp:I:e:o:R:r:m:kgPc:x:D:bs:uqwl:d:L:FS:";
-
-struct long_opt {
-	const char *name;
-	bool has_arg;
-};
-/* getopt -l 'vp:,save-uprobes' */
-static const struct long_opt long_opts[] = {{"vp", true}, {"save-uprobes", false}};
 
 static int word_addc(struct growbuf *w, char c)
 {
@@ -104,23 +98,6 @@ static int short_opt_arg(char c)
 	return o[1] == ':';
 }
 
-/* The long option "--name[=arg]" word w names (exactly or by an unambiguous prefix). */
-static const struct long_opt *long_opt_find(const char *w, size_t namelen)
-{
-	const struct long_opt *found = NULL;
-
-	for (size_t i = 0; i < ELEMENTSOF(long_opts); i++) {
-		if (strncmp(long_opts[i].name, w, namelen) != 0)
-			continue;
-		if (strlen(long_opts[i].name) == namelen)
-			return &long_opts[i];
-		if (found)
-			return NULL; /* ambiguous */
-		found = &long_opts[i];
-	}
-	return found;
-}
-
 static int fail_bad(const char *word, char **ret_bad)
 {
 	if (ret_bad) {
@@ -157,26 +134,46 @@ static int normalize_short(char *const *words, size_t *i, char ***opts, char **r
 	return 0;
 }
 
+/* -EPERM for an option the service refuses, *ret_bad set to "--name: why". */
+static int fail_refused(const char *name, const char *why, char **ret_bad)
+{
+	if (ret_bad && asprintf(ret_bad, "--%s: %s", name, why) < 0) {
+		*ret_bad = NULL;
+		return -ENOMEM;
+	}
+	return -EPERM;
+}
+
+/* Appends the normalized long option at words[*i]: "--name", "--name" "ARG" (required
+ * argument), or "--name=ARG" (optional argument, given attached). */
 static int normalize_long(char *const *words, size_t *i, char ***opts, char **ret_bad)
 {
-	const char *w = words[*i], *eq = strchr(w + 2, '=');
+	const char *w = words[*i], *eq = strchr(w + 2, '='), *arg = NULL, *why;
 	size_t namelen = eq ? (size_t)(eq - (w + 2)) : strlen(w + 2);
 	const struct long_opt *lo = long_opt_find(w + 2, namelen);
-	char *name;
+	char *word;
 	int r;
 
-	if (!lo || (eq && !lo->has_arg))
+	if (!lo || (eq && lo->arg == LONG_ARG_NONE))
 		return fail_bad(w, ret_bad);
-	if (asprintf(&name, "--%s", lo->name) < 0)
+	if (lo->arg == LONG_ARG_REQUIRED) {
+		arg = eq ? eq + 1 : words[*i + 1];
+		if (!arg)
+			return fail_bad(w, ret_bad);
+		*i += !eq;
+	} else if (eq) {
+		arg = eq + 1;
+	}
+	why = long_opt_refusal(lo, arg);
+	if (why)
+		return fail_refused(lo->name, why, ret_bad);
+	if (asprintf(&word, "--%s%s%s", lo->name, arg && lo->arg == LONG_ARG_OPTIONAL ? "=" : "",
+		     arg && lo->arg == LONG_ARG_OPTIONAL ? arg : "") < 0)
 		return -ENOMEM;
-	r = strv_consume(opts, name);
-	if (r < 0 || !lo->has_arg)
+	r = strv_consume(opts, word);
+	if (r < 0 || lo->arg != LONG_ARG_REQUIRED)
 		return r;
-	if (eq)
-		return strv_push(opts, eq + 1);
-	if (!words[*i + 1])
-		return fail_bad(w, ret_bad);
-	return strv_push(opts, words[++*i]);
+	return strv_push(opts, arg);
 }
 
 int opts_normalize(char *const *words, char ***ret_norm, char **ret_bad)
@@ -216,9 +213,19 @@ int opts_normalize(char *const *words, char ***ret_norm, char **ret_bad)
 /* For a normalized option word: 1 when its argument is the next word, 0 when none. */
 static int norm_takes_arg(const char *w)
 {
-	if (w[0] == '-' && w[1] == '-')
-		return streq(w, "--vp");
+	if (w[0] == '-' && w[1] == '-') {
+		const struct long_opt *lo = long_opt_of_word(w);
+		return lo && lo->arg == LONG_ARG_REQUIRED && !strchr(w, '=');
+	}
 	return w[0] == '-' && w[1] && !w[2] && short_opt_arg(w[1]) == 1;
+}
+
+/* --help, --version (as -h, -V) and --target-namespace (staprun's) are no compile options. */
+static bool long_dropped_for_compile(const char *w)
+{
+	const struct long_opt *lo = long_opt_of_word(w);
+
+	return lo && (lo->use == LONG_DROP || lo->use == LONG_RUN_NS);
 }
 
 int opts_for_compile(char *const *norm, char ***ret)
@@ -239,6 +246,10 @@ int opts_for_compile(char *const *norm, char ***ret)
 		}
 		if (w[0] == '-' && w[1] && !w[2] && strchr("hVkF", w[1]))
 			continue;
+		if (long_dropped_for_compile(w)) {
+			i += arg;
+			continue;
+		}
 		r = strv_push(&out, w);
 		if (r == 0 && arg)
 			r = strv_push(&out, norm[++i]);
@@ -265,7 +276,11 @@ int opts_for_run(char *const *norm, const char *uprobes_ko, char ***ret, enum ru
 		const char *w = norm[i];
 		bool arg = norm_takes_arg(w) && norm[i + 1];
 
-		if (streq(w, "--save-uprobes")) {
+		if (streq(w, "--target-namespace") && arg) {
+			r = strv_push(&out, "-N");
+			if (r == 0)
+				r = strv_push(&out, norm[i + 1]);
+		} else if (streq(w, "--save-uprobes")) {
 			if (uprobes_ko) {
 				char *u;
 				if (asprintf(&u, "-u%s", uprobes_ko) < 0)

@@ -80,6 +80,8 @@ static const struct param params[] = {
     STR("DRACUT_OPTS", KIND_STRING, dracut_opts, ""),
     STR("MODULE_SIGN_KEY", KIND_OPT_PATH, module_sign_key, ""),
     STR("MODULE_SIGN_CERT", KIND_OPT_PATH, module_sign_cert, ""),
+    /* Prebuilt sets and compile servers. */
+    STR("COMPILE_SERVER", KIND_STRING, compile_server, ""),
 };
 
 static char **str_field(struct settings *s, const struct param *p)
@@ -342,6 +344,22 @@ const char *settings_script_opt(const struct settings *s, const char *name)
 const char *settings_script_req(const struct settings *s, const char *name)
 {
 	return script_value(s, name, "_REQ");
+}
+
+int settings_use_kernel(struct settings *s, const char *kver)
+{
+	char *release = strdup(kver), *cache = path_join(s->cache_root, kver);
+
+	if (!release || !cache) {
+		free(release);
+		free(cache);
+		return -ENOMEM;
+	}
+	free(s->kernel_release);
+	free(s->cache_path);
+	s->kernel_release = release;
+	s->cache_path = cache;
+	return 0;
 }
 
 void settings_free(struct settings *s)

@@ -52,6 +52,10 @@ struct settings {
 	/* Ours: MODULE_SIGN_KEY and MODULE_SIGN_CERT, the private key and certificate compile
 	 * signs each module with; both "" (no signing) or both absolute paths. */
 	char *module_sign_key, *module_sign_cert;
+	/* Ours (prebuilt sets, compile servers): COMPILE_SERVER, blank separated stap SERVER-SPECs
+	 * (HOST[:PORT], an address, a certificate serial) that every compile uses through
+	 * --use-server=SPEC; "" (default): stap compiles here. */
+	char *compile_server;
 	char *kernel_release; /* -r, else uname -r */
 	struct config cfg;    /* every KEY=value read, for <script>_OPT and <script>_REQ */
 };
@@ -66,4 +70,7 @@ const char *settings_script_opt(const struct settings *s, const char *name);
 const char *settings_script_req(const struct settings *s, const char *name);
 /* Upstream check_bool: 1 for y|Y|yes|Yes|YES|1, 0 for n|N|no|No|NO|0, -1 for anything else. */
 int parse_bool(const char *v);
+/* Points s at kernel kver (a valid release): kernel_release and cache_path, for commands that
+ * act on several kernels (onboot --pack, --load). 0 or -ENOMEM. */
+int settings_use_kernel(struct settings *s, const char *kver);
 void settings_free(struct settings *s);

@@ -53,6 +53,8 @@ static const char *unsupported_reason(const char *w)
 		return ": no command can be started before the root file system is mounted";
 	if (streq(w, "-x"))
 		return ": there is no process to attach to at boot";
+	if (streq(w, "-N"))
+		return " (--target-namespace): there is no process to take namespaces from at boot";
 	if (streq(w, "-S"))
 		return ": output files need -o, which boot scripts cannot use";
 	return ": stap-early-loader does not support it";
@@ -77,6 +79,8 @@ static int check_run_options(struct invocation *inv, const char *name, unsigned 
 	r = opts_normalize(words, &norm, &bad);
 	if (r == -ENOMEM)
 		return r;
+	if (r == -EPERM)
+		return refuse(inv, "Refused option in script %s: %s", name, bad ? bad : "?");
 	if (r < 0)
 		return refuse(inv, "Bad runtime options for script %s: %s", name,
 			      bad ? bad : "parse error");

@@ -1,5 +1,6 @@
 /* onboot_set.c: reading and recording STATE_PATH/onboot.set. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -8,6 +9,7 @@
 #include "log.h"
 #include "macro.h"
 #include "onboot_set.h"
+#include "strv.h"
 
 char *onboot_set_path(const struct settings *s)
 {
@@ -66,5 +68,23 @@ int onboot_set_write(const struct settings *s, const struct onboot_script *v, si
 		r = write_file_atomic(path, text, strlen(text), 0644);
 	if (r < 0)
 		return log_error_errno(r, "Failed to write %s", path);
+	return 0;
+}
+
+int onboot_set_apply(struct settings *s, const struct manifest *set, char ***ret)
+{
+	_cleanup_strv_free_ char **names = NULL;
+
+	for (size_t i = 0; i < set->n_scripts; i++) {
+		const struct manifest_script *ms = &set->scripts[i];
+		_cleanup_free_ char *key = NULL;
+
+		if (asprintf(&key, "%s_OPT", ms->name) < 0 || strv_push(&names, ms->name) < 0)
+			return -ENOMEM;
+		if (config_set(&s->cfg, key, ms->opts ? ms->opts : "", ONBOOT_SET_FILE) < 0)
+			return -ENOMEM;
+	}
+	*ret = names;
+	names = NULL;
 	return 0;
 }

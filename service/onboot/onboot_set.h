@@ -18,3 +18,6 @@ int onboot_set_read(const struct settings *s, struct manifest *ret);
 /* Records v (in order) with each script's <NAME>_OPT from s; n == 0 removes the file (the set
  * is cleared). Atomic. 0 or -errno after log_error. */
 int onboot_set_write(const struct settings *s, const struct onboot_script *v, size_t n);
+/* The set's names in order (*ret, never NULL on success), each one's recorded options set as
+ * its <NAME>_OPT in s for this run. 0 or -ENOMEM. */
+int onboot_set_apply(struct settings *s, const struct manifest *set, char ***ret);

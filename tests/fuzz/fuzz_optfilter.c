@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "optfilter.h"
+#include "optfilter_long.h"
 #include "strv.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -33,14 +34,14 @@ static void idempotent(char **norm)
 	strv_free(again);
 }
 
-/* staprun words before the mode: "-c|-x|-o|-S|-b ARG" pairs only; -D exactly with an -o. */
+/* staprun words before the mode: "-c|-x|-o|-S|-b|-N ARG" pairs only; -D exactly with an -o. */
 static void check_run_words(char **run, size_t n, enum run_mode mode)
 {
 	bool saw_o = false;
 
 	for (size_t i = 0; i < n; i += 2) {
 		if (i + 1 >= n || strlen(run[i]) != 2 || run[i][0] != '-' ||
-		    !strchr("cxoSb", run[i][1]))
+		    !strchr("cxoSbN", run[i][1]))
 			abort();
 		saw_o |= run[i][1] == 'o';
 	}
@@ -64,6 +65,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!bad)
 			abort();
 		goto out;
+	}
+	/* Every long option left is one stap 4.8 knows, not a refused one. */
+	for (size_t i = 0; norm[i] && strcmp(norm[i], "--") != 0; i++) {
+		const struct long_opt *lo =
+		    norm[i][0] == '-' && norm[i][1] == '-' ? long_opt_of_word(norm[i]) : NULL;
+		if (norm[i][0] == '-' && norm[i][1] == '-' && (!lo || lo->use == LONG_REFUSED))
+			abort();
+		if (lo && lo->arg == LONG_ARG_REQUIRED)
+			i++;
+		else if (norm[i][0] == '-' && norm[i][1] != '-' && norm[i][2] == '\0' &&
+			 strchr("pIeoRrmcxDsldLS", norm[i][1]))
+			i++;
 	}
 	if (!strv_contains(norm, "--"))
 		abort();

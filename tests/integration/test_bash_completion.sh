@@ -127,8 +127,9 @@ checks() {
 	expect "systemtap-service start -" -c -r -h --help -R -y
 	expect "systemtap-service start -y -" -c -r -h --help -R
 	expect "systemtap-service onboot -" -c -r -h --help -o -R -y -b --status --refresh --image \
-		--forget
-	expect "systemtap-service onboot --refresh --" --help --status --image --forget
+		--forget --pack --load --import
+	expect "systemtap-service onboot --refresh --" --help --status --image --forget --pack \
+		--load --import
 	ok "$MODE: options (-o, -b and the long ones for onboot only, flags not twice)"
 
 	for c in $cmds; do
@@ -140,6 +141,8 @@ checks() {
 	expect "systemtap-service stop -- -"
 	expect "systemtap-service onboot --status "
 	expect "systemtap-service onboot --forget -r 6.1.0-test "
+	expect "systemtap-service onboot --load x.pack "
+	expect "systemtap-service onboot --pack x.pack b" beta beta2
 	expect "systemtap-service start -c $ROOT/other.conf " gamma
 	expect "systemtap-service start -yc $ROOT/other.conf " gamma
 	expect "systemtap-service start -c$ROOT/other.conf " gamma
@@ -165,7 +168,9 @@ checks() {
 
 	expect "systemtap-service onboot -o $ROOT/ou" "$ROOT/out.img" "$ROOT/out2.img" "$ROOT/outdir"
 	expect "systemtap-service start -c $ROOT/other" "$ROOT/other.conf" "$ROOT/other.d"
-	ok "$MODE: files after -o and -c"
+	expect "systemtap-service onboot --load $ROOT/ou" "$ROOT/out.img" "$ROOT/out2.img" "$ROOT/outdir"
+	expect "systemtap-service onboot --pack $ROOT/ou" "$ROOT/out.img" "$ROOT/out2.img" "$ROOT/outdir"
+	ok "$MODE: files after -o, -c, --pack and --load"
 
 	for ((c = 1; c <= nbad; c++)); do
 		expect "systemtap-service start -c $ROOT/bad$c.conf "

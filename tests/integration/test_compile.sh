@@ -54,9 +54,10 @@ KERNEL_BUILD='$build'
 STAP_VERSION='$(stap -V 2>&1 | sed -n 's/.*(version \([^/ ,)]*\).*/\1/p;q')'
 PROTOCOL=$protocol
 OPTS='$RT -D MAXACTION=500 --'
+SCRIPT_SHA256='$(sha256sum <"$SD/greeter.stp" | cut -d' ' -f1)'
 EOF
 diff -u "$ROOT/expect.opts" "$CACHE/greeter.opts" || fail "greeter.opts differs"
-ok "greeter.opts records release, build, stap version, protocol and options"
+ok "greeter.opts records release, build, stap version, protocol, options and the script's digest"
 
 probe='probe procfs("srvstat").read {$value = "running\n"}'
 exec_line="Exec: $STAP -E '$probe' -m greeter -p4 -r $KVER_DEBIAN --save-uprobes $RT -D MAXACTION=500 -- $SD/greeter.stp"
@@ -125,9 +126,9 @@ OUT=$("$SVC" compile -y -r "$KVER_DEBIAN" greeter -c "$ROOT/nostap.conf" 2>&1)
 RC=$?
 printf '%s\n' "$OUT" | sed 's/^/    | /'
 assert_rc 1 "missing stap"
-assert_out '/nonexistent/stap: No such file or directory'
+assert_out 'greeter needs compiling, but /nonexistent/stap is not installed here: install systemtap'
 assert_out ' Compiling greeter \.\.\. error$'
-ok "a missing stap is named with the reason"
+ok "a missing stap is named with what to do"
 
 # --- cache directory not writable ---------------------------------------------------------
 # Root ignores permission bits: a file where the directory should be, and a read-only mount.

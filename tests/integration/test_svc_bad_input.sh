@@ -92,10 +92,14 @@ assert_rc 3
 ok "a missing script: 'no script file', exit 1"
 
 # --- bad _OPT ----------------------------------------------------------------------------------------
-echo "alpha_OPT='--suppress-handler-errors'" >"$ROOT/etc/systemtap/conf.d/opt.conf"
+echo "alpha_OPT='--no-such-option'" >"$ROOT/etc/systemtap/conf.d/opt.conf"
 svcr start alpha
 assert_rc 1 "unknown stap option"
-assert_out 'unknown option or missing argument: --suppress-handler-errors'
+assert_out 'unknown option or missing argument: --no-such-option'
+echo "alpha_OPT='--bpf'" >"$ROOT/etc/systemtap/conf.d/opt.conf"
+svcr start alpha
+assert_rc 1 "a refused stap option"
+assert_out 'refused option --bpf: builds a BPF program, not the kernel module the service starts'
 echo "alpha_OPT='-D \"unbalanced'" >"$ROOT/etc/systemtap/conf.d/opt.conf"
 svcr start alpha
 assert_rc 1 "unbalanced quote in _OPT"

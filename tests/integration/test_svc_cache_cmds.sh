@@ -98,13 +98,18 @@ svcr stop
 sleep 0.01
 touch "$ROOT/etc/systemtap/script.d/beta.stp"
 svcr start alpha beta
+[ "$(stap_runs)" -eq "$n" ] || fail "start recompiled a script that was only touched"
+svcr stop
+ok "a touched script with the same bytes keeps its cache (valid by content)"
+echo '# edited' >>"$ROOT/etc/systemtap/script.d/beta.stp"
+svcr start alpha beta
 [ "$(stap_runs)" -eq $((n + 1)) ] || fail "start did not recompile the edited script"
 tail -n 1 "$ROOT/stap.calls" | grep -q '|-m|beta|' || fail "the wrong script was recompiled"
 svcr stop
 ok "start compiles only what lacks a valid cache (an edited script)"
 
 echo AUTOCOMPILE=no >>"$CONF"
-touch "$ROOT/etc/systemtap/script.d/beta.stp"
+echo '# edited again' >>"$ROOT/etc/systemtap/script.d/beta.stp"
 n=$(stap_runs)
 svcr start beta
 assert_rc 1 "AUTOCOMPILE=no with a stale cache"

@@ -28,6 +28,9 @@ onboot only:
 ${tab}--status${tab}: show the onboot scripts each installed kernel starts
 ${tab}--refresh [--image]: build the recorded onboot set for -r kernelrelease
 ${tab}--forget${tab}: remove the cache and onboot snapshot of -r kernelrelease
+${tab}--pack file${tab}: the set's modules for each -r kernelrelease into file
+${tab}--load file${tab}: check the modules of a pack and put them into the caches
+${tab}--import${tab}: take over upstream stap-onboot's modules of -r kernelrelease
 
 See systemtap-service(8) for full documentation
 EOU
@@ -82,8 +85,26 @@ for o in c r o; do
 done
 run status --status -c "$CONF"
 assert_rc 3 "--status with another command"
-grep -qx "systemtap-service: --status, --refresh, --image and --forget are options of onboot" \
+grep -qx "systemtap-service: --status, --refresh, --image, --forget, --pack, --load and --import are options of onboot" \
 	"$ROOT/stderr" || fail "onboot-only option message"
+run start --pack "$ROOT/x.pack" -c "$CONF"
+assert_rc 3 "--pack with another command"
+run onboot --pack -c "$CONF"
+assert_rc 3 "--pack without a file (the next word is an option, not taken)"
+run onboot --load= -c "$CONF"
+assert_rc 3 "--load= with an empty file"
+grep -q "option '--load' requires a file" "$ROOT/stderr" || fail "--load= message"
+run onboot --import=x -c "$CONF"
+assert_rc 3 "--import takes no argument"
+run onboot --load "$ROOT/x.pack" alpha -c "$CONF"
+assert_rc 3 "--load with names"
+grep -q "takes no script names" "$ROOT/stderr" || fail "--load with names: message"
+run onboot --import alpha -c "$CONF"
+assert_rc 3 "--import with names"
+run start -r 6.1.0-1 -r 6.1.0-2 -c "$CONF"
+assert_rc 3 "two -r outside --pack"
+grep -qx "systemtap-service: -r is given once, except with onboot --pack" "$ROOT/stderr" ||
+	fail "two -r message"
 run onboot --status --forget -c "$CONF"
 assert_rc 3 "two onboot modes"
 grep -q "cannot be combined" "$ROOT/stderr" || fail "two modes message"

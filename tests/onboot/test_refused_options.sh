@@ -11,6 +11,7 @@ add_script good
 add_script withoutput "-o /var/log/x.out"
 add_script withcmd "-c /bin/true"
 add_script withpid "-x 1"
+add_script withns "--target-namespace=1"
 add_script badopt "--no-such-option"
 add_script bigbuf "-s 5000"
 printf 'probe begin { x = }\n' >"$ROOT/etc/systemtap/script.d/broken.stp"
@@ -33,6 +34,7 @@ check_refused() { # NAME MESSAGE
 check_refused withoutput "Unsupported option -o in script withoutput$"
 check_refused withcmd "Unsupported option -c in script withcmd: no command can be started"
 check_refused withpid "Unsupported option -x in script withpid: there is no process"
+check_refused withns "Unsupported option -N in script withns (--target-namespace): there is no process"
 check_refused bigbuf "Bad runtime options for script bigbuf: -s 5000"
 
 svc onboot good badopt -r "$KVER"

@@ -90,7 +90,7 @@ static void test_normalization(void)
 	compile_is("-DX=1 -Ifoo -R/rt", "-D X=1 -I foo -R /rt --");
 	run_is("-p4 -s8", "-b 8 -L", RUN_MODE_LOAD_ONLY);
 	run_is("-ovg", "-o vg -D", RUN_MODE_DAEMON);
-	compile_is("--vp 01 --vp=10 --v 11", "--vp 01 --vp 10 --vp 11 --");
+	compile_is("--vp 01 --vp=10 --vp= 11", "--vp 01 --vp 10 --vp  -- 11");
 	compile_is("--save", "--save-uprobes --");
 	/* getopt permutes: positional words after "--", in order; "-" is one. */
 	compile_is("a -v b - -g", "-v -g -- a b -");
@@ -157,7 +157,11 @@ static void test_errors(void)
 
 	normalize_fails("-v -Q", "-Q");
 	normalize_fails("-vgZ", "-vgZ");
-	normalize_fails("--suppress-handler-errors", "--suppress-handler-errors");
+	normalize_fails("--no-such-option", "--no-such-option");
+	normalize_fails("--v 11", "--v"); /* --vp or --version: ambiguous, as for stap */
+	normalize_fails("--s", "--s");
+	normalize_fails("--privilege", "--privilege");
+	normalize_fails("--ldd=1", "--ldd=1");
 	normalize_fails("--save-uprobes=1", "--save-uprobes=1");
 	normalize_fails("-v -p", "-p");
 	normalize_fails("--vp", "--vp");
@@ -170,6 +174,59 @@ static void test_errors(void)
 	CHECK(opts_split(NULL, &w) == 0 && strv_length(w) == 0, "NULL text: no words");
 }
 
+static void refused_is(const char *opt, const char *want)
+{
+	_cleanup_strv_free_ char **w = NULL, **n = NULL;
+	char *bad = NULL;
+	int r;
+
+	CHECK(opts_split(opt, &w) == 0, "split '%s'", opt);
+	r = opts_normalize(w, &n, &bad);
+	CHECK(r == -EPERM && n == NULL, "'%s' is refused (%d)", opt, r);
+	CHECK_STR(bad, want, "the option and why");
+	free(bad);
+}
+
+/* stap 4.8's long options (`stap --help`), each with its argument form. */
+static void test_long_options(void)
+{
+	compile_is("--use-server=localhost:5000 --trust-servers=ssl,signer,no-prompt -g",
+		   "--use-server=localhost:5000 --trust-servers=ssl,signer,no-prompt -g --");
+	compile_is("--use-server", "--use-server --");
+	/* An optional argument must be attached, as for getopt: a next word is positional. */
+	compile_is("--use-server localhost", "--use-server -- localhost");
+	compile_is("--privilege stapusr --compatible=4.0 --modinfo A=B",
+		   "--privilege stapusr --compatible 4.0 --modinfo A=B --");
+	compile_is("--sysenv=PATH=/x --sysroot /sr", "--sysenv PATH=/x --sysroot /sr --");
+	compile_is("--all-modules --ldd --skip-badvars --suppress-handler-errors "
+		   "--suppress-time-limits --check-version --unprivileged",
+		   "--all-modules --ldd --skip-badvars --suppress-handler-errors "
+		   "--suppress-time-limits --check-version --unprivileged --");
+	compile_is("--prologue-searching=never --download-debuginfo=no --use-server-on-error "
+		   "--tmpdir=/var/tmp",
+		   "--prologue-searching=never --download-debuginfo=no --use-server-on-error "
+		   "--tmpdir /var/tmp --");
+	compile_is("--runtime=kernel --suppress-h",
+		   "--runtime kernel --suppress-handler-errors --");
+	compile_is("--help --version -v", "-v --");
+	compile_is("--target-namespace 42 -g", "-g --");
+	run_is("--target-namespace=42 -s 4", "-N 42 -b 4 -L", RUN_MODE_LOAD_ONLY);
+	run_is("--use-server=h:1 --trust-servers --privilege stapsys -o /o", "-o /o -D",
+	       RUN_MODE_DAEMON);
+	refused_is("--bpf",
+		   "--bpf: builds a BPF program, not the kernel module the service starts");
+	refused_is("-g --runtime=bpf",
+		   "--runtime: builds no kernel module: the service starts only --runtime=kernel");
+	refused_is("--remote host", "--remote: runs the script on another host; the service runs "
+				    "its modules here");
+	refused_is("--remote-prefix", "--remote-prefix: runs the script on another host; the "
+				      "service runs its modules here");
+	refused_is("--dump-functions", "--dump-functions: lists what stap knows and builds no "
+				       "module");
+	refused_is("--list-servers=online", "--list-servers: reports on compile servers and builds "
+					    "nothing (run stap --list-servers yourself)");
+}
+
 int main(void)
 {
 	test_upstream_examples();
@@ -178,5 +235,6 @@ int main(void)
 	test_quoting();
 	test_uprobes();
 	test_errors();
+	test_long_options();
 	return test_summary();
 }

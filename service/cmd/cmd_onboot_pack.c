@@ -1,0 +1,261 @@
+/* cmd_onboot_pack.c: `onboot --pack FILE [-r KVER]... [NAME...]`, as DKMS's mktarball: on a
+ * build host, the onboot set (the named scripts, else the recorded set) compiled where its
+ * caches are not valid, for each kernel, and packed with everything a machine without stap
+ * needs: the set, the scripts, each kernel's modules (signed when signing is configured) and
+ * their NAME.opts with the scripts' digests. The pack is written beside FILE and renamed over
+ * it only when complete. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cache.h"
+#include "cmd_common.h"
+#include "commands.h"
+#include "compile.h"
+#include "fsutil.h"
+#include "log.h"
+#include "macro.h"
+#include "manifest.h"
+#include "onboot_scripts.h"
+#include "onboot_set.h"
+#include "onboot_tempfile.h"
+#include "onboot_util.h"
+#include "pack_index.h"
+#include "pack_stream.h"
+#include "strv.h"
+
+#define PACK_TEMP_SUFFIX ".stap-pack."
+
+/* The scripts to pack, in start order: the named ones (their <NAME>_OPT), else the recorded
+ * set (its options). -ENOENT after a message when there is neither, -ELOOP after FAILED. */
+static int pack_names(struct invocation *inv, char ***ret)
+{
+	struct manifest set = {0};
+	int r;
+
+	if (inv->names_given)
+		return onboot_start_order(inv, ret);
+	r = onboot_set_read(inv->s, &set);
+	if (r < 0)
+		return r;
+	if (set.n_scripts == 0) {
+		manifest_free(&set);
+		log_error("Nothing to pack: name the scripts, or record an onboot set with onboot "
+			  "NAME...");
+		return -ENOENT;
+	}
+	r = onboot_set_apply(inv->s, &set, ret);
+	manifest_free(&set);
+	return r == -ENOMEM ? log_error_errno(r, "Failed to read the onboot set") : r;
+}
+
+/* Adds path's file as member name: its size and digest now; the bytes follow later. */
+static int add_member(struct pack_index *ix, const char *name, const char *path)
+{
+	char hex[SHA256_HEX_SIZE];
+	struct stat st;
+	int r;
+
+	r = sha256_file(path, hex);
+	if (r == 0 && stat(path, &st) < 0)
+		r = -errno;
+	if (r < 0)
+		return log_error_errno(r, "Failed to read %s", path);
+	r = pack_index_add_file(ix, name, (uint64_t)st.st_size, hex);
+	if (r == -EINVAL)
+		log_error("%s cannot go into a pack (%ju bytes)", path, (uintmax_t)st.st_size);
+	return r == -ENOMEM ? log_error_errno(r, "Failed to pack") : r;
+}
+
+/* Compiles and checks names for the kernel s points at; adds the modules that can start at
+ * boot to ix. -ECANCELED when PASSALL=yes stopped the command. */
+static int pack_kernel(struct invocation *inv, char *const *names, struct pack_index *ix)
+{
+	const struct settings *s = inv->s;
+	_cleanup_strv_free_ char **ok = NULL;
+	struct compile_result *res = NULL;
+	struct onboot_script *v = NULL;
+	size_t n = strv_length(names), nv = 0;
+	int r;
+
+	clog("Kernel %s:\n", s->kernel_release);
+	r = compile_scripts(s, names, true, &res);
+	for (size_t i = 0; r >= 0 && i < n; i++) {
+		if (res[i].rc == 0)
+			r = strv_push(&ok, names[i]);
+		else if (might_failf(inv, "Could not compile %s for kernel %s (%d)", names[i],
+				     s->kernel_release, res[i].rc))
+			r = -ECANCELED;
+	}
+	compile_results_free(res, r >= 0 ? n : 0);
+	if (r >= 0)
+		r = onboot_check_scripts(inv, ok, &v, &nv);
+	for (size_t i = 0; r >= 0 && i < nv; i++) {
+		_cleanup_free_ char *ko = NULL, *opts = NULL, *opts_path = NULL;
+
+		opts_path = cache_opts_path(s, v[i].name);
+		if (asprintf(&ko, "%s/%s.ko", s->kernel_release, v[i].name) < 0 ||
+		    asprintf(&opts, "%s/%s.opts", s->kernel_release, v[i].name) < 0 || !opts_path) {
+			r = log_error_errno(-ENOMEM, "Failed to pack");
+			break;
+		}
+		r = add_member(ix, ko, v[i].ko_path);
+		if (r == 0)
+			r = add_member(ix, opts, opts_path);
+	}
+	onboot_scripts_free(v, nv);
+	return r;
+}
+
+/* The set member: names in order with the options each was built with. */
+static int set_text(const struct settings *s, char *const *names, char **ret)
+{
+	struct manifest m = {.kind = MANIFEST_SET};
+	int r = 0;
+
+	for (size_t i = 0; names[i] && r == 0; i++)
+		r = manifest_add_script(&m, names[i], 0, 0, NULL, settings_script_opt(s, names[i]));
+	if (r == 0)
+		r = manifest_format(&m, ret);
+	manifest_free(&m);
+	return r;
+}
+
+/* Writes ix (the set text in memory, every other member from its file) to fd. */
+static int write_pack(int fd, const struct settings *s, const struct pack_index *ix,
+		      const char *set)
+{
+	_cleanup_free_ char *index = NULL;
+	uint32_t ino = 1;
+	int r = pack_index_format(ix, &index);
+
+	if (r == 0)
+		r = pack_write_member(fd, ino++, PACK_INDEX_NAME, index, strlen(index));
+	for (size_t i = 0; r == 0 && i < ix->n_files; i++) {
+		const struct pack_file *f = &ix->files[i];
+		_cleanup_free_ char *src = NULL;
+
+		if (f->kind == PACK_SET) {
+			r = pack_write_member(fd, ino++, f->path, set, strlen(set));
+			continue;
+		}
+		if (f->kind == PACK_SCRIPT)
+			r = asprintf(&src, "%s/%s.stp", s->script_path, f->name);
+		else
+			r = asprintf(&src, "%s/%s", s->cache_root, f->path);
+		if (r < 0)
+			return -ENOMEM;
+		r = pack_write_file_member(fd, ino++, f->path, src, f->size);
+		if (r < 0)
+			return log_error_errno(r, "Failed to pack %s", src);
+	}
+	return r == 0 ? pack_write_trailer(fd, ino) : r;
+}
+
+/* ix into FILE: a locked temp beside it, synced, renamed over it. */
+static int commit_pack(const struct settings *s, const char *file, const struct pack_index *ix,
+		       const char *set)
+{
+	_cleanup_free_ char *dir = onboot_dirname(file), *prefix = NULL;
+	struct onboot_temp t = ONBOOT_TEMP_INIT;
+	const char *base = strrchr(file, '/') + 1;
+	int r;
+
+	if (!dir || asprintf(&prefix, ".%s" PACK_TEMP_SUFFIX, base) < 0)
+		return log_error_errno(-ENOMEM, "Failed to pack");
+	r = onboot_temp_clean_stale(dir, prefix);
+	if (r == 0)
+		r = onboot_temp_create(dir, prefix, &t);
+	if (r < 0)
+		return r;
+	r = write_pack(t.fd, s, ix, set);
+	if (r == 0 && (fchmod(t.fd, 0644) < 0 || fsync(t.fd) < 0))
+		r = -errno;
+	if (r == 0 && rename(t.path, file) < 0)
+		r = -errno;
+	if (r < 0) {
+		log_error_errno(r, "Failed to write %s", file);
+		onboot_temp_remove(&t);
+		return r;
+	}
+	onboot_temp_release(&t);
+	return fsync_parent_dir(file);
+}
+
+/* Every kernel to pack: the -r list, else the target kernel. */
+static int pack_kernels(struct invocation *inv, char ***ret)
+{
+	char *const one[] = {inv->s->kernel_release, NULL};
+
+	*ret = NULL;
+	return strv_extend(ret, inv->kernel_releases ? inv->kernel_releases : one);
+}
+
+int cmd_onboot_pack(struct invocation *inv)
+{
+	struct settings *s = inv->s;
+	_cleanup_strv_free_ char **names = NULL, **kernels = NULL;
+	_cleanup_free_ char *file = NULL, *set = NULL;
+	struct pack_index ix = {0};
+	uint64_t size = 0;
+	int r;
+
+	if (onboot_absolute_path(inv->pack_file, &file) < 0 || pack_kernels(inv, &kernels) < 0) {
+		log_error_errno(-ENOMEM, "Failed to pack");
+		return EXIT_FAIL;
+	}
+	r = pack_names(inv, &names);
+	if (r == -ELOOP)
+		return EXIT_DEPENDENCY;
+	if (r < 0)
+		return EXIT_FAIL;
+	for (size_t i = 0; kernels[i] && r == 0; i++) {
+		r = pack_index_add_kernel(&ix, kernels[i]);
+		if (r == -EINVAL)
+			log_error("Kernel %s is given twice", kernels[i]);
+	}
+	if (r == 0 && !names) {
+		log_error("Nothing to pack: none of the named scripts is left");
+		r = -ENOENT;
+	}
+	if (r == 0)
+		r = set_text(s, names, &set);
+	if (r == 0) {
+		char hex[SHA256_HEX_SIZE];
+		sha256_hex(set, strlen(set), hex);
+		r = pack_index_add_file(&ix, PACK_SET_PATH, strlen(set), hex);
+	}
+	for (size_t i = 0; names[i] && r == 0; i++) {
+		_cleanup_free_ char *stp = NULL, *member = NULL;
+		if (asprintf(&stp, "%s/%s.stp", s->script_path, names[i]) < 0 ||
+		    asprintf(&member, PACK_SCRIPTS_DIR "/%s.stp", names[i]) < 0)
+			r = -ENOMEM;
+		else if (path_exists(stp))
+			r = add_member(&ix, member, stp);
+	}
+	for (size_t i = 0; kernels[i] && r == 0; i++) {
+		r = settings_use_kernel(s, kernels[i]);
+		if (r == 0)
+			r = pack_kernel(inv, names, &ix);
+	}
+	if (r == 0)
+		r = commit_pack(s, file, &ix, set);
+	if (r == 0) {
+		char buf[32];
+		for (size_t i = 0; i < ix.n_files; i++)
+			size += ix.files[i].size;
+		clog("Packed %zu scripts for %zu kernels into %s (%s)\n", strv_length(names),
+		     strv_length(kernels), file, onboot_format_size(size, buf, sizeof(buf)));
+	}
+	pack_index_free(&ix);
+	if (r == -ENOMEM)
+		log_error_errno(r, "Failed to pack");
+	if (r < 0)
+		return EXIT_FAIL;
+	if (inv->nr_fails > 0)
+		might_success(inv, "pack written");
+	return EXIT_OK;
+}
