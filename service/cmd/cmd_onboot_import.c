@@ -198,7 +198,8 @@ int cmd_onboot_import(struct invocation *inv)
 	int r;
 
 	if (inv->names_given) {
-		log_error("--import takes no script names: every module of the kernel is looked at");
+		log_error(
+		    "--import takes no script names: every module of the kernel is looked at");
 		return EXIT_USAGE;
 	}
 	r = onboot_import_upstream(inv, &found);
