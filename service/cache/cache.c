@@ -33,9 +33,9 @@ const char *cache_state_to_string(enum cache_state st)
 	case CACHE_UNREADABLE:
 		return "cache files cannot be read";
 	case CACHE_UNSIGNED:
-		return "module is not signed (MODULE_SIGN_KEY is set)";
+		return "module is not signed, and modules are signed here";
 	case CACHE_OTHER_KEY:
-		return "module is signed with another key than MODULE_SIGN_CERT's";
+		return "module is signed with another key than the one in use";
 	}
 	return "unknown cache state";
 }
@@ -226,8 +226,8 @@ static int script_newer(const struct settings *s, const char *name, const char *
 	return 0;
 }
 
-/* With MODULE_SIGN_CERT set, the module must be signed with its key; without, any signature
- * (or none) will do. */
+/* With a signing key in use (MODULE_SIGN_CERT, or DKMS's: sign_key.h), the module must be
+ * signed with it; without, any signature (or none) will do. */
 static int check_signature(const struct settings *s, const char *ko, enum cache_state *ret)
 {
 	_cleanup_free_ char *key = NULL, *signer = NULL;

@@ -28,8 +28,8 @@ enum cache_state {
 	CACHE_WRONG_KERNEL,  /* the module's vermagic is not for this kernel release */
 	CACHE_BUILD_CHANGED, /* the kernel was rebuilt under the same release */
 	CACHE_UNREADABLE,    /* .opts or .ko cannot be parsed */
-	CACHE_UNSIGNED,	     /* MODULE_SIGN_CERT is set, the module is not signed */
-	CACHE_OTHER_KEY,     /* the module is signed, not with MODULE_SIGN_CERT's key */
+	CACHE_UNSIGNED,	     /* a key signs (sign_key.h), the module is not signed */
+	CACHE_OTHER_KEY,     /* the module is signed, not with the key in use */
 };
 
 /* Human text for a state: "no cache", "script is newer than its cache", ... */
@@ -43,6 +43,6 @@ int cache_meta_read(const char *path, struct cache_meta *ret);
 int cache_meta_write(const char *path, const struct cache_meta *m);
 void cache_meta_free(struct cache_meta *m);
 /* Decides whether NAME's cache is valid for s->kernel_release and compile_opts (joined), and
- * with MODULE_SIGN_CERT set, signed with its key. */
+ * with a signing key in use (sign_key.h), signed with it. */
 int cache_check(const struct settings *s, const char *name, const char *compile_opts,
 		enum cache_state *ret);

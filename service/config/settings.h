@@ -52,6 +52,11 @@ struct settings {
 	/* Ours: MODULE_SIGN_KEY and MODULE_SIGN_CERT, the private key and certificate compile
 	 * signs each module with; both "" (no signing) or both absolute paths. */
 	char *module_sign_key, *module_sign_cert;
+	/* Ours, Secure Boot: SYSFS_PATH (/sys: EFI variables, shim's MOK table, lockdown),
+	 * DKMS_PATH (LOCALSTATEDIR/lib/dkms: DKMS's mok.key and mok.pub, the key pair used when
+	 * MODULE_SIGN_KEY is unset and the kernel needs signatures; "" never) and MOKUTIL (asked
+	 * whether a certificate is enrolled when the MOK lists cannot be read). */
+	char *sysfs_path, *dkms_path, *mokutil;
 	char *kernel_release; /* -r, else uname -r */
 	struct config cfg;    /* every KEY=value read, for <script>_OPT and <script>_REQ */
 };
