@@ -107,7 +107,7 @@ static int kernel_status(const struct settings *s, const char *kver, const char 
 	_cleanup_free_ char *kcache = path_join(s->cache_root, kver), *image = NULL, *why = NULL,
 			    *vmlinuz = NULL;
 	struct onboot_snapshot snap = {0};
-	bool have_snap, bad = false, refused;
+	bool have_snap, bad = false, refused, rebuild;
 	int r;
 
 	if (!kcache || onboot_default_image(s, kver, &image) < 0 ||
@@ -151,12 +151,15 @@ static int kernel_status(const struct settings *s, const char *kver, const char 
 		     snap.n ? "this snapshot" : "what this kernel should start (none)",
 		     why ? why : "image check failed");
 	}
-	refused = sb_status_modules(sb, &snap) > 0;
-	if (bad || refused)
+	refused = sb_status_modules(sb, &snap, &rebuild) > 0;
+	if (bad || rebuild)
 		clog("  to fix: %ssystemtap-service onboot --refresh --image -r %s\n",
-		     refused && sb->key_problem ? "once the signing key is set up and enrolled: "
+		     rebuild && sb->key_problem ? "once the signing key is set up and enrolled: "
 						: "",
 		     kver);
+	else if (refused)
+		clog(
+		    "  to fix: enroll the signing key (above): these modules are signed with it\n");
 	*n_modules += snap.n;
 	onboot_snapshot_free(&snap);
 	bad |= refused;

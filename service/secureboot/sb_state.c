@@ -90,9 +90,9 @@ const char *sb_enforcing_reason(const struct sb_state *st)
 	if (st->mode == SB_ON)
 		return "Secure Boot is on";
 	if (st->lockdown[0] && !streq(st->lockdown, "none"))
-		return streq(st->lockdown, "integrity") ? "the kernel is locked down (integrity)"
+		return streq(st->lockdown, "integrity") ? "the kernel is in integrity lockdown"
 		       : streq(st->lockdown, "confidentiality")
-			   ? "the kernel is locked down (confidentiality)"
+			   ? "the kernel is in confidentiality lockdown"
 			   : "the kernel is locked down";
 	if (st->sig_enforce)
 		return "module.sig_enforce is set";

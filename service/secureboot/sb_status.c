@@ -154,7 +154,9 @@ int sb_status_print(const struct settings *s, struct sb_report *ret)
 		return rc;
 	sb_state_read(s, &r.st);
 	r.enforcing = sb_enforcing(&r.st);
-	if (efi_booted(s) && mok_lists_read(s, &r.lists) < 0)
+	if (!efi_booted(s))
+		r.lists.mok_from = "none"; /* no firmware keys: the kernel trusts only its own */
+	else if (mok_lists_read(s, &r.lists) < 0)
 		return log_error_errno(-ENOMEM, "Failed to read the MOK lists");
 	print_state(s, &r);
 	print_key(s, &r);
@@ -181,10 +183,12 @@ static int trusted(const struct sb_report *r, const char *key, const char *signe
 	return -1;
 }
 
-int sb_status_modules(const struct sb_report *r, const struct onboot_snapshot *snap)
+int sb_status_modules(const struct sb_report *r, const struct onboot_snapshot *snap,
+		      bool *ret_rebuild)
 {
 	int refused = 0;
 
+	*ret_rebuild = false;
 	for (size_t i = 0; r->enforcing && i < snap->n; i++) {
 		const struct onboot_script *m = &snap->v[i];
 		_cleanup_free_ char *key = NULL, *signer = NULL;
@@ -194,15 +198,18 @@ int sb_status_modules(const struct sb_report *r, const struct onboot_snapshot *s
 			clog("  signature: %s cannot be read: the kernel will refuse it\n",
 			     m->name);
 			refused++;
+			*ret_rebuild = true;
 			continue;
 		}
 		if (!key) {
 			clog("  signature: %s is not signed: the kernel will refuse it\n", m->name);
 			refused++;
+			*ret_rebuild = true;
 			continue;
 		}
 		t = trusted(r, key, signer);
 		if (t == 0) {
+			*ret_rebuild |= !r->cert.serial || !module_signed_by(key, signer, &r->cert);
 			clog(
 			    "  signature: %s is signed with key %s (%s), which the kernel does not "
 			    "trust: it will refuse it\n",

@@ -26,6 +26,8 @@ struct sb_report {
 int sb_status_print(const struct settings *s, struct sb_report *ret);
 /* When r->enforcing: prints a line for each module of snap the kernel would refuse (not
  * signed, or signed with a key it does not trust) or that cannot be judged. The number of
- * refused modules. */
-int sb_status_modules(const struct sb_report *r, const struct onboot_snapshot *snap);
+ * refused modules; *ret_rebuild: one of them is not signed with the key in use (enrolling
+ * that key alone does not help). */
+int sb_status_modules(const struct sb_report *r, const struct onboot_snapshot *snap,
+		      bool *ret_rebuild);
 void sb_report_free(struct sb_report *r);

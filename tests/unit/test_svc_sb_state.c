@@ -107,7 +107,7 @@ static void test_lockdown(void)
 	sb_state_read(&s, &st);
 	CHECK(sb_enforcing(&st),
 	      "lockdown integrity (lockdown= on a machine without UEFI): required");
-	CHECK_STR(sb_enforcing_reason(&st), "the kernel is locked down (integrity)", "its reason");
+	CHECK_STR(sb_enforcing_reason(&st), "the kernel is in integrity lockdown", "its reason");
 	fresh(&s);
 	sb_sysfile(s.sysfs_path, "module/module/parameters/sig_enforce", "Y\n", 2);
 	sb_state_read(&s, &st);
