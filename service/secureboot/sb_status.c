@@ -83,9 +83,8 @@ static void import_hint(const char *cert, size_t der_len)
 		     "MokManager\n",
 		     cert);
 	else
-		clog("  to fix: openssl x509 -in %s -outform DER -out %s.der; mokutil --import "
-		     "%s.der; "
-		     "reboot, and choose \"Enroll MOK\" in MokManager\n",
+		clog("  to fix: openssl x509 -in %s -outform DER -out %s.der; "
+		     "mokutil --import %s.der; reboot, and choose \"Enroll MOK\" in MokManager\n",
 		     cert, cert, cert);
 }
 
@@ -112,9 +111,8 @@ static void print_cert(const struct settings *s, struct sb_report *r)
 	case MOK_ENROLLED:
 		if (r->enforcing && !mok_loaded(r)) {
 			r->key_problem = true;
-			clog("Certificate: %s, enrolled (%s), but the kernel loads Machine Owner "
-			     "Keys "
-			     "only under Secure Boot\n",
+			clog("Certificate: %s, enrolled (%s), but the kernel loads Machine "
+			     "Owner Keys only under Secure Boot\n",
 			     cert, note ? note : "MokListRT");
 		} else
 			clog("Certificate: %s, enrolled (%s)\n", cert, note ? note : "MokListRT");

@@ -10,6 +10,7 @@
 #include "fsutil.h"
 #include "log.h"
 #include "macro.h"
+#include "sb_state.h"
 #include "sign_key.h"
 #include "strfmt.h"
 
@@ -95,21 +96,20 @@ static void advise(const struct settings *s, const char *reason)
 		dkms = strdup_printf("\nDKMS's key pair (%s/mok.key and mok.pub) is used instead "
 				     "when it exists.",
 				     s->dkms_path);
-	log_warning(
-	    "%s and no module signing key is set: the kernel will refuse the modules built "
-	    "now. Make a key and enroll it once:\n"
-	    "  mkdir -p -m 700 %s\n"
-	    "  openssl req -new -x509 -newkey rsa:2048 -nodes -days 36500 -subj "
-	    "\"/CN=systemtap-service "
-	    "module signing key\" -keyout %s/mok.priv -outform DER -out %s/mok.der\n"
-	    "  set MODULE_SIGN_KEY=%s/mok.priv and MODULE_SIGN_CERT=%s/mok.der in " DEFAULT_CONFIG
-	    "\n"
-	    "  mokutil --import %s/mok.der    (asks for a one-time password)\n"
-	    "  reboot: MokManager starts before the system; choose \"Enroll MOK\", confirm, enter "
-	    "that password\n"
-	    "  then build again: systemtap-service compile, or onboot --refresh --image -r KVER%s\n"
-	    "See systemtap-service(8), MODULE SIGNING.",
-	    reason, dir, dir, dir, dir, dir, dir, dkms ? dkms : "");
+	log_warning("%s and no module signing key is set: the kernel will refuse the modules "
+		    "built now. Make a key and enroll it once:\n"
+		    "  mkdir -p -m 700 %s\n"
+		    "  openssl req -new -x509 -newkey rsa:2048 -nodes -days 36500 "
+		    "-subj \"/CN=systemtap-service module signing key\" "
+		    "-keyout %s/mok.priv -outform DER -out %s/mok.der\n"
+		    "  set MODULE_SIGN_KEY=%s/mok.priv and MODULE_SIGN_CERT=%s/mok.der in %s\n"
+		    "  mokutil --import %s/mok.der    (asks for a one-time password)\n"
+		    "  reboot: MokManager starts before the system; choose \"Enroll MOK\", "
+		    "confirm, enter that password\n"
+		    "  then build again: systemtap-service compile, "
+		    "or onboot --refresh --image -r KVER%s\n"
+		    "See systemtap-service(8), MODULE SIGNING.",
+		    reason, dir, dir, dir, dir, dir, DEFAULT_CONFIG, dir, dkms ? dkms : "");
 }
 
 /* Decides for s into memo.key. 0 or -ENOMEM. */
@@ -117,6 +117,7 @@ static int decide(const struct settings *s)
 {
 	struct sign_key *k = &memo.key;
 	_cleanup_free_ char *dkey = NULL, *dcert = NULL;
+	struct sb_state st;
 	const char *reason;
 
 	if (s->module_sign_key && *s->module_sign_key) {
@@ -125,8 +126,8 @@ static int decide(const struct settings *s)
 		k->cert = strdup(s->module_sign_cert ? s->module_sign_cert : "");
 		return k->key && k->cert ? 0 : -ENOMEM;
 	}
-	sb_state_read(s, &k->state);
-	reason = sb_enforcing_reason(&k->state);
+	sb_state_read(s, &st);
+	reason = sb_enforcing_reason(&st);
 	if (!reason)
 		return 0;
 	if (s->dkms_path && *s->dkms_path) {

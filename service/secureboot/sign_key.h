@@ -1,7 +1,6 @@
 /* sign_key.h: the key pair modules are signed with in this run: the configured one, else on a
  * machine that refuses unsigned modules DKMS's, as DKMS users expect (sign_key.c). */
 #pragma once
-#include "sb_state.h"
 #include "settings.h"
 
 enum sign_key_origin {
@@ -12,8 +11,7 @@ enum sign_key_origin {
 
 struct sign_key {
 	enum sign_key_origin origin;
-	char *key, *cert;      /* NULL with SIGN_KEY_NONE */
-	struct sb_state state; /* read only when nothing is configured (else SB_NOT_EFI) */
+	char *key, *cert; /* NULL with SIGN_KEY_NONE */
 };
 
 /* The key pair of s, worked out once per run (again only when the settings it depends on
