@@ -1,11 +1,13 @@
 #!/bin/sh
 # test_secureboot_defaults.sh: module signing when MODULE_SIGN_KEY is unset, with the real stap
 # (quick through stap's own cache) and the real sign-file of the installed headers, on a fake
-# sysfs (lib-secureboot.sh): with Secure Boot on (or lockdown, or module.sig_enforce) DKMS's
-# key pair signs and the cache check asks for it; with Secure Boot off nothing is signed; with
-# no key the warning on how to make and enroll one comes once per run, however many scripts;
-# a private key others can read is named with the chmod that fixes it. start runs with the
-# stand-in staprun of lib.sh (nothing is loaded into the kernel).
+# sysfs (lib-secureboot.sh): with Secure Boot on (or lockdown without UEFI) DKMS's key pair
+# signs and the cache check asks for it, a configured key still wins; with Secure Boot off
+# nothing is signed; with no key the warning on how to make and enroll one comes once per run,
+# however many scripts; a private key others can read is named with the chmod that fixes it.
+# start runs with the stand-in staprun of lib.sh (nothing is loaded into the kernel). Four
+# compiles (module.sig_enforce, setup mode and the rest of the choice: test_svc_sign_key,
+# test_svc_sb_state).
 . "$(dirname "$0")/../lib.sh"
 
 [ -x "$SVC" ] || fail "$SVC is not built"
@@ -52,46 +54,36 @@ grep -q "Exec: .*/scripts/sign-file sha256 $DKMS/mok.key $DKMS/mok.pub " "$LOG" 
 	fail "LOG_FILE lacks sign-file with DKMS's pair"
 ok "Secure Boot on, MODULE_SIGN_KEY unset: DKMS's mok.key/mok.pub sign (sign-file, modinfo)"
 
-# --- the cache check asks for DKMS's key ----------------------------------------------------
-printf 'MODULE_SIGN_KEY=%s\nMODULE_SIGN_CERT=%s\n' "$ROOT/b.key" "$ROOT/b.der" >>"$CONF"
-svcr compile -y sba
-assert_rc 0 "compile with the configured key b"
-[ "$(sig sba)" = "$(keyid b)" ] || fail "the configured key does not win over DKMS's"
-base
-echo AUTOCOMPILE=no >>"$CONF"
-svcr start sba
-assert_rc 1 "AUTOCOMPILE=no, a module signed by b, DKMS's key in use"
-assert_out 'No valid cache for sba: module is signed with another key than the one in use'
-base
-svcr start sba
-assert_rc 0 "start rebuilds"
-assert_out ' Compiling sba \.\.\. done$'
-[ "$(sig sba)" = "$(keyid a)" ] || fail "the rebuilt sba.ko is not signed by DKMS's key"
-svcr stop sba
-ok "the configured key wins; with DKMS's key in use, a module signed by another is rebuilt"
-
+# --- the cache check asks for the key in use ---------------------------------------------------
 fake_efi off
 fake_lockdown none
 svcr compile -y sba
 assert_rc 0 "compile with Secure Boot off"
 assert_no_out "$ADVICE"
 [ -z "$(sig sba)" ] || fail "Secure Boot off, yet sba.ko is signed"
-fake_efi on
-echo AUTOCOMPILE=no >>"$CONF"
-svcr start sba
-assert_rc 1 "AUTOCOMPILE=no, an unsigned module, Secure Boot on"
-assert_out 'No valid cache for sba: module is not signed, and modules are signed here'
-base
 fake_noefi
 fake_lockdown integrity
-svcr compile -y sba
-assert_rc 0 "compile, lockdown without UEFI"
+echo AUTOCOMPILE=no >>"$CONF"
+svcr start sba
+assert_rc 1 "AUTOCOMPILE=no, an unsigned module, lockdown"
+assert_out 'No valid cache for sba: module is not signed, and modules are signed here'
+base
+svcr start sba
+assert_rc 0 "start rebuilds"
+assert_out ' Compiling sba \.\.\. done$'
 [ "$(sig sba)" = "$(keyid a)" ] || fail "lockdown=integrity without UEFI: not signed by DKMS's key"
-ok "Secure Boot off: DKMS's pair is not used, and once on, the unsigned module is not valid; lockdown without UEFI makes DKMS's key sign"
+svcr stop sba
+printf 'MODULE_SIGN_KEY=%s\nMODULE_SIGN_CERT=%s\nAUTOCOMPILE=no\n' "$ROOT/b.key" "$ROOT/b.der" >>"$CONF"
+svcr start sba
+assert_rc 1 "AUTOCOMPILE=no, signed by DKMS's key, b configured"
+assert_out 'No valid cache for sba: module is signed with another key than the one in use'
+base
+ok "Secure Boot off: DKMS's pair is not used; lockdown without UEFI: the unsigned module is not valid and is rebuilt signed by DKMS's key; a configured key wins over DKMS's"
 
 # --- no key at all: the advice once per run (the cache checks of two scripts) -------------------
 rm -rf "$DKMS"
 fake_efi on
+fake_lockdown integrity
 svcr start sba sbb
 assert_rc 0 "start without any key (the cache holds signed modules: valid)"
 assert_no_out 'Compiling'
