@@ -62,14 +62,17 @@ fake_lockdown() {
 	esac >"$SYS/kernel/security/lockdown"
 }
 
-# moklist_table DER...: shim's MOK table entry MokListRT holding the certificates (none: the
-# entry is removed); moklist_var DER...: the same as the EFI variable MokListRT instead.
+# moklist_table DER...: shim's MOK table entry MokListRT holding the certificates, and
+# MokListTrustedRT as Debian's shim 16.1 sets it (none: both entries are removed);
+# moklist_var DER...: the same as the EFI variable MokListRT instead.
 moklist_table() {
 	mkdir -p "$SYS/firmware/efi/mok-variables"
 	if [ $# -eq 0 ]; then
-		rm -f "$SYS/firmware/efi/mok-variables/MokListRT"
+		rm -f "$SYS/firmware/efi/mok-variables/MokListRT" \
+			"$SYS/firmware/efi/mok-variables/MokListTrustedRT"
 	else
 		esl "$@" >"$SYS/firmware/efi/mok-variables/MokListRT"
+		printf '\001' >"$SYS/firmware/efi/mok-variables/MokListTrustedRT"
 	fi
 }
 moklist_var() { esl "$@" | efivar MokListRT $SHIM_GUID; }

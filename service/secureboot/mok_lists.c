@@ -1,10 +1,13 @@
-/* mok_lists.c: MokListRT, db and MokNew read from sysfs, and the certificates in them.
- * Linux 6.1 (security/integrity/platform_certs/load_uefi.c) loads db's X.509 certificates
- * into the platform keyring, and MokListRT's, under Secure Boot only, into the machine keyring
- * (the platform one when that is not configured); module signatures are checked against the
- * secondary keyring, which links the machine keyring, and upstream never against the platform
- * keyring; Debian's, Fedora's and SUSE's kernels also try the platform keyring ("KEYS: Make use
- * of platform keyring for module signature verify"), so db keys sign modules there. */
+/* mok_lists.c: MokListRT, db and MokNew read from sysfs, and the certificates in them, as
+ * Linux 6.1 uses them (security/integrity/platform_certs/load_uefi.c, keyring_handler.c,
+ * machine_keyring.c): db's X.509 certificates go to the platform keyring (unless MokIgnoreDB);
+ * MokListRT's, under Secure Boot only, come from shim's MOK table, else from the EFI variable
+ * MokListRT alone (never MokListRT1...: a shim that splits a list publishes the table too),
+ * into the machine keyring when the table holds MokListTrustedRT (Debian's 6.1: always), else
+ * the platform keyring. Module signatures are checked against the secondary keyring, which
+ * links the machine keyring; upstream never against the platform keyring, but Debian's,
+ * Ubuntu's, Fedora's and SUSE's kernels retry against it ("KEYS: Make use of platform keyring
+ * for module signature verify"), so keys that land there sign modules on those. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,22 +20,22 @@
 #include "mok_lists.h"
 #include "module_sig.h"
 
-/* Appends EFI variables NAME, NAME1, NAME2... to *buf until one is missing. 0 (none: *buf
- * stays NULL, -ENOENT), or -errno of the first one. */
-static int read_split(const struct settings *s, const char *name, const char *guid, char **buf,
-		      size_t *len)
+/* Appends EFI variables NAME1, NAME2... to *buf until one is missing. 0 (none: *buf stays
+ * NULL), or -errno. */
+static int read_more(const struct settings *s, const char *name, const char *guid, char **buf,
+		     size_t *len)
 {
-	for (unsigned i = 0;; i++) {
+	for (unsigned i = 1;; i++) {
 		_cleanup_free_ char *part = NULL;
 		char var[64];
 		size_t n;
 		char *grown;
 		int r;
 
-		snprintf(var, sizeof(var), i ? "%s%u" : "%s", name, i);
+		snprintf(var, sizeof(var), "%s%u", name, i);
 		r = efivar_read(s, var, guid, NULL, &part, &n);
 		if (r < 0)
-			return i > 0 && r == -ENOENT ? 0 : r;
+			return r == -ENOENT ? 0 : r;
 		grown = realloc(*buf, *len + n + 1);
 		if (!grown)
 			return -ENOMEM;
@@ -45,11 +48,15 @@ static int read_split(const struct settings *s, const char *name, const char *gu
 
 static int read_moklist(const struct settings *s, struct mok_lists *l)
 {
+	_cleanup_free_ char *flag = NULL;
+	size_t n;
 	int r = mokvar_read(s, "MokListRT", &l->mok, &l->mok_len);
 
 	if (r == 0) {
 		l->mok_from = "MOK table";
-		return 0;
+		r = mokvar_read(s, "MokListTrustedRT", &flag, &n);
+		l->mok_trusted = r == 0;
+		return r == -ENOMEM ? r : 0;
 	}
 	if (r == -ENOMEM)
 		return r;
@@ -59,9 +66,12 @@ static int read_moklist(const struct settings *s, struct mok_lists *l)
 			l->mok_err = -ENODEV;
 		return 0;
 	}
-	r = read_split(s, "MokListRT", EFI_SHIM_GUID, &l->mok, &l->mok_len);
+	r = efivar_read(s, "MokListRT", EFI_SHIM_GUID, NULL, &l->mok, &l->mok_len);
 	if (r == 0) {
 		l->mok_from = "EFI variable";
+		r = read_more(s, "MokListRT", EFI_SHIM_GUID, &l->mok_more, &l->mok_more_len);
+		if (r == -ENOMEM)
+			return r;
 	} else if (r == -ENOENT) {
 		/* No shim, or one too old to publish its list: no MOK is trusted. */
 		l->mok_from = "none";
@@ -100,6 +110,7 @@ int mok_lists_read(const struct settings *s, struct mok_lists *ret)
 void mok_lists_free(struct mok_lists *l)
 {
 	free(l->mok);
+	free(l->mok_more);
 	free(l->db);
 	free(l->moknew);
 	*l = (struct mok_lists){0};
@@ -115,6 +126,8 @@ enum mok_enrollment mok_lists_find(const struct mok_lists *l, const void *der, s
 		return MOK_IN_DB;
 	if (l->moknew && efi_siglist_has_x509(l->moknew, l->moknew_len, der, len) == 1)
 		return MOK_PENDING;
+	if (l->mok_more && efi_siglist_has_x509(l->mok_more, l->mok_more_len, der, len) == 1)
+		return MOK_OVERFLOW;
 	return MOK_NOT_ENROLLED;
 }
 
@@ -141,29 +154,12 @@ static bool list_trusts(const char *data, size_t len, const char *key, const cha
 }
 
 bool mok_lists_trust(const struct mok_lists *l, bool sb_on, const char *key, const char *signer,
-		     bool *ret_db)
+		     bool *ret_platform)
 {
 	bool mok = sb_on && l->mok && list_trusts(l->mok, l->mok_len, key, signer);
 	bool db = !mok && l->db && list_trusts(l->db, l->db_len, key, signer);
 
-	if (ret_db)
-		*ret_db = db;
+	if (ret_platform)
+		*ret_platform = db || (mok && !l->mok_trusted);
 	return mok || db;
-}
-
-const char *mok_enrollment_to_string(enum mok_enrollment e)
-{
-	switch (e) {
-	case MOK_UNKNOWN:
-		return "enrollment unknown";
-	case MOK_NOT_ENROLLED:
-		return "NOT enrolled";
-	case MOK_PENDING:
-		return "queued for enrollment (MokNew)";
-	case MOK_IN_DB:
-		return "in the firmware's db, not enrolled as a MOK";
-	case MOK_ENROLLED:
-		return "enrolled (MokListRT)";
-	}
-	return "enrollment unknown";
 }

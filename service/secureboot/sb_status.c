@@ -1,7 +1,8 @@
 /* sb_status.c: what `onboot --status` says about Secure Boot. The question is the user's:
  * will the next boot start my scripts? The kernel refuses a module unless it is signed with a
  * key it trusts; beyond its own keys that is a certificate of MokListRT (under Secure Boot)
- * and, on the distributions' kernels, of db (mok_lists.c says why). */
+ * and, on the distributions' kernels, of db (mok_lists.c says why). Where only those kernels
+ * would trust the key (the platform keyring), it counts as trusted, with that said. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,9 @@
 #include "mok_test_key.h"
 #include "sb_status.h"
 #include "strfmt.h"
+
+/* Which kernels check modules against the platform keyring too (mok_lists.c). */
+#define PLATFORM_KERNELS "Debian's, Ubuntu's, Fedora's and SUSE's kernels"
 
 /* Whether the kernel loads MOK keys: only under Secure Boot, which counts as on when it
  * cannot be read (efivarfs not mounted: a locked-down kernel most likely came from it). */
@@ -114,8 +118,24 @@ static void print_cert(const struct settings *s, struct sb_report *r)
 			clog("Certificate: %s, enrolled (%s), but the kernel loads Machine "
 			     "Owner Keys only under Secure Boot\n",
 			     cert, note ? note : "MokListRT");
-		} else
+		} else if (r->lists.mok && !r->lists.mok_trusted)
+			clog("Certificate: %s, enrolled (%s); shim sets no "
+			     "MokListTrustedRT: upstream kernels then keep it in their "
+			     "platform keyring and refuse the modules, %s accept them\n",
+			     cert, note ? note : "MokListRT", PLATFORM_KERNELS);
+		else
 			clog("Certificate: %s, enrolled (%s)\n", cert, note ? note : "MokListRT");
+		break;
+	case MOK_OVERFLOW:
+		r->key_problem = r->enforcing;
+		clog("Certificate: %s, only in MokListRT1 or later (shim splits a long list), "
+		     "which Linux reads only from shim's MOK table, and there is none in "
+		     "%s/firmware/efi/mok-variables%s\n",
+		     cert, s->sysfs_path,
+		     r->enforcing ? ": the kernel will refuse the modules signed with it" : "");
+		if (r->enforcing)
+			clog("  to fix: boot a kernel that reads shim's MOK table (Linux 5.10 and "
+			     "later), or enroll fewer keys (mokutil --list-enrolled, --delete)\n");
 		break;
 	case MOK_PENDING:
 		clog("Certificate: %s, queued for enrollment (mokutil --import): confirm \"Enroll "
@@ -123,10 +143,9 @@ static void print_cert(const struct settings *s, struct sb_report *r)
 		     cert);
 		break;
 	case MOK_IN_DB:
-		clog("Certificate: %s, in the firmware's db, not enrolled as a MOK: Debian's, "
-		     "Fedora's and SUSE's kernels accept modules signed with db keys, upstream "
-		     "kernels do not\n",
-		     cert);
+		clog("Certificate: %s, in the firmware's db, not enrolled as a MOK: %s accept "
+		     "modules signed with it, upstream kernels do not\n",
+		     cert, PLATFORM_KERNELS);
 		break;
 	case MOK_NOT_ENROLLED:
 		r->key_problem = r->enforcing;

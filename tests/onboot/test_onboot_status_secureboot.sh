@@ -16,7 +16,7 @@ newcert a
 newcert b "another key"
 cp "$CONF" "$ROOT/base.conf"
 ADVICE='Secure Boot is on and no module signing key is set'
-# status: onboot --status; assert_status RC LINE...: its exit code and each line, whole.
+# status: onboot --status; assert_lines LINE...: each line is in its output, whole.
 status() { svc onboot --status; }
 assert_lines() {
 	for l; do
@@ -57,12 +57,21 @@ assert_no_out 'signature:'
 assert_out "^  image: $IMG holds this snapshot$"
 ok "Secure Boot on, an unsigned module: exit 1 and the fix; after onboot --refresh --image (DKMS's key signs): exit 0"
 
+rm "$SYS/firmware/efi/mok-variables/MokListTrustedRT"
+status
+assert_rc 0 "enrolled, shim without MokListTrustedRT"
+assert_lines "Certificate: $DKMS/mok.pub, enrolled (MokListRT, MOK table); shim sets no MokListTrustedRT: upstream kernels then keep it in their platform keyring and refuse the modules, Debian's, Ubuntu's, Fedora's and SUSE's kernels accept them"
 moklist_table
 esl "$ROOT/b.der" | efivar MokListRT $SHIM_GUID
 esl "$ROOT/a.der" | efivar MokListRT1 $SHIM_GUID
 status
-assert_rc 0 "enrolled in the EFI variable MokListRT1"
-assert_lines "Certificate: $DKMS/mok.pub, enrolled (MokListRT, EFI variable)"
+assert_rc 1 "only in the EFI variable MokListRT1, no MOK table"
+assert_lines "Certificate: $DKMS/mok.pub, only in MokListRT1 or later (shim splits a long list), which Linux reads only from shim's MOK table, and there is none in $SYS/firmware/efi/mok-variables: the kernel will refuse the modules signed with it"
+esl "$ROOT/b.der" "$ROOT/a.der" | efivar MokListRT $SHIM_GUID
+status
+assert_rc 0 "enrolled in the EFI variable MokListRT"
+assert_out "^Certificate: $DKMS/mok.pub, enrolled (MokListRT, EFI variable); shim sets no MokListTrustedRT"
+esl "$ROOT/b.der" | efivar MokListRT $SHIM_GUID
 rm "$EFIVARS/MokListRT1-$SHIM_GUID"
 status
 assert_rc 1 "DKMS's certificate not enrolled"
@@ -78,11 +87,11 @@ rm "$EFIVARS/MokNew-$SHIM_GUID"
 esl "$ROOT/a.der" | efivar db $DB_GUID 39
 status
 assert_rc 0 "in db"
-assert_out "^Certificate: $DKMS/mok.pub, in the firmware's db, not enrolled as a MOK: Debian's, Fedora's and SUSE's kernels accept"
+assert_lines "Certificate: $DKMS/mok.pub, in the firmware's db, not enrolled as a MOK: Debian's, Ubuntu's, Fedora's and SUSE's kernels accept modules signed with it, upstream kernels do not"
 printf '\001' | efivar MokIgnoreDB $SHIM_GUID
 status
 assert_rc 1 "in db, but shim's MokIgnoreDB"
-ok "MokListRT split over two EFI variables; not enrolled: exit 1, mokutil --import and the module named; MokNew; db (not with MokIgnoreDB)"
+ok "no MokListTrustedRT: the platform-keyring caveat; only in MokListRT1 without the MOK table: exit 1; not enrolled: exit 1, mokutil --import and the module named; MokNew; db (not with MokIgnoreDB)"
 
 # Neither the MOK table nor efivarfs: mokutil --test-key answers.
 fake_efi none

@@ -1,6 +1,7 @@
 /* test_svc_sb_state.c: Secure Boot, lockdown and module.sig_enforce read from a sysfs tree of
- * the test's own, and the MOK lists (shim's MOK table, the EFI variables MokListRT and
- * MokListRT1, db, MokIgnoreDB, MokNew) holding real certificates made by openssl. */
+ * the test's own, and the MOK lists (shim's MOK table with and without MokListTrustedRT, the
+ * EFI variables MokListRT and MokListRT1, db, MokIgnoreDB, MokNew) holding real certificates
+ * made by openssl. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -166,9 +167,12 @@ static void test_lists(void)
 	CHECK(find(&s, der_a, len_a, &from) == MOK_NOT_ENROLLED && STREQ(from, "EFI variable"),
 	      "the EFI variable MokListRT with b: a not enrolled");
 	sb_efivar(s.sysfs_path, "MokListRT1", EFI_SHIM_GUID, 6, a.data, a.len);
-	CHECK(find(&s, der_a, len_a, &from) == MOK_ENROLLED,
-	      "a in MokListRT1 (shim split the list): enrolled");
+	CHECK(find(&s, der_a, len_a, &from) == MOK_OVERFLOW,
+	      "a in MokListRT1 only: Linux reads that only through the MOK table (overflow)");
 	CHECK(find(&s, der_b, len_b, &from) == MOK_ENROLLED, "b in MokListRT: enrolled");
+	sb_sysfile(s.sysfs_path, "firmware/efi/mok-variables/MokListRT", ab.data, ab.len);
+	CHECK(find(&s, der_a, len_a, &from) == MOK_ENROLLED && STREQ(from, "MOK table"),
+	      "the MOK table holds the whole list: a enrolled");
 
 	fresh(&s);
 	byte_var(&s, "SecureBoot", EFI_GLOBAL_GUID, 6, 1);
@@ -189,7 +193,7 @@ static void test_trust(void)
 	struct settings s;
 	struct sb_buf a = {.len = 0}, junk = {.len = 0};
 	struct mok_lists l;
-	bool db;
+	bool platform;
 	/* make_cert gives random serials: read them the way module_signature reports them. */
 	struct cert_id ia, ib;
 
@@ -209,25 +213,33 @@ static void test_trust(void)
 	sb_sysfile(s.sysfs_path, "firmware/efi/mok-variables/MokListRT", junk.data, junk.len);
 	if (mok_lists_read(&s, &l) < 0)
 		exit(2);
-	CHECK(mok_lists_trust(&l, true, ia.serial, ia.issuer_cn, &db) && !db,
+	CHECK(!l.mok_trusted, "no MokListTrustedRT in the table");
+	CHECK(mok_lists_trust(&l, true, ia.serial, ia.issuer_cn, &platform) && platform,
 	      "a module signed by a: trusted through MokListRT (an entry that is no certificate "
-	      "skipped)");
-	CHECK(!mok_lists_trust(&l, false, ia.serial, ia.issuer_cn, &db),
+	      "skipped), in the platform keyring without MokListTrustedRT");
+	mok_lists_free(&l);
+	sb_sysfile(s.sysfs_path, "firmware/efi/mok-variables/MokListTrustedRT", "\x01", 1);
+	if (mok_lists_read(&s, &l) < 0)
+		exit(2);
+	CHECK(l.mok_trusted && mok_lists_trust(&l, true, ia.serial, ia.issuer_cn, &platform) &&
+		  !platform,
+	      "with MokListTrustedRT: the machine keyring");
+	CHECK(!mok_lists_trust(&l, false, ia.serial, ia.issuer_cn, &platform),
 	      "without Secure Boot the kernel does not load MOK keys: not trusted");
-	CHECK(!mok_lists_trust(&l, true, ib.serial, ib.issuer_cn, &db), "signed by b: not trusted");
-	CHECK(!mok_lists_trust(&l, true, ia.serial, "someone else", &db),
+	CHECK(!mok_lists_trust(&l, true, ib.serial, ib.issuer_cn, &platform),
+	      "signed by b: not trusted");
+	CHECK(!mok_lists_trust(&l, true, ia.serial, "someone else", &platform),
 	      "a's serial with another signer: not trusted");
 	mok_lists_free(&l);
 	sb_efivar(s.sysfs_path, "db", EFI_DB_GUID, 7, a.data, a.len);
 	sb_sysfile(s.sysfs_path, "firmware/efi/mok-variables/MokListRT", "", 0);
 	if (mok_lists_read(&s, &l) < 0)
 		exit(2);
-	CHECK(mok_lists_trust(&l, false, ia.serial, ia.issuer_cn, &db) && db,
-	      "a in db: trusted, as db's (the distributions' kernels)");
+	CHECK(mok_lists_trust(&l, false, ia.serial, ia.issuer_cn, &platform) && platform,
+	      "a in db: trusted, through the platform keyring (the distributions' kernels)");
 	mok_lists_free(&l);
 	cert_id_free(&ia);
 	cert_id_free(&ib);
-	CHECK_STR(mok_enrollment_to_string(MOK_ENROLLED), "enrolled (MokListRT)", "wording");
 }
 
 int main(void)
