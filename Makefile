@@ -136,6 +136,9 @@ $(B)/fuzz/fuzz_pack: tests/fuzz/fuzz_pack.c $(SVC_LIB_SRC)
 $(B)/fuzz/fuzz_upstream_options: tests/fuzz/fuzz_upstream_options.c $(SVC_LIB_SRC)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $^ $(PKG_LIBS) -o $@
+$(B)/fuzz/fuzz_efisiglist: tests/fuzz/fuzz_efisiglist.c $(SVC_LIB_SRC)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) $^ $(PKG_LIBS) -o $@
 $(B)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c $(LOADER_LIB_SRC)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $^ -o $@

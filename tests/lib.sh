@@ -10,7 +10,9 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 ok() { echo "ok: $*"; }
 
 # mkroot: a fresh temp root with etc/systemtap/{config,conf.d,script.d}, var/cache, run, tmp.
-# Sets ROOT and CONF. The config points every path into ROOT.
+# Sets ROOT and CONF. The config points every path into ROOT (SYSFS_PATH and DKMS_PATH too:
+# no test sees the host's Secure Boot state or DKMS key; $ROOT/sys does not exist until a
+# test makes one).
 mkroot() {
 	ROOT=$(mktemp -d /tmp/stap-onboot-test.XXXXXX)
 	trap 'rm -rf "$ROOT"' EXIT
@@ -27,6 +29,8 @@ TEMP_PATH=$ROOT/tmp
 LOG_FILE=$ROOT/var/log/systemtap.log
 STATE_PATH=$ROOT/var/lib/systemtap
 BOOT_PATH=$ROOT/boot
+SYSFS_PATH=$ROOT/sys
+DKMS_PATH=$ROOT/var/lib/dkms
 EOC
 }
 

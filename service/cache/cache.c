@@ -36,9 +36,9 @@ const char *cache_state_to_string(enum cache_state st)
 	case CACHE_UNREADABLE:
 		return "cache files cannot be read";
 	case CACHE_UNSIGNED:
-		return "module is not signed (MODULE_SIGN_KEY is set)";
+		return "module is not signed, and modules are signed here";
 	case CACHE_OTHER_KEY:
-		return "module is signed with another key than MODULE_SIGN_CERT's";
+		return "module is signed with another key than the one in use";
 	}
 	return "unknown cache state";
 }

@@ -37,8 +37,8 @@ enum cache_state {
 	CACHE_BUILD_CHANGED,  /* the kernel was rebuilt under the same release */
 	CACHE_STAP_CHANGED,   /* the installed stap is another version than the one that built it */
 	CACHE_UNREADABLE,     /* .opts or .ko cannot be parsed */
-	CACHE_UNSIGNED,	      /* MODULE_SIGN_CERT is set, the module is not signed */
-	CACHE_OTHER_KEY,      /* the module is signed, not with MODULE_SIGN_CERT's key */
+	CACHE_UNSIGNED,	      /* a key signs (sign_key.h), the module is not signed */
+	CACHE_OTHER_KEY,      /* the module is signed, not with the key in use */
 };
 
 /* Human text for a state: "no cache", "script is newer than its cache", ... */
@@ -56,6 +56,6 @@ int cache_meta_read_quiet(const char *path, bool quiet, struct cache_meta *ret);
 int cache_meta_write(const char *path, const struct cache_meta *m);
 void cache_meta_free(struct cache_meta *m);
 /* Decides whether NAME's cache is valid for s->kernel_release and compile_opts (joined), and
- * with MODULE_SIGN_CERT set, signed with its key (cache_check.c). */
+ * with a signing key in use (sign_key.h), signed with it (cache_check.c). */
 int cache_check(const struct settings *s, const char *name, const char *compile_opts,
 		enum cache_state *ret);

@@ -64,8 +64,8 @@ static int check_script(const struct settings *s, const char *name, const char *
 	return 0;
 }
 
-/* With MODULE_SIGN_CERT set, the module must be signed with its key; without, any signature
- * (or none) will do. */
+/* With a signing key in use (MODULE_SIGN_CERT, or DKMS's: sign_key.h), the module must be
+ * signed with it; without, any signature (or none) will do. */
 static int check_signature(const struct settings *s, const char *ko, enum cache_state *ret)
 {
 	_cleanup_free_ char *key = NULL, *signer = NULL;

@@ -199,7 +199,7 @@ static int pem_decode(char *text, size_t *ret_len)
 	return 0;
 }
 
-int cert_id_read(const char *path, struct cert_id *ret)
+int cert_der_read(const char *path, char **ret, size_t *ret_len)
 {
 	_cleanup_free_ char *data = NULL;
 	size_t len;
@@ -209,10 +209,26 @@ int cert_id_read(const char *path, struct cert_id *ret)
 	if (r < 0)
 		return log_error_errno(r, "Failed to read certificate %s", path);
 	/* A DER file has NUL bytes before any such text; PEM files may have text before it. */
-	if (strstr(data, PEM_BEGIN))
-		r = pem_decode(data, &len);
-	if (r == 0)
-		r = cert_id_from_der((const unsigned char *)data, len, ret);
+	if (strstr(data, PEM_BEGIN) && pem_decode(data, &len) < 0) {
+		log_error("%s is not an X.509 certificate (PEM or DER)", path);
+		return -EBADMSG;
+	}
+	*ret = data;
+	*ret_len = len;
+	data = NULL;
+	return 0;
+}
+
+int cert_id_read(const char *path, struct cert_id *ret)
+{
+	_cleanup_free_ char *data = NULL;
+	size_t len;
+	int r;
+
+	r = cert_der_read(path, &data, &len);
+	if (r < 0)
+		return r;
+	r = cert_id_from_der((const unsigned char *)data, len, ret);
 	if (r == -EBADMSG)
 		log_error("%s is not an X.509 certificate (PEM or DER)", path);
 	else if (r < 0)

@@ -20,6 +20,7 @@
 #include "module_sign.h"
 #include "run.h"
 #include "sha256.h"
+#include "sign_key.h"
 #include "stap_output.h"
 #include "stap_version.h"
 #include "strv.h"
@@ -33,7 +34,7 @@ struct toolchain {
 	char *stap_version;
 	int protocol;
 	char *kernel_build;
-	struct module_signer signer; /* sign_file NULL: no signing configured */
+	struct module_signer signer; /* sign_file NULL: nothing signs (sign_key.h) */
 };
 
 /* Checks once, before the first stap runs, what every compile needs: a writable cache
@@ -41,6 +42,7 @@ struct toolchain {
 static int toolchain_prepare(const struct settings *s, struct toolchain *tc)
 {
 	const struct cert_id *cert;
+	const struct sign_key *key;
 	int r;
 
 	r = mkdir_p(s->cache_path, 0755);
@@ -55,7 +57,10 @@ static int toolchain_prepare(const struct settings *s, struct toolchain *tc)
 	if (tc->protocol < 0)
 		return log_error_errno(tc->protocol, "Unknown stap version %s", tc->stap_version);
 	r = kernel_build_version(s, s->kernel_release, &tc->kernel_build);
-	if (r < 0 || !s->module_sign_key || !*s->module_sign_key)
+	if (r < 0)
+		return r;
+	r = sign_key_get(s, &key);
+	if (r < 0 || !key->key)
 		return r;
 	/* A certificate that cannot be read fails every compile once, with its own message. */
 	r = module_sign_cert_id(s, &cert);

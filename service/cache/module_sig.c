@@ -9,6 +9,7 @@
 #include "log.h"
 #include "macro.h"
 #include "module_sig.h"
+#include "sign_key.h"
 
 int module_signature(const char *ko, char **ret_key, char **ret_signer)
 {
@@ -84,23 +85,24 @@ static void cert_memo_free(void)
 int module_sign_cert_id(const struct settings *s, const struct cert_id **ret)
 {
 	static bool registered;
+	const struct sign_key *k;
 	struct cert_id id;
 	int r;
 
 	*ret = NULL;
-	if (!s->module_sign_cert || !*s->module_sign_cert)
-		return 0;
-	if (!cert_memo.path || !streq(cert_memo.path, s->module_sign_cert)) {
-		r = cert_id_read(s->module_sign_cert, &id);
+	r = sign_key_get(s, &k);
+	if (r < 0 || !k->cert || !*k->cert)
+		return r;
+	if (!cert_memo.path || !streq(cert_memo.path, k->cert)) {
+		r = cert_id_read(k->cert, &id);
 		if (r < 0)
 			return r;
 		cert_memo_free();
 		cert_memo.id = id;
-		cert_memo.path = strdup(s->module_sign_cert);
+		cert_memo.path = strdup(k->cert);
 		if (!cert_memo.path) {
 			cert_memo_free();
-			return log_error_errno(-ENOMEM, "Failed to read certificate %s",
-					       s->module_sign_cert);
+			return log_error_errno(-ENOMEM, "Failed to read certificate %s", k->cert);
 		}
 		if (!registered && atexit(cert_memo_free) == 0)
 			registered = true;

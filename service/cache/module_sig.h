@@ -13,6 +13,7 @@ int module_signature(const char *ko, char **ret_key, char **ret_signer);
 /* Whether a signature (key, signer from module_signature; key NULL: unsigned) was made with
  * the key of certificate id: the serial numbers match and, when both have one, the names. */
 bool module_signed_by(const char *key, const char *signer, const struct cert_id *id);
-/* MODULE_SIGN_CERT of s read once per run (the cache check asks for every script): *ret is
- * NULL without signing configured. 0, or -errno after a message naming the file. */
+/* The certificate modules are signed with (MODULE_SIGN_CERT, or DKMS's: sign_key_get) read
+ * once per run (the cache check asks for every script): *ret is NULL when nothing signs. 0, or
+ * -errno after a message naming the file. */
 int module_sign_cert_id(const struct settings *s, const struct cert_id **ret);

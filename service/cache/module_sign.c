@@ -13,6 +13,7 @@
 #include "macro.h"
 #include "module_sign.h"
 #include "run.h"
+#include "sign_key.h"
 #include "strfmt.h"
 
 void module_signer_free(struct module_signer *m)
@@ -147,20 +148,25 @@ static const char *trim_end(char *out)
 int module_sign(const struct settings *s, const struct module_signer *m, const char *ko)
 {
 	_cleanup_free_ char *tmp = NULL, *out = NULL;
+	const struct sign_key *k;
 	int r;
 
+	r = sign_key_get(s, &k);
+	if (r < 0)
+		return r;
+	if (!k->key)
+		return log_error_errno(-EINVAL, "Failed to sign %s: no signing key", ko);
 	r = sign_temp(ko, &tmp);
 	if (r < 0)
 		return log_error_errno(r, "Failed to sign %s: cannot create a file next to it", ko);
 	{
-		char *const argv[] = {
-		    m->sign_file, m->hash, s->module_sign_key, s->module_sign_cert, (char *)ko,
-		    tmp,	  NULL};
+		char *const argv[] = {m->sign_file, m->hash, k->key, k->cert,
+				      (char *)ko,   tmp,     NULL};
 		r = run_capture(argv, NULL, &out);
 	}
 	if (r > 0) {
-		log_error("Failed to sign %s with %s (sign-file exit code %d): %s", ko,
-			  s->module_sign_key, r, trim_end(out));
+		log_error("Failed to sign %s with %s (sign-file exit code %d): %s", ko, k->key, r,
+			  trim_end(out));
 		r = -EBADMSG;
 	} else if (r < 0) {
 		log_error_errno(r, "Failed to sign %s: cannot run %s", ko, m->sign_file);

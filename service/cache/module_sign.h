@@ -1,4 +1,5 @@
-/* module_sign.h: signing freshly built modules with MODULE_SIGN_KEY (module_sign.c). */
+/* module_sign.h: signing freshly built modules with MODULE_SIGN_KEY, or DKMS's key
+ * (sign_key.h; module_sign.c). */
 #pragma once
 #include "settings.h"
 
@@ -12,7 +13,7 @@ struct module_signer {
  * message naming the missing file and the package that has it. */
 int module_signer_prepare(const struct settings *s, struct module_signer *ret);
 void module_signer_free(struct module_signer *m);
-/* Signs module ko with s's key and certificate: sign-file writes a temporary file next to ko,
- * which replaces ko once it is on disk. 0, or -errno after a message with sign-file's output
- * (ko is then unchanged). */
+/* Signs module ko with the key and certificate of s (sign_key_get): sign-file writes a temporary
+ * file next to ko, which replaces ko once it is on disk. 0, or -errno after a message with
+ * sign-file's output (ko is then unchanged). */
 int module_sign(const struct settings *s, const struct module_signer *m, const char *ko);

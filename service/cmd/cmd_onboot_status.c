@@ -2,7 +2,8 @@
  * every kernel that still has a snapshot), the onboot scripts its next boot starts, the
  * snapshot they come from, the scripts that were not built, and whether the image on disk
  * holds that snapshot byte for byte (the same check onboot makes before it replaces an
- * image). */
+ * image). Before them, whether the next boot's kernel will accept our modules at all: Secure
+ * Boot, lockdown, the signing key and its enrollment (sb_status.c). */
 #include <errno.h>
 #include <glob.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include "onboot_set.h"
 #include "onboot_snapshot.h"
 #include "onboot_util.h"
+#include "sb_status.h"
 #include "strv.h"
 
 /* Appends to *kvers the part of each path matching pattern between prefix and suffix. */
@@ -96,14 +98,16 @@ static void print_set(const struct settings *s, char **ret_names)
 	manifest_free(&set);
 }
 
-/* Prints what one kernel's next boot starts; 1 when its image lacks its snapshot, or when it
- * has none although a set is recorded (set: the set's names, NULL when none). */
-static int kernel_status(const struct settings *s, const char *kver, const char *set)
+/* Prints what one kernel's next boot starts; 1 when its image lacks its snapshot, when it
+ * has none although a set is recorded (set: the set's names, NULL when none), or when the
+ * kernel would refuse a module of it (sb). *n_modules grows by the snapshot's modules. */
+static int kernel_status(const struct settings *s, const char *kver, const char *set,
+			 const struct sb_report *sb, size_t *n_modules)
 {
 	_cleanup_free_ char *kcache = path_join(s->cache_root, kver), *image = NULL, *why = NULL,
 			    *vmlinuz = NULL;
 	struct onboot_snapshot snap = {0};
-	bool have_snap, bad = false;
+	bool have_snap, bad = false, refused, rebuild;
 	int r;
 
 	if (!kcache || onboot_default_image(s, kver, &image) < 0 ||
@@ -147,9 +151,18 @@ static int kernel_status(const struct settings *s, const char *kver, const char 
 		     snap.n ? "this snapshot" : "what this kernel should start (none)",
 		     why ? why : "image check failed");
 	}
-	if (bad)
-		clog("  to fix: systemtap-service onboot --refresh --image -r %s\n", kver);
+	refused = sb_status_modules(sb, &snap, &rebuild) > 0;
+	if (bad || rebuild)
+		clog("  to fix: %ssystemtap-service onboot --refresh --image -r %s\n",
+		     rebuild && sb->key_problem ? "once the signing key is set up and enrolled: "
+						: "",
+		     kver);
+	else if (refused)
+		clog(
+		    "  to fix: enroll the signing key (above): these modules are signed with it\n");
+	*n_modules += snap.n;
 	onboot_snapshot_free(&snap);
+	bad |= refused;
 	return bad;
 }
 
@@ -194,23 +207,33 @@ int cmd_onboot_status(struct invocation *inv)
 	const struct settings *s = inv->s;
 	_cleanup_strv_free_ char **kv = NULL;
 	_cleanup_free_ char *set = NULL;
+	struct sb_report sb;
+	size_t n_modules = 0;
 	int bad = 0, r;
 
+	if (sb_status_print(s, &sb) < 0)
+		return EXIT_FAIL;
 	print_set(s, &set);
 	r = kernels(s, &kv);
 	if (r < 0) {
 		log_error_errno(r, "Failed to list the kernels in %s", s->boot_path);
+		sb_report_free(&sb);
 		return EXIT_FAIL;
 	}
 	if (!kv)
 		clog("No kernels found in %s\n", s->boot_path);
 	for (size_t i = 0; kv && kv[i] && !interrupted(); i++) {
-		r = kernel_status(s, kv[i], set);
+		r = kernel_status(s, kv[i], set, &sb, &n_modules);
 		if (r < 0) {
 			log_error_errno(r, "Failed to check kernel %s", kv[i]);
+			sb_report_free(&sb);
 			return EXIT_FAIL;
 		}
 		bad += r;
 	}
+	/* A key the kernel will not trust matters once there is something to start. */
+	if (sb.key_problem && (n_modules > 0 || set))
+		bad++;
+	sb_report_free(&sb);
 	return bad ? EXIT_FAIL : EXIT_OK;
 }

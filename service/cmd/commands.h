@@ -34,8 +34,9 @@ int cmd_condrestart(struct invocation *inv);
 int cmd_compile(struct invocation *inv);
 int cmd_cleanup(struct invocation *inv);
 int cmd_onboot(struct invocation *inv);
-/* onboot --status: per installed kernel, the onboot scripts its next boot starts, their
- * snapshot, and whether the image holds it. EXIT_FAIL when an image lacks its snapshot. */
+/* onboot --status: Secure Boot, lockdown and the signing key, then per installed kernel the
+ * onboot scripts its next boot starts, their snapshot, and whether the image holds it.
+ * EXIT_FAIL when an image lacks its snapshot, or when the kernel would refuse the modules. */
 int cmd_onboot_status(struct invocation *inv);
 /* onboot --refresh [--image]: the recorded set built for -r KVER into its snapshot (kernel
  * hooks). EXIT_OK, or EXIT_FAIL when a script could not be built. */

@@ -82,6 +82,10 @@ static const struct param params[] = {
     STR("MODULE_SIGN_CERT", KIND_OPT_PATH, module_sign_cert, ""),
     /* Prebuilt sets and compile servers. */
     STR("COMPILE_SERVER", KIND_STRING, compile_server, ""),
+    /* Secure Boot: where the machine's state is read, DKMS's key pair, mokutil. */
+    STR("SYSFS_PATH", KIND_PATH, sysfs_path, "/sys"),
+    STR("DKMS_PATH", KIND_OPT_PATH, dkms_path, LOCALSTATEDIR "/lib/dkms"),
+    STR("MOKUTIL", KIND_TOOL, mokutil, "mokutil"),
 };
 
 static char **str_field(struct settings *s, const struct param *p)
@@ -197,7 +201,8 @@ static int apply_param(struct settings *s, const struct param *p, const struct c
 		return 0;
 	case KIND_PATH:
 	case KIND_OPT_PATH:
-		/* LOG_FILE= means no log file, MODULE_SIGN_KEY= no signing. */
+		/* LOG_FILE= means no log file, MODULE_SIGN_KEY= no signing, DKMS_PATH= no DKMS key.
+		 */
 		if (!*v && p->kind == KIND_PATH) {
 			log_error("%s: %s must not be empty", e->origin, p->key);
 			return -EINVAL;

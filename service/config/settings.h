@@ -56,6 +56,11 @@ struct settings {
 	 * (HOST[:PORT], an address, a certificate serial) that every compile uses through
 	 * --use-server=SPEC; "" (default): stap compiles here. */
 	char *compile_server;
+	/* Ours, Secure Boot: SYSFS_PATH (/sys: EFI variables, shim's MOK table, lockdown),
+	 * DKMS_PATH (LOCALSTATEDIR/lib/dkms: DKMS's mok.key and mok.pub, the key pair used when
+	 * MODULE_SIGN_KEY is unset and the kernel needs signatures; "" never) and MOKUTIL (asked
+	 * whether a certificate is enrolled when the MOK lists cannot be read). */
+	char *sysfs_path, *dkms_path, *mokutil;
 	char *kernel_release; /* -r, else uname -r */
 	struct config cfg;    /* every KEY=value read, for <script>_OPT and <script>_REQ */
 };

@@ -87,7 +87,7 @@ use_key b
 echo AUTOCOMPILE=no >>"$CONF"
 svcr start signed
 assert_rc 1 "AUTOCOMPILE=no and a module signed by another key"
-assert_out "No valid cache for signed: module is signed with another key than MODULE_SIGN_CERT's"
+assert_out "No valid cache for signed: module is signed with another key than the one in use"
 use_key b
 svcr start signed
 assert_rc 0 "start with another key"
@@ -101,7 +101,7 @@ use_key a
 echo ALLOW_CACHEONLY=yes >>"$CONF"
 svcr start signed
 assert_rc 1 "ALLOW_CACHEONLY, no script, a module signed by another key"
-assert_out "No valid cache for signed: module is signed with another key than MODULE_SIGN_CERT's, and no script file"
+assert_out "No valid cache for signed: module is signed with another key than the one in use, and no script file"
 use_key b
 echo ALLOW_CACHEONLY=yes >>"$CONF"
 svcr start signed
@@ -127,7 +127,7 @@ use_key a
 echo AUTOCOMPILE=no >>"$CONF"
 svcr start signed
 assert_rc 1 "AUTOCOMPILE=no and an unsigned module"
-assert_out 'No valid cache for signed: module is not signed (MODULE_SIGN_KEY is set)'
+assert_out 'No valid cache for signed: module is not signed, and modules are signed here'
 use_key a
 svcr start signed
 assert_rc 0 "start with signing and an unsigned cache"

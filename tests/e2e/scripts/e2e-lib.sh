@@ -113,7 +113,9 @@ EOC
 }
 
 # e2e_write_config FILE CACHE DRACUT-WORDS [LINE...]: a systemtap-service configuration of the
-# caller's own in $WORK (scripts, conf.d, pid files, temp, log, state, boot directory), module
+# caller's own in $WORK (scripts, conf.d, pid files, temp, log, state, boot directory, and a
+# sysfs and DKMS directory that do not exist: the host's Secure Boot state and DKMS key never
+# decide how the test's modules are signed), module
 # cache CACHE, LOG_BOOT_ERR=yes, the built loader, DRACUT_OPTS of the test images plus
 # DRACUT-WORDS, and each LINE after that.
 e2e_write_config() {
@@ -131,6 +133,8 @@ TEMP_PATH=$WORK/tmp
 LOG_FILE=$WORK/systemtap.log
 STATE_PATH=$WORK/state
 BOOT_PATH=$WORK/boot
+SYSFS_PATH=$WORK/sys
+DKMS_PATH=$WORK/dkms
 LOG_BOOT_ERR=yes
 STAP_EARLY_LOADER=$BUILD/stap-early-loader
 DRACUT_OPTS="$DRACUT_TEST_OPTS$x"
