@@ -21,6 +21,7 @@
 #include "run.h"
 #include "stap_output.h"
 #include "stap_version.h"
+#include "strfmt.h"
 #include "strv.h"
 
 /* Every module answers /proc/systemtap/NAME/srvstat with "running": that is how the service
@@ -77,7 +78,7 @@ void compile_job_done(struct job *j)
  * (else it would go on filling a directory nobody removes). 0, or -errno after a message. */
 static int job_start(const struct settings *s, struct job *j)
 {
-	_cleanup_free_ char *out_path = NULL, *err_path = NULL;
+	_cleanup_free_ char *out_path = NULL, *err_path = NULL, *subject = NULL;
 	_cleanup_close_ int out = -1, err = -1;
 	_cleanup_strv_free_ char **argv = NULL;
 	/* clang-format off */
@@ -93,7 +94,8 @@ static int job_start(const struct settings *s, struct job *j)
 				       s->temp_path);
 	out_path = path_join(j->tmpdir, ".stap.out");
 	err_path = path_join(j->tmpdir, ".stap.err");
-	if (!out_path || !err_path)
+	subject = strdup_printf("compiling script %s", j->name);
+	if (!out_path || !err_path || !subject)
 		return log_error_errno(-ENOMEM, "Failed to compile %s", j->name);
 	out = open(out_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0600);
 	if (out >= 0)
@@ -105,11 +107,14 @@ static int job_start(const struct settings *s, struct job *j)
 		return log_error_errno(-ENOMEM, "Failed to compile %s", j->name);
 	log_exec(argv);
 	clock_gettime(CLOCK_REALTIME, &j->started);
-	pid = run_spawn_opts(argv, &(struct run_opts){.cwd = j->tmpdir,
-						      .in_fd = -1,
-						      .out_fd = out,
-						      .err_fd = err,
-						      .flags = RUN_DIE_WITH_PARENT});
+	pid = run_spawn_opts(
+	    argv, &(struct run_opts){.cwd = j->tmpdir,
+				     .in_fd = -1,
+				     .out_fd = out,
+				     .err_fd = err,
+				     .flags = RUN_DIE_WITH_PARENT,
+				     .limit = &(struct run_limit){s->compile_timeout,
+								  "COMPILE_TIMEOUT", subject}});
 	if (pid < 0) /* -EINTR: a signal came, job_fail says so */
 		return pid == -EINTR ? -EINTR
 				     : log_error_errno((int)pid, "Failed to run %s", s->stap);
@@ -175,6 +180,8 @@ static void job_finish(const struct settings *s, const struct toolchain *tc, str
 	j->res->rc = 1;
 	if (code != 0 && interrupted()) { /* the signal ended stap: not the script's error */
 		clog(" Compiling %s ... interrupted\n", j->name);
+	} else if (code < 0) { /* its time limit: run_status said so */
+		clog(" Compiling %s ... error\n", j->name);
 	} else if (code == 0 && job_install(s, tc, j) == 0) {
 		j->res->rc = 0;
 		j->res->compiled = true;
@@ -201,7 +208,7 @@ static int wait_job(struct job *jobs, size_t n, struct job **ret, int *ret_code)
 		for (size_t i = 0; i < n; i++)
 			if (jobs[i].pid == pid) {
 				*ret = &jobs[i];
-				*ret_code = run_exit_code(status);
+				*ret_code = run_status(pid, status);
 				return 0;
 			}
 	}

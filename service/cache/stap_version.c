@@ -42,14 +42,19 @@ int stap_version_parse(const char *output, char **ret)
 	return 0;
 }
 
-/* Runs `stap -V`. 0, or -errno after a message. */
-static int run_stap_version(const char *stap, char **ret)
+/* Runs `stap -V`, under TOOL_TIMEOUT: a stap that hangs there must not hang a kernel
+ * install. 0, or -errno after a message. */
+static int run_stap_version(const struct settings *s, char **ret)
 {
+	const char *stap = s->stap;
 	char *argv[] = {(char *)stap, "-V", NULL};
+	struct run_limit limit = {s->tool_timeout, "TOOL_TIMEOUT", "asked for its version, -V"};
 	_cleanup_free_ char *out = NULL;
 	int r;
 
-	r = run_capture(argv, NULL, &out);
+	r = run_capture_limited(argv, NULL, &limit, &out);
+	if (r == -ETIME)
+		return r;
 	if (r < 0)
 		return log_error_errno(r, "Failed to run %s", stap);
 	if (r > 0) {
@@ -70,7 +75,7 @@ int stap_version(const struct settings *s, char **ret)
 	int r;
 
 	if (!version || !streq(version_of, s->stap)) {
-		r = run_stap_version(s->stap, &v);
+		r = run_stap_version(s, &v);
 		if (r < 0)
 			return r;
 		of = strdup(s->stap);

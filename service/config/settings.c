@@ -29,7 +29,9 @@ enum kind {
 	KIND_BOOL,     /* check_bool; an invalid value gives the upstream fallback below */
 	KIND_JOBS,     /* a positive integer */
 	KIND_MODE,     /* ONBOOT_MODE: early or hook, kept as a bool (true: hook) */
+	KIND_SECONDS,  /* a time limit: 0 (none) to SECONDS_MAX; "" is the default */
 };
+#define SECONDS_MAX (30L * 24 * 3600) /* more is a typo, not a limit */
 
 struct param {
 	const char *key;
@@ -80,6 +82,10 @@ static const struct param params[] = {
     STR("DRACUT_OPTS", KIND_STRING, dracut_opts, ""),
     STR("MODULE_SIGN_KEY", KIND_OPT_PATH, module_sign_key, ""),
     STR("MODULE_SIGN_CERT", KIND_OPT_PATH, module_sign_cert, ""),
+    /* Time limits (run.h), the man page says why these. */
+    STR("COMPILE_TIMEOUT", KIND_SECONDS, compile_timeout, "1800"),
+    STR("DRACUT_TIMEOUT", KIND_SECONDS, dracut_timeout, "900"),
+    STR("TOOL_TIMEOUT", KIND_SECONDS, tool_timeout, "300"),
 };
 
 static char **str_field(struct settings *s, const struct param *p)
@@ -90,6 +96,11 @@ static char **str_field(struct settings *s, const struct param *p)
 static bool *bool_field(struct settings *s, const struct param *p)
 {
 	return (bool *)((char *)s + p->offset);
+}
+
+static unsigned *seconds_field(struct settings *s, const struct param *p)
+{
+	return (unsigned *)((char *)s + p->offset);
 }
 
 int parse_bool(const char *v)
@@ -123,6 +134,8 @@ static int set_defaults(struct settings *s)
 			*bool_field(s, p) = p->def_bool;
 		} else if (p->kind == KIND_JOBS) {
 			s->compile_jobs = online_cpus();
+		} else if (p->kind == KIND_SECONDS) {
+			*seconds_field(s, p) = (unsigned)strtoul(p->def, NULL, 10);
 		} else {
 			*str_field(s, p) = strdup(p->def);
 			if (!*str_field(s, p))
@@ -142,19 +155,38 @@ static char *strip_trailing_slashes(const char *v)
 	return strndup(v, l);
 }
 
-static int parse_jobs(const char *v, int *ret)
+/* A decimal number, digits only, min..max. 0 or -EINVAL. */
+static int parse_number(const char *v, long min, long max, long *ret)
 {
 	char *end;
 	long n;
 
-	if (!*v || *v < '0' || *v > '9')
+	if (*v < '0' || *v > '9')
 		return -EINVAL;
 	errno = 0;
 	n = strtol(v, &end, 10);
-	if (errno || *end || n < 1 || n > 4096)
+	if (errno || *end || n < min || n > max)
 		return -EINVAL;
-	*ret = (int)n;
+	*ret = n;
 	return 0;
+}
+
+static int parse_jobs(const char *v, int *ret)
+{
+	long n;
+	int r = parse_number(v, 1, 4096, &n);
+
+	*ret = r < 0 ? *ret : (int)n;
+	return r;
+}
+
+static int parse_seconds(const char *v, unsigned *ret)
+{
+	long n;
+	int r = parse_number(v, 0, SECONDS_MAX, &n);
+
+	*ret = r < 0 ? *ret : (unsigned)n;
+	return r;
 }
 
 static int apply_param(struct settings *s, const struct param *p, const struct config_entry *e)
@@ -183,6 +215,14 @@ static int apply_param(struct settings *s, const struct param *p, const struct c
 		if (parse_jobs(v, &s->compile_jobs) < 0) {
 			log_error("%s: COMPILE_JOBS must be a positive integer, not \"%s\"",
 				  e->origin, v);
+			return -EINVAL;
+		}
+		return 0;
+	case KIND_SECONDS:
+		if (parse_seconds(*v ? v : p->def, seconds_field(s, p)) < 0) {
+			log_error("%s: %s must be a number of seconds (0: no limit, at most %ld), "
+				  "not \"%s\"",
+				  e->origin, p->key, SECONDS_MAX, v);
 			return -EINVAL;
 		}
 		return 0;
@@ -348,7 +388,7 @@ void settings_free(struct settings *s)
 {
 	for (size_t i = 0; i < ELEMENTSOF(params); i++)
 		if (params[i].kind != KIND_BOOL && params[i].kind != KIND_JOBS &&
-		    params[i].kind != KIND_MODE) {
+		    params[i].kind != KIND_MODE && params[i].kind != KIND_SECONDS) {
 			free(*str_field(s, &params[i]));
 			*str_field(s, &params[i]) = NULL;
 		}

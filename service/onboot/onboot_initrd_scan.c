@@ -86,7 +86,7 @@ static const char *decompressor_for(int fd, uint64_t offset)
 
 /* The bytes of image from offset on, through PROGRAM -d -c, into the model. */
 static int scan_compressed(struct initrd_model *m, struct cpio_reader *r, const char *image, int fd,
-			   uint64_t offset, char **ret_reason)
+			   uint64_t offset, const struct run_limit *limit, char **ret_reason)
 {
 	const char *program = decompressor_for(fd, offset);
 	char *argv[] = {(char *)program, "-d", "-c", NULL};
@@ -105,7 +105,8 @@ static int scan_compressed(struct initrd_model *m, struct cpio_reader *r, const 
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return onboot_reason(ret_reason, -errno, "cannot make a pipe: %m");
 	log_exec(argv);
-	pid = run_spawn_opts(argv, &(struct run_opts){.in_fd = in, .out_fd = p[1], .err_fd = -1});
+	pid = run_spawn_opts(
+	    argv, &(struct run_opts){.in_fd = in, .out_fd = p[1], .err_fd = -1, .limit = limit});
 	close(p[1]);
 	if (pid < 0) {
 		close(p[0]);
@@ -118,6 +119,9 @@ static int scan_compressed(struct initrd_model *m, struct cpio_reader *r, const 
 	/* On an early stop the decompressor gets SIGPIPE: its status then says nothing. */
 	close(p[0]);
 	rc = run_wait(pid);
+	if (rc == -ETIME) /* what it wrote before it was killed says nothing */
+		return onboot_reason(ret_reason, rc, "%s -d -c on %s did not finish in time",
+				     program, image);
 	if (k == CPIO_END && rc != 0)
 		return onboot_reason(ret_reason, rc < 0 ? rc : -EBADMSG,
 				     "%s -d -c on %s from byte %llu exited with status %d", program,
@@ -131,7 +135,8 @@ static int scan_compressed(struct initrd_model *m, struct cpio_reader *r, const 
 	return 0;
 }
 
-int initrd_scan(const char *image, struct initrd_want *w, size_t n, char **ret_reason)
+int initrd_scan(const char *image, const struct run_limit *limit, struct initrd_want *w, size_t n,
+		char **ret_reason)
 {
 	struct initrd_model *m = NULL;
 	struct cpio_reader *r = NULL;
@@ -153,7 +158,7 @@ int initrd_scan(const char *image, struct initrd_want *w, size_t n, char **ret_r
 	cpio_reader_init(r, source_read, file_skip, &file);
 	k = initrd_model_feed(m, r);
 	if (k == CPIO_OTHER)
-		k = scan_compressed(m, r, image, file.fd, r->offset, ret_reason);
+		k = scan_compressed(m, r, image, file.fd, r->offset, limit, ret_reason);
 	else if (k < 0)
 		k = onboot_reason(ret_reason, k, "%s: %s", image,
 				  k == -EBADMSG ? "not a whole cpio archive" : strerror(-k));

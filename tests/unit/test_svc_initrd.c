@@ -290,7 +290,7 @@ static int scan(const char *path, struct initrd_want *w, char **why)
 	w[W_MAN] = (struct initrd_want){.path = "lib/manifest", .data = "MAN", .len = 3};
 	free(*why);
 	*why = NULL;
-	return initrd_scan(path, w, W_N, why);
+	return initrd_scan(path, NULL, w, W_N, why);
 }
 
 static void test_scan(void)
