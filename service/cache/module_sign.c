@@ -77,11 +77,13 @@ int module_signer_prepare(const struct settings *s, struct module_signer *ret)
 		return log_error_errno(-ENOMEM, "Failed to prepare module signing");
 	/* sign-file would wait for ever on a FIFO and read a device to its end: only a regular
 	 * file is a key (the certificate is checked the same way, in cert_id.c). */
-	r = open_regular(s->module_sign_key, O_RDONLY, 0);
-	if (r < 0)
-		return log_error_errno(r, "Cannot sign modules with MODULE_SIGN_KEY %s",
-				       s->module_sign_key);
-	close(r);
+	if (s->module_sign_key && *s->module_sign_key) {
+		r = open_regular(s->module_sign_key, O_RDONLY, 0);
+		if (r < 0)
+			return log_error_errno(r, "Cannot sign modules with MODULE_SIGN_KEY %s",
+					       s->module_sign_key);
+		close(r);
+	}
 	if (!path_exists(build)) {
 		log_error("Cannot sign modules for kernel %s: %s is missing (install its headers: "
 			  "linux-headers-%s on Debian, kernel-devel-%s on Fedora)",
