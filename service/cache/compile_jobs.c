@@ -23,6 +23,7 @@
 #include "stap_version.h"
 #include "strfmt.h"
 #include "strv.h"
+#include "timelimit.h"
 
 /* Every module answers /proc/systemtap/NAME/srvstat with "running": that is how the service
  * recognizes modules started at boot. The \n is passed to stap as backslash + n. */
@@ -162,12 +163,18 @@ static int job_install(const struct settings *s, const struct toolchain *tc, con
 	return cache_install(s, j->name, j->tmpdir, &j->started, &m);
 }
 
-/* stap of j ended with code: logs its output, installs the module, prints the line. */
+/* stap of j ended with wait status: logs its output, installs the module, prints the line. */
 static void job_finish(const struct settings *s, const struct toolchain *tc, struct job *j,
-		       int code)
+		       int status)
 {
 	_cleanup_free_ char *out_path = path_join(j->tmpdir, ".stap.out"), *out = NULL;
 	_cleanup_free_ char *err_path = path_join(j->tmpdir, ".stap.err"), *err = NULL;
+	int code;
+
+	/* Past COMPILE_TIMEOUT: the line first, then run_status says why. */
+	if (timelimit_expired(j->pid) && !interrupted())
+		clog(" Compiling %s ... error\n", j->name);
+	code = run_status(j->pid, status);
 
 	if (out_path)
 		read_file(out_path, &out, NULL);
@@ -180,8 +187,7 @@ static void job_finish(const struct settings *s, const struct toolchain *tc, str
 	j->res->rc = 1;
 	if (code != 0 && interrupted()) { /* the signal ended stap: not the script's error */
 		clog(" Compiling %s ... interrupted\n", j->name);
-	} else if (code < 0) { /* its time limit: run_status said so */
-		clog(" Compiling %s ... error\n", j->name);
+	} else if (code < 0) { /* its time limit: said above */
 	} else if (code == 0 && job_install(s, tc, j) == 0) {
 		j->res->rc = 0;
 		j->res->compiled = true;
@@ -197,7 +203,7 @@ static void job_finish(const struct settings *s, const struct toolchain *tc, str
 }
 
 /* Waits for any of the running jobs. The service runs no other child while it compiles. */
-static int wait_job(struct job *jobs, size_t n, struct job **ret, int *ret_code)
+static int wait_job(struct job *jobs, size_t n, struct job **ret, int *ret_status)
 {
 	int status;
 
@@ -208,7 +214,7 @@ static int wait_job(struct job *jobs, size_t n, struct job **ret, int *ret_code)
 		for (size_t i = 0; i < n; i++)
 			if (jobs[i].pid == pid) {
 				*ret = &jobs[i];
-				*ret_code = run_status(pid, status);
+				*ret_status = status;
 				return 0;
 			}
 	}
@@ -237,7 +243,7 @@ void compile_run_jobs(const struct settings *s, struct job *jobs, size_t n)
 	/* After a signal no stap starts, and the running ones end (the signal ends them). */
 	while ((next < n && !interrupted()) || running > 0) {
 		struct job *j = NULL;
-		int code = 0;
+		int status = 0;
 
 		for (; next < n && running < limit && !interrupted(); next++) {
 			if (!ready || job_start(s, &jobs[next]) < 0)
@@ -247,7 +253,7 @@ void compile_run_jobs(const struct settings *s, struct job *jobs, size_t n)
 		}
 		if (running == 0)
 			continue;
-		if (wait_job(jobs, next, &j, &code) < 0) {
+		if (wait_job(jobs, next, &j, &status) < 0) {
 			for (size_t i = 0; i < next; i++)
 				if (jobs[i].pid > 0)
 					job_fail(&jobs[i]);
@@ -255,7 +261,7 @@ void compile_run_jobs(const struct settings *s, struct job *jobs, size_t n)
 			ready = false;
 			continue;
 		}
-		job_finish(s, &tc, j, code);
+		job_finish(s, &tc, j, status);
 		running--;
 		limit = max;
 	}
