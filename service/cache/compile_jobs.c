@@ -23,7 +23,6 @@
 #include "stap_version.h"
 #include "strfmt.h"
 #include "strv.h"
-#include "timelimit.h"
 
 /* Every module answers /proc/systemtap/NAME/srvstat with "running": that is how the service
  * recognizes modules started at boot. The \n is passed to stap as backslash + n. */
@@ -169,12 +168,8 @@ static void job_finish(const struct settings *s, const struct toolchain *tc, str
 {
 	_cleanup_free_ char *out_path = path_join(j->tmpdir, ".stap.out"), *out = NULL;
 	_cleanup_free_ char *err_path = path_join(j->tmpdir, ".stap.err"), *err = NULL;
-	int code;
-
-	/* Past COMPILE_TIMEOUT: the line first, then run_status says why. */
-	if (timelimit_expired(j->pid) && !interrupted())
-		clog(" Compiling %s ... error\n", j->name);
-	code = run_status(j->pid, status);
+	_cleanup_free_ char *late = NULL; /* past COMPILE_TIMEOUT: said after the line */
+	int code = run_status_note(j->pid, status, &late);
 
 	if (out_path)
 		read_file(out_path, &out, NULL);
@@ -187,7 +182,9 @@ static void job_finish(const struct settings *s, const struct toolchain *tc, str
 	j->res->rc = 1;
 	if (code != 0 && interrupted()) { /* the signal ended stap: not the script's error */
 		clog(" Compiling %s ... interrupted\n", j->name);
-	} else if (code < 0) { /* its time limit: said above */
+	} else if (code == -ETIME) {
+		clog(" Compiling %s ... error\n", j->name);
+		log_error("%s", late ? late : strerror(ETIME));
 	} else if (code == 0 && job_install(s, tc, j) == 0) {
 		j->res->rc = 0;
 		j->res->compiled = true;

@@ -219,7 +219,7 @@ pid_t run_spawn_opts(char *const argv[], const struct run_opts *o)
 /* The exit code of a child that ended with wait_status; -EINTR when it failed after a signal
  * interrupted us: it was most likely ended by it, and its code says nothing more; -ETIME when its
  * time limit ended it, whatever it exited with then (its work is not whole). */
-int run_status(pid_t pid, int wait_status)
+int run_status_note(pid_t pid, int wait_status, char **ret_note)
 {
 	_cleanup_free_ char *note = NULL;
 	bool expired = timelimit_take(pid, &note);
@@ -227,14 +227,25 @@ int run_status(pid_t pid, int wait_status)
 
 	if (code != 0 && interrupted())
 		return -EINTR;
-	if (expired) {
-		log_error("%s", note ? note : "a program did not finish in time and was killed");
-		return -ETIME;
+	if (!expired)
+		return code;
+	if (!note)
+		note = strdup("a program did not finish in time and was killed");
+	if (ret_note) {
+		*ret_note = note;
+		note = NULL;
+	} else {
+		log_error("%s", note ? note : strerror(ETIME));
 	}
-	return code;
+	return -ETIME;
 }
 
-int run_wait(pid_t pid)
+int run_status(pid_t pid, int wait_status)
+{
+	return run_status_note(pid, wait_status, NULL);
+}
+
+int run_wait_note(pid_t pid, char **ret_note)
 {
 	int status;
 	pid_t r = interrupt_reap(pid, &status, 0);
@@ -243,10 +254,16 @@ int run_wait(pid_t pid)
 		timelimit_take(pid, NULL);
 		return (int)r;
 	}
-	return run_status(pid, status);
+	return run_status_note(pid, status, ret_note);
 }
 
-int run_logged_limited(char *const argv[], const char *cwd, const struct run_limit *limit)
+int run_wait(pid_t pid)
+{
+	return run_wait_note(pid, NULL);
+}
+
+int run_logged_limited(char *const argv[], const char *cwd, const struct run_limit *limit,
+		       char **ret_note)
 {
 	struct run_opts o = {.cwd = cwd, .in_fd = -1, .out_fd = -1, .err_fd = -1, .limit = limit};
 	pid_t pid;
@@ -255,12 +272,12 @@ int run_logged_limited(char *const argv[], const char *cwd, const struct run_lim
 	pid = run_spawn_opts(argv, &o);
 	if (pid < 0)
 		return (int)pid;
-	return run_wait(pid);
+	return run_wait_note(pid, ret_note);
 }
 
 int run_logged(char *const argv[], const char *cwd)
 {
-	return run_logged_limited(argv, cwd, NULL);
+	return run_logged_limited(argv, cwd, NULL, NULL);
 }
 
 static int drain(int fd, struct growbuf *b)

@@ -43,11 +43,17 @@ pid_t run_spawn_opts(char *const argv[], const struct run_opts *o);
 int run_wait(pid_t pid);
 /* For a child reaped by the caller (interrupt_reap) with wait_status: as run_wait's result. */
 int run_status(pid_t pid, int wait_status);
+/* run_status and run_wait, but on -ETIME the message goes to *ret_note (newly allocated, for the
+ * caller to report once its own line is complete) instead of the log; ret_note NULL: logged. */
+int run_status_note(pid_t pid, int wait_status, char **ret_note);
+int run_wait_note(pid_t pid, char **ret_note);
 /* Logs "Exec: ...", runs argv with stdout+stderr appended to LOG_FILE, waits.
  * Returns the exit code (>= 0) or a negative errno. */
 int run_logged(char *const argv[], const char *cwd);
-/* run_logged with a time limit (NULL: none): -ETIME after its message when it was reached. */
-int run_logged_limited(char *const argv[], const char *cwd, const struct run_limit *limit);
+/* run_logged with a time limit (NULL: none): -ETIME when it was reached, its message in
+ * *ret_note as run_wait_note (ret_note NULL: logged). */
+int run_logged_limited(char *const argv[], const char *cwd, const struct run_limit *limit,
+		       char **ret_note);
 /* Runs argv, captures stdout+stderr into *ret_output (NUL-terminated, may be NULL), also
  * appends them to LOG_FILE. Returns the exit code (>= 0) or a negative errno (-EINTR as
  * run_wait). */

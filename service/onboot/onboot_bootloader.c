@@ -43,20 +43,23 @@ static bool has_bls_entries(const char *boot_path)
 static int run_tool(const struct settings *s, const char *image, const char *what,
 		    char *const argv[])
 {
-	_cleanup_free_ char *subject = strdup_printf("pointing the boot loader at %s", image);
+	_cleanup_free_ char *subject = strdup_printf("pointing the boot loader at %s", image),
+			    *late = NULL;
 	struct run_limit limit = {s->tool_timeout, "TOOL_TIMEOUT", subject};
 	int r;
 
 	if (!subject)
 		return log_error_errno(-ENOMEM, "Failed to run %s", argv[0]);
 	clog(" Updating bootloader (%s) ... ", what);
-	r = run_logged_limited(argv, NULL, &limit);
+	r = run_logged_limited(argv, NULL, &limit, &late);
 	if (r == 0) {
 		clog("done\n");
 		return 0;
 	}
 	clog("error\n");
-	if (r < 0 && r != -ETIME)
+	if (r == -ETIME)
+		log_error("%s", late ? late : strerror(ETIME));
+	else if (r < 0)
 		log_error_errno(r, "Failed to run %s", argv[0]);
 	else if (r > 0)
 		log_error("Bootloader update failed: %s exited with status %d (output in the log)",

@@ -153,7 +153,7 @@ static void read_lines(int fd, pid_t pid, struct progress *p)
 }
 
 int onboot_run_dracut(char *const argv[], char *const env_add[], const struct run_limit *limit,
-		      const char *label, char **ret_tail)
+		      const char *label, char **ret_tail, char **ret_note)
 {
 	struct progress p = {.label = label, .tty = isatty(STDOUT_FILENO), .start = time(NULL)};
 	int pipefd[2], r;
@@ -181,7 +181,7 @@ int onboot_run_dracut(char *const argv[], char *const env_add[], const struct ru
 		/* After a signal, its last words stay in the pipe: closing it would kill it with
 		 * SIGPIPE in the middle of its cleanup. */
 		read_lines(pipefd[0], pid, &p);
-		r = run_wait(pid);
+		r = run_wait_note(pid, ret_note);
 		if (r < 0 && r != -EINTR && r != -ETIME)
 			log_error_errno(r, "Failed to wait for %s", argv[0]);
 	}

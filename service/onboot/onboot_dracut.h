@@ -2,7 +2,8 @@
 #pragma once
 #include "run.h"
 
-/* Runs argv (dracut) under limit (NULL: none; -ETIME after run.c's message when reached) with
+/* Runs argv (dracut) under limit (NULL: none; -ETIME when reached, run.c's message in
+ * *ret_note, newly allocated, for the caller's report) with
  * stdout and stderr read through a pipe: every line goes to LOG_FILE; on a terminal the line
  * `label` (already printed) is followed by dracut's current stage ("Including module: base", from
  * its "*** ... ***" lines) and the elapsed time, erased again before returning.
@@ -11,4 +12,4 @@
  * (may be NULL) gets the last lines dracut printed, for the failure message (newly allocated, NULL
  * when none). env_add: "KEY=VALUE" words for dracut's environment (run_opts). */
 int onboot_run_dracut(char *const argv[], char *const env_add[], const struct run_limit *limit,
-		      const char *label, char **ret_tail);
+		      const char *label, char **ret_tail, char **ret_note);

@@ -76,7 +76,7 @@ static void test_killed_with_group(void)
 	/* A shell and its child, as dracut and its helpers or stap and its kbuild. */
 	snprintf(script, sizeof(script), "sleep 1000 & echo $! >%s/group; wait", tmp);
 	capture_begin(&c);
-	r = run_logged_limited(argv, NULL, &l);
+	r = run_logged_limited(argv, NULL, &l, NULL);
 	err = capture_end(&c);
 	CHECK(r == -ETIME, "past its limit: -ETIME (%d)", r);
 	CHECK(now() - t0 >= 0.9 && now() - t0 < 3, "after about 1 s (%.2f s)", now() - t0);
@@ -101,13 +101,36 @@ static void test_term_ignored(void)
 		 tmp);
 	timelimit_set_grace_ms(300);
 	capture_begin(&c);
-	r = run_logged_limited(argv, NULL, &l);
+	r = run_logged_limited(argv, NULL, &l, NULL);
 	free(capture_end(&c));
 	CHECK(r == -ETIME, "SIGTERM ignored: still -ETIME (%d)", r);
 	CHECK(now() - t0 >= 1.2 && now() - t0 < 3, "SIGKILL after the grace time (%.2f s)",
 	      now() - t0);
 	CHECK(gone(pid_from("stubborn")), "its child is gone too");
 	timelimit_set_grace_ms(TIMELIMIT_GRACE_MS);
+}
+
+/* With ret_note the message is handed back for the caller's report, not logged. */
+static void test_note(void)
+{
+	struct run_limit l = {1, "TOOL_TIMEOUT", "pointing the boot loader at IMG"};
+	char *argv[] = {"sleep", "1000", NULL}, *note = NULL, *err;
+	struct capture c;
+	int r;
+
+	capture_begin(&c);
+	r = run_logged_limited(argv, NULL, &l, &note);
+	err = capture_end(&c);
+	CHECK(r == -ETIME, "-ETIME (%d)", r);
+	CHECK_STR(
+	    note,
+	    "sleep (pointing the boot loader at IMG) did not finish within 1 s and was killed "
+	    "with its process group; if it needs longer, raise TOOL_TIMEOUT (seconds, 0: no "
+	    "limit) in the config",
+	    "the note");
+	CHECK(err && !*err, "nothing logged: %s", err ? err : "");
+	free(note);
+	free(err);
 }
 
 static void test_capture_limited(void)
@@ -134,9 +157,9 @@ static void test_within_limits(void)
 	bool all = true;
 
 	for (int i = 0; i < 50; i++)
-		all = all && run_logged_limited(t, NULL, &l) == 0;
+		all = all && run_logged_limited(t, NULL, &l, NULL) == 0;
 	CHECK(all, "50 quick children within their limits: 0 each");
-	CHECK(run_logged_limited(f, NULL, &l) == 3, "an exit code within the limit is kept");
+	CHECK(run_logged_limited(f, NULL, &l, NULL) == 3, "an exit code within the limit is kept");
 	CHECK(run_capture_limited(argv, NULL, &none, &out) == 0 && out && !strcmp(out, "done\n"),
 	      "limit 0: no limit");
 	free(out);
@@ -181,6 +204,7 @@ int main(void)
 		return 2;
 	test_killed_with_group();
 	test_term_ignored();
+	test_note();
 	test_capture_limited();
 	test_within_limits();
 	test_parallel();
