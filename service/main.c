@@ -125,7 +125,7 @@ static int ancestor_holds_lock(const struct cli *cli, const struct settings *s,
 	if (streq(cli->command, "onboot") && hook_mode && streq(h->command, "onboot") &&
 	    streq(h->kernel, s->kernel_release)) {
 		clog("Nothing to do: %d (onboot), which started this command, is building kernel "
-		     "%s's image with the onboot scripts\n",
+		     "%s's image\n",
 		     (int)h->pid, s->kernel_release);
 		return EXIT_OK;
 	}
