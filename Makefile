@@ -130,6 +130,9 @@ $(B)/fuzz/fuzz_cpio: tests/fuzz/fuzz_cpio.c $(SVC_LIB_SRC)
 $(B)/fuzz/fuzz_cert: tests/fuzz/fuzz_cert.c $(SVC_LIB_SRC)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $^ $(PKG_LIBS) -o $@
+$(B)/fuzz/fuzz_lock: tests/fuzz/fuzz_lock.c $(SVC_LIB_SRC)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) $^ $(PKG_LIBS) -o $@
 $(B)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c $(LOADER_LIB_SRC)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $^ -o $@

@@ -21,30 +21,47 @@
 
 #define ANCESTORS_MAX 4096 /* more parents than any process tree has: a loop, stop */
 
-/* What the lock file says of its holder; pid 0 while it has not written it yet. */
-static void read_holder(int fd, struct lock_holder *h)
+void lock_holder_parse(const char *text, struct lock_holder *h)
 {
-	char text[256], *line2, *end;
-	ssize_t n = pread(fd, text, sizeof(text) - 1, 0);
+	const char *line2 = strchr(text, '\n');
+	char *end;
 	long pid;
 
 	*h = (struct lock_holder){0};
-	if (n <= 0)
+	if (*text < '1' || *text > '9')
 		return;
-	text[n] = '\0';
-	line2 = strchr(text, '\n');
-	if (line2)
-		*line2++ = '\0';
 	errno = 0;
 	pid = strtol(text, &end, 10);
-	if (errno || end == text || pid <= 0 || pid > INT_MAX)
+	if (errno || pid <= 0 || pid > INT_MAX)
 		return;
 	h->pid = (pid_t)pid;
 	if (*end == ' ')
-		snprintf(h->command, sizeof(h->command), "%s", end + 1);
-	if (line2 && strncmp(line2, "kernel ", 7) == 0)
-		snprintf(h->kernel, sizeof(h->kernel), "%.*s", (int)strcspn(line2 + 7, "\n"),
-			 line2 + 7);
+		snprintf(h->command, sizeof(h->command), "%.*s", (int)strcspn(end + 1, "\n"),
+			 end + 1);
+	if (line2 && strncmp(line2 + 1, "kernel ", 7) == 0)
+		snprintf(h->kernel, sizeof(h->kernel), "%.*s", (int)strcspn(line2 + 8, "\n"),
+			 line2 + 8);
+}
+
+/* What the lock file says of its holder; pid 0 while it has not written it yet. */
+static void read_holder(int fd, struct lock_holder *h)
+{
+	char text[256];
+	ssize_t n = pread(fd, text, sizeof(text) - 1, 0);
+
+	text[n > 0 ? n : 0] = '\0';
+	lock_holder_parse(text, h);
+}
+
+int lock_stat_ppid(const char *text)
+{
+	/* "PID (COMM) STATE PPID ...": COMM may hold anything, ")" too. */
+	const char *close_paren = strrchr(text, ')');
+	int ppid;
+
+	if (!close_paren || sscanf(close_paren + 1, " %*c %d", &ppid) != 1 || ppid < 0)
+		return -1;
+	return ppid;
 }
 
 /* "1234 (start)", for the messages. */
@@ -68,16 +85,14 @@ static bool is_ancestor(const char *proc, pid_t pid)
 		return false;
 	for (int depth = 0; depth < ANCESTORS_MAX && cur > 0; depth++) {
 		_cleanup_free_ char *path = NULL, *text = NULL;
-		const char *close_paren;
 		int ppid;
 
 		if (asprintf(&path, "%s/%d/stat", proc, (int)cur) < 0)
 			return false;
-		/* "PID (COMM) STATE PPID ...": COMM may hold anything, ")" too. */
 		if (read_file_limited(path, 4096, &text, NULL) < 0)
 			return false;
-		close_paren = strrchr(text, ')');
-		if (!close_paren || sscanf(close_paren + 1, " %*c %d", &ppid) != 1)
+		ppid = lock_stat_ppid(text);
+		if (ppid < 0)
 			return false;
 		if (ppid == pid)
 			return true;

@@ -26,3 +26,8 @@ int lock_take(const struct settings *s, const char *command, int timeout_sec,
  * (-EWOULDBLOCK while a command holds it). */
 int lock_try_shared(const struct settings *s);
 void lock_release(int fd);
+
+/* The parsers lock_take uses (also for the fuzzer): a lock file's text into *h (pid 0 when it
+ * names no holder), and the parent pid in the text of a /proc/PID/stat file (-1: none). */
+void lock_holder_parse(const char *text, struct lock_holder *h);
+int lock_stat_ppid(const char *text);
