@@ -24,7 +24,8 @@
 . "$(dirname "$0")/lib-kupdate.sh"
 kupdate_enter "$@"
 
-NAME=bls_tick
+# The script of test_kernel_update.sh, byte for byte: stap's own cache serves both tests.
+NAME=kupd_tick
 CACHE=/var/cache/systemtap
 MID=5f1e0c0ffee0c0ffee0c0ffee0c0ffee
 ESP=/boot/efi
@@ -33,8 +34,8 @@ rt_b=$(stap_runtime_opt "$KB")
 [ "${rt_b:+patched}" = "${RT_OPT:+patched}" ] ||
 	fail "kernels $KA and $KB need different stap runtimes (task_work_cancel_func)"
 cat >"/etc/systemtap/script.d/$NAME.stp" <<'EOS'
-probe begin { printf("bls_tick started\n") }
-probe timer.s(5) { printf("bls_tick tick\n") }
+probe begin { printf("kupd_tick started\n") }
+probe timer.s(5) { printf("kupd_tick tick\n") }
 EOS
 echo "${NAME}_OPT='$RT_OPT'" >"/etc/systemtap/conf.d/$NAME.conf"
 
