@@ -54,9 +54,9 @@ struct settings {
 	char *module_sign_key, *module_sign_cert;
 	/* Ours: time limits in seconds (0: none) of the programs run for a compile, an image or a
 	 * boot loader update; the child's process group is killed when one is reached (run.h):
-	 * COMPILE_TIMEOUT each stap run (1800), DRACUT_TIMEOUT each dracut run and the image
-	 * check's decompressor (900), TOOL_TIMEOUT stap -V, sign-file and the boot loader tools
-	 * (300). */
+	 * COMPILE_TIMEOUT each stap run (1800), DRACUT_TIMEOUT each dracut run, the image
+	 * check's decompressor and kernel-install (900), TOOL_TIMEOUT stap -V, sign-file,
+	 * new-kernel-pkg, grubby (300). */
 	unsigned compile_timeout, dracut_timeout, tool_timeout;
 	char *kernel_release; /* -r, else uname -r */
 	struct config cfg;    /* every KEY=value read, for <script>_OPT and <script>_REQ */

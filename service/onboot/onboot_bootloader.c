@@ -38,14 +38,17 @@ static bool has_bls_entries(const char *boot_path)
 	return false;
 }
 
-/* Runs the tool under TOOL_TIMEOUT: a kernel-install plugin or a boot loader script that hangs
- * must not hang onboot (nor a kernel install). */
+/* Runs the tool under its limit: a boot loader script or a kernel-install plugin that hangs
+ * must not hang onboot (nor a kernel install). kernel-install gets DRACUT_TIMEOUT: an initrd
+ * generator plugin (Fedora's 50-dracut.install) may run dracut there once more. */
 static int run_tool(const struct settings *s, const char *image, const char *what,
 		    char *const argv[])
 {
 	_cleanup_free_ char *subject = strdup_printf("pointing the boot loader at %s", image),
 			    *late = NULL;
-	struct run_limit limit = {s->tool_timeout, "TOOL_TIMEOUT", subject};
+	bool dracut_may_run = streq(what, "kernel-install");
+	struct run_limit limit = {dracut_may_run ? s->dracut_timeout : s->tool_timeout,
+				  dracut_may_run ? "DRACUT_TIMEOUT" : "TOOL_TIMEOUT", subject};
 	int r;
 
 	if (!subject)
