@@ -17,7 +17,6 @@
 #include "log.h"
 #include "macro.h"
 #include "run.h"
-#include "strfmt.h"
 #include "timelimit.h"
 
 int run_exit_code(int wait_status)
@@ -132,18 +131,6 @@ pid_t run_spawn(char *const argv[], const char *cwd, int out_fd, int err_fd)
 	return run_spawn_opts(argv, &o);
 }
 
-/* The message for a child its limit ended: program, what it did, the limit and the setting. */
-static char *limit_note(const char *program, const struct run_limit *l)
-{
-	const char *base = strrchr(program, '/');
-
-	return strdup_printf("%s (%s) did not finish within %u s and was killed with its process "
-			     "group; if it needs longer, raise %s (seconds, 0: no limit) in the "
-			     "config",
-			     base ? base + 1 : program, l->subject ? l->subject : "no subject",
-			     l->seconds, l->setting ? l->setting : "its time limit");
-}
-
 pid_t run_spawn_opts(char *const argv[], const struct run_opts *o)
 {
 	int in_fd = o->in_fd, out_fd = o->out_fd, err_fd = o->err_fd;
@@ -162,7 +149,8 @@ pid_t run_spawn_opts(char *const argv[], const struct run_opts *o)
 		r = timelimit_prepare();
 		if (r < 0)
 			return r;
-		note = limit_note(argv[0], o->limit);
+		note = timelimit_note(argv[0], o->limit->seconds, o->limit->setting,
+				      o->limit->subject);
 		if (!note)
 			return -ENOMEM;
 	}

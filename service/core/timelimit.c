@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "strfmt.h"
 #include "timelimit.h"
 
 /* What the handler reads is only changed with SIGALRM blocked (or by the handler itself). */
@@ -214,4 +215,16 @@ bool timelimit_take(pid_t pid, char **ret_note)
 void timelimit_set_grace_ms(unsigned ms)
 {
 	grace_ms = (sig_atomic_t)ms;
+}
+
+char *timelimit_note(const char *program, unsigned seconds, const char *setting,
+		     const char *subject)
+{
+	const char *base = strrchr(program, '/');
+
+	return strdup_printf("%s (%s) did not finish within %u s and was killed with its process "
+			     "group; if it needs longer, raise %s (seconds, 0: no limit) in the "
+			     "config",
+			     base ? base + 1 : program, subject ? subject : "no subject", seconds,
+			     setting ? setting : "its time limit");
 }

@@ -25,5 +25,9 @@ bool timelimit_expired(pid_t pid);
 /* After pid was reaped: true when its limit was reached; *ret_note (may be NULL) gets the note
  * given to timelimit_watch (the caller frees it). Forgets pid. False for a pid never watched. */
 bool timelimit_take(pid_t pid, char **ret_note);
+/* The message for a child its limit ended (malloc'd, NULL: no memory): "PROGRAM (SUBJECT) did
+ * not finish within N s ...; if it needs longer, raise SETTING ...", program's base name. */
+char *timelimit_note(const char *program, unsigned seconds, const char *setting,
+		     const char *subject);
 /* For tests: the grace time in milliseconds (default TIMELIMIT_GRACE_MS). */
 void timelimit_set_grace_ms(unsigned ms);
