@@ -139,6 +139,9 @@ $(B)/fuzz/fuzz_upstream_options: tests/fuzz/fuzz_upstream_options.c $(SVC_LIB_SR
 $(B)/fuzz/fuzz_efisiglist: tests/fuzz/fuzz_efisiglist.c $(SVC_LIB_SRC)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $^ $(PKG_LIBS) -o $@
+$(B)/fuzz/fuzz_lock: tests/fuzz/fuzz_lock.c $(SVC_LIB_SRC)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) $^ $(PKG_LIBS) -o $@
 $(B)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c $(LOADER_LIB_SRC)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $^ -o $@

@@ -94,6 +94,54 @@ static void remove_leftovers(const struct settings *s)
 	}
 }
 
+/* What the lock file records as our command: onboot's mode too, so that a child can tell an
+ * onboot building an image (the one that runs the boot loader tools) from the others. */
+static const char *lock_label(const struct cli *cli)
+{
+	if (!streq(cli->command, "onboot"))
+		return cli->command;
+	switch (cli->onboot) {
+	case ONBOOT_MODE_STATUS:
+		return "onboot --status";
+	case ONBOOT_MODE_REFRESH:
+		return cli->image ? "onboot --refresh --image" : "onboot --refresh";
+	case ONBOOT_MODE_FORGET:
+		return "onboot --forget";
+	case ONBOOT_MODE_PACK:
+		return "onboot --pack";
+	case ONBOOT_MODE_LOAD:
+		return "onboot --load";
+	case ONBOOT_MODE_IMPORT:
+		return "onboot --import";
+	case ONBOOT_MODE_BUILD:
+		break;
+	}
+	return "onboot";
+}
+
+/* Our own ancestor h holds the lock (lock_take's -EDEADLK): it waits for us, so we must not
+ * wait for it. The one expected case: onboot building kernel KVER's image runs kernel-install
+ * (boot loader update), whose plugin runs onboot --refresh (or --forget) -r KVER: that image
+ * holds the snapshot already, so there is nothing to do. Anything else fails at once.
+ * Returns the exit code. */
+static int ancestor_holds_lock(const struct cli *cli, const struct settings *s,
+			       const struct lock_holder *h)
+{
+	bool hook_mode = cli->onboot == ONBOOT_MODE_REFRESH || cli->onboot == ONBOOT_MODE_FORGET;
+
+	if (streq(cli->command, "onboot") && hook_mode && streq(h->command, "onboot") &&
+	    streq(h->kernel, s->kernel_release)) {
+		clog("Nothing to do: %d (onboot), which started this command, is building kernel "
+		     "%s's image\n",
+		     (int)h->pid, s->kernel_release);
+		return EXIT_OK;
+	}
+	log_error("%s/.lock is held by %d (%s), which started this command: waiting for it would "
+		  "never end",
+		  s->stat_path, (int)h->pid, *h->command ? h->command : "?");
+	return EXIT_FAIL;
+}
+
 /* Upstream's prologue, then the command. Returns the exit code. */
 static int run_command(const struct command *cmd, struct cli *cli, struct settings *s)
 {
@@ -122,7 +170,11 @@ static int run_command(const struct command *cmd, struct cli *cli, struct settin
 		return EXIT_FAIL;
 	}
 	if (cmd->lock) {
-		lock_fd = lock_take(s, cli->command, lock_timeout());
+		struct lock_holder ancestor;
+
+		lock_fd = lock_take(s, lock_label(cli), lock_timeout(), &ancestor);
+		if (lock_fd == -EDEADLK)
+			return ancestor_holds_lock(cli, s, &ancestor);
 		if (lock_fd < 0)
 			return EXIT_FAIL;
 		/* From now on a signal ends the command cleanly (before: nothing to clean). */

@@ -23,6 +23,7 @@
 #include "sign_key.h"
 #include "stap_output.h"
 #include "stap_version.h"
+#include "strfmt.h"
 #include "strv.h"
 
 /* Every module answers /proc/systemtap/NAME/srvstat with "running": that is how the service
@@ -100,7 +101,7 @@ static int compile_server_args(const struct settings *s, char ***argv)
  * (else it would go on filling a directory nobody removes). 0, or -errno after a message. */
 static int job_start(const struct settings *s, struct job *j)
 {
-	_cleanup_free_ char *out_path = NULL, *err_path = NULL;
+	_cleanup_free_ char *out_path = NULL, *err_path = NULL, *subject = NULL;
 	_cleanup_close_ int out = -1, err = -1;
 	_cleanup_strv_free_ char **argv = NULL;
 	char hex[SHA256_HEX_SIZE];
@@ -124,7 +125,8 @@ static int job_start(const struct settings *s, struct job *j)
 				       s->temp_path);
 	out_path = path_join(j->tmpdir, ".stap.out");
 	err_path = path_join(j->tmpdir, ".stap.err");
-	if (!out_path || !err_path)
+	subject = strdup_printf("compiling script %s", j->name);
+	if (!out_path || !err_path || !subject)
 		return log_error_errno(-ENOMEM, "Failed to compile %s", j->name);
 	out = open(out_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0600);
 	if (out >= 0)
@@ -136,11 +138,14 @@ static int job_start(const struct settings *s, struct job *j)
 		return log_error_errno(-ENOMEM, "Failed to compile %s", j->name);
 	log_exec(argv);
 	clock_gettime(CLOCK_REALTIME, &j->started);
-	pid = run_spawn_opts(argv, &(struct run_opts){.cwd = j->tmpdir,
-						      .in_fd = -1,
-						      .out_fd = out,
-						      .err_fd = err,
-						      .flags = RUN_DIE_WITH_PARENT});
+	pid = run_spawn_opts(
+	    argv, &(struct run_opts){.cwd = j->tmpdir,
+				     .in_fd = -1,
+				     .out_fd = out,
+				     .err_fd = err,
+				     .flags = RUN_DIE_WITH_PARENT,
+				     .limit = &(struct run_limit){s->compile_timeout,
+								  "COMPILE_TIMEOUT", subject}});
 	if (pid < 0) /* -EINTR: a signal came, job_fail says so */
 		return pid == -EINTR ? -EINTR
 				     : log_error_errno((int)pid, "Failed to run %s", s->stap);
@@ -189,12 +194,14 @@ static int job_install(const struct settings *s, const struct toolchain *tc, con
 	return cache_install(s, j->name, j->tmpdir, &j->started, &m);
 }
 
-/* stap of j ended with code: logs its output, installs the module, prints the line. */
+/* stap of j ended with wait status: logs its output, installs the module, prints the line. */
 static void job_finish(const struct settings *s, const struct toolchain *tc, struct job *j,
-		       int code)
+		       int status)
 {
 	_cleanup_free_ char *out_path = path_join(j->tmpdir, ".stap.out"), *out = NULL;
 	_cleanup_free_ char *err_path = path_join(j->tmpdir, ".stap.err"), *err = NULL;
+	_cleanup_free_ char *late = NULL; /* past COMPILE_TIMEOUT: said after the line */
+	int code = run_status_note(j->pid, status, &late);
 
 	if (out_path)
 		read_file(out_path, &out, NULL);
@@ -207,6 +214,9 @@ static void job_finish(const struct settings *s, const struct toolchain *tc, str
 	j->res->rc = 1;
 	if (code != 0 && interrupted()) { /* the signal ended stap: not the script's error */
 		clog(" Compiling %s ... interrupted\n", j->name);
+	} else if (code == -ETIME) {
+		clog(" Compiling %s ... error\n", j->name);
+		log_error("%s", late ? late : strerror(ETIME));
 	} else if (code == 0 && job_install(s, tc, j) == 0) {
 		j->res->rc = 0;
 		j->res->compiled = true;
@@ -222,7 +232,7 @@ static void job_finish(const struct settings *s, const struct toolchain *tc, str
 }
 
 /* Waits for any of the running jobs. The service runs no other child while it compiles. */
-static int wait_job(struct job *jobs, size_t n, struct job **ret, int *ret_code)
+static int wait_job(struct job *jobs, size_t n, struct job **ret, int *ret_status)
 {
 	int status;
 
@@ -233,7 +243,7 @@ static int wait_job(struct job *jobs, size_t n, struct job **ret, int *ret_code)
 		for (size_t i = 0; i < n; i++)
 			if (jobs[i].pid == pid) {
 				*ret = &jobs[i];
-				*ret_code = run_exit_code(status);
+				*ret_status = status;
 				return 0;
 			}
 	}
@@ -262,7 +272,7 @@ void compile_run_jobs(const struct settings *s, struct job *jobs, size_t n)
 	/* After a signal no stap starts, and the running ones end (the signal ends them). */
 	while ((next < n && !interrupted()) || running > 0) {
 		struct job *j = NULL;
-		int code = 0;
+		int status = 0;
 
 		for (; next < n && running < limit && !interrupted(); next++) {
 			if (!ready || job_start(s, &jobs[next]) < 0)
@@ -272,7 +282,7 @@ void compile_run_jobs(const struct settings *s, struct job *jobs, size_t n)
 		}
 		if (running == 0)
 			continue;
-		if (wait_job(jobs, next, &j, &code) < 0) {
+		if (wait_job(jobs, next, &j, &status) < 0) {
 			for (size_t i = 0; i < next; i++)
 				if (jobs[i].pid > 0)
 					job_fail(&jobs[i]);
@@ -280,7 +290,7 @@ void compile_run_jobs(const struct settings *s, struct job *jobs, size_t n)
 			ready = false;
 			continue;
 		}
-		job_finish(s, &tc, j, code);
+		job_finish(s, &tc, j, status);
 		running--;
 		limit = max;
 	}

@@ -72,10 +72,23 @@ int module_signer_prepare(const struct settings *s, struct module_signer *ret)
 	_cleanup_free_ char *build = strdup_printf("%s/%s/build", s->modules_path, kver);
 	_cleanup_free_ char *tool = path_join(build ? build : "", "scripts/sign-file");
 	struct module_signer m = {0};
+	const struct sign_key *k;
 	int r;
 
 	if (!build || !tool)
 		return log_error_errno(-ENOMEM, "Failed to prepare module signing");
+	/* sign-file would wait for ever on a FIFO and read a device to its end: only a regular
+	 * file is a key (the certificate is checked the same way, in cert_id.c). */
+	r = sign_key_get(s, &k);
+	if (r < 0)
+		return r;
+	if (k->key) {
+		r = open_regular(k->key, O_RDONLY, 0);
+		if (r < 0)
+			return log_error_errno(r, "Cannot sign modules with %s %s",
+					       sign_key_origin_to_string(k->origin), k->key);
+		close(r);
+	}
 	if (!path_exists(build)) {
 		log_error("Cannot sign modules for kernel %s: %s is missing (install its headers: "
 			  "linux-headers-%s on Debian, kernel-devel-%s on Fedora)",
@@ -147,10 +160,13 @@ static const char *trim_end(char *out)
 
 int module_sign(const struct settings *s, const struct module_signer *m, const char *ko)
 {
-	_cleanup_free_ char *tmp = NULL, *out = NULL;
+	_cleanup_free_ char *tmp = NULL, *out = NULL, *subject = strdup_printf("signing %s", ko);
+	struct run_limit limit = {s->tool_timeout, "TOOL_TIMEOUT", subject};
 	const struct sign_key *k;
 	int r;
 
+	if (!subject)
+		return log_error_errno(-ENOMEM, "Failed to sign %s", ko);
 	r = sign_key_get(s, &k);
 	if (r < 0)
 		return r;
@@ -162,14 +178,15 @@ int module_sign(const struct settings *s, const struct module_signer *m, const c
 	{
 		char *const argv[] = {m->sign_file, m->hash, k->key, k->cert,
 				      (char *)ko,   tmp,     NULL};
-		r = run_capture(argv, NULL, &out);
+		r = run_capture_limited(argv, NULL, &limit, &out);
 	}
 	if (r > 0) {
 		log_error("Failed to sign %s with %s (sign-file exit code %d): %s", ko, k->key, r,
 			  trim_end(out));
 		r = -EBADMSG;
 	} else if (r < 0) {
-		log_error_errno(r, "Failed to sign %s: cannot run %s", ko, m->sign_file);
+		if (r != -ETIME) /* else run.c said it did not finish in time */
+			log_error_errno(r, "Failed to sign %s: cannot run %s", ko, m->sign_file);
 	} else {
 		r = replace_synced(tmp, ko);
 		if (r < 0)

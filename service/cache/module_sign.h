@@ -9,11 +9,12 @@ struct module_signer {
 	char *hash;	 /* CONFIG_MODULE_SIG_HASH of the headers, else "sha256" */
 };
 
-/* Finds sign-file and the hash in the headers of s->kernel_release. 0, or -errno after a
- * message naming the missing file and the package that has it. */
+/* Checks that MODULE_SIGN_KEY is a regular file (-ENOTREGULAR at once for a FIFO, a device, a
+ * directory), finds sign-file and the hash in the headers of s->kernel_release. 0, or -errno
+ * after a message naming the key, or the missing file and the package that has it. */
 int module_signer_prepare(const struct settings *s, struct module_signer *ret);
 void module_signer_free(struct module_signer *m);
-/* Signs module ko with the key and certificate of s (sign_key_get): sign-file writes a temporary
- * file next to ko, which replaces ko once it is on disk. 0, or -errno after a message with
- * sign-file's output (ko is then unchanged). */
+/* Signs module ko with the key and certificate of s (sign_key_get): sign-file (under
+ * TOOL_TIMEOUT) writes a temporary file next to ko, which replaces ko once it is on disk. 0, or
+ * -errno after a message with sign-file's output (ko is then unchanged). */
 int module_sign(const struct settings *s, const struct module_signer *m, const char *ko);

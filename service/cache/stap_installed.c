@@ -104,7 +104,7 @@ int stap_installed_version(const struct settings *s, char **ret)
 	memo = s->cache_root ? path_join(s->cache_root, MEMO_FILE) : NULL;
 	v = memo ? memo_read(memo, path, id) : NULL;
 	if (!v) {
-		r = stap_version_run(path, &v);
+		r = stap_version_run(s, path, &v);
 		if (r == -ENOMEM)
 			return r;
 		if (r < 0) {

@@ -42,13 +42,16 @@ int stap_version_parse(const char *output, char **ret)
 	return 0;
 }
 
-int stap_version_run(const char *stap, char **ret)
+int stap_version_run(const struct settings *s, const char *stap, char **ret)
 {
 	char *argv[] = {(char *)stap, "-V", NULL};
+	struct run_limit limit = {s->tool_timeout, "TOOL_TIMEOUT", "asked for its version, -V"};
 	_cleanup_free_ char *out = NULL;
 	int r;
 
-	r = run_capture(argv, NULL, &out);
+	r = run_capture_limited(argv, NULL, &limit, &out);
+	if (r == -ETIME)
+		return r;
 	if (r < 0)
 		return log_error_errno(r, "Failed to run %s", stap);
 	if (r > 0) {
@@ -69,7 +72,7 @@ int stap_version(const struct settings *s, char **ret)
 	int r;
 
 	if (!version || !streq(version_of, s->stap)) {
-		r = stap_version_run(s->stap, &v);
+		r = stap_version_run(s, s->stap, &v);
 		if (r < 0)
 			return r;
 		of = strdup(s->stap);

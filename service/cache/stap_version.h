@@ -7,8 +7,9 @@ int stap_protocol_for_version(const char *version);
 /* The version in `stap -V` output: "... (version 4.8/0.188, ...)" -> "4.8". 0, -EBADMSG when
  * there is none, -ENOMEM. */
 int stap_version_parse(const char *output, char **ret);
-/* Runs `stap -V` now. 0, or -errno after a message. */
-int stap_version_run(const char *stap, char **ret);
+/* Runs `STAP -V` now, under TOOL_TIMEOUT: a stap that hangs there must not hang a kernel
+ * install. 0, or -errno after a message. */
+int stap_version_run(const struct settings *s, const char *stap, char **ret);
 /* Runs `STAP -V` (once per process and STAP) and returns the version ("4.8"). 0 or -errno. */
 int stap_version(const struct settings *s, char **ret);
 /* The version of the stap installed here (STAP, a path or a name looked up in PATH), for the

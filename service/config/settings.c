@@ -13,6 +13,7 @@
 #include "names.h"
 #include "settings.h"
 #include "settings_keys.h"
+#include "settings_values.h"
 #include "conf_files.h"
 #include "strv.h"
 
@@ -29,6 +30,7 @@ enum kind {
 	KIND_BOOL,     /* check_bool; an invalid value gives the upstream fallback below */
 	KIND_JOBS,     /* a positive integer */
 	KIND_MODE,     /* ONBOOT_MODE: early or hook, kept as a bool (true: hook) */
+	KIND_SECONDS,  /* a time limit: 0 (none) to SECONDS_MAX; "" is the default */
 };
 
 struct param {
@@ -86,6 +88,10 @@ static const struct param params[] = {
     STR("SYSFS_PATH", KIND_PATH, sysfs_path, "/sys"),
     STR("DKMS_PATH", KIND_OPT_PATH, dkms_path, LOCALSTATEDIR "/lib/dkms"),
     STR("MOKUTIL", KIND_TOOL, mokutil, "mokutil"),
+    /* Time limits (run.h), the man page says why these. */
+    STR("COMPILE_TIMEOUT", KIND_SECONDS, compile_timeout, "1800"),
+    STR("DRACUT_TIMEOUT", KIND_SECONDS, dracut_timeout, "900"),
+    STR("TOOL_TIMEOUT", KIND_SECONDS, tool_timeout, "300"),
 };
 
 static char **str_field(struct settings *s, const struct param *p)
@@ -98,20 +104,9 @@ static bool *bool_field(struct settings *s, const struct param *p)
 	return (bool *)((char *)s + p->offset);
 }
 
-int parse_bool(const char *v)
+static unsigned *seconds_field(struct settings *s, const struct param *p)
 {
-	static const char *const yes[] = {"y", "Y", "yes", "Yes", "YES", "1"};
-	static const char *const no[] = {"n", "N", "no", "No", "NO", "0"};
-
-	if (!v)
-		return -1;
-	for (size_t i = 0; i < ELEMENTSOF(yes); i++)
-		if (streq(v, yes[i]))
-			return 1;
-	for (size_t i = 0; i < ELEMENTSOF(no); i++)
-		if (streq(v, no[i]))
-			return 0;
-	return -1;
+	return (unsigned *)((char *)s + p->offset);
 }
 
 static int online_cpus(void)
@@ -129,37 +124,14 @@ static int set_defaults(struct settings *s)
 			*bool_field(s, p) = p->def_bool;
 		} else if (p->kind == KIND_JOBS) {
 			s->compile_jobs = online_cpus();
+		} else if (p->kind == KIND_SECONDS) {
+			*seconds_field(s, p) = (unsigned)strtoul(p->def, NULL, 10);
 		} else {
 			*str_field(s, p) = strdup(p->def);
 			if (!*str_field(s, p))
 				return -ENOMEM;
 		}
 	}
-	return 0;
-}
-
-/* A copy of v without trailing slashes ("/" stays "/"). */
-static char *strip_trailing_slashes(const char *v)
-{
-	size_t l = strlen(v);
-
-	while (l > 1 && v[l - 1] == '/')
-		l--;
-	return strndup(v, l);
-}
-
-static int parse_jobs(const char *v, int *ret)
-{
-	char *end;
-	long n;
-
-	if (!*v || *v < '0' || *v > '9')
-		return -EINVAL;
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno || *end || n < 1 || n > 4096)
-		return -EINVAL;
-	*ret = (int)n;
 	return 0;
 }
 
@@ -186,9 +158,17 @@ static int apply_param(struct settings *s, const struct param *p, const struct c
 			s->compile_jobs = online_cpus();
 			return 0;
 		}
-		if (parse_jobs(v, &s->compile_jobs) < 0) {
+		if (settings_parse_jobs(v, &s->compile_jobs) < 0) {
 			log_error("%s: COMPILE_JOBS must be a positive integer, not \"%s\"",
 				  e->origin, v);
+			return -EINVAL;
+		}
+		return 0;
+	case KIND_SECONDS:
+		if (settings_parse_seconds(*v ? v : p->def, seconds_field(s, p)) < 0) {
+			log_error("%s: %s must be a number of seconds (0: no limit, at most %ld), "
+				  "not \"%s\"",
+				  e->origin, p->key, SECONDS_MAX, v);
 			return -EINVAL;
 		}
 		return 0;
@@ -224,7 +204,7 @@ static int apply_param(struct settings *s, const struct param *p, const struct c
 	}
 	field = str_field(s, p);
 	free(*field);
-	*field = p->kind == KIND_PATH || p->kind == KIND_OPT_PATH ? strip_trailing_slashes(v)
+	*field = p->kind == KIND_PATH || p->kind == KIND_OPT_PATH ? settings_strip_slashes(v)
 								  : strdup(v);
 	return *field ? 0 : -ENOMEM;
 }
@@ -371,7 +351,7 @@ void settings_free(struct settings *s)
 {
 	for (size_t i = 0; i < ELEMENTSOF(params); i++)
 		if (params[i].kind != KIND_BOOL && params[i].kind != KIND_JOBS &&
-		    params[i].kind != KIND_MODE) {
+		    params[i].kind != KIND_MODE && params[i].kind != KIND_SECONDS) {
 			free(*str_field(s, &params[i]));
 			*str_field(s, &params[i]) = NULL;
 		}

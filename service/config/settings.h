@@ -61,6 +61,12 @@ struct settings {
 	 * MODULE_SIGN_KEY is unset and the kernel needs signatures; "" never) and MOKUTIL (asked
 	 * whether a certificate is enrolled when the MOK lists cannot be read). */
 	char *sysfs_path, *dkms_path, *mokutil;
+	/* Ours: time limits in seconds (0: none) of the programs run for a compile, an image or a
+	 * boot loader update; the child's process group is killed when one is reached (run.h):
+	 * COMPILE_TIMEOUT each stap run (1800), DRACUT_TIMEOUT each dracut run, the image
+	 * check's decompressor and kernel-install (900), TOOL_TIMEOUT stap -V, sign-file,
+	 * new-kernel-pkg, grubby (300). */
+	unsigned compile_timeout, dracut_timeout, tool_timeout;
 	char *kernel_release; /* -r, else uname -r */
 	struct config cfg;    /* every KEY=value read, for <script>_OPT and <script>_REQ */
 };

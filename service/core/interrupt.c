@@ -7,6 +7,7 @@
 #include "interrupt.h"
 #include "log.h"
 #include "macro.h"
+#include "timelimit.h"
 
 static const int handled[] = {SIGINT, SIGTERM, SIGHUP};
 
@@ -112,6 +113,7 @@ void interrupt_reset_in_child(void)
 
 static void forget_child(pid_t pid)
 {
+	timelimit_forget(pid);
 	for (sig_atomic_t i = 0; i < used; i++)
 		if (children[i] == pid)
 			children[i] = 0;

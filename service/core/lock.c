@@ -1,8 +1,11 @@
 /* lock.c: STAT_PATH/.lock, an flock held for the whole command. The file names the holder so
- * that a second invocation can say whom it waits for. */
+ * that a second invocation can say whom it waits for, and see that it would wait for its own
+ * ancestor (kernel-install's plugin, run by onboot's boot loader update). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -16,24 +19,86 @@
 
 #define LOCK_POLL_MS 50
 
-/* "PID COMMAND" of the current holder, or a placeholder while it has not written it yet. */
-static void read_holder(int fd, char *buf, size_t size)
-{
-	ssize_t n = pread(fd, buf, size - 1, 0);
+#define ANCESTORS_MAX 4096 /* more parents than any process tree has: a loop, stop */
 
-	if (n <= 0) {
-		snprintf(buf, size, "another systemtap-service");
+void lock_holder_parse(const char *text, struct lock_holder *h)
+{
+	const char *line2 = strchr(text, '\n');
+	char *end;
+	long pid;
+
+	*h = (struct lock_holder){0};
+	if (*text < '1' || *text > '9')
 		return;
+	errno = 0;
+	pid = strtol(text, &end, 10);
+	if (errno || pid <= 0 || pid > INT_MAX)
+		return;
+	h->pid = (pid_t)pid;
+	if (*end == ' ')
+		snprintf(h->command, sizeof(h->command), "%.*s", (int)strcspn(end + 1, "\n"),
+			 end + 1);
+	if (line2 && strncmp(line2 + 1, "kernel ", 7) == 0)
+		snprintf(h->kernel, sizeof(h->kernel), "%.*s", (int)strcspn(line2 + 8, "\n"),
+			 line2 + 8);
+}
+
+/* What the lock file says of its holder; pid 0 while it has not written it yet. */
+static void read_holder(int fd, struct lock_holder *h)
+{
+	char text[256];
+	ssize_t n = pread(fd, text, sizeof(text) - 1, 0);
+
+	text[n > 0 ? n : 0] = '\0';
+	lock_holder_parse(text, h);
+}
+
+int lock_stat_ppid(const char *text)
+{
+	/* "PID (COMM) STATE PPID ...": COMM may hold anything, ")" too. */
+	const char *close_paren = strrchr(text, ')');
+	int ppid;
+
+	if (!close_paren || sscanf(close_paren + 1, " %*c %d", &ppid) != 1 || ppid < 0)
+		return -1;
+	return ppid;
+}
+
+/* "1234 (start)", for the messages. */
+static void holder_text(const struct lock_holder *h, char *buf, size_t size)
+{
+	if (h->pid == 0)
+		snprintf(buf, size, "another systemtap-service");
+	else if (*h->command)
+		snprintf(buf, size, "%d (%s)", (int)h->pid, h->command);
+	else
+		snprintf(buf, size, "%d", (int)h->pid);
+}
+
+/* True when pid is our parent, or its parent, and so on: PROC_PATH/N/stat from our own pid up.
+ * Such a holder waits for us (run.c waits for every child), so we must not wait for it. */
+static bool is_ancestor(const char *proc, pid_t pid)
+{
+	pid_t cur = getpid();
+
+	if (!proc || pid <= 0)
+		return false;
+	for (int depth = 0; depth < ANCESTORS_MAX && cur > 0; depth++) {
+		_cleanup_free_ char *path = NULL, *text = NULL;
+		int ppid;
+
+		if (asprintf(&path, "%s/%d/stat", proc, (int)cur) < 0)
+			return false;
+		if (read_file_limited(path, 4096, &text, NULL) < 0)
+			return false;
+		ppid = lock_stat_ppid(text);
+		if (ppid < 0)
+			return false;
+		if (ppid == pid)
+			return true;
+		cur = ppid;
 	}
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	/* "1234 start" -> "1234 (start)" */
-	char *space = strchr(buf, ' ');
-	if (space && (size_t)(n + 3) < size) {
-		memmove(space + 2, space + 1, strlen(space + 1) + 1);
-		space[1] = '(';
-		strcat(buf, ")");
-	}
+	return false;
 }
 
 /* True when the lock file is ours alone to rewrite: owned by us, no other name (hard link). */
@@ -44,10 +109,11 @@ static bool lock_file_ours(int fd)
 	return fstat(fd, &st) == 0 && st.st_uid == geteuid() && st.st_nlink == 1;
 }
 
-static int write_holder(int fd, const char *command)
+static int write_holder(int fd, const char *command, const char *kernel)
 {
 	char text[256];
-	int n = snprintf(text, sizeof(text), "%d %s\n", (int)getpid(), command);
+	int n = snprintf(text, sizeof(text), "%d %s\n%s%s%s", (int)getpid(), command,
+			 kernel ? "kernel " : "", kernel ? kernel : "", kernel ? "\n" : "");
 
 	if (n < 0 || (size_t)n >= sizeof(text))
 		n = snprintf(text, sizeof(text), "%d\n", (int)getpid());
@@ -86,11 +152,14 @@ int lock_try_shared(const struct settings *s)
 	return fd;
 }
 
-int lock_take(const struct settings *s, const char *command, int timeout_sec)
+int lock_take(const struct settings *s, const char *command, int timeout_sec,
+	      struct lock_holder *ret_ancestor)
 {
 	_cleanup_free_ char *path = path_join(s->stat_path, ".lock");
+	struct lock_holder h;
+	pid_t checked = 0;
 	long long deadline;
-	char holder[128];
+	char holder[256];
 	bool announced = false;
 	int fd, r;
 
@@ -111,7 +180,20 @@ int lock_take(const struct settings *s, const char *command, int timeout_sec)
 			close(fd);
 			return r;
 		}
-		read_holder(fd, holder, sizeof(holder));
+		read_holder(fd, &h);
+		holder_text(&h, holder, sizeof(holder));
+		if (h.pid != checked && is_ancestor(s->proc_path, h.pid)) {
+			close(fd);
+			if (ret_ancestor) {
+				*ret_ancestor = h;
+				return -EDEADLK;
+			}
+			log_error("%s is held by %s, which started this command: waiting for it "
+				  "would never end",
+				  path, holder);
+			return -EDEADLK;
+		}
+		checked = h.pid;
 		if (timeout_sec == 0 || (timeout_sec > 0 && now_ms() >= deadline)) {
 			if (timeout_sec == 0)
 				log_error("%s is held by %s", path, holder);
@@ -130,7 +212,7 @@ int lock_take(const struct settings *s, const char *command, int timeout_sec)
 		}
 		nanosleep(&pause, NULL);
 	}
-	r = write_holder(fd, command);
+	r = write_holder(fd, command, s->kernel_release);
 	if (r < 0) {
 		/* The lock works without the record; only the waiting message gets vaguer. */
 		log_warning("Failed to record the holder in %s: %s", path,

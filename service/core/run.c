@@ -17,6 +17,7 @@
 #include "log.h"
 #include "macro.h"
 #include "run.h"
+#include "timelimit.h"
 
 int run_exit_code(int wait_status)
 {
@@ -133,8 +134,10 @@ pid_t run_spawn(char *const argv[], const char *cwd, int out_fd, int err_fd)
 pid_t run_spawn_opts(char *const argv[], const struct run_opts *o)
 {
 	int in_fd = o->in_fd, out_fd = o->out_fd, err_fd = o->err_fd;
+	bool limited = o->limit && o->limit->seconds > 0;
 	pid_t parent = getpid();
 	_cleanup_close_ int devnull = -1;
+	_cleanup_free_ char *note = NULL;
 	int err_pipe[2], fds[3], child_err = 0, r;
 	sigset_t mask;
 	ssize_t n;
@@ -142,6 +145,15 @@ pid_t run_spawn_opts(char *const argv[], const struct run_opts *o)
 
 	if (!argv || !argv[0])
 		return -EINVAL;
+	if (limited) {
+		r = timelimit_prepare();
+		if (r < 0)
+			return r;
+		note = timelimit_note(argv[0], o->limit->seconds, o->limit->setting,
+				      o->limit->subject);
+		if (!note)
+			return -ENOMEM;
+	}
 	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (devnull < 0)
 		return -errno;
@@ -166,6 +178,10 @@ pid_t run_spawn_opts(char *const argv[], const struct run_opts *o)
 		if (pid > 0)
 			setpgid(pid, pid); /* also here: the group must exist when we unblock */
 		r = pid < 0 ? -errno : interrupt_add_child(pid);
+		if (r == 0 && limited) {
+			r = timelimit_watch(pid, o->limit->seconds, note);
+			note = NULL;
+		}
 	}
 	interrupt_unblock(&mask);
 	close(err_pipe[1]);
@@ -182,37 +198,74 @@ pid_t run_spawn_opts(char *const argv[], const struct run_opts *o)
 	if (r < 0 || n == (ssize_t)sizeof(child_err)) {
 		/* The child never ran the program: reap it and report why. */
 		interrupt_reap(pid, NULL, 0);
+		timelimit_take(pid, NULL);
 		return r < 0 ? r : child_err < 0 ? child_err : -EIO;
 	}
 	return pid;
 }
 
 /* The exit code of a child that ended with wait_status; -EINTR when it failed after a signal
- * interrupted us: it was most likely ended by it, and its code says nothing more. */
-static int exit_code_or_eintr(int wait_status)
+ * interrupted us: it was most likely ended by it, and its code says nothing more; -ETIME when its
+ * time limit ended it, whatever it exited with then (its work is not whole). */
+int run_status_note(pid_t pid, int wait_status, char **ret_note)
 {
+	_cleanup_free_ char *note = NULL;
+	bool expired = timelimit_take(pid, &note);
 	int code = run_exit_code(wait_status);
 
-	return code != 0 && interrupted() ? -EINTR : code;
+	if (code != 0 && interrupted())
+		return -EINTR;
+	if (!expired)
+		return code;
+	if (!note)
+		note = strdup("a program did not finish in time and was killed");
+	if (ret_note) {
+		*ret_note = note;
+		note = NULL;
+	} else {
+		log_error("%s", note ? note : strerror(ETIME));
+	}
+	return -ETIME;
 }
 
-int run_wait(pid_t pid)
+int run_status(pid_t pid, int wait_status)
+{
+	return run_status_note(pid, wait_status, NULL);
+}
+
+int run_wait_note(pid_t pid, char **ret_note)
 {
 	int status;
 	pid_t r = interrupt_reap(pid, &status, 0);
 
-	return r < 0 ? (int)r : exit_code_or_eintr(status);
+	if (r < 0) {
+		timelimit_take(pid, NULL);
+		return (int)r;
+	}
+	return run_status_note(pid, status, ret_note);
+}
+
+int run_wait(pid_t pid)
+{
+	return run_wait_note(pid, NULL);
+}
+
+int run_logged_limited(char *const argv[], const char *cwd, const struct run_limit *limit,
+		       char **ret_note)
+{
+	struct run_opts o = {.cwd = cwd, .in_fd = -1, .out_fd = -1, .err_fd = -1, .limit = limit};
+	pid_t pid;
+
+	log_exec(argv);
+	pid = run_spawn_opts(argv, &o);
+	if (pid < 0)
+		return (int)pid;
+	return run_wait_note(pid, ret_note);
 }
 
 int run_logged(char *const argv[], const char *cwd)
 {
-	pid_t pid;
-
-	log_exec(argv);
-	pid = run_spawn(argv, cwd, -1, -1);
-	if (pid < 0)
-		return (int)pid;
-	return run_wait(pid);
+	return run_logged_limited(argv, cwd, NULL, NULL);
 }
 
 static int drain(int fd, struct growbuf *b)
@@ -286,7 +339,7 @@ static int collect(pid_t pid, int rfd, struct growbuf *b, int *ret_status)
 			run_wait(pid);
 		return r;
 	}
-	r = exit_code_or_eintr(status);
+	r = run_status(pid, status);
 	if (r < 0)
 		return r;
 	*ret_status = r;
@@ -295,6 +348,12 @@ static int collect(pid_t pid, int rfd, struct growbuf *b, int *ret_status)
 
 int run_capture(char *const argv[], const char *cwd, char **ret_output)
 {
+	return run_capture_limited(argv, cwd, NULL, ret_output);
+}
+
+int run_capture_limited(char *const argv[], const char *cwd, const struct run_limit *limit,
+			char **ret_output)
+{
 	struct growbuf b = {NULL, 0, 0};
 	int pfd[2], code = 0, r;
 	pid_t pid;
@@ -302,7 +361,9 @@ int run_capture(char *const argv[], const char *cwd, char **ret_output)
 	log_exec(argv);
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return -errno;
-	pid = run_spawn(argv, cwd, pfd[1], pfd[1]);
+	pid = run_spawn_opts(
+	    argv, &(struct run_opts){
+		      .cwd = cwd, .in_fd = -1, .out_fd = pfd[1], .err_fd = pfd[1], .limit = limit});
 	close(pfd[1]);
 	if (pid < 0) {
 		close(pfd[0]);

@@ -11,6 +11,7 @@
 #include "onboot_bootloader.h"
 #include "onboot_util.h"
 #include "run.h"
+#include "strfmt.h"
 
 static bool is_dir(const char *path)
 {
@@ -37,20 +38,33 @@ static bool has_bls_entries(const char *boot_path)
 	return false;
 }
 
-static int run_tool(const char *what, char *const argv[])
+/* Runs the tool under its limit: a boot loader script or a kernel-install plugin that hangs
+ * must not hang onboot (nor a kernel install). kernel-install gets DRACUT_TIMEOUT: an initrd
+ * generator plugin (Fedora's 50-dracut.install) may run dracut there once more. */
+static int run_tool(const struct settings *s, const char *image, const char *what,
+		    char *const argv[])
 {
+	_cleanup_free_ char *subject = strdup_printf("pointing the boot loader at %s", image),
+			    *late = NULL;
+	bool dracut_may_run = streq(what, "kernel-install");
+	struct run_limit limit = {dracut_may_run ? s->dracut_timeout : s->tool_timeout,
+				  dracut_may_run ? "DRACUT_TIMEOUT" : "TOOL_TIMEOUT", subject};
 	int r;
 
+	if (!subject)
+		return log_error_errno(-ENOMEM, "Failed to run %s", argv[0]);
 	clog(" Updating bootloader (%s) ... ", what);
-	r = run_logged(argv, NULL);
+	r = run_logged_limited(argv, NULL, &limit, &late);
 	if (r == 0) {
 		clog("done\n");
 		return 0;
 	}
 	clog("error\n");
-	if (r < 0)
+	if (r == -ETIME)
+		log_error("%s", late ? late : strerror(ETIME));
+	else if (r < 0)
 		log_error_errno(r, "Failed to run %s", argv[0]);
-	else
+	else if (r > 0)
 		log_error("Bootloader update failed: %s exited with status %d (output in the log)",
 			  argv[0], r);
 	return -EIO;
@@ -73,7 +87,7 @@ int onboot_update_bootloader(const struct settings *s, const char *image)
 			return log_error_errno(-ENOMEM, "Failed to update the bootloader");
 		}
 		argv[1] = a1;
-		return run_tool("new-kernel-pkg", argv);
+		return run_tool(s, image, "new-kernel-pkg", argv);
 	}
 	if (onboot_find_program(s->grubby, &tool) == 0) {
 		char *argv[] = {tool, NULL, NULL, NULL};
@@ -88,12 +102,12 @@ int onboot_update_bootloader(const struct settings *s, const char *image)
 		}
 		argv[1] = a1;
 		argv[2] = a2;
-		return run_tool("grubby", argv);
+		return run_tool(s, image, "grubby", argv);
 	}
 	if (has_bls_entries(s->boot_path) && onboot_find_program(s->kernel_install, &tool) == 0) {
 		char *argv[] = {tool, (char *)"add", kver, vmlinuz, (char *)image, NULL};
 
-		return run_tool("kernel-install", argv);
+		return run_tool(s, image, "kernel-install", argv);
 	}
 	clog("NB: no bootloader tool found (new-kernel-pkg, grubby, or kernel-install with Boot "
 	     "Loader Spec entries); the boot loader finds %s by its name\n",

@@ -12,6 +12,7 @@
 #include "onboot_image.h"
 #include "onboot_tempfile.h"
 #include "optfilter.h"
+#include "strfmt.h"
 #include "strv.h"
 
 static char *creation_label(const struct onboot_script *v, size_t n)
@@ -116,18 +117,26 @@ static int report_interrupted(const struct settings *s, const char *output)
 static int run_dracut(const struct onboot_request *req, char *const argv[], char *const env[],
 		      const char *label)
 {
-	_cleanup_free_ char *tail = NULL, *why = NULL;
+	_cleanup_free_ char *tail = NULL, *why = NULL, *late = NULL,
+			    *subject = strdup_printf("building %s", req->output);
+	struct run_limit limit = {req->s->dracut_timeout, "DRACUT_TIMEOUT", subject};
 	int r;
 
-	r = onboot_run_dracut(argv, env, label, &tail);
+	if (!subject)
+		return log_error_errno(-ENOMEM, "Failed to run %s", req->dracut);
+	r = onboot_run_dracut(argv, env, &limit, label, &tail, &late);
 	if (r == 0)
 		return 0;
 	if (r == -EINTR)
 		return report_interrupted(req->s, req->output);
-	if (r < 0)
+	if (r == -ETIME) { /* run.c's message: program, image, limit, setting */
+		why = late;
+		late = NULL;
+	} else if (r < 0) {
 		why = strdup(strerror(-r));
-	else if (asprintf(&why, "%s exited with status %d", req->dracut, r) < 0)
+	} else if (asprintf(&why, "%s exited with status %d", req->dracut, r) < 0) {
 		why = NULL;
+	}
 	report_failure(req->s, req->output, why ? why : "dracut failed", NULL, tail);
 	return r < 0 ? r : -EIO;
 }

@@ -14,6 +14,7 @@
 #include "macro.h"
 #include "onboot_dracut.h"
 #include "run.h"
+#include "timelimit.h"
 
 #define TAIL_LINES 6
 #define MAX_LINE 4096
@@ -104,13 +105,14 @@ static char *join_tail(struct progress *p)
 }
 
 /* Reads fd to its end, line by line (long lines are cut at MAX_LINE), or until a signal
- * interrupts us: whatever holds the pipe open then, we wait for dracut alone. */
-static void read_lines(int fd, struct progress *p)
+ * interrupts us or pid's time limit is reached: whatever holds the pipe open then, we wait for
+ * dracut alone. */
+static void read_lines(int fd, pid_t pid, struct progress *p)
 {
 	char buf[MAX_LINE + 1];
 	size_t used = 0;
 
-	while (!interrupted()) {
+	while (!interrupted() && !timelimit_expired(pid)) {
 		struct pollfd pfd = {.fd = fd, .events = POLLIN};
 		ssize_t n;
 		char *start, *nl;
@@ -150,7 +152,8 @@ static void read_lines(int fd, struct progress *p)
 	}
 }
 
-int onboot_run_dracut(char *const argv[], char *const env_add[], const char *label, char **ret_tail)
+int onboot_run_dracut(char *const argv[], char *const env_add[], const struct run_limit *limit,
+		      const char *label, char **ret_tail, char **ret_note)
 {
 	struct progress p = {.label = label, .tty = isatty(STDOUT_FILENO), .start = time(NULL)};
 	int pipefd[2], r;
@@ -164,8 +167,11 @@ int onboot_run_dracut(char *const argv[], char *const env_add[], const char *lab
 	fflush(stdout);
 
 	/* A signal (interrupt.h) ends dracut; -EINTR then, whatever dracut returned. */
-	struct run_opts o = {
-	    .in_fd = -1, .out_fd = pipefd[1], .err_fd = pipefd[1], .env_add = env_add};
+	struct run_opts o = {.in_fd = -1,
+			     .out_fd = pipefd[1],
+			     .err_fd = pipefd[1],
+			     .env_add = env_add,
+			     .limit = limit};
 	pid = run_spawn_opts(argv, &o);
 	close(pipefd[1]);
 	if (pid < 0) {
@@ -174,9 +180,9 @@ int onboot_run_dracut(char *const argv[], char *const env_add[], const char *lab
 		show(&p);
 		/* After a signal, its last words stay in the pipe: closing it would kill it with
 		 * SIGPIPE in the middle of its cleanup. */
-		read_lines(pipefd[0], &p);
-		r = run_wait(pid);
-		if (r < 0 && r != -EINTR)
+		read_lines(pipefd[0], pid, &p);
+		r = run_wait_note(pid, ret_note);
+		if (r < 0 && r != -EINTR && r != -ETIME)
 			log_error_errno(r, "Failed to wait for %s", argv[0]);
 	}
 	close(pipefd[0]);

@@ -176,15 +176,16 @@ static bool manifest_is_early(const char *manifest_text)
 int onboot_image_verify(const struct settings *s, const char *image, const struct onboot_script *v,
 			size_t n, const char *manifest_text, char **ret_reason)
 {
+	/* Its decompressor belongs to the image's build: the same limit as dracut. */
+	struct run_limit limit = {s->dracut_timeout, "DRACUT_TIMEOUT", "checking the image"};
 	struct initrd_want *w = NULL;
 	int r;
 
 	*ret_reason = NULL;
-	(void)s; /* the image is read in place: TEMP_PATH is not needed */
 	r = make_wants(v, n, manifest_text, &w, ret_reason);
 	if (r < 0)
 		return r;
-	r = initrd_scan(image, w, W_KO + n, ret_reason);
+	r = initrd_scan(image, &limit, w, W_KO + n, ret_reason);
 	if (r == 0)
 		r = check_wants(w, image, manifest_is_early(manifest_text), v, n, ret_reason);
 	wants_free(w, W_KO + n);

@@ -93,12 +93,13 @@ static const char *decompressor_for(int fd, uint64_t offset)
 
 /* The bytes of image from offset on, through PROGRAM -d -c, into the model. */
 static int scan_compressed(struct initrd_model *m, struct cpio_reader *r, const char *image, int fd,
-			   uint64_t offset, uint64_t limit, char **ret_reason)
+			   uint64_t offset, const struct run_limit *limit, uint64_t unpacked_max,
+			   char **ret_reason)
 {
 	const char *program = decompressor_for(fd, offset);
 	char *argv[] = {(char *)program, "-d", "-c", NULL};
 	_cleanup_close_ int in = -1;
-	struct source pipe_src = {.fd = -1, .limit = limit};
+	struct source pipe_src = {.fd = -1, .limit = unpacked_max};
 	int p[2], k, rc;
 	pid_t pid;
 
@@ -112,7 +113,8 @@ static int scan_compressed(struct initrd_model *m, struct cpio_reader *r, const 
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return onboot_reason(ret_reason, -errno, "cannot make a pipe: %m");
 	log_exec(argv);
-	pid = run_spawn_opts(argv, &(struct run_opts){.in_fd = in, .out_fd = p[1], .err_fd = -1});
+	pid = run_spawn_opts(
+	    argv, &(struct run_opts){.in_fd = in, .out_fd = p[1], .err_fd = -1, .limit = limit});
 	close(p[1]);
 	if (pid < 0) {
 		close(p[0]);
@@ -125,6 +127,9 @@ static int scan_compressed(struct initrd_model *m, struct cpio_reader *r, const 
 	/* On an early stop the decompressor gets SIGPIPE: its status then says nothing. */
 	close(p[0]);
 	rc = run_wait(pid);
+	if (rc == -ETIME) /* what it wrote before it was killed says nothing */
+		return onboot_reason(ret_reason, rc, "%s -d -c on %s did not finish in time",
+				     program, image);
 	if (k == CPIO_END && rc != 0)
 		return onboot_reason(ret_reason, rc < 0 ? rc : -EBADMSG,
 				     "%s -d -c on %s from byte %llu exited with status %d", program,
@@ -136,7 +141,7 @@ static int scan_compressed(struct initrd_model *m, struct cpio_reader *r, const 
 				     "%s: the %s-compressed part at byte %llu unpacks to more than "
 				     "%llu MiB, which no initramfs holds (a decompression bomb?)",
 				     image, program, (unsigned long long)offset,
-				     (unsigned long long)(limit >> 20));
+				     (unsigned long long)(unpacked_max >> 20));
 	if (k < 0)
 		return onboot_reason(ret_reason, k, "%s: the %s-compressed part at byte %llu: %s",
 				     image, program, (unsigned long long)offset,
@@ -144,13 +149,14 @@ static int scan_compressed(struct initrd_model *m, struct cpio_reader *r, const 
 	return 0;
 }
 
-int initrd_scan(const char *image, struct initrd_want *w, size_t n, char **ret_reason)
+int initrd_scan(const char *image, const struct run_limit *limit, struct initrd_want *w, size_t n,
+		char **ret_reason)
 {
-	return initrd_scan_limited(image, w, n, INITRD_UNPACKED_MAX, ret_reason);
+	return initrd_scan_limited(image, limit, w, n, INITRD_UNPACKED_MAX, ret_reason);
 }
 
-int initrd_scan_limited(const char *image, struct initrd_want *w, size_t n, uint64_t limit,
-			char **ret_reason)
+int initrd_scan_limited(const char *image, const struct run_limit *limit, struct initrd_want *w,
+			size_t n, uint64_t unpacked_max, char **ret_reason)
 {
 	struct initrd_model *m = NULL;
 	struct cpio_reader *r = NULL;
@@ -172,7 +178,8 @@ int initrd_scan_limited(const char *image, struct initrd_want *w, size_t n, uint
 	cpio_reader_init(r, source_read, file_skip, &file);
 	k = initrd_model_feed(m, r);
 	if (k == CPIO_OTHER)
-		k = scan_compressed(m, r, image, file.fd, r->offset, limit, ret_reason);
+		k = scan_compressed(m, r, image, file.fd, r->offset, limit, unpacked_max,
+				    ret_reason);
 	else if (k < 0)
 		k = onboot_reason(ret_reason, k, "%s: %s", image,
 				  k == -EBADMSG ? "not a whole cpio archive" : strerror(-k));

@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 #include "onboot_initrd.h"
+#include "run.h"
 
 /* The most bytes the archives of one image may unpack to: far beyond any initramfs a kernel
  * boots (it unpacks them into RAM before anything runs; dracut's are tens of MB), far below
@@ -13,11 +14,12 @@
 /* Fills every want from image as the kernel would unpack it: the uncompressed archives at its
  * start are read in place (bodies nobody asked for are skipped, not read), a compressed rest
  * goes through one decompressor chosen by its magic (gzip, bzip2, xz/lzma, lz4, lzop, zstd),
- * which must exit 0. 0, or -EBADMSG (not an initramfs, cut, unknown compression) / -EINTR /
- * -errno with *ret_reason saying why (newly allocated, may be NULL on ENOMEM). An image whose
- * archives unpack to more than INITRD_UNPACKED_MAX bytes is refused with -EFBIG as soon as the
- * limit is passed. */
-int initrd_scan(const char *image, struct initrd_want *w, size_t n, char **ret_reason);
-/* initrd_scan with another limit than INITRD_UNPACKED_MAX (for tests). */
-int initrd_scan_limited(const char *image, struct initrd_want *w, size_t n, uint64_t limit,
-			char **ret_reason);
+ * which must exit 0 within limit (NULL: none). 0, or -EBADMSG (not an initramfs, cut, unknown
+ * compression) / -EINTR / -ETIME / -errno with *ret_reason saying why (newly allocated, may be
+ * NULL on ENOMEM). An image whose archives unpack to more than INITRD_UNPACKED_MAX bytes
+ * is refused with -EFBIG as soon as the limit is passed. */
+int initrd_scan(const char *image, const struct run_limit *limit, struct initrd_want *w, size_t n,
+		char **ret_reason);
+/* initrd_scan with another bound than INITRD_UNPACKED_MAX (for tests). */
+int initrd_scan_limited(const char *image, const struct run_limit *limit, struct initrd_want *w,
+			size_t n, uint64_t unpacked_max, char **ret_reason);

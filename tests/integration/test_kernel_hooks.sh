@@ -3,8 +3,10 @@
 # substituted), run the way the packages run them (run-parts --exit-on-error, kernel-install),
 # with a stand-in systemtap-service that records its argv: which service mode each hook asks
 # for, for which kernel and when (DEB_MAINT_PARAMS), that ours runs before Debian's dracut hook,
-# and that a failing or missing service never fails a kernel's installation (exit 0, a message
-# on stderr). tests/onboot/test_kernel_update.sh runs them with the real service, stap, dracut.
+# and that a failing or missing service never fails a kernel's installation (exit 0, one line on
+# stderr with the command that finishes the work), nor a reader of their output that went away
+# (no SIGPIPE exit). tests/onboot/test_kernel_update.sh runs them with the real service, stap,
+# dracut; tests/integration/test_time_limits.sh with the real service and a stap that hangs.
 . "$(dirname "$0")/../lib.sh"
 mkroot
 K=6.1.0-77-amd64
@@ -95,14 +97,38 @@ for h in postinst header_postinst postrm; do
 	err=$(SVC_RC=1 DEB_MAINT_PARAMS='' "$HOOKS/$h.d/50-systemtap-onboot" "$K" "/boot/vmlinuz-$K" 2>&1 >/dev/null)
 	RC=$?
 	assert_rc 0 "$h with a failing service"
-	printf '%s\n' "$err" | grep -q "^systemtap-onboot: onboot .* -r $K failed (exit 1)" ||
+	printf '%s\n' "$err" | grep -q "^systemtap-onboot: onboot .* -r $K failed (exit 1): .*; to finish it: systemtap-service onboot .* -r $K\$" ||
 		fail "$h: no failure message on stderr: $err"
 	[ -s "$ROOT/calls" ] || fail "$h did not call the service"
 done
 parts "$HOOKS/postinst.d" SVC_RC=3 DEB_MAINT_PARAMS=configure
 assert_rc 0 "run-parts --exit-on-error with a failing service"
 assert_out "failed (exit 3)"
-ok "a failing service: message on stderr, exit 0, run-parts goes on"
+[ "$(printf '%s\n' "$err" | grep -c '^systemtap-onboot:')" -eq 1 ] || fail "not one line of ours: $err"
+ok "a failing service: one line on stderr naming the command that finishes it, exit 0"
+
+# A reader of the hook's output that went away: its echo must not kill it (exit 141 would fail
+# the kernel's installation under run-parts --exit-on-error). The pipe's read end is closed
+# before the hook starts: a FIFO opened both ways, then its reading side closed.
+mkfifo "$ROOT/pipe"
+# without_reader CMD...: CMD with stdout and stderr on that pipe; exit code in $RC.
+without_reader() {
+	RC=0
+	# shellcheck disable=SC2094 # the FIFO is opened twice on purpose
+	(
+		exec 4<>"$ROOT/pipe" 5>"$ROOT/pipe" 4<&-
+		"$@" >&5 2>&5
+	) || RC=$?
+}
+for h in postinst header_postinst postrm; do
+	rm -f "$ROOT/calls"
+	without_reader env SVC_RC=1 DEB_MAINT_PARAMS='' "$HOOKS/$h.d/50-systemtap-onboot" "$K"
+	assert_rc 0 "$h with its output reader gone and a failing service"
+	[ -s "$ROOT/calls" ] || fail "$h did not get to call the service"
+done
+without_reader env SVC_RC=2 "$PLUGIN" add "$K" "$ROOT/entry" "$ROOT/vmlinuz-$K"
+assert_rc 0 "the plugin with its output reader gone and a failing service"
+ok "a hook whose output reader went away: no SIGPIPE, exit 0"
 
 # No service (the hooks are conffiles and outlive the package); no kernel release.
 mv "$ROOT/sbin/systemtap-service" "$ROOT/sbin/gone"
@@ -128,11 +154,34 @@ kinst() {
 	CALLS=$(cat "$ROOT/calls" 2>/dev/null)
 	printf '%s\n' "$OUT" | sed 's/^/    | /'
 }
+# kinst_initrd: kinst with $ROOT/initrd-$K given after the kernel image.
+# shellcheck disable=SC2034 # RC: for assert_rc
+kinst_initrd() {
+	rm -f "$ROOT/calls"
+	OUT=$(KERNEL_INSTALL_PLUGINS="$PLUGIN" BOOT_ROOT="$ROOT/bootroot" \
+		kernel-install add "$K" "$KI_IMAGE" "$ROOT/initrd-$K" 2>&1)
+	RC=$?
+	CALLS=$(cat "$ROOT/calls" 2>/dev/null)
+	printf '%s\n' "$OUT" | sed 's/^/    | /'
+}
 mkdir -p "$ROOT/bootroot"
+# No initrd given, no generator: the entry gets the kernel's image in /boot (Debian's
+# 85-initrd.install), which --image makes sure holds the onboot scripts.
 KI_OP=add KI_IMAGE=$ROOT/vmlinuz-$K kinst
 assert_rc 0 "kernel-install add"
+assert_calls "svc|onboot|--refresh|--image|-r|$K"
+assert_out "systemtap-onboot: systemtap-service onboot --refresh --image -r $K"
+# An initrd given (as onboot itself does): that one goes in, --refresh only.
+: >"$ROOT/initrd-$K"
+KI_OP=add KI_IMAGE=$ROOT/vmlinuz-$K kinst_initrd
+assert_rc 0 "kernel-install add with an initrd"
 assert_calls "svc|onboot|--refresh|-r|$K"
-assert_out "systemtap-onboot: systemtap-service onboot --refresh -r $K"
+# An initrd generator (install.conf's initrd_generator=) builds it after us: --refresh only.
+mkdir -p "$ROOT/kconf"
+echo initrd_generator=dracut >"$ROOT/kconf/install.conf"
+KI_OP=add KI_IMAGE=$ROOT/vmlinuz-$K kinst KERNEL_INSTALL_CONF_ROOT="$ROOT/kconf"
+assert_rc 0 "kernel-install add with an initrd generator"
+assert_calls "svc|onboot|--refresh|-r|$K"
 KI_OP=add KI_IMAGE=$ROOT/vmlinuz-$K kinst SVC_RC=1
 assert_rc 0 "kernel-install add with a failing service"
 assert_out "failed (exit 1)"
@@ -142,4 +191,4 @@ assert_calls "svc|onboot|--forget|-r|$K"
 rm -f "$ROOT/calls"
 "$PLUGIN" inspect "$K" "$ROOT/bootroot/x" || fail "the plugin failed on an unknown command"
 [ ! -e "$ROOT/calls" ] || fail "the plugin acted on an unknown command"
-ok "kernel-install plugin: add -> --refresh, remove -> --forget, exit 0 on failure"
+ok "kernel-install plugin: add -> --refresh [--image], remove -> --forget, exit 0 on failure"

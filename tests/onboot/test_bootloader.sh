@@ -2,8 +2,8 @@
 # Without -o the bootloader is told about the new image: new-kernel-pkg where it exists, else
 # grubby, else kernel-install on a Boot Loader Spec machine (always with the image). Debian has
 # neither new-kernel-pkg nor grubby, and the real kernel-install would change the host's /boot,
-# so stand-ins record their argv. A failing tool is reported (exit 1) and the new image stays;
-# the old one is intact byte for byte as IMG.bak.
+# so stand-ins record their argv. A failing tool, or one that never returns (TOOL_TIMEOUT), is
+# reported (exit 1) and the new image stays; the old one is intact byte for byte as IMG.bak.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib-onboot.sh"
 setup_onboot fast
@@ -103,3 +103,38 @@ assert_rc 1
 assert_out "Bootloader update failed: $ROOT/grubby exited with status 1"
 assert_onboot_image "$IMG" alpha
 ok "failing grubby: reported, exit 1"
+
+# 7. The tool never returns (a kernel-install plugin that hangs): killed with its process group
+#    after DRACUT_TIMEOUT (kernel-install may run dracut) or TOOL_TIMEOUT (grubby), reported
+#    after the tool's line (exit 1); the new image stays.
+cat >"$ROOT/kernel-install" <<EOS
+#!/bin/sh
+{ printf '%s' kernel-install; for a in "\$@"; do printf '|%s' "\$a"; done; echo; } >>"$CALLS"
+sleep 100000
+EOS
+chmod +x "$ROOT/kernel-install"
+mkdir -p "$ROOT/boot/loader/entries"
+tools "$ROOT/none/new-kernel-pkg" "$ROOT/none/grubby" "$ROOT/kernel-install"
+printf 'DRACUT_TIMEOUT=2\nTOOL_TIMEOUT=3\n' >"$ROOT/etc/systemtap/conf.d/zz-limit.conf"
+t0=$(date +%s)
+OUT=$(timeout -k 5 60 "$SVC" onboot alpha -r "$KVER" -c "$CONF" 2>&1)
+RC=$?
+printf '%s\n' "$OUT" | sed 's/^/    | /'
+[ "$RC" -ne 124 ] || fail "onboot hung with a kernel-install that hangs"
+assert_rc 1
+[ $(($(date +%s) - t0)) -lt 30 ] || fail "onboot took $(($(date +%s) - t0)) s"
+assert_out '^ Updating bootloader (kernel-install) \.\.\. error$'
+assert_out "^systemtap-service: kernel-install (pointing the boot loader at $IMG) did not finish within 2 s and was killed with its process group; if it needs longer, raise DRACUT_TIMEOUT"
+[ "$(cat "$CALLS")" = "kernel-install|add|$KVER|$VMLINUZ|$IMG" ] || fail "argv: $(cat "$CALLS")"
+assert_onboot_image "$IMG" alpha
+rm -r "$ROOT/boot/loader"
+cp "$ROOT/kernel-install" "$ROOT/grubby"
+tools "$ROOT/none/new-kernel-pkg" "$ROOT/grubby" "$ROOT/none/kernel-install"
+OUT=$(timeout -k 5 60 "$SVC" onboot alpha -r "$KVER" -c "$CONF" 2>&1)
+RC=$?
+printf '%s\n' "$OUT" | sed 's/^/    | /'
+assert_rc 1
+assert_out '^ Updating bootloader (grubby) \.\.\. error$'
+assert_out "^systemtap-service: grubby (pointing the boot loader at $IMG) did not finish within 3 s and was killed with its process group; if it needs longer, raise TOOL_TIMEOUT"
+rm "$ROOT/etc/systemtap/conf.d/zz-limit.conf"
+ok "a boot loader tool that hangs: killed after DRACUT_TIMEOUT (kernel-install) or TOOL_TIMEOUT (grubby), exit 1, the new image stays"

@@ -1,7 +1,8 @@
 #!/bin/sh
-# dracut fails (bad dracut configuration; an unknown kernel release) or cannot run (no dracut,
-# no module, no loader): the old image and the kernel's manifest stay byte for byte, no temp
-# file is left, and the message says why (with dracut's last lines and where its log went).
+# dracut fails (bad dracut configuration; an unknown kernel release), cannot run (no dracut,
+# no module, no loader) or never returns (DRACUT_TIMEOUT): the old image and the kernel's
+# manifest stay byte for byte, no temp file is left, and the message says why (with dracut's
+# last lines and where its log went).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib-onboot.sh"
 setup_onboot fast
@@ -74,3 +75,37 @@ svc onboot alpha -r "$KVER" -o "$ROOT/nodir/x.img"
 assert_rc 1
 assert_out "The directory $ROOT/nodir of the output does not exist"
 ok "missing output directory: refused"
+
+# 7. dracut never returns (a stuck helper): killed with its process group after DRACUT_TIMEOUT,
+#    the old image and manifest intact, nothing left behind.
+cat >"$ROOT/dracut-hangs" <<EOS
+#!/bin/sh
+echo "dracut: *** Including module: base ***"
+sleep 100000 &
+echo \$! >"$ROOT/dracut-hangs.pid"
+wait
+EOS
+chmod +x "$ROOT/dracut-hangs"
+printf 'DRACUT=%s\nDRACUT_TIMEOUT=2\n' "$ROOT/dracut-hangs" >"$ROOT/etc/systemtap/conf.d/zz-dracut.conf"
+t0=$(date +%s)
+OUT=$(timeout -k 5 60 "$SVC" onboot alpha -r "$KVER" -c "$CONF" 2>&1)
+RC=$?
+printf '%s\n' "$OUT" | sed 's/^/    | /'
+[ "$RC" -ne 124 ] || fail "onboot hung with a dracut that hangs"
+assert_rc 1
+[ $(($(date +%s) - t0)) -lt 20 ] || fail "onboot took $(($(date +%s) - t0)) s"
+assert_out '^ Creating initramfs with alpha \.\.\. error$'
+assert_out "The initramfs creation is unsuccessful: dracut-hangs (building $OUTIMG) did not finish within 2 s and was killed with its process group; if it needs longer, raise DRACUT_TIMEOUT"
+assert_out "$OUTIMG was left as it was"
+assert_unchanged "$OUTIMG"
+assert_manifest_unchanged
+assert_no_temp "$ROOT/boot" "$CACHE"
+p=$(cat "$ROOT/dracut-hangs.pid")
+for _ in $(seq 50); do
+	st=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | cut -c1)
+	[ -z "$st" ] || [ "$st" = Z ] && break
+	sleep 0.1
+done
+[ -z "$st" ] || [ "$st" = Z ] || fail "dracut's child $p is still running"
+rm "$ROOT/etc/systemtap/conf.d/zz-dracut.conf"
+ok "dracut that hangs: killed after DRACUT_TIMEOUT, old image and manifest intact"

@@ -290,7 +290,7 @@ static int scan(const char *path, struct initrd_want *w, char **why)
 	w[W_MAN] = (struct initrd_want){.path = "lib/manifest", .data = "MAN", .len = 3};
 	free(*why);
 	*why = NULL;
-	return initrd_scan(path, w, W_N, why);
+	return initrd_scan(path, NULL, w, W_N, why);
 }
 
 static void test_scan(void)
@@ -347,7 +347,7 @@ static void test_scan(void)
 	w[W_MAN] = (struct initrd_want){.path = "lib/manifest", .data = "MAN", .len = 3};
 	free(why);
 	why = NULL;
-	CHECK(initrd_scan_limited(path, w, W_N, 1u << 20, &why) == -EFBIG && why &&
+	CHECK(initrd_scan_limited(path, NULL, w, W_N, 1u << 20, &why) == -EFBIG && why &&
 		  strstr(why, "more than 1 MiB"),
 	      "an image unpacking to more than the limit is refused: %s", why);
 	CHECK(scan(path, w, &why) == 0 && w[W_KO].matches && w[W_MAN].matches,

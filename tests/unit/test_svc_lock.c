@@ -1,6 +1,7 @@
-/* test_svc_lock.c: STAT_PATH/.lock: taken, recorded as "PID COMMAND", close-on-exec; a second
- * taker (another process) fails at once with timeout 0 naming the holder, gives up after the
- * timeout, and gets the lock once the holder releases it. */
+/* test_svc_lock.c: STAT_PATH/.lock: taken, recorded as "PID COMMAND" and the kernel,
+ * close-on-exec; a second taker (another process) fails at once with timeout 0 naming the
+ * holder, gives up after the timeout, and gets the lock once the holder releases it; a taker
+ * whose ancestor (PROC_PATH's parent chain) holds it gets -EDEADLK at once. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -36,7 +37,7 @@ static int try_in_child(int timeout, const char *errpath, long long *ret_ms)
 	if (pid == 0) {
 		int fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		dup2(fd, 2);
-		int r = lock_take(&s, "stop", timeout);
+		int r = lock_take(&s, "stop", timeout, NULL);
 		_exit(r >= 0 ? 0 : r == -EWOULDBLOCK ? 1 : r == -ETIMEDOUT ? 2 : 3);
 	}
 	waitpid(pid, &status, 0);
@@ -72,13 +73,97 @@ static void test_hostile_lock_files(const char *tmp, const char *lockpath, const
 
 	unlink(lockpath);
 	link(victim, lockpath);
-	fd = lock_take(&s, "start", 0);
+	fd = lock_take(&s, "start", 0, NULL);
 	CHECK(fd >= 0, "a hard-linked .lock still locks");
 	lock_release(fd);
 	read_file(victim, &text, NULL);
 	CHECK_STR(text, "precious\n", "but its other name is neither rewritten nor emptied");
 	free(text);
 	unlink(lockpath);
+}
+
+/* Writes PROC/pid/stat saying that pid's parent is ppid (comm with blanks and parentheses, as
+ * a real one may have). */
+static void fake_stat(const char *proc, pid_t pid, pid_t ppid)
+{
+	char dir[300], path[320], text[200];
+
+	snprintf(dir, sizeof(dir), "%s/%d", proc, (int)pid);
+	mkdir_p(dir, 0755);
+	snprintf(path, sizeof(path), "%s/stat", dir);
+	snprintf(text, sizeof(text), "%d (a (b) c) S %d %d 0 0 -1 4194560\n", (int)pid, (int)ppid,
+		 (int)pid);
+	write_file_atomic(path, text, strlen(text), 0644);
+}
+
+/* In a child whose parent chain PROC_PATH tells (1: its parent directly, 2: through a fake
+ * grandparent 7777777, 0: none): lock_take(timeout 5). Exit 0 taken, 1 -EDEADLK with the
+ * ancestor's record as expected, 2 -EDEADLK logged (no ret_ancestor), 3 other. */
+static int ancestor_child(const char *proc, int how, bool want_record, const char *errpath,
+			  long long *ret_ms)
+{
+	long long t0 = now_ms();
+	pid_t parent = getpid(), pid = fork();
+	int status;
+
+	if (pid == 0) {
+		struct lock_holder h = {0};
+		int fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600), r;
+
+		dup2(fd, 2);
+		if (how == 1)
+			fake_stat(proc, getpid(), parent);
+		else if (how == 2) {
+			fake_stat(proc, getpid(), 7777777);
+			fake_stat(proc, 7777777, parent);
+		}
+		r = lock_take(&s, "onboot --refresh", how ? 5 : 0, want_record ? &h : NULL);
+		if (r >= 0)
+			_exit(0);
+		if (r == -EDEADLK && want_record)
+			_exit(h.pid == parent && strcmp(h.command, "onboot") == 0 &&
+				      strcmp(h.kernel, "6.1.0-99-amd64") == 0
+				  ? 1
+				  : 4);
+		_exit(r == -EDEADLK ? 2 : r == -EWOULDBLOCK ? 5 : 3);
+	}
+	waitpid(pid, &status, 0);
+	*ret_ms = now_ms() - t0;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 99;
+}
+
+static void test_ancestors(const char *tmp, const char *errpath)
+{
+	char proc[256], want[300], *text = NULL;
+	long long ms;
+	int fd, rc;
+
+	snprintf(proc, sizeof(proc), "%s/proc", tmp);
+	mkdir_p(proc, 0755);
+	s.proc_path = proc;
+	fd = lock_take(&s, "onboot", 0, NULL);
+	CHECK(fd >= 0, "an onboot takes the lock");
+
+	rc = ancestor_child(proc, 1, true, errpath, &ms);
+	CHECK(rc == 1 && ms < 2000,
+	      "held by our parent: -EDEADLK at once with its record (exit %d, "
+	      "%lld ms)",
+	      rc, ms);
+	rc = ancestor_child(proc, 2, true, errpath, &ms);
+	CHECK(rc == 1 && ms < 2000, "held by our grandparent: -EDEADLK at once (exit %d, %lld ms)",
+	      rc, ms);
+	rc = ancestor_child(proc, 1, false, errpath, &ms);
+	CHECK(rc == 2, "without ret_ancestor: -EDEADLK (exit %d)", rc);
+	read_file(errpath, &text, NULL);
+	snprintf(want, sizeof(want), "is held by %d (onboot), which started this command",
+		 (int)getpid());
+	CHECK(text && strstr(text, want), "and the message names the holder: %s", text ? text : "");
+	free(text);
+	/* No stat file for the child: the chain is unknown, it is no deadlock (timeout 0). */
+	rc = ancestor_child(proc, 0, true, errpath, &ms);
+	CHECK(rc == 5, "an unknown parent chain: an ordinary wait (exit %d)", rc);
+	lock_release(fd);
+	s.proc_path = NULL;
 }
 
 int main(void)
@@ -91,15 +176,16 @@ int main(void)
 	if (!tmp)
 		return 2;
 	s.stat_path = tmp;
+	s.kernel_release = (char *)"6.1.0-99-amd64";
 	snprintf(lockpath, sizeof(lockpath), "%s/.lock", tmp);
 	snprintf(errpath, sizeof(errpath), "%s/stderr", tmp);
 
-	fd = lock_take(&s, "start", 0);
+	fd = lock_take(&s, "start", 0, NULL);
 	CHECK(fd >= 0, "the free lock is taken at once");
 	CHECK((fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0, "the lock fd is close-on-exec");
-	snprintf(want, sizeof(want), "%d start\n", (int)getpid());
+	snprintf(want, sizeof(want), "%d start\nkernel 6.1.0-99-amd64\n", (int)getpid());
 	read_file(lockpath, &text, NULL);
-	CHECK_STR(text, want, "the lock file records PID COMMAND");
+	CHECK_STR(text, want, "the lock file records PID COMMAND and the kernel");
 	free(text);
 
 	rc = try_in_child(0, errpath, &ms);
@@ -123,14 +209,14 @@ int main(void)
 	CHECK(rc == 0 && ms < 2000, "after release the lock is taken at once (%lld ms)", ms);
 
 	/* A holder that releases while the other waits: the waiter gets it then. */
-	fd = lock_take(&s, "compile", 0);
+	fd = lock_take(&s, "compile", 0, NULL);
 	pid_t waiter = fork();
 	if (waiter == 0) {
 		/* A forked copy of the holder's fd would hold the flock too (no exec here). */
 		close(fd);
 		int efd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		dup2(efd, 2);
-		_exit(lock_take(&s, "stop", 10) >= 0 ? 0 : 1);
+		_exit(lock_take(&s, "stop", 10, NULL) >= 0 ? 0 : 1);
 	}
 	usleep(300000);
 	long long t0 = now_ms();
@@ -145,7 +231,7 @@ int main(void)
 	free(text);
 
 	/* status: shared with other statuses, never while a command holds it, never waiting. */
-	fd = lock_take(&s, "stop", 0);
+	fd = lock_take(&s, "stop", 0, NULL);
 	rc = lock_try_shared(&s);
 	CHECK(rc == -EWOULDBLOCK, "shared try while a command holds it: -EWOULDBLOCK (%d)", rc);
 	lock_release(fd);
@@ -156,6 +242,7 @@ int main(void)
 	lock_release(sh1);
 	lock_release(sh2);
 	test_hostile_lock_files(tmp, lockpath, errpath);
+	test_ancestors(tmp, errpath);
 	CHECK(rm_rf(tmp) == 0, "cleanup");
 	return test_summary();
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cache.h"
@@ -194,6 +195,19 @@ static void test_signer_prepare(const char *sign_file)
 	CHECK(module_signer_prepare(&s, &m) == 0 && STREQ(m.hash, "sha512"),
 	      "auto.conf before .config: sha512");
 	module_signer_free(&m);
+	/* sign-file would block for ever opening a FIFO key: refused at once, as a directory. */
+	s.module_sign_key = path("key.fifo");
+	if (mkfifo(s.module_sign_key, 0600) < 0)
+		abort();
+	CHECK(module_signer_prepare(&s, &m) == -ENOTREGULAR, "a FIFO key: -ENOTREGULAR at once");
+	free(s.module_sign_key);
+	s.module_sign_key = path("modules");
+	CHECK(module_signer_prepare(&s, &m) == -ENOTREGULAR, "a directory key: -ENOTREGULAR");
+	free(s.module_sign_key);
+	s.module_sign_key = path("modules/6.1.0-56-amd64/build/Makefile");
+	CHECK(module_signer_prepare(&s, &m) == 0, "a regular file key: fine");
+	module_signer_free(&m);
+	free(s.module_sign_key);
 	free(s.modules_path);
 }
 

@@ -293,12 +293,13 @@ static void test_config_default(void)
 {
 	const char *top = getenv("TOP") ? getenv("TOP") : ".";
 	static const char *const keys[] = {
-	    "SCRIPT_PATH",    "CONFIG_PATH",   "CACHE_PATH",	  "STAT_PATH",
-	    "TEMP_PATH",      "LOG_FILE",      "PASSALL",	  "RECURSIVE",
-	    "AUTOCOMPILE",    "DEFAULT_START", "ALLOW_CACHEONLY", "LOG_BOOT_ERR",
-	    "COMPILE_JOBS",   "STAP",	       "STAPRUN",	  "DRACUT",
-	    "NEW_KERNEL_PKG", "GRUBBY",	       "KERNEL_INSTALL",  "BOOT_PATH",
-	    "MODULES_PATH",   "PROC_PATH",     "MODULE_SIGN_KEY", "MODULE_SIGN_CERT"};
+	    "SCRIPT_PATH",     "CONFIG_PATH",	 "CACHE_PATH",	    "STAT_PATH",
+	    "TEMP_PATH",       "LOG_FILE",	 "PASSALL",	    "RECURSIVE",
+	    "AUTOCOMPILE",     "DEFAULT_START",	 "ALLOW_CACHEONLY", "LOG_BOOT_ERR",
+	    "COMPILE_JOBS",    "STAP",		 "STAPRUN",	    "DRACUT",
+	    "NEW_KERNEL_PKG",  "GRUBBY",	 "KERNEL_INSTALL",  "BOOT_PATH",
+	    "MODULES_PATH",    "PROC_PATH",	 "MODULE_SIGN_KEY", "MODULE_SIGN_CERT",
+	    "COMPILE_TIMEOUT", "DRACUT_TIMEOUT", "TOOL_TIMEOUT"};
 	struct settings d, u;
 	struct config cfg = {0};
 	char path[600], *text, *err, *p;
