@@ -11,6 +11,7 @@
 #include "log.h"
 #include "macro.h"
 #include "names.h"
+#include "collect_proto.h"
 #include "settings.h"
 #include "settings_keys.h"
 #include "conf_files.h"
@@ -29,6 +30,7 @@ enum kind {
 	KIND_BOOL,     /* check_bool; an invalid value gives the upstream fallback below */
 	KIND_JOBS,     /* a positive integer */
 	KIND_MODE,     /* ONBOOT_MODE: early or hook, kept as a bool (true: hook) */
+	KIND_SIZE,     /* ONBOOT_LOG_SIZE: bytes, with an optional K, M or G */
 };
 
 struct param {
@@ -80,7 +82,43 @@ static const struct param params[] = {
     STR("DRACUT_OPTS", KIND_STRING, dracut_opts, ""),
     STR("MODULE_SIGN_KEY", KIND_OPT_PATH, module_sign_key, ""),
     STR("MODULE_SIGN_CERT", KIND_OPT_PATH, module_sign_cert, ""),
+    STR("ONBOOT_LOG_DIR", KIND_PATH, onboot_log_dir, LOCALSTATEDIR "/log/systemtap/onboot"),
+    {"ONBOOT_LOG_SIZE", KIND_SIZE, offsetof(struct settings, onboot_log_size), NULL, false, false},
 };
+
+/* True for the kinds whose field is not a malloc'd string. */
+static bool kind_is_value(enum kind k)
+{
+	return k == KIND_BOOL || k == KIND_JOBS || k == KIND_MODE || k == KIND_SIZE;
+}
+
+/* ONBOOT_LOG_SIZE: a number of bytes, or of KiB, MiB, GiB with K, M, G; at most the
+ * collectors' limit. 0 or -EINVAL. */
+static int parse_size(const char *v, unsigned long long *ret)
+{
+	unsigned long long n = 0, unit = 1;
+	const char *p = v;
+
+	if (*p < '0' || *p > '9')
+		return -EINVAL;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		n = n * 10 + (unsigned long long)(*p - '0');
+		if (n > COLLECT_LOG_SIZE_MAX)
+			return -EINVAL;
+	}
+	if (*p == 'K' || *p == 'k')
+		unit = 1024;
+	else if (*p == 'M' || *p == 'm')
+		unit = 1024 * 1024;
+	else if (*p == 'G' || *p == 'g')
+		unit = 1024 * 1024 * 1024;
+	if (unit > 1)
+		p++;
+	if (*p || n > COLLECT_LOG_SIZE_MAX / unit)
+		return -EINVAL;
+	*ret = n * unit;
+	return 0;
+}
 
 static char **str_field(struct settings *s, const struct param *p)
 {
@@ -123,6 +161,8 @@ static int set_defaults(struct settings *s)
 			*bool_field(s, p) = p->def_bool;
 		} else if (p->kind == KIND_JOBS) {
 			s->compile_jobs = online_cpus();
+		} else if (p->kind == KIND_SIZE) {
+			s->onboot_log_size = COLLECT_LOG_SIZE_DEFAULT;
 		} else {
 			*str_field(s, p) = strdup(p->def);
 			if (!*str_field(s, p))
@@ -192,6 +232,14 @@ static int apply_param(struct settings *s, const struct param *p, const struct c
 			return -EINVAL;
 		}
 		*bool_field(s, p) = streq(v, "hook");
+		return 0;
+	case KIND_SIZE:
+		if (parse_size(v, &s->onboot_log_size) < 0) {
+			log_error("%s: %s must be a number of bytes (K, M or G allowed) up to 1G, "
+				  "not \"%s\"",
+				  e->origin, p->key, v);
+			return -EINVAL;
+		}
 		return 0;
 	case KIND_PATH:
 	case KIND_OPT_PATH:
@@ -347,8 +395,7 @@ const char *settings_script_req(const struct settings *s, const char *name)
 void settings_free(struct settings *s)
 {
 	for (size_t i = 0; i < ELEMENTSOF(params); i++)
-		if (params[i].kind != KIND_BOOL && params[i].kind != KIND_JOBS &&
-		    params[i].kind != KIND_MODE) {
+		if (!kind_is_value(params[i].kind)) {
 			free(*str_field(s, &params[i]));
 			*str_field(s, &params[i]) = NULL;
 		}

@@ -52,6 +52,12 @@ struct settings {
 	/* Ours: MODULE_SIGN_KEY and MODULE_SIGN_CERT, the private key and certificate compile
 	 * signs each module with; both "" (no signing) or both absolute paths. */
 	char *module_sign_key, *module_sign_cert;
+	/* Ours, the output of the scripts started at boot (the collectors): ONBOOT_LOG_DIR,
+	 * where `onboot --save-log` has them write NAME.log (LOCALSTATEDIR/log/systemtap/onboot),
+	 * and ONBOOT_LOG_SIZE, what each keeps in memory before that (bytes, the manifest's
+	 * log_size; K, M, G suffixes in the config). */
+	char *onboot_log_dir;
+	unsigned long long onboot_log_size;
 	char *kernel_release; /* -r, else uname -r */
 	struct config cfg;    /* every KEY=value read, for <script>_OPT and <script>_REQ */
 };
