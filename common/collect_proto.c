@@ -18,6 +18,7 @@ static const char *const module_names[COLLECT_MODULE_STATES] = {
 static const char *const output_names[COLLECT_OUTPUT_OUTPUTS] = {
     [COLLECT_OUTPUT_MEMORY] = "memory",
     [COLLECT_OUTPUT_FILE] = "file",
+    [COLLECT_OUTPUT_DONE] = "done",
 };
 
 const char *collect_module_name(enum collect_module m)
@@ -30,10 +31,10 @@ const char *collect_output_name(enum collect_output o)
 	return o < COLLECT_OUTPUT_OUTPUTS ? output_names[o] : "unknown";
 }
 
-/* An absolute path of printable characters without blanks, shorter than COLLECT_PATH_MAX. */
-static bool path_ok(const char *p, size_t len)
+/* An absolute path of printable characters without blanks, shorter than max. */
+static bool path_ok(const char *p, size_t len, size_t max)
 {
-	if (len == 0 || len >= COLLECT_PATH_MAX || p[0] != '/')
+	if (len == 0 || len >= max || p[0] != '/')
 		return false;
 	for (size_t i = 0; i < len; i++)
 		if ((unsigned char)p[i] <= ' ' || p[i] == 0x7f)
@@ -49,7 +50,8 @@ int collect_request_parse(const char *msg, size_t len, struct collect_request *r
 		len--;
 	if (len == 5 && memcmp(msg, "close", 5) == 0) {
 		r.verb = COLLECT_CLOSE;
-	} else if (len > 5 && memcmp(msg, "save ", 5) == 0 && path_ok(msg + 5, len - 5)) {
+	} else if (len > 5 && memcmp(msg, "save ", 5) == 0 &&
+		   path_ok(msg + 5, len - 5, COLLECT_DIR_MAX)) {
 		r.verb = COLLECT_SAVE;
 		memcpy(r.dir, msg + 5, len - 5);
 		r.dir[len - 5] = '\0';
@@ -65,7 +67,8 @@ int collect_request_format(const struct collect_request *r, char *buf, size_t si
 
 	if (r->verb == COLLECT_CLOSE)
 		n = snprintf(buf, size, "close\n");
-	else if (r->verb == COLLECT_SAVE && path_ok(r->dir, strnlen(r->dir, sizeof(r->dir))))
+	else if (r->verb == COLLECT_SAVE &&
+		 path_ok(r->dir, strnlen(r->dir, sizeof(r->dir)), COLLECT_DIR_MAX))
 		n = snprintf(buf, size, "save %s\n", r->dir);
 	else
 		return -EINVAL;
@@ -77,7 +80,7 @@ int collect_state_format(const struct collect_state *st, char *buf, size_t size)
 	size_t flen = strnlen(st->file, sizeof(st->file));
 	int n;
 
-	if (!script_name_valid(st->script) || (flen && !path_ok(st->file, flen)) ||
+	if (!script_name_valid(st->script) || (flen && !path_ok(st->file, flen, COLLECT_PATH_MAX)) ||
 	    st->module >= COLLECT_MODULE_STATES || st->output >= COLLECT_OUTPUT_OUTPUTS)
 		return -EINVAL;
 	n = snprintf(buf, size,
@@ -159,7 +162,7 @@ static int parse_line(const char *k, size_t klen, const char *v, size_t vlen,
 		st->output = (enum collect_output)i;
 		*have |= HAVE_OUTPUT;
 	} else if (KEY("file")) {
-		if (!path_ok(v, vlen))
+		if (!path_ok(v, vlen, COLLECT_PATH_MAX))
 			return -EBADMSG;
 		memcpy(st->file, v, vlen);
 		st->file[vlen] = '\0';

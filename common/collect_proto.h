@@ -27,8 +27,10 @@
 
 /* One request is one SOCK_SEQPACKET message of at most this many bytes. */
 #define COLLECT_MSG_MAX 4096
-/* A path carried in a request or the state file. */
+/* A path carried in the state file; a directory in a request is shorter, so that
+ * DIR/NAME.log fits. */
 #define COLLECT_PATH_MAX 1024
+#define COLLECT_DIR_MAX (COLLECT_PATH_MAX - SCRIPT_NAME_MAX - 8)
 
 enum collect_verb {
 	/* "save DIR": the message carries DIR's open fd (SCM_RIGHTS); the collector writes
@@ -40,7 +42,7 @@ enum collect_verb {
 
 struct collect_request {
 	enum collect_verb verb;
-	char dir[COLLECT_PATH_MAX]; /* COLLECT_SAVE: the directory's path, for messages */
+	char dir[COLLECT_DIR_MAX]; /* COLLECT_SAVE: the directory's path, for messages */
 };
 
 /* Parses one request message (len bytes, not NUL-terminated, an optional final newline):
@@ -63,6 +65,7 @@ enum collect_module {
 enum collect_output {
 	COLLECT_OUTPUT_MEMORY, /* kept in memory, up to log_size, until a save request */
 	COLLECT_OUTPUT_FILE,   /* appended to file as it comes */
+	COLLECT_OUTPUT_DONE,   /* all of it is in file (or lost): the collector ended */
 	COLLECT_OUTPUT_OUTPUTS,
 };
 
