@@ -80,7 +80,8 @@ int collect_state_format(const struct collect_state *st, char *buf, size_t size)
 	size_t flen = strnlen(st->file, sizeof(st->file));
 	int n;
 
-	if (!script_name_valid(st->script) || (flen && !path_ok(st->file, flen, COLLECT_PATH_MAX)) ||
+	if (!script_name_valid(st->script) ||
+	    (flen && !path_ok(st->file, flen, COLLECT_PATH_MAX)) ||
 	    st->module >= COLLECT_MODULE_STATES || st->output >= COLLECT_OUTPUT_OUTPUTS)
 		return -EINVAL;
 	n = snprintf(buf, size,

@@ -62,8 +62,8 @@ static size_t open_traces(struct collector *c)
 			const char *n = de->d_name;
 			int fd;
 
-			if (strncmp(n, "trace", 5) != 0 || !n[5] || strspn(n + 5, "0123456789") !=
-								      strlen(n + 5))
+			if (strncmp(n, "trace", 5) != 0 || !n[5] ||
+			    strspn(n + 5, "0123456789") != strlen(n + 5))
 				continue;
 			fd = openat(dirfd(d), n, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 			if (fd < 0)
@@ -159,7 +159,7 @@ static void handle_request(struct collector *c)
 			char why[512];
 
 			snprintf(why, sizeof(why),
-				 "file closed %s (onboot --close-log: shutdown, or "
+				 "file closed %s by onboot --close-log (shutdown, or "
 				 "systemtap-onboot-log.service stopped); what follows is kept in "
 				 "memory until the next save",
 				 when);

@@ -39,10 +39,14 @@ static int parse_u64(const char *s, char end, uint64_t *ret, const char **rest)
 static int parse(int argc, char **argv, struct collect_args *a)
 {
 	static const struct option longopts[] = {
-	    {"collect", required_argument, NULL, 'c'}, {"protocol", required_argument, NULL, 'p'},
-	    {"log-size", required_argument, NULL, 's'}, {"armed", required_argument, NULL, 'a'},
-	    {"log", no_argument, NULL, 'l'},	       {"console", no_argument, NULL, 'C'},
-	    {"exit", no_argument, NULL, 'x'},	       {NULL, 0, NULL, 0},
+	    {"collect", required_argument, NULL, 'c'},
+	    {"protocol", required_argument, NULL, 'p'},
+	    {"log-size", required_argument, NULL, 's'},
+	    {"armed", required_argument, NULL, 'a'},
+	    {"log", no_argument, NULL, 'l'},
+	    {"console", no_argument, NULL, 'C'},
+	    {"exit", no_argument, NULL, 'x'},
+	    {NULL, 0, NULL, 0},
 	};
 	uint64_t v;
 	const char *rest;
@@ -91,8 +95,8 @@ static int parse(int argc, char **argv, struct collect_args *a)
 
 int collect_main(int argc, char **argv)
 {
-	struct collect_args a = {.ctl_fd = COLLECT_CTL_FD, .log_fd = -1,
-				 .log_size = COLLECT_LOG_SIZE_DEFAULT};
+	struct collect_args a = {
+	    .ctl_fd = COLLECT_CTL_FD, .log_fd = -1, .log_size = COLLECT_LOG_SIZE_DEFAULT};
 	struct startall_request req;
 
 	/* A vanished reader must not kill it; SIGTERM and SIGINT are read from a signalfd. */

@@ -159,8 +159,9 @@ void collector_finish(struct collector *c, enum collect_module how)
 			 "refused output (a larger bufsize, stap -s, would help)",
 			 c->ch.transport_failures);
 	if (how == COLLECT_MODULE_DETACHED) {
-		out_mark(&c->out, "%s %s: what it prints from now on stays in its buffer "
-				  "(staprun -A %s)",
+		out_mark(&c->out,
+			 "%s %s: what it prints from now on stays in its buffer "
+			 "(staprun -A %s)",
 			 end_words(how), when, c->id.name);
 		log_warning("%s: its collector lost the control channel: the script runs on "
 			    "detached (staprun -A %s reads its output)",
@@ -202,8 +203,7 @@ void collector_state(struct collector *c, bool now)
 	snprintf(file, sizeof(file), "%s" COLLECT_STATE_SUFFIX, c->id.name);
 	/* In the run directory (the current one): tmpfs, so the fsync costs nothing. */
 	fd = n < 0 ? -1 : open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0 || write_all(fd, text, (size_t)n) < 0 || fsync(fd) < 0 ||
-	    rename(tmp, file) < 0)
+	if (fd < 0 || write_all(fd, text, (size_t)n) < 0 || fsync(fd) < 0 || rename(tmp, file) < 0)
 		log_warning("%s: cannot write its state file %s: %s", c->id.name, file,
 			    n < 0 ? strerror(-n) : strerror(errno));
 	if (fd >= 0)

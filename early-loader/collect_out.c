@@ -35,7 +35,8 @@ void out_when(char *buf, size_t size, uint64_t real_ns, uint64_t boot_ns)
 	if (gmtime_r(&sec, &tm))
 		strftime(day, sizeof(day), "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(buf, size, "%s.%03uZ (%llu.%03u s after the kernel started)", day,
-		 (unsigned)(real_ns / 1000000ULL % 1000), (unsigned long long)(boot_ns / 1000000000ULL),
+		 (unsigned)(real_ns / 1000000ULL % 1000),
+		 (unsigned long long)(boot_ns / 1000000000ULL),
 		 (unsigned)(boot_ns / 1000000ULL % 1000));
 }
 
@@ -58,9 +59,10 @@ static void file_write(struct collect_out *o, const char *data, size_t len, bool
 			continue;
 		if (n <= 0) {
 			if (o->spool.gap_bytes == 0)
-				log_warning("%s: cannot write its output file: %s; counting what is "
-					    "lost",
-					    o->id->name, strerror(n < 0 ? errno : EIO));
+				log_warning(
+				    "%s: cannot write its output file: %s; counting what is "
+				    "lost",
+				    o->id->name, strerror(n < 0 ? errno : EIO));
 			o->gap_why = "the file refused them (full or failing)";
 			if (stream)
 				spool_lose(&o->spool, data + done, len - done);
@@ -84,8 +86,9 @@ vmark(struct collect_out *o, const char *fmt, va_list ap)
 	int n, m;
 
 	/* A marker starts a line of its own, even in the middle of a line of output. */
-	n = snprintf(line, sizeof(line), "%s" OUT_MARK "%s: ",
-		     o->fd < 0 || o->file_line_start ? "" : "\n", o->id->name);
+	n = snprintf(line, sizeof(line),
+		     "%s" OUT_MARK "%s: ", o->fd < 0 || o->file_line_start ? "" : "\n",
+		     o->id->name);
 	m = vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
 	if (m < 0)
 		return;
@@ -135,7 +138,8 @@ void out_feed(struct collect_out *o, const char *data, size_t len)
 
 		spool_keep(&o->spool, data, len);
 		if (o->spool.full && !was_full) {
-			o->gap_why = "more than ONBOOT_LOG_SIZE came before the log directory was given";
+			o->gap_why =
+			    "more than ONBOOT_LOG_SIZE came before the log directory was given";
 			log_warning("%s: more than %zu bytes of output before its file was opened "
 				    "(ONBOOT_LOG_SIZE): counting what is lost until then",
 				    o->id->name, o->spool.limit);
@@ -204,11 +208,13 @@ int out_save(struct collect_out *o, int dirfd, const char *dir)
 		char armed[128];
 
 		out_when(armed, sizeof(armed), o->id->armed_ns, o->id->armed_boot_ns);
-		out_mark(o, "boot %s kernel %s, started at boot, armed %s; its output from the "
-			    "first record",
+		out_mark(o,
+			 "boot %s kernel %s, started at boot, armed %s; its output from the "
+			 "first record",
 			 o->id->boot_id, o->id->release, armed);
 	} else
-		out_mark(o, "boot %s kernel %s, continued %s", o->id->boot_id, o->id->release, when);
+		out_mark(o, "boot %s kernel %s, continued %s", o->id->boot_id, o->id->release,
+			 when);
 	o->opened_once = true;
 	if (o->spool.len)
 		file_write(o, o->spool.buf, o->spool.len, false);

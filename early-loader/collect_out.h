@@ -16,24 +16,24 @@
 /* What a section header says: which boot, kernel and script, and when it was armed. */
 struct collect_ident {
 	char name[SCRIPT_NAME_MAX + 1];
-	char boot_id[40];  /* /proc/sys/kernel/random/boot_id, "unknown" when unreadable */
-	char release[65];  /* uname -r */
-	uint64_t armed_ns; /* CLOCK_REALTIME when the loader armed it */
+	char boot_id[40];	/* /proc/sys/kernel/random/boot_id, "unknown" when unreadable */
+	char release[65];	/* uname -r */
+	uint64_t armed_ns;	/* CLOCK_REALTIME when the loader armed it */
 	uint64_t armed_boot_ns; /* CLOCK_BOOTTIME then: time since the kernel started */
 };
 
 struct collect_out {
 	const struct collect_ident *id;
-	int fd;		       /* NAME.log, or -1: the output is kept in memory */
-	dev_t dev;	       /* of fd */
-	ino_t ino;	       /* of fd */
-	bool opened_once;      /* a section for this boot was started in some file */
-	bool file_line_start;  /* fd's file ends at a line end */
-	const char *gap_why;   /* why the pending gap's bytes were lost */
+	int fd;			   /* NAME.log, or -1: the output is kept in memory */
+	dev_t dev;		   /* of fd */
+	ino_t ino;		   /* of fd */
+	bool opened_once;	   /* a section for this boot was started in some file */
+	bool file_line_start;	   /* fd's file ends at a line end */
+	const char *gap_why;	   /* why the pending gap's bytes were lost */
 	char dir[COLLECT_DIR_MAX]; /* the directory of the file, for the state file */
-	char *pending;	       /* marker lines made while in memory, for the next file */
+	char *pending;		   /* marker lines made while in memory, for the next file */
 	size_t pending_len;
-	struct spool spool;    /* memory, and the account of what was lost */
+	struct spool spool; /* memory, and the account of what was lost */
 };
 
 /* In memory, keeping up to limit bytes. */

@@ -78,9 +78,10 @@ static int read_request(int conn, const char *name, struct collect_request *req,
 		char space[CMSG_SPACE(FDS_MAX * sizeof(int))];
 	} cbuf;
 	struct iovec iov = {.iov_base = buf, .iov_len = sizeof(buf)};
-	struct msghdr mh = {
-	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf.space,
-	    .msg_controllen = sizeof(cbuf.space)};
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = cbuf.space,
+			    .msg_controllen = sizeof(cbuf.space)};
 	struct pollfd p = {.fd = conn, .events = POLLIN};
 	ssize_t n;
 	int fd, r;

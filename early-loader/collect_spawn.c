@@ -53,8 +53,8 @@ static void close_from(int first)
 }
 
 /* In the child: the fds, the session, exec. Never returns. */
-static void __attribute__((noreturn)) become_collector(const struct collect_args *a, char **argv,
-							const char *path)
+static void __attribute__((noreturn))
+become_collector(const struct collect_args *a, char **argv, const char *path)
 {
 	int ctl = high(a->ctl_fd), log = high(a->log_fd);
 	int fd = open("/dev/null", O_RDWR | O_CLOEXEC), null = high(fd);

@@ -22,19 +22,19 @@ struct collector {
 	struct channel ch;
 	int trace[TRACE_MAX]; /* -1: closed, or at its end (a test's FIFO) */
 	size_t n_trace;
-	int lfd;			/* the listening socket, -1 when none */
-	int sfd;			/* signalfd: SIGTERM, SIGINT */
-	enum collect_module module;	/* RUNNING until it ended or was let go */
-	enum collect_module end_as;	/* EXITED or STOPPED, once STP_EXIT was sent */
-	bool ending;			/* STP_EXIT sent, waiting for its reply */
-	uint64_t end_deadline;		/* ms: when to stop waiting for it */
-	bool console;			/* copying lines to the kernel log */
-	char cons[CONSOLE_LINE_MAX];	/* the console copy's unfinished line */
+	int lfd;		     /* the listening socket, -1 when none */
+	int sfd;		     /* signalfd: SIGTERM, SIGINT */
+	enum collect_module module;  /* RUNNING until it ended or was let go */
+	enum collect_module end_as;  /* EXITED or STOPPED, once STP_EXIT was sent */
+	bool ending;		     /* STP_EXIT sent, waiting for its reply */
+	uint64_t end_deadline;	     /* ms: when to stop waiting for it */
+	bool console;		     /* copying lines to the kernel log */
+	char cons[CONSOLE_LINE_MAX]; /* the console copy's unfinished line */
 	size_t cons_len;
-	bool in_rundir;			/* the working directory is RUNDIR/onboot.d */
-	bool done;			/* its output is all where it can go: it ends */
-	bool state_dirty;		/* the state file is behind */
-	uint64_t state_at;		/* ms: when it was last written */
+	bool in_rundir;	   /* the working directory is RUNDIR/onboot.d */
+	bool done;	   /* its output is all where it can go: it ends */
+	bool state_dirty;  /* the state file is behind */
+	uint64_t state_at; /* ms: when it was last written */
 };
 
 /* Reads every relay file until none has more (all: also at their end, when draining). */

@@ -107,6 +107,10 @@ static int run_command(const struct command *cmd, struct cli *cli, struct settin
 	    .image = cli->image,
 	    .s = s,
 	};
+	/* The collectors' files are theirs, not the service's state: the unit at boot and
+	 * logrotate never wait for a compile that holds the lock. */
+	bool lock = cmd->lock && cli->onboot != ONBOOT_MODE_SAVE_LOG &&
+		    cli->onboot != ONBOOT_MODE_CLOSE_LOG;
 	int lock_fd = -1, rc, r;
 
 	if (cli->recursive || !inv.names_given)
@@ -117,7 +121,7 @@ static int run_command(const struct command *cmd, struct cli *cli, struct settin
 		clog("FAILED\n");
 		return EXIT_FAIL;
 	}
-	if (cmd->lock) {
+	if (lock) {
 		lock_fd = lock_take(s, cli->command, lock_timeout());
 		if (lock_fd < 0)
 			return EXIT_FAIL;
@@ -131,13 +135,13 @@ static int run_command(const struct command *cmd, struct cli *cli, struct settin
 	 * A failure here was reported and must not keep the command from running. Writing pid
 	 * files needs the lock (a stop may be removing them): status takes it shared, only when
 	 * no command holds it, and else adopts nothing. */
-	if (!cmd->lock)
+	if (!lock)
 		lock_fd = lock_try_shared(s);
 	if (lock_fd >= 0)
 		(void)adopt_boot_modules(s);
 	else
 		log_line("Not adopting boot-time modules now (lock: %s)", errno_reason(lock_fd));
-	if (!cmd->lock) {
+	if (!lock) {
 		lock_release(lock_fd);
 		lock_fd = -1;
 	}
@@ -179,8 +183,8 @@ int main(int argc, char *argv[])
 		return EXIT_USAGE;
 	}
 	if ((cli.onboot || cli.image) && !streq(cmd->name, "onboot")) {
-		fprintf(stderr, "systemtap-service: --status, --refresh, --image and --forget are "
-				"options of onboot\n");
+		fprintf(stderr, "systemtap-service: --status, --refresh, --image, --forget, "
+				"--save-log and --close-log are options of onboot\n");
 		cli_usage(stderr);
 		cli_free(&cli);
 		return EXIT_USAGE;

@@ -149,6 +149,10 @@ int cmd_onboot(struct invocation *inv)
 		return cmd_onboot_refresh(inv);
 	case ONBOOT_MODE_FORGET:
 		return cmd_onboot_forget(inv);
+	case ONBOOT_MODE_SAVE_LOG:
+		return cmd_onboot_save_log(inv);
+	case ONBOOT_MODE_CLOSE_LOG:
+		return cmd_onboot_close_log(inv);
 	case ONBOOT_MODE_BUILD:
 		break;
 	}

@@ -39,3 +39,9 @@ int cmd_onboot_status(struct invocation *inv);
 int cmd_onboot_refresh(struct invocation *inv);
 /* onboot --forget: a removed kernel's cache and snapshot go (kernel hooks). */
 int cmd_onboot_forget(struct invocation *inv);
+/* onboot --save-log: every collector of a script started at boot writes its output to
+ * ONBOOT_LOG_DIR/NAME.log from now on (systemtap-onboot-log.service). EXIT_OK, or EXIT_FAIL
+ * when the directory cannot be used or a collector refused. */
+int cmd_onboot_save_log(struct invocation *inv);
+/* onboot --close-log: the collectors close their files (the unit's stop, at shutdown). */
+int cmd_onboot_close_log(struct invocation *inv);

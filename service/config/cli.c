@@ -29,6 +29,8 @@ void cli_usage(FILE *f)
 	      "\t--status\t: show the onboot scripts each installed kernel starts\n"
 	      "\t--refresh [--image]: build the recorded onboot set for -r kernelrelease\n"
 	      "\t--forget\t: remove the cache and onboot snapshot of -r kernelrelease\n"
+	      "\t--save-log\t: save the output of the scripts started at boot to ONBOOT_LOG_DIR\n"
+	      "\t--close-log\t: close those output files (at shutdown)\n"
 	      "\n"
 	      "See systemtap-service(8) for full documentation\n",
 	      f);
@@ -108,9 +110,9 @@ static int parse_long(struct cli *c, const char *word)
 		const char *name;
 		enum onboot_mode mode;
 	} modes[] = {
-	    {"--status", ONBOOT_MODE_STATUS},
-	    {"--refresh", ONBOOT_MODE_REFRESH},
-	    {"--forget", ONBOOT_MODE_FORGET},
+	    {"--status", ONBOOT_MODE_STATUS},	    {"--refresh", ONBOOT_MODE_REFRESH},
+	    {"--forget", ONBOOT_MODE_FORGET},	    {"--save-log", ONBOOT_MODE_SAVE_LOG},
+	    {"--close-log", ONBOOT_MODE_CLOSE_LOG},
 	};
 
 	if (streq(word, "--image")) {
@@ -122,7 +124,7 @@ static int parse_long(struct cli *c, const char *word)
 			continue;
 		if (c->onboot && c->onboot != modes[i].mode)
 			return bad_option("'%s' cannot be combined with another of --status, "
-					  "--refresh, --forget",
+					  "--refresh, --forget, --save-log, --close-log",
 					  word);
 		c->onboot = modes[i].mode;
 		return 0;

@@ -1,6 +1,6 @@
 /* cli.h: the command line of systemtap-service: COMMAND first, then options and script names
  * in any order (-c FILE -r KVER -o IMG -R -y -b, clustered or not; "--" ends the options),
- * and onboot's long options --status, --refresh [--image], --forget. */
+ * and onboot's long options --status, --refresh [--image], --forget, --save-log, --close-log. */
 #pragma once
 #include <stdbool.h>
 #include <stdio.h>
@@ -8,9 +8,11 @@
 /* What `onboot` does: build an image (the upstream command), or one of our long options. */
 enum onboot_mode {
 	ONBOOT_MODE_BUILD = 0,
-	ONBOOT_MODE_STATUS,  /* --status: what each installed kernel's next boot starts */
-	ONBOOT_MODE_REFRESH, /* --refresh [--image]: the recorded set, built for -r KVER */
-	ONBOOT_MODE_FORGET,  /* --forget: a removed kernel's cache and snapshot go */
+	ONBOOT_MODE_STATUS,    /* --status: what each installed kernel's next boot starts */
+	ONBOOT_MODE_REFRESH,   /* --refresh [--image]: the recorded set, built for -r KVER */
+	ONBOOT_MODE_FORGET,    /* --forget: a removed kernel's cache and snapshot go */
+	ONBOOT_MODE_SAVE_LOG,  /* --save-log: the boot scripts' output into ONBOOT_LOG_DIR */
+	ONBOOT_MODE_CLOSE_LOG, /* --close-log: their output files closed (shutdown) */
 };
 
 struct cli {

@@ -82,8 +82,10 @@ for o in c r o; do
 done
 run status --status -c "$CONF"
 assert_rc 3 "--status with another command"
-grep -qx "systemtap-service: --status, --refresh, --image and --forget are options of onboot" \
+grep -qx "systemtap-service: --status, --refresh, --image, --forget, --save-log and --close-log are options of onboot" \
 	"$ROOT/stderr" || fail "onboot-only option message"
+run status --save-log -c "$CONF"
+assert_rc 3 "--save-log with another command"
 run onboot --status --forget -c "$CONF"
 assert_rc 3 "two onboot modes"
 grep -q "cannot be combined" "$ROOT/stderr" || fail "two modes message"
