@@ -119,13 +119,13 @@ static int setup(struct collector *c)
 	if (sysseam->kernel_release(c->id.release, sizeof(c->id.release)) < 0)
 		snprintf(c->id.release, sizeof(c->id.release), "unknown");
 	out_init(&c->out, &c->id, a->log_size);
+	if (open_traces(c) == 0)
+		return log_error_errno(-ENOENT, "%s: no trace files in /proc/systemtap/%s", a->name,
+				       a->name);
 	r = enter_rundir(a);
 	if (r < 0)
 		return r;
 	c->in_rundir = true;
-	if (open_traces(c) == 0)
-		return log_error_errno(-ENOENT, "%s: no trace files in /proc/systemtap/%s", a->name,
-				       a->name);
 	c->lfd = collect_sock_listen(a->name);
 	if (c->lfd < 0)
 		return c->lfd;

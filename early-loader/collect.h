@@ -22,7 +22,8 @@ struct collect_args {
 	bool verbose;		/* rd.debug */
 	uint64_t armed_ns;	/* CLOCK_REALTIME when it was armed */
 	uint64_t armed_boot_ns; /* CLOCK_BOOTTIME then */
-	/* As the loader's (startall.h): its environment gives them in the tests. */
+	/* As the loader's (startall.h): a test's own are passed on in the collector's
+	 * environment (STAP_EARLY_LOADER_ROOT, _RUNDIR, _KMSG). */
 	const char *root, *rundir, *kmsg_path;
 	bool kmsg_is_file;
 };

@@ -4,11 +4,13 @@
 
 #include "collect_proto.h"
 #include "kmsg.h"
+#include "startall.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/syscall.h>
@@ -52,6 +54,18 @@ static void close_from(int first)
 		close(fd);
 }
 
+/* The loader's own places, where they are not the boot's (a test's; see startall.h): the
+ * collector reads them from the same environment. */
+static void export_paths(const struct collect_args *a)
+{
+	if (a->root && *a->root)
+		setenv("STAP_EARLY_LOADER_ROOT", a->root, 1);
+	if (a->rundir && strcmp(a->rundir, RUNDIR_DEFAULT) != 0)
+		setenv("STAP_EARLY_LOADER_RUNDIR", a->rundir, 1);
+	if (a->kmsg_is_file && a->kmsg_path)
+		setenv("STAP_EARLY_LOADER_KMSG", a->kmsg_path, 1);
+}
+
 /* In the child: the fds, the session, exec. Never returns. */
 static void __attribute__((noreturn))
 become_collector(const struct collect_args *a, char **argv, const char *path)
@@ -74,6 +88,7 @@ become_collector(const struct collect_args *a, char **argv, const char *path)
 	if (dup2(ctl, COLLECT_CTL_FD) < 0 || (log >= 0 && dup2(log, COLLECT_LOG_FD) < 0))
 		goto fail;
 	close_from(log >= 0 ? COLLECT_LOG_FD + 1 : COLLECT_CTL_FD + 1);
+	export_paths(a);
 	execve(path, argv, environ);
 fail:
 	log_error("%s: cannot start its output collector %s: %s; its output stays in the "

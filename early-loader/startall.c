@@ -116,8 +116,8 @@ static void check_kernel(const struct manifest *m)
 /* Gives an armed (or finished) module's open channel and log file to its collector, which
  * keeps them for the script's whole run; closes the loader's copies. Without a collector the
  * module runs on detached, in flight-recorder mode, as staprun -L leaves it. */
-static void hand_over(const struct boot_switches *sw, const struct manifest *m,
-		      struct loader_armed *a, bool finished)
+static void hand_over(const struct startall_request *req, const struct boot_switches *sw,
+		      const struct manifest *m, struct loader_armed *a, bool finished)
 {
 	const char *name = a->script->name;
 	struct collect_args ca = {
@@ -129,6 +129,10 @@ static void hand_over(const struct boot_switches *sw, const struct manifest *m,
 	    .console = boot_switches_console(sw, name),
 	    .exit_requested = finished,
 	    .verbose = log_is_verbose(),
+	    .root = req->root,
+	    .rundir = req->rundir,
+	    .kmsg_path = req->kmsg_path,
+	    .kmsg_is_file = req->kmsg_is_file,
 	};
 	pid_t pid;
 
@@ -160,7 +164,7 @@ static void start_one(const struct loader_config *cfg, const struct manifest_scr
 	if (r == SCRIPT_ARMED || r == SCRIPT_FINISHED) {
 		a.log_fd = fd;
 		fd = -1;
-		hand_over(sw, m, &a, r == SCRIPT_FINISHED);
+		hand_over(req, sw, m, &a, r == SCRIPT_FINISHED);
 	}
 	log_set_script_fd(-1);
 	if (fd >= 0)

@@ -50,13 +50,15 @@ struct fk_module {
 				STP_REQUEST_EXIT */
 	bool debugfs;	     /* channel under /sys/kernel/debug only */
 	bool busy;	     /* someone else holds the channel (and a module reference) */
+	bool trace;	     /* has a relay file: ROOT/proc/systemtap/NAME/trace0, a FIFO whose
+				write end is tfd while loaded */
 	int exit_delay_ms;   /* STP_REQUEST_EXIT this much after the reply, as the runtime's
 				control timer sends it (0: queued right after the reply) */
 	/* state */
 	bool loaded;
 	unsigned loads, unloads;
 	char params[512];
-	int kfd, ufd;
+	int kfd, ufd, tfd;
 	bool attached;
 	bool got_exit;
 	pthread_t timer;
@@ -88,7 +90,7 @@ static inline struct fk_module *fk_add(const char *name, int protocol)
 {
 	struct fk_module *m = &fk.mod[fk.n_mod++];
 
-	*m = (struct fk_module){.protocol = protocol, .kfd = -1, .ufd = -1};
+	*m = (struct fk_module){.protocol = protocol, .kfd = -1, .ufd = -1, .tfd = -1};
 	snprintf(m->name, sizeof(m->name), "%s", name);
 	return m;
 }
@@ -131,6 +133,48 @@ static inline void fk_queue(struct fk_module *m, enum ctl_type t, const void *da
 	/* After a detach the real queue just keeps the message; here the peer is gone. */
 	if (send(m->kfd, buf, 4 + len, MSG_NOSIGNAL) != (ssize_t)(4 + len) && errno != EPIPE)
 		perror("fake kernel queue");
+}
+
+/* ROOT/proc/systemtap/NAME/trace0 of m (path in buf). */
+static inline void fk_trace_path(const struct fk_module *m, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/proc/systemtap/%s/trace0", fk.root, m->name);
+}
+
+/* Makes m's relay file (a FIFO) and keeps its write end in m->tfd. */
+static inline void fk_trace_open(struct fk_module *m)
+{
+	char path[4096], dir[4096];
+
+	snprintf(dir, sizeof(dir), "%s/proc", fk.root);
+	mkdir(dir, 0755);
+	snprintf(dir, sizeof(dir), "%s/proc/systemtap", fk.root);
+	mkdir(dir, 0755);
+	snprintf(dir, sizeof(dir), "%s/proc/systemtap/%s", fk.root, m->name);
+	mkdir(dir, 0755);
+	fk_trace_path(m, path, sizeof(path));
+	unlink(path);
+	if (mkfifo(path, 0600) < 0 || (m->tfd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC)) < 0)
+		perror("fake kernel trace file");
+}
+
+static inline void fk_trace_close(struct fk_module *m)
+{
+	char path[4096];
+
+	if (m->tfd < 0)
+		return;
+	close(m->tfd);
+	m->tfd = -1;
+	fk_trace_path(m, path, sizeof(path));
+	unlink(path);
+}
+
+/* What the module's probes print (into its relay file). */
+static inline void fk_print(struct fk_module *m, const char *text)
+{
+	if (m->tfd < 0 || write(m->tfd, text, strlen(text)) != (ssize_t)strlen(text))
+		perror("fake kernel print");
 }
 
 static inline void fk_queue_text(struct fk_module *m, const char *text)
@@ -191,6 +235,8 @@ static inline int fk_init_module(const void *image, size_t len, const char *para
 	m->ufd = sv[0];
 	m->kfd = sv[1];
 	snprintf(m->params, sizeof(m->params), "%s", params);
+	if (m->trace)
+		fk_trace_open(m);
 	/* _stp_transport_init queues STP_TRANSPORT while the module initializes. */
 	if (!m->silent)
 		fk_queue(m, CTL_TRANSPORT, NULL, 0);
@@ -216,6 +262,7 @@ static inline int fk_delete_module(const char *name, unsigned flags)
 	if (m->busy || (m->attached && !fk_detached(m)))
 		return -EAGAIN;
 	fk_timer_join(m);
+	fk_trace_close(m);
 	m->loaded = false;
 	m->unloads++;
 	close(m->kfd);
@@ -343,6 +390,7 @@ static inline void fk_reset(const char *root)
 {
 	for (size_t i = 0; i < fk.n_mod; i++) {
 		fk_timer_join(&fk.mod[i]);
+		fk_trace_close(&fk.mod[i]);
 		if (fk.mod[i].kfd >= 0)
 			close(fk.mod[i].kfd);
 		if (fk.mod[i].ufd >= 0 && !fk.mod[i].attached)

@@ -1,11 +1,62 @@
 /* fake_root.h: the temp root the early loader's unit tests run in, as the loader sees a booted
  * kernel through STAP_EARLY_LOADER_ROOT (header-only). */
 #pragma once
+#include "collect.h"
 #include "loader_test.h"
 #include "startall.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* The loader starts each armed script's collector as /proc/self/exe with argv[0]
+ * "@stap-early-loader": in a test that is the test program, which must then be that
+ * collector. First thing in main() of every test whose runs arm scripts. */
+static inline void fr_collector_dispatch(int argc, char **argv)
+{
+	if (argc > 0 && argv[0][0] == '@')
+		exit(collect_main(argc, argv));
+}
+
+/* Ends the collectors the runs started (each RUNDIR/onboot.d/NAME.state names one; a
+ * collector that lost its module waits for a save, SIGTERM ends it) and waits (at most 10 s)
+ * for every child of the test to end. Returns how many ended. */
+static inline int fr_reap(const char *rundir)
+{
+	char path[4200];
+	struct dirent *de;
+	int n = 0, status;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/onboot.d", rundir);
+	d = opendir(path);
+	while (d && (de = readdir(d))) {
+		char file[4500], *text, *p;
+		long pid;
+
+		if (!strstr(de->d_name, ".state") || de->d_name[0] == '.')
+			continue;
+		snprintf(file, sizeof(file), "%s/%s", path, de->d_name);
+		text = lt_read_file(file);
+		p = strstr(text, "\npid ");
+		pid = p ? strtol(p + 5, NULL, 10) : 0;
+		/* Only a child of ours that still runs. */
+		if (pid > 0 && waitpid((pid_t)pid, &status, WNOHANG) == 0)
+			kill((pid_t)pid, SIGTERM);
+		free(text);
+	}
+	if (d)
+		closedir(d);
+	alarm(10);
+	while (waitpid(-1, &status, 0) > 0 || errno == EINTR)
+		n++;
+	alarm(0);
+	return n;
+}
 
 /* A temp root as the loader sees a booted kernel: kallsyms with the wanted symbols (and
  * module copies of them that must be ignored), a build-id note, two loaded modules with
