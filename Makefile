@@ -133,6 +133,10 @@ $(B)/fuzz/fuzz_cert: tests/fuzz/fuzz_cert.c $(SVC_LIB_SRC)
 $(B)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c $(LOADER_LIB_SRC)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $^ -o $@
+# The collectors' socket requests and state file (common/collect_proto.c).
+$(B)/fuzz/fuzz_collect: tests/fuzz/fuzz_collect.c common/collect_proto.c common/names.c
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) $^ -o $@
 
 FUZZERS := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 20

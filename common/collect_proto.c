@@ -140,6 +140,7 @@ static int parse_line(const char *k, size_t klen, const char *v, size_t vlen,
 	if (KEY("script")) {
 		if (vlen > SCRIPT_NAME_MAX)
 			return -EBADMSG;
+		memset(st->script, 0, sizeof(st->script));
 		memcpy(st->script, v, vlen);
 		st->script[vlen] = '\0';
 		if (!script_name_valid(st->script))
@@ -165,6 +166,8 @@ static int parse_line(const char *k, size_t klen, const char *v, size_t vlen,
 	} else if (KEY("file")) {
 		if (!path_ok(v, vlen, COLLECT_PATH_MAX))
 			return -EBADMSG;
+		/* A later line replaces an earlier one whole. */
+		memset(st->file, 0, sizeof(st->file));
 		memcpy(st->file, v, vlen);
 		st->file[vlen] = '\0';
 	} else if (KEY("log_size"))
