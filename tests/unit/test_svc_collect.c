@@ -85,10 +85,10 @@ static void test_state_text(void)
 	CHECK(n > 0 && collect_state_parse(buf, (size_t)n, &back) == 0 &&
 		  memcmp(&st, &back, sizeof(st)) == 0,
 	      "read back the same");
-	CHECK(collect_state_parse("stap-onboot-collector 1\nscript a\npid 1\nmodule running\n"
-				  "output memory\nfuture_key whatever\n",
-				  95, &back) == 0 &&
-		  back.pid == 1 && !back.file[0],
+	static const char future[] = "stap-onboot-collector 1\nscript a\npid 1\nmodule running\n"
+				     "output memory\nfuture_key whatever\n";
+	CHECK(collect_state_parse(future, strlen(future), &back) == 0 && back.pid == 1 &&
+		  !back.file[0],
 	      "an unknown key is ignored, file is optional");
 	static const char *const bad[] = {
 	    "stap-onboot-collector 2\nscript a\npid 1\nmodule running\noutput memory\n",
