@@ -243,6 +243,9 @@ static int timeout_ms(const struct collector *c)
 		due = c->end_deadline;
 	if (c->state_dirty && c->state_at + 1000 < due)
 		due = c->state_at + 1000;
+	/* A message waiting for one numbered before it. */
+	if (c->tm.n && c->tm.q[0].at + TRACEMSG_WAIT_MS < due)
+		due = c->tm.q[0].at + TRACEMSG_WAIT_MS;
 	if (due == UINT64_MAX)
 		return -1;
 	return due <= now ? 0 : (int)(due - now);
@@ -292,6 +295,7 @@ int collect_run(const struct collect_args *a)
 	int r;
 
 	c.ch = (struct channel){.script = a->name, .fd = a->ctl_fd, .protocol = a->protocol};
+	tracemsg_init(&c.tm, a->protocol, collector_take, &c);
 	for (size_t i = 0; i < TRACE_MAX; i++)
 		c.trace[i] = -1;
 	r = setup(&c);
@@ -322,6 +326,9 @@ int collect_run(const struct collect_args *a)
 	}
 	if (c.sfd >= 0)
 		close(c.sfd);
+	for (size_t i = 0; i < TRACE_MAX; i++)
+		tracemsg_file_free(&c.tf[i]);
+	tracemsg_free(&c.tm);
 	out_free(&c.out);
 	return r < 0 ? 1 : 0;
 }

@@ -42,8 +42,10 @@ static void console_copy(struct collector *c, const char *data, size_t len)
 	}
 }
 
-static void take_output(struct collector *c, const char *data, size_t len)
+void collector_take(void *collector, const char *data, size_t len)
 {
+	struct collector *c = collector;
+
 	/* The console copy is for the boot before the output has a file. */
 	if (c->console && c->out.opened_once) {
 		if (c->cons_len)
@@ -67,7 +69,7 @@ static bool read_one(struct collector *c, size_t i)
 		ssize_t n = read(c->trace[i], buf, sizeof(buf));
 
 		if (n > 0) {
-			take_output(c, buf, (size_t)n);
+			tracemsg_feed(&c->tm, &c->tf[i], buf, (size_t)n, sysseam->now_ms());
 			got = true;
 			continue;
 		}
@@ -96,6 +98,7 @@ void collector_read(struct collector *c)
 			if (c->trace[i] >= 0 && read_one(c, i))
 				more = true;
 	}
+	tracemsg_flush(&c->tm, sysseam->now_ms(), false);
 }
 
 void collector_end(struct collector *c, enum collect_module why)
@@ -137,11 +140,17 @@ void collector_finish(struct collector *c, enum collect_module how)
 
 	/* The end probes' output was flushed before the STP_EXIT reply: take all of it. */
 	collector_read(c);
-	for (size_t i = 0; i < c->n_trace; i++)
-		if (c->trace[i] >= 0) {
+	tracemsg_flush(&c->tm, sysseam->now_ms(), true);
+	for (size_t i = 0; i < c->n_trace; i++) {
+		if (c->trace[i] >= 0)
 			close(c->trace[i]);
-			c->trace[i] = -1;
-		}
+		c->trace[i] = -1;
+		tracemsg_file_free(&c->tf[i]);
+	}
+	if (c->tm.skipped)
+		log_warning("%s: %llu bytes of its relay files were no message (a message cut "
+			    "short by a full buffer?)",
+			    c->id.name, (unsigned long long)c->tm.skipped);
 	if (c->cons_len && c->console)
 		log_kmsg_line(LEVEL_NOTICE, c->id.name, c->cons, c->cons_len);
 	c->cons_len = 0;

@@ -6,6 +6,7 @@
 #include "collect.h"
 #include "collect_out.h"
 #include "collect_proto.h"
+#include "tracemsg.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -22,14 +23,16 @@ struct collector {
 	struct channel ch;
 	int trace[TRACE_MAX]; /* -1: closed, or at its end (a test's FIFO) */
 	size_t n_trace;
-	int lfd;		     /* the listening socket, -1 when none */
-	int sfd;		     /* signalfd: SIGTERM, SIGINT */
-	enum collect_module module;  /* RUNNING until it ended or was let go */
-	enum collect_module end_as;  /* EXITED or STOPPED, once STP_EXIT was sent */
-	bool ending;		     /* STP_EXIT sent, waiting for its reply */
-	uint64_t end_deadline;	     /* ms: when to stop waiting for it */
-	bool console;		     /* copying lines to the kernel log */
-	char cons[CONSOLE_LINE_MAX]; /* the console copy's unfinished line */
+	struct tracemsg tm;		    /* their messages, back in order */
+	struct tracemsg_file tf[TRACE_MAX]; /* each file's partly read message */
+	int lfd;			    /* the listening socket, -1 when none */
+	int sfd;			    /* signalfd: SIGTERM, SIGINT */
+	enum collect_module module;	    /* RUNNING until it ended or was let go */
+	enum collect_module end_as;	    /* EXITED or STOPPED, once STP_EXIT was sent */
+	bool ending;			    /* STP_EXIT sent, waiting for its reply */
+	uint64_t end_deadline;		    /* ms: when to stop waiting for it */
+	bool console;			    /* copying lines to the kernel log */
+	char cons[CONSOLE_LINE_MAX];	    /* the console copy's unfinished line */
 	size_t cons_len;
 	bool in_rundir;	   /* the working directory is RUNDIR/onboot.d */
 	bool done;	   /* its output is all where it can go: it ends */
@@ -37,8 +40,11 @@ struct collector {
 	uint64_t state_at; /* ms: when it was last written */
 };
 
-/* Reads every relay file until none has more (all: also at their end, when draining). */
+/* Reads every relay file until none has more; the messages in sequence go to the output. */
 void collector_read(struct collector *c);
+
+/* A message's text, in sequence: into the output (and the console copy). tracemsg's emit. */
+void collector_take(void *collector, const char *data, size_t len);
 
 /* Sends STP_EXIT: why is COLLECT_MODULE_EXITED (it asked) or COLLECT_MODULE_STOPPED. */
 void collector_end(struct collector *c, enum collect_module why);

@@ -56,11 +56,17 @@ collector() {
 		sleep 0.05
 	done
 }
-# records FD FIRST LAST: "N exec N /usr/bin/pN" lines (1: "1 begin") on FD.
+# le32 N: N as four little-endian bytes, as printf escapes.
+le32() { printf '\\%03o\\%03o\\%03o\\%03o' $(($1 & 255)) $(($1 >> 8 & 255)) $(($1 >> 16 & 255)) $(($1 >> 24 & 255)); }
+# records FD FIRST LAST: "N exec N /usr/bin/pN" lines (1: "1 begin") on FD, each one message
+# as the runtime frames a flushed print buffer in its relay file (protocol 4: the sequence
+# number, here N, and the text's length before the text).
 records() {
 	i=$2
 	while [ "$i" -le "$3" ]; do
-		if [ "$i" = 1 ]; then echo "1 begin"; else echo "$i exec $i /usr/bin/p$i"; fi
+		if [ "$i" = 1 ]; then t="1 begin"; else t="$i exec $i /usr/bin/p$i"; fi
+		# shellcheck disable=SC2059 # the format holds the header's escapes
+		printf "$(le32 "$i")$(le32 $((${#t} + 1)))%s\n" "$t"
 		i=$((i + 1))
 	done >&"$1"
 }

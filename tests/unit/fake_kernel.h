@@ -59,6 +59,7 @@ struct fk_module {
 	unsigned loads, unloads;
 	char params[512];
 	int kfd, ufd, tfd;
+	uint32_t seq; /* of its last printed message */
 	bool attached;
 	bool got_exit;
 	pthread_t timer;
@@ -170,10 +171,31 @@ static inline void fk_trace_close(struct fk_module *m)
 	unlink(path);
 }
 
-/* What the module's probes print (into its relay file). */
+/* The bytes of one message the runtime writes for a flushed print buffer: its struct
+ * _stp_trace (protocol 5: a magic first, then the sequence number and the length), the text.
+ * Returns the length in buf. */
+static inline size_t fk_frame(int protocol, uint32_t seq, const char *text, char *buf)
+{
+	uint32_t len = (uint32_t)strlen(text);
+	size_t n = 0;
+
+	if (protocol == 5) {
+		memcpy(buf, "\xF0\x9F\xA9\xBA", 4);
+		n = 4;
+	}
+	memcpy(buf + n, &seq, 4);
+	memcpy(buf + n + 4, &len, 4);
+	memcpy(buf + n + 8, text, len);
+	return n + 8 + len;
+}
+
+/* What the module's probes print (into its relay file): one message per call. */
 static inline void fk_print(struct fk_module *m, const char *text)
 {
-	if (m->tfd < 0 || write(m->tfd, text, strlen(text)) != (ssize_t)strlen(text))
+	char buf[4096 + 16];
+	size_t n = fk_frame(m->protocol, ++m->seq, text, buf);
+
+	if (m->tfd < 0 || write(m->tfd, buf, n) != (ssize_t)n)
 		perror("fake kernel print");
 }
 
@@ -237,6 +259,7 @@ static inline int fk_init_module(const void *image, size_t len, const char *para
 	snprintf(m->params, sizeof(m->params), "%s", params);
 	if (m->trace)
 		fk_trace_open(m);
+	m->seq = 0;
 	/* _stp_transport_init queues STP_TRANSPORT while the module initializes. */
 	if (!m->silent)
 		fk_queue(m, CTL_TRANSPORT, NULL, 0);
