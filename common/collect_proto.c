@@ -214,20 +214,15 @@ int collect_state_parse(const char *text, size_t len, struct collect_state *ret)
 	return 0;
 }
 
-bool collect_argv_is_of(const char *cmdline, size_t len, const char *name)
+bool collect_ctl_is_of(const char *link, const char *name)
 {
-	size_t a0 = strnlen(cmdline, len);
+	static const char dir[] = "/systemtap/", file[] = "/.cmd";
+	size_t l = strlen(link), n = strlen(name), tail = sizeof(dir) - 1 + n + sizeof(file) - 1;
 
-	if (a0 == len || strcmp(cmdline, COLLECT_ARGV0) != 0)
+	if (!script_name_valid(name) || l < tail)
 		return false;
-	for (size_t i = a0 + 1; i < len;) {
-		size_t w = strnlen(cmdline + i, len - i);
-
-		if (w == strlen(COLLECT_OPTION) && memcmp(cmdline + i, COLLECT_OPTION, w) == 0 &&
-		    i + w + 1 < len &&
-		    strnlen(cmdline + i + w + 1, len - i - w - 1) < len - i - w - 1)
-			return strcmp(cmdline + i + w + 1, name) == 0;
-		i += w + 1;
-	}
-	return false;
+	link += l - tail;
+	return memcmp(link, dir, sizeof(dir) - 1) == 0 &&
+	       memcmp(link + sizeof(dir) - 1, name, n) == 0 &&
+	       strcmp(link + sizeof(dir) - 1 + n, file) == 0;
 }

@@ -14,9 +14,11 @@
 #define COLLECT_SOCK_SUFFIX ".sock"
 #define COLLECT_STATE_SUFFIX ".state"
 /* A collector's argv: COLLECT_ARGV0 COLLECT_OPTION NAME ...; the '@' spares it from
- * systemd's killing sprees (switch-root and shutdown). */
+ * systemd's killing sprees (switch-root and shutdown). It holds the module's control channel
+ * on COLLECT_CTL_FD: what tells it from any other process. */
 #define COLLECT_ARGV0 "@stap-early-loader"
 #define COLLECT_OPTION "--collect"
+#define COLLECT_CTL_FD 3
 /* The program file a collector runs (its /proc/PID/exe, " (deleted)" after switch-root). */
 #define COLLECT_PROGRAM "stap-early-loader"
 
@@ -93,6 +95,6 @@ int collect_state_parse(const char *text, size_t len, struct collect_state *ret)
 const char *collect_module_name(enum collect_module m);
 const char *collect_output_name(enum collect_output o);
 
-/* True when argv (the NUL-separated words of /proc/PID/cmdline, len bytes) is a collector's
- * of script name: COLLECT_ARGV0 first, then COLLECT_OPTION NAME. */
-bool collect_argv_is_of(const char *cmdline, size_t len, const char *name);
+/* True when link (where a process's fd COLLECT_CTL_FD leads, readlink of /proc/PID/fd/3) is
+ * script name's control channel: it ends with "/systemtap/NAME/.cmd" (procfs or debugfs). */
+bool collect_ctl_is_of(const char *link, const char *name);

@@ -1,41 +1,30 @@
-/* collect_spawn.c: the loader starts a script's collector: this program again, argv[0]
- * COLLECT_ARGV0, with the control channel it opened and armed. */
+/* collect_spawn.c: the loader starts a script's collector: a fork of itself that keeps the
+ * control channel it opened and armed. No exec: the boot's trace shows no program of ours,
+ * and the boot waits for a fork only. */
 #include "collect.h"
 
 #include "collect_proto.h"
 #include "kmsg.h"
-#include "startall.h"
+#include "sysseam.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/auxv.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-extern char **environ;
+/* The command line /proc/PID/cmdline shows: NUL-separated words. Static: PR_SET_MM wants it
+ * in a mapping of the process. */
+static char title[512];
+/* The loader's argv[0], for the fallback '@' (collect_note_argv). */
+static char *argv0;
 
-#define ARGS_MAX 20
-
-/* The program to exec: the file this process runs, by its real path so that the collector's
- * name (comm) is the program's, not "exe". */
-static void self_path(char *buf, size_t size)
+void collect_note_argv(char **argv)
 {
-	ssize_t n = readlink("/proc/self/exe", buf, size - 1);
-
-	if (n > 0 && buf[0] == '/') {
-		buf[n] = '\0';
-		/* Replaced since it started (an upgrade): the link still execs what runs. */
-		if (n > 10 && strcmp(buf + n - 10, " (deleted)") == 0)
-			snprintf(buf, size, "/proc/self/exe");
-		return;
-	}
-	const char *fn = (const char *)getauxval(AT_EXECFN);
-
-	snprintf(buf, size, "%s", fn && *fn == '/' ? fn : "/proc/self/exe");
+	argv0 = argv && argv[0] && argv[0][0] ? argv[0] : NULL;
 }
 
 /* A copy of fd at 10 or above (close-on-exec), where the moves below cannot clobber it. */
@@ -54,81 +43,104 @@ static void close_from(int first)
 		close(fd);
 }
 
-/* The loader's own places, where they are not the boot's (a test's; see startall.h): the
- * collector reads them from the same environment. */
-static void export_paths(const struct collect_args *a)
+/* Appends word and its NUL to title at *n. */
+static void word(size_t *n, const char *w)
 {
-	if (a->root && *a->root)
-		setenv("STAP_EARLY_LOADER_ROOT", a->root, 1);
-	if (a->rundir && strcmp(a->rundir, RUNDIR_DEFAULT) != 0)
-		setenv("STAP_EARLY_LOADER_RUNDIR", a->rundir, 1);
-	if (a->kmsg_is_file && a->kmsg_path)
-		setenv("STAP_EARLY_LOADER_KMSG", a->kmsg_path, 1);
+	size_t l = strlen(w) + 1;
+
+	if (*n + l <= sizeof(title)) {
+		memcpy(title + *n, w, l);
+		*n += l;
+	}
 }
 
-/* In the child: the fds, the session, exec. Never returns. */
-static void __attribute__((noreturn))
-become_collector(const struct collect_args *a, char **argv, const char *path)
+/* Makes the process's command line the collector's (collect_args.c reads the same words):
+ * COLLECT_ARGV0 first, which systemd's killing sprees spare, and --collect NAME, by which
+ * systemtap-service knows it. The loader's own argv (PID 1's "/init") has no room for it:
+ * the kernel is pointed at title instead (PR_SET_MM, CAP_SYS_RESOURCE). 0 or -errno. */
+static int set_title(const struct collect_args *a)
 {
-	int ctl = high(a->ctl_fd), log = high(a->log_fd);
-	int fd = open("/dev/null", O_RDWR | O_CLOEXEC), null = high(fd);
+	char num[32], armed[64];
+	unsigned long start = (unsigned long)title, end;
+	size_t n = 0;
 
+	word(&n, COLLECT_ARGV0);
+	word(&n, COLLECT_OPTION);
+	word(&n, a->name);
+	word(&n, "--protocol");
+	snprintf(num, sizeof(num), "%d", a->protocol);
+	word(&n, num);
+	word(&n, "--log-size");
+	snprintf(num, sizeof(num), "%zu", a->log_size);
+	word(&n, num);
+	word(&n, "--armed");
+	snprintf(armed, sizeof(armed), "%llu:%llu", (unsigned long long)a->armed_ns,
+		 (unsigned long long)a->armed_boot_ns);
+	word(&n, armed);
+	if (a->log_fd >= 0)
+		word(&n, "--log");
+	if (a->console)
+		word(&n, "--console");
+	if (a->exit_requested)
+		word(&n, "--exit");
+	end = start + n;
+	/* Each call checks start <= end against the other's current value: the order that
+	 * keeps that true depends on where the old arguments are. */
+	if (prctl(PR_SET_MM, PR_SET_MM_ARG_START, start, 0, 0) == 0 &&
+	    prctl(PR_SET_MM, PR_SET_MM_ARG_END, end, 0, 0) == 0)
+		return 0;
+	if (prctl(PR_SET_MM, PR_SET_MM_ARG_END, end, 0, 0) == 0 &&
+	    prctl(PR_SET_MM, PR_SET_MM_ARG_START, start, 0, 0) == 0)
+		return 0;
+	return -errno;
+}
+
+/* In the child: the fds, the session, the name, then the collector's run. Never returns. */
+static void __attribute__((noreturn)) become_collector(const struct collect_args *a)
+{
+	struct collect_args ca = *a;
+	int ctl = high(a->ctl_fd), log = high(a->log_fd);
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC), null = high(fd), r;
+
+	/* A process of its own from here: it talks to the kernel itself. */
+	sysseam_set(NULL);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
 	if (fd >= 0)
 		close(fd);
 	/* Its own session: no terminal, no signal meant for the hook's process group. */
 	setsid();
-	if (ctl < 0 || (a->log_fd >= 0 && log < 0))
-		goto fail;
+	log_setup(a->kmsg_path, a->kmsg_is_file, false);
+	log_set_verbose(a->verbose);
+	if (ctl < 0 || (a->log_fd >= 0 && log < 0) || dup2(ctl, COLLECT_CTL_FD) < 0 ||
+	    (log >= 0 && dup2(log, COLLECT_LOG_FD) < 0)) {
+		log_error("%s: cannot start its output collector: %s; its output stays in the "
+			  "module's buffer (staprun -A %s)",
+			  a->name, strerror(errno), a->name);
+		_exit(127);
+	}
 	/* Nothing of the boot's console, pipes or journal stream stays open in it: dracut's
 	 * init waits for its log pipe's writers. */
 	for (fd = 0; fd < 3; fd++)
 		if (null < 0 || dup2(null, fd) < 0)
 			close(fd);
-	/* dup2 leaves the copies without close-on-exec. */
-	if (dup2(ctl, COLLECT_CTL_FD) < 0 || (log >= 0 && dup2(log, COLLECT_LOG_FD) < 0))
-		goto fail;
 	close_from(log >= 0 ? COLLECT_LOG_FD + 1 : COLLECT_CTL_FD + 1);
-	export_paths(a);
-	execve(path, argv, environ);
-fail:
-	log_error("%s: cannot start its output collector %s: %s; its output stays in the "
-		  "module's buffer (staprun -A %s)",
-		  a->name, path, strerror(errno), a->name);
-	_exit(127);
+	ca.ctl_fd = COLLECT_CTL_FD;
+	ca.log_fd = log >= 0 ? COLLECT_LOG_FD : -1;
+	r = set_title(&ca);
+	if (r < 0)
+		log_warning(
+		    "%s: its collector cannot name itself %s (%s): systemd may end it at the "
+		    "switch to the real root, systemtap-service will not know it",
+		    a->name, COLLECT_ARGV0, strerror(-r));
+	_exit(collect_run(&ca));
 }
 
 pid_t collect_spawn(const struct collect_args *a)
 {
-	char path[PATH_MAX], proto[16], size[32], armed[64];
-	char *argv[ARGS_MAX];
-	size_t n = 0;
-	pid_t pid;
+	pid_t pid = fork();
 
-	self_path(path, sizeof(path));
-	snprintf(proto, sizeof(proto), "%d", a->protocol);
-	snprintf(size, sizeof(size), "%zu", a->log_size);
-	snprintf(armed, sizeof(armed), "%llu:%llu", (unsigned long long)a->armed_ns,
-		 (unsigned long long)a->armed_boot_ns);
-	argv[n++] = (char *)COLLECT_ARGV0;
-	argv[n++] = (char *)COLLECT_OPTION;
-	argv[n++] = (char *)a->name;
-	argv[n++] = (char *)"--protocol";
-	argv[n++] = proto;
-	argv[n++] = (char *)"--log-size";
-	argv[n++] = size;
-	argv[n++] = (char *)"--armed";
-	argv[n++] = armed;
-	if (a->log_fd >= 0)
-		argv[n++] = (char *)"--log";
-	if (a->console)
-		argv[n++] = (char *)"--console";
-	if (a->exit_requested)
-		argv[n++] = (char *)"--exit";
-	if (a->verbose)
-		argv[n++] = (char *)"-v";
-	argv[n] = NULL;
-	pid = fork();
 	if (pid == 0)
-		become_collector(a, argv, path);
+		become_collector(a);
 	return pid < 0 ? -errno : pid;
 }

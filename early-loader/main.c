@@ -98,9 +98,10 @@ int main(int argc, char **argv)
 	bool verbose = false, hook = false, list_mode = false;
 	int c;
 
-	/* A script's output collector (collect.h), started by the loader with this name. */
+	/* A script's output collector (collect.h) run as a program. */
 	if (argv[0] && argv[0][0] == '@')
 		return collect_main(argc, argv);
+	collect_note_argv(argv);
 	/* The kernel's arguments for init are not ours to parse. */
 	if (getpid() == 1) {
 		startall_request_init(&req, MANIFEST_DEFAULT_PATH, false);

@@ -95,19 +95,19 @@ int collect_state_read(const struct settings *s, const char *name, struct collec
 bool collect_is_of(const struct settings *s, pid_t pid, const char *name)
 {
 	_cleanup_free_ char *path = NULL, *cmdline = NULL;
-	char exe[4096];
+	char link[4096];
 	const char *base;
 	size_t len;
 	ssize_t n;
 
 	if (pid <= 0 || asprintf(&path, "%s/%d/exe", s->proc_path, (int)pid) < 0)
 		return false;
-	n = readlink(path, exe, sizeof(exe) - 1);
+	n = readlink(path, link, sizeof(link) - 1);
 	if (n <= 0)
 		return false;
-	exe[n] = '\0';
-	base = strrchr(exe, '/');
-	base = base ? base + 1 : exe;
+	link[n] = '\0';
+	base = strrchr(link, '/');
+	base = base ? base + 1 : link;
 	if (!streq(base, COLLECT_PROGRAM) && !streq(base, COLLECT_PROGRAM " (deleted)"))
 		return false;
 	free(path);
@@ -115,9 +115,18 @@ bool collect_is_of(const struct settings *s, pid_t pid, const char *name)
 		path = NULL;
 		return false;
 	}
-	if (read_file_limited(path, 65536, &cmdline, &len) < 0)
+	if (read_file_limited(path, 65536, &cmdline, &len) < 0 || len == 0 || cmdline[0] != '@')
 		return false;
-	return collect_argv_is_of(cmdline, len, name);
+	free(path);
+	if (asprintf(&path, "%s/%d/fd/%d", s->proc_path, (int)pid, COLLECT_CTL_FD) < 0) {
+		path = NULL;
+		return false;
+	}
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n <= 0)
+		return false;
+	link[n] = '\0';
+	return collect_ctl_is_of(link, name);
 }
 
 /* Waits for the answer on conn and copies it: 0, -EPROTO, or -errno. */

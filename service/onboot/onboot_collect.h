@@ -21,8 +21,9 @@ int collect_names(const struct settings *s, char ***ret);
 int collect_state_read(const struct settings *s, const char *name, struct collect_state *ret);
 
 /* True when process pid is name's collector: it runs a program called stap-early-loader
- * (also "(deleted)": the initramfs is gone after switch-root) and its argv is the
- * collector's of name (collect_argv_is_of). PROC_PATH is the /proc read. */
+ * (also "(deleted)": the initramfs is gone after switch-root), its argv[0] starts with '@'
+ * and its fd 3 is name's control channel (collect_ctl_is_of): a pid reused by anything else,
+ * another script's collector included, is not. PROC_PATH is the /proc read. */
 bool collect_is_of(const struct settings *s, pid_t pid, const char *name);
 
 /* Sends req (with fd as SCM_RIGHTS when fd >= 0) to name's socket and waits at most a few

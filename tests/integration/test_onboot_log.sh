@@ -3,9 +3,10 @@
 # - make install DESTDIR: the unit systemtap-onboot-log.service (systemd-analyze verify), its
 #   enable link, the logrotate snippet (logrotate -d);
 # - onboot --save-log and --close-log against real collectors: the built stap-early-loader run
-#   as "@stap-early-loader --collect NAME", with a FIFO as its control channel (what it writes,
-#   STP_EXIT, it reads back as the module's reply) and a FIFO as the module's relay file, which
-#   the test writes (no real module can load into the host kernel);
+#   as "@stap-early-loader --collect NAME", with a FIFO as its control channel on fd 3 (at
+#   PROC_PATH/systemtap/NAME/.cmd, where the service looks for it; what the collector writes,
+#   STP_EXIT, it reads back as the module's reply) and a FIFO as the module's relay file,
+#   which the test writes (no real module can load into the host kernel);
 # - status: each boot script with its output file, what was lost; adoption of a collector's
 #   pid; a forced rotation by logrotate with the snippet, whose postrotate reopens the file
 #   without losing a line;
@@ -38,12 +39,12 @@ trap 'for p in $PIDS; do kill -9 "$p" 2>/dev/null; done; rm -rf "$ROOT"' EXIT
 collector() {
 	d=$KROOT/proc/systemtap/$1
 	mkdir -p "$d" "$PROC/systemtap/$1"
-	mkfifo "$d/trace0" "$ROOT/$1.ctl"
+	mkfifo "$d/trace0" "$PROC/systemtap/$1/.cmd"
 	eval "exec $3<>\"\$d/trace0\""
 	STAP_EARLY_LOADER_ROOT=$KROOT STAP_EARLY_LOADER_KMSG=$ROOT/kmsg STAP_EARLY_LOADER_RUNDIR=$STAT \
 		bash -c 'exec -a @stap-early-loader "$0" "$@"' "$BUILD/stap-early-loader" --collect "$1" \
 		--protocol 4 --log-size "$2" --armed 1700000000000000000:2000000000 \
-		3<>"$ROOT/$1.ctl" </dev/null >/dev/null 2>&1 &
+		3<>"$PROC/systemtap/$1/.cmd" </dev/null >/dev/null 2>&1 &
 	PID=$!
 	PIDS="$PIDS $PID"
 	ln -s "/proc/$PID" "$PROC/$PID"
@@ -186,18 +187,23 @@ ok "--close-log: closing line, no file of ONBOOT_LOG_DIR held open, later output
 
 # --- stop: SIGTERM to the collector; never to a process that only claims to be one ------------
 cp /bin/sh "$ROOT/bin/stap-early-loader"
-# The stand-in ends the module as a collector does (here: the fake /sys/module entry) on TERM.
+# The stand-in holds the module's channel on fd 3 (a file where the service looks for it) and
+# ends the module as a collector does (here: the fake /sys/module entry) on TERM.
+mkdir -p "$PROC/systemtap/held"
+: >"$PROC/systemtap/held/.cmd"
 bash -c 'exec -a @stap-early-loader "$0" -c "$1" x --collect held' "$ROOT/bin/stap-early-loader" \
-	'trap "rm -rf /sys/module/held; exit 0" TERM; sleep 60 & wait' </dev/null >/dev/null 2>&1 &
+	'trap "rm -rf /sys/module/held; exit 0" TERM; sleep 60 & wait' 3<"$PROC/systemtap/held/.cmd" \
+	</dev/null >/dev/null 2>&1 &
 held=$!
 PIDS="$PIDS $held"
 ln -s "/proc/$held" "$PROC/$held"
-mkdir -p "$PROC/systemtap/held"
 echo running >"$PROC/systemtap/held/srvstat"
 fake_loaded held
 printf 'stap-onboot-collector 1\nscript held\npid %d\nmodule running\noutput file\nfile %s\n' \
 	"$held" "$LOGDIR/held.log" >"$STAT/onboot.d/held.state"
-sleep 60 &
+# A process that claims to be one: argv[0] '@', the program's name, but not the channel.
+bash -c 'exec -a @stap-early-loader "$0" -c "sleep 60" x --collect liar' "$ROOT/bin/stap-early-loader" \
+	</dev/null >/dev/null 2>&1 &
 liar=$!
 PIDS="$PIDS $liar"
 ln -s "/proc/$liar" "$PROC/$liar"

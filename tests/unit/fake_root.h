@@ -1,7 +1,6 @@
 /* fake_root.h: the temp root the early loader's unit tests run in, as the loader sees a booted
  * kernel through STAP_EARLY_LOADER_ROOT (header-only). */
 #pragma once
-#include "collect.h"
 #include "loader_test.h"
 #include "startall.h"
 
@@ -13,34 +12,20 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* The loader starts each armed script's collector as /proc/self/exe with argv[0]
- * "@stap-early-loader": in a test that is the test program, which must then be that
- * collector. First thing in main() of every test whose runs arm scripts. */
-static inline void fr_collector_dispatch(int argc, char **argv)
+/* SIGTERM to each child of the test that a state file in dir names. */
+static inline void fr_term_collectors(const char *dir)
 {
-	if (argc > 0 && argv[0][0] == '@')
-		exit(collect_main(argc, argv));
-}
-
-/* Ends the collectors the runs started (each RUNDIR/onboot.d/NAME.state names one; a
- * collector that lost its module waits for a save, SIGTERM ends it) and waits (at most 10 s)
- * for every child of the test to end. Returns how many ended. */
-static inline int fr_reap(const char *rundir)
-{
-	char path[4200];
 	struct dirent *de;
-	int n = 0, status;
-	DIR *d;
+	DIR *d = opendir(dir);
+	int status;
 
-	snprintf(path, sizeof(path), "%s/onboot.d", rundir);
-	d = opendir(path);
 	while (d && (de = readdir(d))) {
 		char file[4500], *text, *p;
 		long pid;
 
 		if (!strstr(de->d_name, ".state") || de->d_name[0] == '.')
 			continue;
-		snprintf(file, sizeof(file), "%s/%s", path, de->d_name);
+		snprintf(file, sizeof(file), "%s/%s", dir, de->d_name);
 		text = lt_read_file(file);
 		p = strstr(text, "\npid ");
 		pid = p ? strtol(p + 5, NULL, 10) : 0;
@@ -51,9 +36,32 @@ static inline int fr_reap(const char *rundir)
 	}
 	if (d)
 		closedir(d);
+}
+
+/* Ends the collectors the runs started (each RUNDIR/onboot.d/NAME.state names one: SIGTERM,
+ * again while it waits for a save) and waits (at most 10 s) for every child of the test to
+ * end. Returns how many ended. */
+static inline int fr_reap(const char *rundir)
+{
+	char path[4200];
+	int n = 0, status;
+
+	snprintf(path, sizeof(path), "%s/onboot.d", rundir);
+	fr_term_collectors(path);
 	alarm(10);
-	while (waitpid(-1, &status, 0) > 0 || errno == EINTR)
-		n++;
+	for (;;) {
+		pid_t pid = waitpid(-1, &status, WNOHANG);
+
+		if (pid > 0) {
+			n++;
+			continue;
+		}
+		if (pid < 0 && errno != EINTR)
+			break;
+		/* Still running: a collector whose module ended waits for a save. */
+		fr_term_collectors(path);
+		usleep(100000);
+	}
 	alarm(0);
 	return n;
 }

@@ -233,9 +233,8 @@ static void test_marker(void)
 	CHECK(pid1_started(root), "marker: PID 1 started them");
 }
 
-int main(int argc, char **argv)
+int main(void)
 {
-	fr_collector_dispatch(argc, argv);
 	root = fk_make_root();
 	setenv("TZ", "UTC", 1);
 	test_supervise();

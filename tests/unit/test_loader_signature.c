@@ -6,9 +6,8 @@
 #include "kmsg.h"
 #include "startall.h"
 
-int main(int argc, char **argv)
+int main(void)
 {
-	fr_collector_dispatch(argc, argv);
 	char *root = fk_make_root();
 	struct fr_run files;
 	struct startall_request req = fr_run_request(root, &files);

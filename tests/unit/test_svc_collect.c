@@ -1,7 +1,8 @@
 /* test_svc_collect.c: the collectors' protocol (common/collect_proto.c: requests, state file,
- * argv) and the service's side of it (onboot_collect.c): listing them, reading their state,
- * telling a collector process from another, and a request over a real unix socket with a
- * directory fd to a stand-in collector (a child of the test that answers as one does). */
+ * the channel a collector holds) and the service's side of it (onboot_collect.c): listing them,
+ * reading their state, telling a collector process from another, and a request over a real unix
+ * socket with a directory fd to a stand-in collector (a child of the test that answers as one
+ * does). */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -105,21 +106,15 @@ static void test_state_text(void)
 		      "refused: bad state %zu", i);
 }
 
-static void test_argv(void)
+static void test_ctl_link(void)
 {
-	static const char ok[] = "@stap-early-loader\0--collect\0a\0--protocol\0004";
-	static const char shell[] = "@stap-early-loader\0-c\0script\0x\0--collect\0a";
-	static const char other[] = "@stap-early-loader\0--collect\0ab";
-	static const char plain[] = "stap-early-loader\0--collect\0a";
-	static const char cut[] = "@stap-early-loader\0--collect";
-
-	CHECK(collect_argv_is_of(ok, sizeof(ok), "a"), "the collector's argv");
-	CHECK(collect_argv_is_of(shell, sizeof(shell), "a"),
-	      "--collect NAME anywhere after argv[0]");
-	CHECK(!collect_argv_is_of(other, sizeof(other), "a"), "another script's collector: no");
-	CHECK(!collect_argv_is_of(plain, sizeof(plain), "a"), "argv[0] without '@': no");
-	CHECK(!collect_argv_is_of(cut, sizeof(cut), "a"), "--collect without a name: no");
-	CHECK(!collect_argv_is_of(ok, 5, "a"), "a cut argv[0]: no");
+	CHECK(collect_ctl_is_of("/proc/systemtap/a/.cmd", "a"), "procfs channel of a");
+	CHECK(collect_ctl_is_of("/sys/kernel/debug/systemtap/a/.cmd", "a"), "debugfs channel of a");
+	CHECK(!collect_ctl_is_of("/proc/systemtap/ab/.cmd", "a"), "another script's: no");
+	CHECK(!collect_ctl_is_of("/proc/systemtap/xa/.cmd", "a"), "a name ending in the name: no");
+	CHECK(!collect_ctl_is_of("/proc/systemtap/a/trace0", "a"), "its relay file: no");
+	CHECK(!collect_ctl_is_of("socket:[1234]", "a"), "a socket: no");
+	CHECK(!collect_ctl_is_of("/proc/systemtap/a-b/.cmd", "a-b"), "a bad name: no");
 }
 
 static void test_names_and_state(void)
@@ -154,22 +149,23 @@ static void test_names_and_state(void)
 
 static void test_is_of(void)
 {
-	static const char argv[] = "@stap-early-loader\0--collect\0alpha\0";
-
 	mkdir(at("proc"), 0755);
 	mkdir(at("proc/100"), 0755);
-	put_file(at("proc/100/cmdline"), "");
-	FILE *f = fopen(at("proc/100/cmdline"), "w");
-	fwrite(argv, 1, sizeof(argv), f);
-	fclose(f);
-	CHECK(symlink("/usr/sbin/stap-early-loader (deleted)", at("proc/100/exe")) == 0, "setup");
+	mkdir(at("proc/100/fd"), 0755);
+	put_file(at("proc/100/cmdline"), "@init");
+	CHECK(symlink("/usr/sbin/stap-early-loader (deleted)", at("proc/100/exe")) == 0 &&
+		  symlink("/proc/systemtap/alpha/.cmd", at("proc/100/fd/3")) == 0,
+	      "setup: pid 100 runs stap-early-loader, argv[0] '@init', fd 3 alpha's channel");
 	CHECK(collect_is_of(&s, 100, "alpha"), "pid 100 is alpha's collector");
 	CHECK(!collect_is_of(&s, 100, "zed"), "not zed's");
 	CHECK(!collect_is_of(&s, 101, "alpha"), "no such process: no");
+	put_file(at("proc/100/cmdline"), "/init");
+	CHECK(!collect_is_of(&s, 100, "alpha"), "argv[0] without '@': no");
+	put_file(at("proc/100/cmdline"), "@stap-early-loader");
 	unlink(at("proc/100/exe"));
 	CHECK(symlink("/usr/bin/python3", at("proc/100/exe")) == 0 &&
 		  !collect_is_of(&s, 100, "alpha"),
-	      "the right argv in another program: no");
+	      "another program holding the channel: no");
 }
 
 /* A stand-in collector on STAT_PATH/onboot.d/NAME.sock: answers one request with the verb,
@@ -252,7 +248,7 @@ int main(void)
 	mkdir(s.stat_path, 0755);
 	test_requests();
 	test_state_text();
-	test_argv();
+	test_ctl_link();
 	test_names_and_state();
 	test_is_of();
 	test_request();

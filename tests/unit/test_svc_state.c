@@ -202,14 +202,21 @@ static void test_adoption(void)
 	free(text);
 }
 
-/* A process below the fake PROC_PATH: its exe link and its argv (words joined by NULs). */
-static void fake_process(int pid, const char *exe, const char *argv, size_t len)
+/* A process below the fake PROC_PATH: its exe link, its fd 3 (ctl: where it leads, NULL:
+ * none) and its argv (words joined by NULs). */
+static void fake_process(int pid, const char *exe, const char *ctl, const char *argv, size_t len)
 {
 	char dir[64], path[96];
 	FILE *f;
 
 	snprintf(dir, sizeof(dir), "proc/%d", pid);
 	mkdir(at(dir), 0755);
+	snprintf(path, sizeof(path), "%s/fd", dir);
+	mkdir(at(path), 0755);
+	snprintf(path, sizeof(path), "%s/fd/3", dir);
+	unlink(at(path));
+	if (ctl && symlink(ctl, at(path)) < 0)
+		exit(2);
 	snprintf(path, sizeof(path), "%s/exe", dir);
 	unlink(at(path));
 	if (symlink(exe, at(path)) < 0)
@@ -235,8 +242,7 @@ static void collector_state(const char *name, int pid)
  * that module's collector. */
 static void test_adoption_collectors(void)
 {
-	static const char argv_a[] = "@stap-early-loader\0--collect\0col_a\0--protocol\0004";
-	static const char argv_b[] = "@stap-early-loader\0--collect\0col_other\0";
+	static const char argv_a[] = "@init";
 	char *text;
 
 	mkdir(at("stat/onboot.d"), 0755);
@@ -248,15 +254,17 @@ static void test_adoption_collectors(void)
 		snprintf(path, sizeof(path), "proc/systemtap/%s/srvstat", names[i]);
 		put_file(at(path), "running\n");
 	}
-	fake_process(31337, "/usr/sbin/stap-early-loader (deleted)", argv_a, sizeof(argv_a));
+	fake_process(31337, "/usr/sbin/stap-early-loader (deleted)", "/proc/systemtap/col_a/.cmd",
+		     argv_a, sizeof(argv_a));
 	collector_state("col_a", 31337);
-	fake_process(31338, "/usr/sbin/stap-early-loader", argv_b, sizeof(argv_b));
+	fake_process(31338, "/usr/sbin/stap-early-loader", "/proc/systemtap/col_other/.cmd", argv_a,
+		     sizeof(argv_a));
 	collector_state("col_b", 31338); /* the pid is another module's collector now */
-	fake_process(31339, "/usr/bin/sleep", argv_a, sizeof(argv_a));
-	collector_state("col_c", 31339); /* right argv, wrong program */
+	fake_process(31339, "/usr/bin/sleep", "/proc/systemtap/col_c/.cmd", argv_a, sizeof(argv_a));
+	collector_state("col_c", 31339); /* the channel, but another program */
 	put_file(at("stat/col_d"), "0\n");
-	fake_process(31340, "/usr/sbin/stap-early-loader", "@stap-early-loader\0--collect\0col_d",
-		     sizeof("@stap-early-loader\0--collect\0col_d"));
+	fake_process(31340, "/usr/sbin/stap-early-loader", "/proc/systemtap/col_d/.cmd", argv_a,
+		     sizeof(argv_a));
 	collector_state("col_d", 31340);
 	CHECK(adopt_boot_modules(&s) == 0, "adopt_boot_modules with collectors");
 	text = slurp(at("stat/col_a"));
@@ -266,7 +274,7 @@ static void test_adoption_collectors(void)
 	CHECK_STR(text, "0\n", "col_b: the state's pid is another's collector: 0");
 	free(text);
 	text = slurp(at("stat/col_c"));
-	CHECK_STR(text, "0\n", "col_c: the pid runs another program: 0");
+	CHECK_STR(text, "0\n", "col_c: the pid runs another program (holding the channel): 0");
 	free(text);
 	text = slurp(at("stat/col_d"));
 	CHECK_STR(text, "31340\n", "col_d: a pid file 0 gets the collector's pid");
