@@ -471,9 +471,10 @@ static void test_spawn(void)
 		      "argv[0] '%s', then --collect spawned_col: systemd's killing sprees spare it",
 		      t);
 	else
-		printf("skip: no CAP_SYS_RESOURCE here: the collector's command line (%s) is not its "
-		       "own\n",
-		       t);
+		printf(
+		    "skip: no CAP_SYS_RESOURCE here: the collector's command line (%s) is not its "
+		    "own\n",
+		    t);
 	free(t);
 	CHECK(getsid(pid) == pid, "its own session");
 	snprintf(p, sizeof(p), "/proc/%d/fd/0", (int)pid);
