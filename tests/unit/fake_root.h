@@ -17,7 +17,7 @@ static inline void fr_term_collectors(const char *dir)
 {
 	struct dirent *de;
 	DIR *d = opendir(dir);
-	int status;
+	siginfo_t si;
 
 	while (d && (de = readdir(d))) {
 		char file[4500], *text, *p;
@@ -29,8 +29,12 @@ static inline void fr_term_collectors(const char *dir)
 		text = lt_read_file(file);
 		p = strstr(text, "\npid ");
 		pid = p ? strtol(p + 5, NULL, 10) : 0;
-		/* Only a child of ours that still runs. */
-		if (pid > 0 && waitpid((pid_t)pid, &status, WNOHANG) == 0)
+		/* Only a child of ours that still runs; one that ended stays unreaped (WNOWAIT):
+		 * fr_reap counts it. */
+		si.si_pid = 0;
+		if (pid > 0 &&
+		    waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+		    si.si_pid == 0)
 			kill((pid_t)pid, SIGTERM);
 		free(text);
 	}
