@@ -110,9 +110,13 @@ static int parse_long(struct cli *c, const char *word)
 		const char *name;
 		enum onboot_mode mode;
 	} modes[] = {
-	    {"--status", ONBOOT_MODE_STATUS},	    {"--refresh", ONBOOT_MODE_REFRESH},
-	    {"--forget", ONBOOT_MODE_FORGET},	    {"--save-log", ONBOOT_MODE_SAVE_LOG},
+	    /* clang-format off */
+	    {"--status", ONBOOT_MODE_STATUS},
+	    {"--refresh", ONBOOT_MODE_REFRESH},
+	    {"--forget", ONBOOT_MODE_FORGET},
+	    {"--save-log", ONBOOT_MODE_SAVE_LOG},
 	    {"--close-log", ONBOOT_MODE_CLOSE_LOG},
+	    /* clang-format on */
 	};
 
 	if (streq(word, "--image")) {

@@ -28,6 +28,8 @@ onboot only:
 ${tab}--status${tab}: show the onboot scripts each installed kernel starts
 ${tab}--refresh [--image]: build the recorded onboot set for -r kernelrelease
 ${tab}--forget${tab}: remove the cache and onboot snapshot of -r kernelrelease
+${tab}--save-log${tab}: save the output of the scripts started at boot to ONBOOT_LOG_DIR
+${tab}--close-log${tab}: close those output files (at shutdown)
 
 See systemtap-service(8) for full documentation
 EOU
