@@ -32,8 +32,7 @@ static inline void fr_term_collectors(const char *dir)
 		/* Only a child of ours that still runs; one that ended stays unreaped (WNOWAIT):
 		 * fr_reap counts it. */
 		si.si_pid = 0;
-		if (pid > 0 &&
-		    waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+		if (pid > 0 && waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
 		    si.si_pid == 0)
 			kill((pid_t)pid, SIGTERM);
 		free(text);
