@@ -3,12 +3,7 @@
 # as upstream's start-staprun.sh did, one `staprun OPTS MODULE` after the other, exit codes
 # ignored, and mark in the kernel log when the run starts, when each staprun returned (the
 # module is armed: `staprun -L` returns once its probes started) and when the run ended.
-# With bench.way=hook it first marks that the loader's hook (01-stap-early-loader.sh, sorted
-# before this file) has returned.
 # shellcheck disable=SC1091,SC2154 # the parameter file; NAME_OPT read through eval
-if [ "$(getarg bench.way=)" = hook ]; then
-    echo "stap-bench: hook: returned" >/dev/kmsg
-fi
 if [ "$(getarg bench.way=)" = staprun ]; then
     . /etc/systemtap-params.conf
     mkdir -p /run/systemtap
