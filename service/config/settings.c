@@ -22,6 +22,7 @@
 #define STAP_BINDIR "/usr/bin"
 #endif
 
+/* The kinds kept as a malloc'd string first, up to KIND_STRING. */
 enum kind {
 	KIND_PATH,     /* an absolute path */
 	KIND_OPT_PATH, /* an absolute path, or "" for none */
@@ -86,14 +87,7 @@ static const struct param params[] = {
     {"ONBOOT_LOG_SIZE", KIND_SIZE, offsetof(struct settings, onboot_log_size), NULL, false, false},
 };
 
-/* True for the kinds whose field is not a malloc'd string. */
-static bool kind_is_value(enum kind k)
-{
-	return k == KIND_BOOL || k == KIND_JOBS || k == KIND_MODE || k == KIND_SIZE;
-}
-
-/* ONBOOT_LOG_SIZE: a number of bytes, or of KiB, MiB, GiB with K, M, G; at most the
- * collectors' limit. 0 or -EINVAL. */
+/* ONBOOT_LOG_SIZE: bytes, or KiB, MiB, GiB with K, M, G; up to the limit. 0 or -EINVAL. */
 static int parse_size(const char *v, unsigned long long *ret)
 {
 	unsigned long long n = 0, unit = 1;
@@ -395,7 +389,7 @@ const char *settings_script_req(const struct settings *s, const char *name)
 void settings_free(struct settings *s)
 {
 	for (size_t i = 0; i < ELEMENTSOF(params); i++)
-		if (!kind_is_value(params[i].kind)) {
+		if (params[i].kind <= KIND_STRING) {
 			free(*str_field(s, &params[i]));
 			*str_field(s, &params[i]) = NULL;
 		}
