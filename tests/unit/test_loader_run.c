@@ -1,7 +1,7 @@
 /* test_loader_run.c: whole runs (startall_run) against the fake kernel: manifest order,
  * failures do not stop the next script, exit status, rd.systemtap=0 / skip / rd.debug,
- * log_boot_err files, FIPS, the environment overrides, each armed script handed to its
- * collector (this program run again as "@stap-early-loader") with no wait after the last. */
+ * log_boot_err files, FIPS, the environment overrides. The hand-over to the collectors:
+ * test_loader_run_collect.c. */
 #include "fake_kernel.h"
 #include "kmsg.h"
 #include "startall.h"
@@ -206,117 +206,6 @@ static void test_verbose_and_no_log_files(void)
 	CHECK(rc == 0 && logged("<7>stap-early-loader: good: opened "), "-v: debug records too");
 }
 
-/* The state file of name's collector, once it is there (at most 5 s). */
-static char *collector_state(const char *name)
-{
-	char p[4300];
-
-	snprintf(p, sizeof(p), "%s/onboot.d/%s.state", files.rundir, name);
-	for (int i = 0; i < 500 && access(p, F_OK) < 0; i++)
-		usleep(10000);
-	return lt_read_file(p);
-}
-
-/* True when pid's fd 3 is name's channel: the fake kernel's socket the loader opened as
- * ROOT/proc/systemtap/NAME/.cmd (the same socket: same inode). */
-static bool holds_channel(long pid, const char *name)
-{
-	struct fk_module *m = fk_find(name);
-	char p[64];
-	struct stat a, b;
-
-	snprintf(p, sizeof(p), "/proc/%ld/fd/3", pid);
-	return m && m->kfd >= 0 && stat(p, &a) == 0 && fstat(m->kfd, &b) == 0 &&
-	       S_ISSOCK(a.st_mode) && a.st_dev == b.st_dev;
-}
-
-/* pid's command line, its NULs as blanks, in buf. */
-static void cmdline_of(long pid, char *buf, size_t size)
-{
-	char p[64];
-	size_t n = 0;
-	FILE *f;
-
-	snprintf(p, sizeof(p), "/proc/%ld/cmdline", pid);
-	f = fopen(p, "r");
-	if (f) {
-		n = fread(buf, 1, size - 1, f);
-		fclose(f);
-	}
-	for (size_t i = 0; i < n; i++)
-		if (!buf[i])
-			buf[i] = ' ';
-	buf[n] = '\0';
-}
-
-/* Three healthy scripts: each handed to its collector, no wait after the last reply. */
-static void test_hand_over(void)
-{
-	const char *names[] = {"good", "other", "third"};
-	uint64_t t0, took;
-	int rc;
-
-	setup("stap-onboot-manifest 1\nlog_size 65536\nscript good protocol=4\n"
-	      "script other protocol=5\nscript third protocol=4\n",
-	      "rd.systemtap.console=other\n");
-	fk_write_ko(files.moddir, "third");
-	fk_add("third", 4);
-	for (size_t i = 0; i < ELEMENTS(names); i++)
-		fk_find(names[i])->trace = true;
-	t0 = fk_now_ms();
-	rc = run(false);
-	took = fk_now_ms() - t0;
-	CHECK(rc == 0 && logged("3 armed, 0 finished, 0 failed"), "three healthy scripts armed");
-	CHECK(took < 200, "the run took %llu ms: no window after the last reply",
-	      (unsigned long long)took);
-	for (size_t i = 0; i < ELEMENTS(names); i++) {
-		char *st = collector_state(names[i]);
-		long pid = 0;
-		char *p = strstr(st, "\npid ");
-
-		if (p)
-			pid = strtol(p + 5, NULL, 10);
-		CHECK(strstr(st, "module running\n") && strstr(st, "output memory\n") &&
-			  strstr(st, "log_size 65536\n"),
-		      "%s: its collector's state: running, output in memory, log_size from the "
-		      "manifest",
-		      names[i]);
-		char cmd[512];
-		cmdline_of(pid, cmd, sizeof(cmd));
-		CHECK(pid > 0 && holds_channel(pid, names[i]),
-		      "%s: collector %ld holds a socket as its fd 3 (the fake kernel's channel)",
-		      names[i], pid);
-		/* The kernel takes a command line of its own with CAP_SYS_RESOURCE only; without
-		 * it the loader's argv[0] would be marked, but a test has none noted. */
-		if (strncmp(cmd, "@", 1) == 0)
-			CHECK(strncmp(cmd, "@stap-early-loader --collect ", 29) == 0 &&
-				  strstr(cmd, names[i]),
-			      "%s: its command line: %s", names[i], cmd);
-		else
-			printf("skip: %s: no CAP_SYS_RESOURCE here: the collector's command line "
-			       "(%s) is not its own\n",
-			       names[i], cmd);
-		CHECK(fk_find(names[i])->loaded && !fk_detached(fk_find(names[i])),
-		      "%s: still loaded, its channel held (by the collector: the loader closed its "
-		      "copy)",
-		      names[i]);
-		free(st);
-	}
-	fk_print(fk_find("other"), "1 begin\n");
-	for (int i = 0; i < 500 && !logged("<5>other: 1 begin"); i++)
-		usleep(10000);
-	CHECK(logged("<5>other: 1 begin") && !logged("<5>good:"),
-	      "rd.systemtap.console=other: other's output copied to the kernel log, good's not");
-	fk_reset(root);
-	for (int i = 0; i < 500 && !logged("third: its control channel failed"); i++)
-		usleep(10000);
-	CHECK(logged("good: its control channel failed") &&
-		  logged("third: its control channel failed"),
-	      "the collectors notice when their channels are gone");
-	CHECK(fr_reap(files.rundir) >= 3,
-	      "SIGTERM ends them (they kept what they read for a save)");
-}
-
 static void test_manifest_unusable(void)
 {
 	int rc;
@@ -457,7 +346,6 @@ int main(void)
 	test_disabled();
 	test_skip();
 	test_verbose_and_no_log_files();
-	test_hand_over();
 	test_manifest_unusable();
 	test_not_regular_modules();
 	test_many_bad_lines();

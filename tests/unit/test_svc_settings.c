@@ -54,10 +54,6 @@ static void test_defaults(void)
 	CHECK_STR(s.boot_path, "/boot", "BOOT_PATH default");
 	CHECK_STR(s.modules_path, "/lib/modules", "MODULES_PATH default");
 	CHECK_STR(s.proc_path, "/proc", "PROC_PATH default");
-	CHECK_STR(s.onboot_log_dir, LOCALSTATEDIR "/log/systemtap/onboot",
-		  "ONBOOT_LOG_DIR default");
-	CHECK(s.onboot_log_size == 4194304ULL, "ONBOOT_LOG_SIZE default 4M (%llu)",
-	      s.onboot_log_size);
 	snprintf(want, sizeof(want), "%s", conf_d);
 	CHECK_STR(s.config_path, want, "CONFIG_PATH as set");
 	settings_free(&s);
@@ -214,13 +210,6 @@ static void test_errors(void)
 	expect_error("CACHE_PATH=", "CACHE_PATH must not be empty", ":2:");
 	expect_error("STAP=", "STAP must not be empty", ":2:");
 	expect_error("A=$(reboot)", "command substitution", ":2:");
-	expect_error("ONBOOT_LOG_DIR=log", "ONBOOT_LOG_DIR must be an absolute path", ":2:");
-	expect_error("ONBOOT_LOG_DIR=", "ONBOOT_LOG_DIR must not be empty", ":2:");
-	expect_error("ONBOOT_LOG_SIZE=", "ONBOOT_LOG_SIZE must be a number of bytes", ":2:");
-	expect_error("ONBOOT_LOG_SIZE=4T", "ONBOOT_LOG_SIZE must be a number of bytes", ":2:");
-	expect_error("ONBOOT_LOG_SIZE=2G", "ONBOOT_LOG_SIZE must be a number of bytes", ":2:");
-	expect_error("ONBOOT_LOG_SIZE=-1", "ONBOOT_LOG_SIZE must be a number of bytes", ":2:");
-	expect_error("ONBOOT_LOG_SIZE=1MB", "ONBOOT_LOG_SIZE must be a number of bytes", ":2:");
 	/* CONFIG_PATH is checked before its directory is read. */
 	expect_error("\nCONFIG_PATH=conf.d", "CONFIG_PATH must be an absolute path", ":3:");
 
@@ -295,20 +284,6 @@ static void test_values_and_warnings(void)
 	settings_free(&s);
 	CHECK(load(&s, "COMPILE_JOBS=", "k", &err) == 0 && s.compile_jobs >= 1,
 	      "COMPILE_JOBS= means the default");
-	free(err);
-	settings_free(&s);
-	CHECK(load(&s, "ONBOOT_LOG_DIR=/r/log/onboot/\nONBOOT_LOG_SIZE=512k\n", "k", &err) == 0 &&
-		  strcmp(s.onboot_log_dir, "/r/log/onboot") == 0 && s.onboot_log_size == 524288,
-	      "ONBOOT_LOG_DIR (trailing slash dropped), ONBOOT_LOG_SIZE=512k");
-	free(err);
-	settings_free(&s);
-	CHECK(load(&s, "ONBOOT_LOG_SIZE=1G\n", "k", &err) == 0 &&
-		  s.onboot_log_size == 1073741824ULL,
-	      "ONBOOT_LOG_SIZE=1G: the largest");
-	free(err);
-	settings_free(&s);
-	CHECK(load(&s, "ONBOOT_LOG_SIZE=0\n", "k", &err) == 0 && s.onboot_log_size == 0,
-	      "ONBOOT_LOG_SIZE=0: nothing kept before the log directory is there");
 	free(err);
 	settings_free(&s);
 }
