@@ -65,4 +65,3 @@ static inline void fk_print(struct fk_module *m, const char *text)
 	if (m->tfd < 0 || write(m->tfd, buf, n) != (ssize_t)n)
 		perror("fake kernel print");
 }
-
