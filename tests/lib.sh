@@ -117,7 +117,8 @@ fake_loaded() {
 # its pid on stdout; on SIGTERM it unloads the module and exits, as stapio does. It runs from
 # $ROOT/stapio, a copy of /bin/sh, so that /proc/PID/exe names stapio as the real one's does.
 # STAPRUN_SLEEP=N makes every call take N seconds first; STAPRUN_FAIL_FOR=NAME makes loading
-# NAME.ko fail as staprun does for a bad module.
+# NAME.ko fail as staprun does for a bad module. STAPIO_GOING=N (in the stand-in stapio's
+# environment) keeps the module "going" N seconds before it is gone, as a real unload may.
 fake_staprun_kmod() {
 	cp /bin/sh "$ROOT/stapio"
 	cat >"$ROOT/staprun" <<'EOS'
@@ -149,7 +150,7 @@ if [ -e "/sys/module/$name" ]; then
 fi
 mkdir "/sys/module/$name" && echo live >"/sys/module/$name/initstate"
 if [ "$mode" = D ]; then
-	"$d/stapio" -c 'trap "rm -rf /sys/module/$1; kill \$s; exit 0" TERM; sleep 120 & s=$!; wait $s' \
+	"$d/stapio" -c 'trap "echo going >/sys/module/$1/initstate; sleep ${STAPIO_GOING:-0}; rm -rf /sys/module/$1; kill \$s; exit 0" TERM; sleep 120 & s=$!; wait $s' \
 		stapio "$name" "$last" </dev/null >/dev/null 2>&1 &
 	echo $!
 fi
