@@ -2,6 +2,8 @@
  * module's STP_START reply; an ERROR before the reply fails the module at once; late exit
  * requests of all armed modules are caught in one final window (loader_watch); the kernel
  * symbols are looked up once per run. */
+#include "macro.h"
+#include "test.h"
 #include "fake_kernel.h"
 #include "kmsg.h"
 #include "loader.h"
@@ -16,7 +18,7 @@ static void reset(void)
 	unlink(kmsg_path);
 }
 
-static void test_error_decided_at_reply(void)
+TEST(error_decided_at_reply)
 {
 	struct manifest_script s = {.name = "boom", .protocol = 4, .params = (char *)""};
 	struct loader_armed a;
@@ -27,15 +29,17 @@ static void test_error_decided_at_reply(void)
 	m->begin_error = true;
 	fk_write_ko(root, "boom");
 	r = loader_start_script(&cfg, &s, &a);
-	CHECK(r < 0,
-	      "ERROR line before the STP_START reply: loader_start_script itself fails "
-	      "(r=%d), nothing left for the final window",
-	      r);
-	CHECK(m->got_exit && !m->loaded && a.ch.fd < 0, "STP_EXIT sent, module unloaded");
+	ASSERT_LT(r, 0,
+		  "ERROR line before the STP_START reply: loader_start_script itself fails "
+		  "(r=%d), nothing left for the final window",
+		  r);
+	ASSERT_TRUE(m->got_exit, "STP_EXIT sent, module unloaded");
+	ASSERT_FALSE(m->loaded, "STP_EXIT sent, module unloaded");
+	ASSERT_LT(a.ch.fd, 0, "STP_EXIT sent, module unloaded");
 }
 
 /* An error line with a slow exit request: the start waits for that request (reply timeout). */
-static void test_late_exit_request(void)
+TEST(late_exit_request)
 {
 	struct manifest_script s = {.name = "late", .protocol = 4, .params = (char *)""};
 	struct loader_armed a;
@@ -47,12 +51,13 @@ static void test_late_exit_request(void)
 	m->exit_delay_ms = 60; /* after the 30 ms window: the error line makes the start wait */
 	fk_write_ko(root, "late");
 	r = loader_start_script(&cfg, &s, &a);
-	CHECK(r < 0, "STP_REQUEST_EXIT 60 ms after the ERROR line (window 30 ms): still failed");
-	CHECK(m->got_exit && !m->loaded, "STP_EXIT sent and module unloaded");
+	ASSERT_LT(r, 0, "STP_REQUEST_EXIT 60 ms after the ERROR line (window 30 ms): still failed");
+	ASSERT_TRUE(m->got_exit, "STP_EXIT sent and module unloaded");
+	ASSERT_FALSE(m->loaded, "STP_EXIT sent and module unloaded");
 }
 
 /* A healthy module: no wait after its reply; its channel stays open for the final window. */
-static void test_no_wait_after_reply(void)
+TEST(no_wait_after_reply)
 {
 	struct manifest_script s = {.name = "good", .protocol = 4, .params = (char *)""};
 	struct loader_armed a;
@@ -66,23 +71,30 @@ static void test_no_wait_after_reply(void)
 	t0 = fk_now_ms();
 	r = loader_start_script(&cfg, &s, &a);
 	took = fk_now_ms() - t0;
-	CHECK(r == SCRIPT_ARMED && took < 200,
-	      "healthy module armed in %llu ms with a 400 ms window: no wait after the reply",
-	      (unsigned long long)took);
-	CHECK(a.ch.fd >= 0 && !fk_detached(m), "its control channel is still open");
-	CHECK(lt_file_contains(kmsg_path, "<6>stap-early-loader: good: armed in "),
-	      "'armed' logged at the reply");
+	ASSERT_EQ(r, SCRIPT_ARMED,
+		  "healthy module armed in %llu ms with a 400 ms window: no wait after the reply",
+		  (unsigned long long)took);
+	ASSERT_LT(took, 200 * test_timeout_factor(),
+		  "healthy module armed in %llu ms with a 400 ms window: no wait after the reply",
+		  (unsigned long long)took);
+	ASSERT_GE(a.ch.fd, 0, "its control channel is still open");
+	ASSERT_FALSE(fk_detached(m), "its control channel is still open");
+	ASSERT_TRUE(file_contains(kmsg_path, "<6>stap-early-loader: good: armed in "),
+		    "'armed' logged at the reply");
 	loader_watch(&cfg, &a, 1);
 	took = fk_now_ms() - a.replied;
-	CHECK(a.outcome == SCRIPT_ARMED && fk_detached(m) && m->loaded,
-	      "after the final window: armed, detached, loaded");
-	CHECK(took >= 400 && took < 800, "the final window lasted %llu ms after the reply (400)",
-	      (unsigned long long)took);
+	ASSERT_EQ(a.outcome, SCRIPT_ARMED, "after the final window: armed, detached, loaded");
+	ASSERT_TRUE(fk_detached(m), "after the final window: armed, detached, loaded");
+	ASSERT_TRUE(m->loaded, "after the final window: armed, detached, loaded");
+	ASSERT_GE(took, 400, "the final window lasted %llu ms after the reply (400)",
+		  (unsigned long long)took);
+	ASSERT_LT(took, 800, "the final window lasted %llu ms after the reply (400)",
+		  (unsigned long long)took);
 	cfg.window_ms = 30;
 }
 
 /* Late exit requests of several armed modules: all caught in one shared window. */
-static void test_final_window(void)
+TEST(final_window)
 {
 	const char *names[] = {"first", "quitter", "crasher", "last"};
 	struct manifest_script s[4];
@@ -92,7 +104,7 @@ static void test_final_window(void)
 
 	reset();
 	cfg.window_ms = 300;
-	for (size_t i = 0; i < ELEMENTS(names); i++) {
+	for (size_t i = 0; i < ELEMENTSOF(names); i++) {
 		fk_add(names[i], 4);
 		fk_write_ko(root, names[i]);
 	}
@@ -101,36 +113,65 @@ static void test_final_window(void)
 	fk_find("crasher")->late_error = true; /* an error after the reply, then the exit */
 	fk_find("crasher")->exit_delay_ms = 80;
 	t0 = fk_now_ms();
-	for (size_t i = 0; i < ELEMENTS(names); i++) {
+	for (size_t i = 0; i < ELEMENTSOF(names); i++) {
 		/* They live until loader_watch, like the manifest's in a run. */
 		s[i] = (struct manifest_script){.protocol = 4, .params = (char *)""};
 		snprintf(s[i].name, sizeof(s[i].name), "%s", names[i]);
 		r[i] = loader_start_script(&cfg, &s[i], &a[i]);
 	}
 	took = fk_now_ms() - t0;
-	CHECK(r[0] == SCRIPT_ARMED && r[1] == SCRIPT_ARMED && r[2] == SCRIPT_ARMED &&
-		  r[3] == SCRIPT_ARMED && took < 300,
-	      "4 modules started in %llu ms (< one 300 ms window), all armed at their reply",
-	      (unsigned long long)took);
+	ASSERT_EQ(r[0], SCRIPT_ARMED,
+		  "4 modules started in %llu ms (< one 300 ms window), all armed at their reply",
+		  (unsigned long long)took);
+	ASSERT_EQ(r[1], SCRIPT_ARMED,
+		  "4 modules started in %llu ms (< one 300 ms window), all armed at their reply",
+		  (unsigned long long)took);
+	ASSERT_EQ(r[2], SCRIPT_ARMED,
+		  "4 modules started in %llu ms (< one 300 ms window), all armed at their reply",
+		  (unsigned long long)took);
+	ASSERT_EQ(r[3], SCRIPT_ARMED,
+		  "4 modules started in %llu ms (< one 300 ms window), all armed at their reply",
+		  (unsigned long long)took);
+	ASSERT_LT(took, 300 * test_timeout_factor(),
+		  "4 modules started in %llu ms (< one 300 ms window), all armed at their reply",
+		  (unsigned long long)took);
 	loader_watch(&cfg, a, 4);
 	took = fk_now_ms() - t0;
-	CHECK(took < 2 * 300, "start + one shared window: %llu ms (< 2 windows)",
-	      (unsigned long long)took);
-	CHECK(a[0].outcome == SCRIPT_ARMED && a[3].outcome == SCRIPT_ARMED &&
-		  fk_find("first")->loaded && fk_find("last")->loaded &&
-		  fk_detached(fk_find("first")) && fk_detached(fk_find("last")),
-	      "the quiet ones: armed, loaded, detached");
-	CHECK(a[1].outcome == SCRIPT_FINISHED && fk_find("quitter")->loaded &&
-		  !fk_find("quitter")->got_exit && fk_detached(fk_find("quitter")),
-	      "late exit() without error caught in the window: finished, left loaded, detached");
-	CHECK(lt_file_contains(kmsg_path, "quitter: finished during start"), "and logged");
-	CHECK(a[2].outcome < 0 && !fk_find("crasher")->loaded && fk_find("crasher")->got_exit &&
-		  fk_find("crasher")->unloads == 1,
-	      "late error + exit caught in the window: STP_EXIT sent, module unloaded");
-	CHECK(lt_file_contains(kmsg_path, "<3>stap-early-loader: crasher: ERROR: late boom") &&
-		  lt_file_contains(kmsg_path, "crasher: failed after") &&
-		  lt_file_contains(kmsg_path, "module unloaded"),
-	      "its error line and 'failed ... module unloaded' logged");
+	ASSERT_LT(took, 2 * 300 * test_timeout_factor(),
+		  "start + one shared window: %llu ms (< 2 windows)", (unsigned long long)took);
+	ASSERT_EQ(a[0].outcome, SCRIPT_ARMED, "the quiet ones: armed, loaded, detached");
+	ASSERT_EQ(a[3].outcome, SCRIPT_ARMED, "the quiet ones: armed, loaded, detached");
+	ASSERT_TRUE(fk_find("first")->loaded, "the quiet ones: armed, loaded, detached");
+	ASSERT_TRUE(fk_find("last")->loaded, "the quiet ones: armed, loaded, detached");
+	ASSERT_TRUE(fk_detached(fk_find("first")), "the quiet ones: armed, loaded, detached");
+	ASSERT_TRUE(fk_detached(fk_find("last")), "the quiet ones: armed, loaded, detached");
+	ASSERT_EQ(
+	    a[1].outcome, SCRIPT_FINISHED,
+	    "late exit() without error caught in the window: finished, left loaded, detached");
+	ASSERT_TRUE(
+	    fk_find("quitter")->loaded,
+	    "late exit() without error caught in the window: finished, left loaded, detached");
+	ASSERT_TRUE(
+	    !fk_find("quitter")->got_exit,
+	    "late exit() without error caught in the window: finished, left loaded, detached");
+	ASSERT_TRUE(
+	    fk_detached(fk_find("quitter")),
+	    "late exit() without error caught in the window: finished, left loaded, detached");
+	ASSERT_TRUE(file_contains(kmsg_path, "quitter: finished during start"), "and logged");
+	ASSERT_LT(a[2].outcome, 0,
+		  "late error + exit caught in the window: STP_EXIT sent, module unloaded");
+	ASSERT_FALSE(fk_find("crasher")->loaded,
+		     "late error + exit caught in the window: STP_EXIT sent, module unloaded");
+	ASSERT_TRUE(fk_find("crasher")->got_exit,
+		    "late error + exit caught in the window: STP_EXIT sent, module unloaded");
+	ASSERT_EQ(fk_find("crasher")->unloads, 1,
+		  "late error + exit caught in the window: STP_EXIT sent, module unloaded");
+	ASSERT_TRUE(file_contains(kmsg_path, "<3>stap-early-loader: crasher: ERROR: late boom"),
+		    "its error line and 'failed ... module unloaded' logged");
+	ASSERT_TRUE(file_contains(kmsg_path, "crasher: failed after"),
+		    "its error line and 'failed ... module unloaded' logged");
+	ASSERT_TRUE(file_contains(kmsg_path, "module unloaded"),
+		    "its error line and 'failed ... module unloaded' logged");
 	cfg.window_ms = 30;
 }
 
@@ -160,41 +201,51 @@ static void start_two(struct kernel_syms *syms, uint64_t *one, uint64_t *two)
 	fk_write_ko(root, "one");
 	fk_write_ko(root, "two");
 	snprintf(path, sizeof(path), "%s/proc/kallsyms", root);
-	saved = lt_read_file(path);
+	saved = read_text(path);
 	cfg.syms = syms;
 	loader_start_script(&cfg, &s1, &a[0]);
-	lt_write_file(root, "proc/kallsyms", "ffffffff82000000 T _stext\n");
+	put_text_in(root, "proc/kallsyms", "ffffffff82000000 T _stext\n");
 	loader_start_script(&cfg, &s2, &a[1]);
 	loader_watch(&cfg, a, 2);
 	cfg.syms = NULL;
-	lt_write_file(root, "proc/kallsyms", saved);
+	put_text_in(root, "proc/kallsyms", saved);
 	free(saved);
 	*one = sent_stext("one");
 	*two = sent_stext("two");
 }
 
 /* With a run's cache, /proc/kallsyms is scanned for the first module only. */
-static void test_kernel_symbols_once(void)
+TEST(kernel_symbols_once)
 {
 	struct kernel_syms syms = {0};
 	uint64_t one, two;
 
 	start_two(NULL, &one, &two);
-	CHECK(one == 0xffffffff81000000ull && two == 0xffffffff82000000ull,
-	      "without a cache each module reads kallsyms (0x%llx, then 0x%llx)",
-	      (unsigned long long)one, (unsigned long long)two);
+	ASSERT_EQ(one, 0xffffffff81000000ull,
+		  "without a cache each module reads kallsyms (0x%llx, then 0x%llx)",
+		  (unsigned long long)one, (unsigned long long)two);
+	ASSERT_EQ(two, 0xffffffff82000000ull,
+		  "without a cache each module reads kallsyms (0x%llx, then 0x%llx)",
+		  (unsigned long long)one, (unsigned long long)two);
 	start_two(&syms, &one, &two);
-	CHECK(syms.n_known == SYM_MODULE_KALLSYMS_ON_EACH_SYMBOL && one == 0xffffffff81000000ull &&
-		  two == one,
-	      "with the run's cache the second module gets the first lookup (0x%llx): kallsyms "
-	      "read once",
-	      (unsigned long long)two);
+	ASSERT_EQ(syms.n_known, SYM_MODULE_KALLSYMS_ON_EACH_SYMBOL,
+		  "with the run's cache the second module gets the first lookup (0x%llx): kallsyms "
+		  "read once",
+		  (unsigned long long)two);
+	ASSERT_EQ(one, 0xffffffff81000000ull,
+		  "with the run's cache the second module gets the first lookup (0x%llx): kallsyms "
+		  "read once",
+		  (unsigned long long)two);
+	ASSERT_EQ(two, one,
+		  "with the run's cache the second module gets the first lookup (0x%llx): kallsyms "
+		  "read once",
+		  (unsigned long long)two);
 }
 
 /* The scan stops at the last symbol wanted: the rest of a real kallsyms (100,000 lines of
  * modules and later text) is not read. A pipe that stays open after the wanted lines proves
  * it: reading on would block (and alarm() would end the test). */
-static void test_kallsyms_stops_early(void)
+TEST(kallsyms_stops_early)
 {
 	uint64_t addrs[SYM_COUNT];
 	char path[64];
@@ -210,35 +261,33 @@ static void test_kallsyms_stops_early(void)
 	alarm(5);
 	r = kallsyms_find(path, addrs, SYM_MODULE_KALLSYMS_ON_EACH_SYMBOL);
 	alarm(0);
-	CHECK(r == 0 && addrs[SYM_STEXT] == 0xffffffff81000000ull &&
-		  addrs[SYM_KALLSYMS_ON_EACH_SYMBOL] == 0xffffffff81452f50ull,
-	      "protocol 4's three symbols found; the scan stopped there");
+	ASSERT_EQ(r, 0, "protocol 4's three symbols found; the scan stopped there");
+	ASSERT_EQ(addrs[SYM_STEXT], 0xffffffff81000000ull,
+		  "protocol 4's three symbols found; the scan stopped there");
+	ASSERT_EQ(addrs[SYM_KALLSYMS_ON_EACH_SYMBOL], 0xffffffff81452f50ull,
+		  "protocol 4's three symbols found; the scan stopped there");
 	close(p[0]);
 	close(p[1]);
 }
 
-int main(void)
+static void setup(void)
 {
 	root = fk_make_root();
 	if (asprintf(&kmsg_path, "%s/kmsg", root) < 0)
-		return 2;
+		exit(2);
 	setenv("TZ", "UTC", 1);
 	log_setup(kmsg_path, true, false);
 	loader_config_init(&cfg, root, root);
 	cfg.transport_timeout_ms = 100;
 	cfg.reply_timeout_ms = 100;
 	cfg.window_ms = 30;
+}
+TEST_SETUP(setup)
 
-	test_error_decided_at_reply();
-	test_late_exit_request();
-	test_no_wait_after_reply();
-	test_final_window();
-	test_kernel_symbols_once();
-	test_kallsyms_stops_early();
-
-	fk_reset(root);
-	lt_rm_rf(root);
+static void teardown(void)
+{
+	remove_tree(root);
 	free(root);
 	free(kmsg_path);
-	return lt_result();
 }
+TEST_TEARDOWN(teardown)
