@@ -129,14 +129,14 @@ void test_fail_end(void)
 	_exit(in_child ? EXIT_CHECK_FAILED : 2);
 }
 
-bool test_int_cmp(bool a_signed, uintmax_t a, const char *op, bool b_signed, uintmax_t b)
+void test_value_float(const char *label, long double v)
 {
-	/* -1: a < b, 0: equal, 1: a > b, by value whatever the signedness. */
-	bool a_neg = a_signed && (intmax_t)a < 0, b_neg = b_signed && (intmax_t)b < 0;
-	int c = a_neg != b_neg ? (a_neg ? -1 : 1)
-		: a_neg	       ? ((intmax_t)a < (intmax_t)b ? -1 : (intmax_t)a > (intmax_t)b)
-			       : (a < b ? -1 : a > b);
+	printf("    %s = %Lg\n", label, v);
+}
 
+/* -1, 0 or 1 into the truth of "c OP 0". */
+static bool holds(int c, const char *op)
+{
 	if (strcmp(op, "==") == 0)
 		return c == 0;
 	if (strcmp(op, "!=") == 0)
@@ -148,6 +148,25 @@ bool test_int_cmp(bool a_signed, uintmax_t a, const char *op, bool b_signed, uin
 	if (strcmp(op, ">") == 0)
 		return c > 0;
 	return c >= 0;
+}
+
+bool test_float_cmp(long double a, const char *op, long double b)
+{
+	/* NaN: only != holds. */
+	if (a != a || b != b)
+		return strcmp(op, "!=") == 0;
+	return holds(a < b ? -1 : a > b, op);
+}
+
+bool test_int_cmp(bool a_signed, uintmax_t a, const char *op, bool b_signed, uintmax_t b)
+{
+	/* -1: a < b, 0: equal, 1: a > b, by value whatever the signedness. */
+	bool a_neg = a_signed && (intmax_t)a < 0, b_neg = b_signed && (intmax_t)b < 0;
+	int c = a_neg != b_neg ? (a_neg ? -1 : 1)
+		: a_neg	       ? ((intmax_t)a < (intmax_t)b ? -1 : (intmax_t)a > (intmax_t)b)
+			       : (a < b ? -1 : a > b);
+
+	return holds(c, op);
 }
 
 /* ---- running ------------------------------------------------------------------------------ */
@@ -211,7 +230,7 @@ static bool run_one(struct test *t, int nr, unsigned factor)
 	long long start = now_ms();
 	bool timed_out;
 	int status = 0;
-	sigset_t chld, old;
+	sigset_t chld, stop, old;
 	pid_t pid;
 
 	snprintf(test_dir, sizeof(test_dir), "/tmp/%.64s.%.64s.XXXXXX", program, t->name);
@@ -223,13 +242,21 @@ static bool run_one(struct test *t, int nr, unsigned factor)
 	*checks = 0;
 	fflush(stdout);
 	fflush(stderr);
+	/* SIGCHLD stays blocked for wait_exit; the signals that stop the runner are blocked only
+	 * until running names the child, so on_signal never misses it. */
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
 	sigprocmask(SIG_BLOCK, &chld, &old);
+	sigprocmask(SIG_BLOCK, &stop, NULL);
 	pid = fork();
 	if (pid < 0) {
 		printf("not ok %d - %s: fork: %s\n", nr, t->name, strerror(errno));
 		sigprocmask(SIG_SETMASK, &old, NULL);
+		remove_tree(test_dir);
 		return false;
 	}
 	if (pid == 0) {
@@ -247,14 +274,16 @@ static bool run_one(struct test *t, int nr, unsigned factor)
 		exit(0);
 	}
 	running = pid;
+	sigprocmask(SIG_UNBLOCK, &stop, NULL);
 	timed_out = !wait_exit(pid, start + (long long)limit * 1000);
+	sigprocmask(SIG_BLOCK, &stop, NULL); /* from here on the group is ours to end */
 	/* Whatever the test left running in its group goes, before the group id can be reused. */
 	kill(-pid, SIGKILL);
 	kill(pid, SIGKILL); /* a hang before setsid */
 	waitpid(pid, &status, 0);
 	running = 0;
-	sigprocmask(SIG_SETMASK, &old, NULL);
 	remove_tree(test_dir);
+	sigprocmask(SIG_SETMASK, &old, NULL); /* a pending ^C ends the runner now */
 
 	long long ms = now_ms() - start;
 	if (!timed_out && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
@@ -282,7 +311,7 @@ static void on_signal(int sig)
 {
 	if (running > 0) {
 		kill(-running, SIGKILL);
-		kill(running, SIGKILL); /* not yet in its own group */
+		kill(running, SIGKILL); /* not yet in its own session */
 	}
 	signal(sig, SIG_DFL);
 	raise(sig);

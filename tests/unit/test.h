@@ -81,8 +81,14 @@ __attribute__((format(printf, 1, 2))) void test_fail_message(const char *fmt, ..
 __attribute__((noreturn)) void test_fail_end(void);
 /* a OP b between two integers of any signedness, compared by value (-1 < 0u). */
 bool test_int_cmp(bool a_signed, uintmax_t a, const char *op, bool b_signed, uintmax_t b);
+/* a OP b when either side is floating (elapsed seconds): compared as long double. */
+bool test_float_cmp(long double a, const char *op, long double b);
+void test_value_float(const char *label, long double v);
 
 #define TEST_SIGNED_(x) ((__typeof__(x))-1 < 1)
+/* True for float, double, long double (not bool: (bool)0.5 is 1 too, but (bool)2 is 1); a
+ * pointer does not compile (no cast from 0.5). */
+#define TEST_FLOATING_(x) ((__typeof__(x))0.5 != 0 && (__typeof__(x))2 != 1)
 #define TEST_MSG_(...) __VA_OPT__(test_fail_message(__VA_ARGS__))
 
 /* ---- the checks ------------------------------------------------------------------------- */
@@ -106,17 +112,25 @@ bool test_int_cmp(bool a_signed, uintmax_t a, const char *op, bool b_signed, uin
 		}                                                                                  \
 	} while (0)
 
-/* Integers (any width and signedness, compared by value); a pointer does not compile. */
+/* Numbers: integers of any width and signedness compared by value, or, when either side is
+ * floating, both as long double; a pointer does not compile. */
 #define TEST_CMP_(name, a, op, b, ...)                                                             \
 	do {                                                                                       \
 		__typeof__(a) test_a_ = (a);                                                       \
 		__typeof__(b) test_b_ = (b);                                                       \
+		bool test_fl_ = TEST_FLOATING_(test_a_) || TEST_FLOATING_(test_b_);                \
 		test_count();                                                                      \
-		if (!test_int_cmp(TEST_SIGNED_(test_a_), (uintmax_t)test_a_, #op,                  \
-				  TEST_SIGNED_(test_b_), (uintmax_t)test_b_)) {                    \
+		if (test_fl_ ? !test_float_cmp((long double)test_a_, #op, (long double)test_b_)    \
+			     : !test_int_cmp(TEST_SIGNED_(test_a_), (uintmax_t)test_a_, #op,       \
+					     TEST_SIGNED_(test_b_), (uintmax_t)test_b_)) {         \
 			test_fail_begin(__FILE__, __LINE__, name "(" #a ", " #b ")");              \
-			test_value_int(#a, TEST_SIGNED_(test_a_), (uintmax_t)test_a_);             \
-			test_value_int(#b, TEST_SIGNED_(test_b_), (uintmax_t)test_b_);             \
+			if (test_fl_) {                                                            \
+				test_value_float(#a, (long double)test_a_);                        \
+				test_value_float(#b, (long double)test_b_);                        \
+			} else {                                                                   \
+				test_value_int(#a, TEST_SIGNED_(test_a_), (uintmax_t)test_a_);     \
+				test_value_int(#b, TEST_SIGNED_(test_b_), (uintmax_t)test_b_);     \
+			}                                                                          \
 			TEST_MSG_(__VA_ARGS__);                                                    \
 			test_fail_end();                                                           \
 		}                                                                                  \

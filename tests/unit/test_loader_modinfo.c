@@ -36,7 +36,7 @@ TEST(good)
 	image = fe_module("mod", RELEASE FE_VERMAGIC_FLAGS, &len);
 	Elf64_Shdr sh = fe_get_shdr(image, 2);
 	r = modinfo_section(image, len, &mi, &why);
-	ASSERT_EQ(r, 0, "good image: .modinfo found at its offset with its size (r=%d)", r);
+	ASSERT_EQ(r, 0, "good image: .modinfo found at its offset with its size");
 	ASSERT_PTR_EQ(mi.data, (const char *)image + sh.sh_offset,
 		      "good image: .modinfo found at its offset with its size (r=%d)", r);
 	ASSERT_EQ(mi.size, sh.sh_size,
@@ -82,7 +82,7 @@ TEST(wrong_release)
 
 	image = fe_module("mod", "6.1.0-99-amd64" FE_VERMAGIC_FLAGS, &len);
 	r = check(image, len, RELEASE);
-	ASSERT_EQ(r, -ENOEXEC, "vermagic 6.1.0-99-amd64 on " RELEASE ": refused (r=%d)", r);
+	ASSERT_EQ(r, -ENOEXEC, "vermagic 6.1.0-99-amd64 on " RELEASE ": refused");
 	ASSERT_TRUE(
 	    logged("<3>stap-early-loader: mod: built for kernel 6.1.0-99-amd64, running " RELEASE
 		   ": not loaded\n"),
@@ -141,7 +141,7 @@ TEST(missing)
 				    {".comment", SHT_PROGBITS, 0, other, sizeof(other)}};
 	image = fe_build(none, ELEMENTSOF(none), &len);
 	r = modinfo_section(image, len, &mi, &why);
-	ASSERT_EQ(r, -ENOENT, "no section named exactly .modinfo: -ENOENT (r=%d)", r);
+	ASSERT_EQ(r, -ENOENT, "no section named exactly .modinfo: -ENOENT");
 	r = check(image, len, RELEASE);
 	ASSERT_EQ(r, -ENOEXEC, "and refused: 'no vermagic: the module has no .modinfo section'");
 	ASSERT_TRUE(logged("<3>stap-early-loader: mod: no vermagic: the module has no "
@@ -351,7 +351,7 @@ TEST(names)
 	sh.sh_name = (uint32_t)names.sh_size + 100;
 	fe_put_shdr(image, 2, &sh);
 	r = modinfo_section(image, len, &mi, &why);
-	ASSERT_EQ(r, -ENOENT, ".modinfo's sh_name past the name table: not found (r=%d)", r);
+	ASSERT_EQ(r, -ENOENT, ".modinfo's sh_name past the name table: not found");
 
 	/* Swap the names of .text and .modinfo, then end the name table inside ".modinfo". */
 	sh = fe_get_shdr(image, 2);
@@ -361,11 +361,11 @@ TEST(names)
 	text.sh_name = 11 + 6;
 	fe_put_shdr(image, 1, &text);
 	r = modinfo_section(image, len, &mi, &why);
-	ASSERT_EQ(r, 0, "(a section renamed by its sh_name is found: r=%d)", r);
+	ASSERT_EQ(r, 0, "a section renamed by its sh_name is found");
 	names.sh_size = 11 + 6 + 4; /* ".modinfo" cut to ".mod" */
 	fe_put_shdr(image, 4, &names);
 	r = modinfo_section(image, len, &mi, &why);
-	ASSERT_EQ(r, -ENOENT, "a name cut by the end of the name table does not match (r=%d)", r);
+	ASSERT_EQ(r, -ENOENT, "a name cut by the end of the name table does not match");
 	free(image);
 }
 

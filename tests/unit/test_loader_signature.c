@@ -28,7 +28,7 @@ TEST(unsigned_module_refused)
 	fk_add("signed", 4);
 
 	r = startall_run(&req, &timeouts);
-	ASSERT_EQ(r, 1, "exit status 1: one script failed (%d)", r);
+	ASSERT_EQ(r, 1, "exit status 1: one script failed");
 	ASSERT_TRUE(file_contains(files.kmsg,
 				  "unsigned: init_module failed (the kernel accepts only signed "
 				  "modules: sign it with a key this machine trusts"),

@@ -65,7 +65,7 @@ TEST(meta_round_trip)
 	ASSERT_EQ(read_file(p, &text, NULL), 0, ".opts text is the documented KEY=VALUE format");
 	ASSERT_STREQ(text, expect, ".opts text is the documented KEY=VALUE format");
 	r = cache_meta_read(p, &back);
-	ASSERT_EQ(r, 0, "cache_meta_read reads it back (%d)", r);
+	ASSERT_EQ(r, 0, "cache_meta_read reads it back");
 	ASSERT_STREQ(back.kernel_release, m.kernel_release,
 		     "round trip keeps every field, quotes, $ and backslashes (opts \"%s\")",
 		     back.opts ? back.opts : "(null)");

@@ -48,7 +48,7 @@ TEST(stops_at_a_signal)
 	put("cache/uprobes/uprobes.ko");
 
 	rc = cmd_cleanup(&inv);
-	ASSERT_EQ(rc, EXIT_OK, "without a signal every cache goes (exit %d)", rc);
+	ASSERT_EQ(rc, EXIT_OK, "without a signal every cache goes");
 	ASSERT_FALSE(path_exists(at("cache/alpha.ko")),
 		     "without a signal every cache goes (exit %d)", rc);
 	ASSERT_FALSE(path_exists(at("cache/beta.ko")),
@@ -65,7 +65,7 @@ TEST(stops_at_a_signal)
 	raise(SIGTERM);
 	ASSERT_EQ(interrupted(), SIGTERM, "SIGTERM recorded, the test goes on");
 	rc = cmd_cleanup(&inv);
-	ASSERT_NE(rc, EXIT_OK, "cleanup after a signal fails (exit %d)", rc);
+	ASSERT_NE(rc, EXIT_OK, "cleanup after a signal fails");
 	ASSERT_TRUE(path_exists(at("cache/alpha.ko")), "no cache removed after the signal");
 	ASSERT_TRUE(path_exists(at("cache/alpha.opts")), "no cache removed after the signal");
 	ASSERT_TRUE(path_exists(at("cache/beta.ko")), "no cache removed after the signal");

@@ -192,7 +192,7 @@ TEST(value_bound)
 	r = config_parse_text(&cfg, text, len, "t.conf");
 	err = capture_end(&c);
 	/* 3^10 = 59049 fits, 3^11 does not: line 1 + 11 */
-	ASSERT_EQ(r, -EINVAL, "a value growing past CONFIG_VALUE_MAX is refused (r=%d)", r);
+	ASSERT_EQ(r, -EINVAL, "a value growing past CONFIG_VALUE_MAX is refused");
 	ASSERT_CONTAINS(err, "t.conf:12: the value of A is longer than 65536 bytes",
 			"the message names file:line and the bound: %s", err);
 	ASSERT_TRUE(config_get(&cfg, "A"), "the last accepted value is kept intact");

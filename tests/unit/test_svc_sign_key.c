@@ -216,8 +216,8 @@ TEST(mokutil)
 	der = sb_slurp(dir, "a.der", &len);
 	standin("FILE is already enrolled\n");
 	e = mok_test_key(&s, cert, der, len, &note);
-	ASSERT_EQ(e, MOK_ENROLLED, "\"already enrolled\" (%s)", note);
-	ASSERT_STREQ(note, "mokutil --test-key", "\"already enrolled\" (%s)", note);
+	ASSERT_EQ(e, MOK_ENROLLED, "\"already enrolled\"");
+	ASSERT_STREQ(note, "mokutil --test-key", "\"already enrolled\"");
 	free(note);
 	args = sb_slurp(dir, "mokutil.args", &glen);
 	ASSERT_EQ(strncmp(args, "--test-key\n", 11), 0, "argv: --test-key and the DER file itself");

@@ -89,7 +89,7 @@ TEST(removal)
 	put(odd);
 	put("c/.lock");
 	r = remove_stale_temps(at("c"), ".");
-	ASSERT_EQ(r, 2, "two leftovers removed (%d)", r);
+	ASSERT_EQ(r, 2, "two leftovers removed");
 	ASSERT_FALSE(path_exists(at(dead_file)), "a dead owner's half-written file goes");
 	ASSERT_FALSE(path_exists(at(dead_dir)), "a dead owner's directory goes, with its tree");
 	ASSERT_TRUE(path_exists(at("outside")), "a symlink's target outside stays");
