@@ -70,13 +70,17 @@ stap_runtime_opt() {
 	if grep -qs task_work_cancel_func "$common/include/linux/task_work.h" "$hdr/include/linux/task_work.h"; then
 		rt=${STAP_ONBOOT_TEST_CACHE:-$HOME/.cache/stap-onboot}/runtime-$kver
 		mkdir -p "$(dirname "$rt")"
-		if [ ! -f "$rt/.patched" ]; then
-			rm -rf "$rt.new"
-			cp -a /usr/share/systemtap/runtime "$rt.new"
-			sed -i 's/\btask_work_cancel\b/task_work_cancel_func/g' "$rt.new/stp_task_work.c"
-			touch "$rt.new/.patched"
-			rm -rf "$rt" && mv "$rt.new" "$rt"
-		fi
+		# Tests run two at a time (runner.sh -j2): one makes the copy, the other waits.
+		(
+			flock 9
+			if [ ! -f "$rt/.patched" ]; then
+				rm -rf "$rt.new"
+				cp -a /usr/share/systemtap/runtime "$rt.new"
+				sed -i 's/\btask_work_cancel\b/task_work_cancel_func/g' "$rt.new/stp_task_work.c"
+				touch "$rt.new/.patched"
+				rm -rf "$rt" && mv "$rt.new" "$rt"
+			fi
+		) 9>"$rt.lock" >&2
 		echo "-R $rt"
 	fi
 }

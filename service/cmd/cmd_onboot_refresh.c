@@ -184,7 +184,8 @@ int cmd_onboot_refresh(struct invocation *inv)
 		r = build_set(inv, names, &v, &n, &not_built);
 	}
 	if (r == 0)
-		r = onboot_manifest_text(kver, s->log_boot_err, s->onboot_hook, v, n, &text);
+		r = onboot_manifest_text(kver, s->log_boot_err, s->onboot_hook, s->onboot_log_size,
+					 v, n, &text);
 	if (r == 0)
 		r = onboot_snapshot_stage(s->cache_path, text, v, n, not_built, &staged);
 	if (r == 0)

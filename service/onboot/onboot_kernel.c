@@ -50,8 +50,8 @@ int onboot_build_kernel(struct onboot_request *req, bool record)
 	_cleanup_free_ char *text = NULL, *staged = NULL, *mpath = NULL;
 	int r;
 
-	r = onboot_manifest_text(s->kernel_release, s->log_boot_err, s->onboot_hook, req->v, req->n,
-				 &text);
+	r = onboot_manifest_text(s->kernel_release, s->log_boot_err, s->onboot_hook,
+				 s->onboot_log_size, req->v, req->n, &text);
 	if (r < 0)
 		return log_error_errno(r, "Failed to write the manifest for %s", s->kernel_release);
 	r = onboot_snapshot_stage(s->cache_path, text, req->v, req->n, NULL, &staged);

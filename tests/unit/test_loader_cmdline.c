@@ -93,6 +93,39 @@ TEST(skip)
 	boot_switches_free(&b);
 }
 
+TEST(console)
+{
+	struct boot_switches b;
+
+	b = parse("quiet");
+	ASSERT_FALSE(boot_switches_console(&b, "a"), "no rd.systemtap.console: no copy");
+	boot_switches_free(&b);
+	static const char *const all[] = {"rd.systemtap.console=1", "rd.systemtap.console",
+					  "rd.systemtap.console=yes", "rd.systemtap.console=on",
+					  "rd.systemtap.console=a rd.systemtap.console=1"};
+	for (size_t i = 0; i < ELEMENTSOF(all); i++) {
+		b = parse(all[i]);
+		ASSERT_TRUE(boot_switches_console(&b, "a"), "'%s': every script", all[i]);
+		ASSERT_TRUE(boot_switches_console(&b, "zed"), "'%s': every script", all[i]);
+		boot_switches_free(&b);
+	}
+	b = parse("rd.systemtap.console=a,bee rd.systemtap.console=cee");
+	ASSERT_TRUE(boot_switches_console(&b, "a"), "named scripts");
+	ASSERT_TRUE(boot_switches_console(&b, "bee"), "named scripts");
+	ASSERT_TRUE(boot_switches_console(&b, "cee"), "lists add up");
+	ASSERT_FALSE(boot_switches_console(&b, "be"), "whole names only");
+	ASSERT_FALSE(boot_switches_console(&b, "d"), "only the named ones");
+	boot_switches_free(&b);
+	b = parse("rd.systemtap.console=1 rd.systemtap.console=a rd.systemtap.console=0");
+	ASSERT_FALSE(boot_switches_console(&b, "a"), "rd.systemtap.console=0 at the end: none");
+	ASSERT_FALSE(boot_switches_console(&b, "b"), "rd.systemtap.console=0 at the end: none");
+	boot_switches_free(&b);
+	b = parse("rd.systemtap.console=off rd.systemtap.console=b rd.systemtap.console=");
+	ASSERT_TRUE(boot_switches_console(&b, "b"), "off, then a name: that one");
+	ASSERT_FALSE(boot_switches_console(&b, "a"), "an empty value changes nothing");
+	boot_switches_free(&b);
+}
+
 TEST(quotes)
 {
 	struct boot_switches b = parse("foo=\"a b rd.systemtap=0 c\" rd.debug");

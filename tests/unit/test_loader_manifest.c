@@ -39,6 +39,7 @@ TEST(example)
 	ASSERT_STREQ(m.kernel, "6.1.0-56-amd64", "kernel and log_boot_err");
 	ASSERT_FALSE(m.log_boot_err, "kernel and log_boot_err");
 	ASSERT_EQ(m.mode, MANIFEST_MODE_EARLY, "no mode line: earliest mode");
+	ASSERT_EQ(m.log_size, COLLECT_LOG_SIZE_DEFAULT, "no log_size line: the default");
 	ASSERT_STREQ(m.scripts[0].name, "counter",
 		     "script 1: counter, protocol 4, bufsize 0, line 4");
 	ASSERT_EQ(m.scripts[0].protocol, 4, "script 1: counter, protocol 4, bufsize 0, line 4");
@@ -88,6 +89,13 @@ TEST(syntax)
 	ASSERT_EQ(m.mode, MANIFEST_MODE_EARLY, "mode early, last wins");
 	if (r == 0)
 		manifest_free(&m);
+	r = parse("stap-onboot-manifest 1\nlog_size 0\nlog_size 1073741824\nscript a protocol=4\n",
+		  &m);
+	ASSERT_EQ(r, 0, "log_size 0 and 1G accepted");
+	ASSERT_EQ(m.bad_lines, 0, "log_size 0 and 1G accepted");
+	ASSERT_EQ(m.log_size, 1073741824ULL, "log_size: the last wins");
+	if (r == 0)
+		manifest_free(&m);
 	r = parse("stap-onboot-manifest 1\nlog_boot_err yes\r\nscript\ttabbed\tprotocol=5\r\n"
 		  "script last protocol=4 bufsize=4095",
 		  &m);
@@ -132,6 +140,10 @@ TEST(bad_lines)
 	    {"log_boot_err maybe", "log_boot_err must be yes or no"},
 	    {"mode later", "mode must be early or hook"},
 	    {"mode", "mode must be early or hook"},
+	    {"log_size", "log_size must be a number of bytes"},
+	    {"log_size 1073741825", "log_size must be a number of bytes"},
+	    {"log_size 4M", "log_size must be a number of bytes"},
+	    {"log_size 1 2", "log_size must be a number of bytes"},
 	    {"scripts x protocol=4", "unknown record"},
 	    {"stap-onboot-manifest 1", "unknown record"},
 	};

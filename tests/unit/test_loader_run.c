@@ -1,6 +1,7 @@
 /* test_loader_run.c: whole runs (startall_run) against the fake kernel: manifest order,
  * failures do not stop the next script, exit status, rd.systemtap=0 / skip / rd.debug,
- * log_boot_err files, FIPS, the environment overrides. */
+ * log_boot_err files, FIPS, the environment overrides. The hand-over to the collectors:
+ * test_loader_run_collect.c. */
 #include "macro.h"
 #include "test.h"
 #include "fake_kernel.h"
@@ -26,6 +27,8 @@ static struct loader_config timeouts;
 static void setup(const char *manifest, const char *cmdline)
 {
 	fk_reset(root);
+	/* The last run's collectors end once their channels are gone. */
+	fr_reap(files.rundir);
 	unlink(files.kmsg);
 	remove_tree(files.rundir);
 	put_text_in(root, "usr/lib/stap-onboot/manifest", manifest);
@@ -235,31 +238,6 @@ TEST(verbose_and_no_log_files)
 	ASSERT_TRUE(logged("<7>stap-early-loader: good: opened "), "-v: debug records too");
 }
 
-/* Three healthy scripts: one shared final window, not one per script. */
-TEST(one_window)
-{
-	uint64_t t0, took;
-	int rc;
-
-	setup("stap-onboot-manifest 1\nscript good protocol=4\nscript other protocol=5\n"
-	      "script third protocol=4\n",
-	      "quiet\n");
-	fk_write_ko(files.moddir, "third");
-	fk_add("third", 4);
-	timeouts.window_ms = 300;
-	t0 = fk_now_ms();
-	rc = run(false);
-	took = fk_now_ms() - t0;
-	timeouts.window_ms = 30;
-	ASSERT_EQ(rc, 0, "three healthy scripts armed");
-	ASSERT_TRUE(logged("3 armed, 0 finished, 0 failed"), "three healthy scripts armed");
-	ASSERT_GE(took, 300, "the run took %llu ms with a 300 ms window: one window, not three",
-		  (unsigned long long)took);
-	ASSERT_LT(took, 2 * 300, "the run took %llu ms with a 300 ms window: one window, not three",
-		  (unsigned long long)took);
-	ASSERT_FALSE(logged("<7>"), "no phase times without rd.debug");
-}
-
 TEST(manifest_unusable)
 {
 	int rc;
@@ -405,7 +383,6 @@ static void setup_root(void)
 	loader_config_init(&timeouts, NULL, NULL);
 	timeouts.transport_timeout_ms = 100;
 	timeouts.reply_timeout_ms = 100;
-	timeouts.window_ms = 30;
 }
 TEST_SETUP(setup_root)
 

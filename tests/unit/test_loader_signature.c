@@ -16,7 +16,6 @@ TEST(unsigned_module_refused)
 	int r;
 
 	loader_config_init(&timeouts, NULL, NULL);
-	timeouts.window_ms = 30;
 	fk_reset(root);
 	put_text_in(
 	    root, "usr/lib/stap-onboot/manifest",
@@ -46,6 +45,8 @@ TEST(unsigned_module_refused)
 	ASSERT_TRUE(fk_find("signed")->loaded, "the next script was tried and armed");
 	ASSERT_TRUE(file_contains(files.kmsg, "1 armed, 0 finished, 1 failed"),
 		    "the run's summary");
+	fk_reset(root);
+	fr_reap(files.rundir);
 	remove_tree(root);
 	free(root);
 }

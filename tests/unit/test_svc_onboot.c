@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "collect_proto.h"
 #include "fsutil.h"
 #include "macro.h"
 #include "onboot_image.h"
@@ -67,52 +68,65 @@ TEST(manifest_text)
 	_cleanup_free_ char *text = NULL, *empty = NULL;
 	char *bad = NULL;
 
-	ASSERT_EQ(onboot_manifest_text("6.1.0-56-amd64", true, false, v, 2, &text), 0,
-		  "manifest text");
+	ASSERT_EQ(onboot_manifest_text("6.1.0-56-amd64", true, false, COLLECT_LOG_SIZE_DEFAULT, v,
+				       2, &text),
+		  0, "manifest text");
 	ASSERT_STREQ(text,
 		     "stap-onboot-manifest 1\n"
 		     "# Written by systemtap-service onboot; run it again to change this file.\n"
 		     "kernel 6.1.0-56-amd64\n"
 		     "log_boot_err yes\n"
 		     "mode early\n"
+		     "log_size 4194304\n"
 		     "script counter protocol=4 bufsize=0\n"
 		     "script needs_counter protocol=5 bufsize=8\n",
 		     "two scripts, format line first, start order kept");
 	free(text);
 	text = NULL;
-	ASSERT_EQ(onboot_manifest_text("6.1.0-56-amd64", false, true, v, 1, &text), 0,
-		  "ONBOOT_MODE=hook: mode hook");
-	ASSERT_CONTAINS(text, "\nlog_boot_err no\nmode hook\nscript counter",
-			"ONBOOT_MODE=hook: mode hook");
-	ASSERT_EQ(onboot_manifest_text("6.1.0-56-amd64", false, false, NULL, 0, &empty), 0,
-		  "manifest without scripts");
+	ASSERT_EQ(onboot_manifest_text("6.1.0-56-amd64", false, true, 65536, v, 1, &text), 0,
+		  "ONBOOT_MODE=hook, ONBOOT_LOG_SIZE=64K");
+	ASSERT_CONTAINS(text, "\nlog_boot_err no\nmode hook\nlog_size 65536\nscript counter",
+			"ONBOOT_MODE=hook: mode hook; ONBOOT_LOG_SIZE=64K: log_size 65536");
+	free(text);
+	text = NULL;
+	ASSERT_EQ(onboot_manifest_text("6.1.0-56-amd64", false, true, COLLECT_LOG_SIZE_MAX + 1, v,
+				       1, &text),
+		  -EINVAL, "a log_size above 1G is refused");
+	ASSERT_NULL(text, "a log_size above 1G is refused");
+	ASSERT_EQ(onboot_manifest_text("6.1.0-56-amd64", false, false, COLLECT_LOG_SIZE_DEFAULT,
+				       NULL, 0, &empty),
+		  0, "manifest without scripts");
 	ASSERT_STREQ(empty,
 		     "stap-onboot-manifest 1\n"
 		     "# Written by systemtap-service onboot; run it again to change this file.\n"
 		     "kernel 6.1.0-56-amd64\n"
 		     "log_boot_err no\n"
-		     "mode early\n",
+		     "mode early\n"
+		     "log_size 4194304\n",
 		     "no scripts: a valid manifest listing none");
 
 	v[0].name = (char *)"bad-name";
-	ASSERT_EQ(onboot_manifest_text("k", false, false, v, 1, &bad), -EINVAL, "bad name refused");
-	ASSERT_FALSE(bad, "bad name refused");
+	ASSERT_EQ(onboot_manifest_text("k", false, false, COLLECT_LOG_SIZE_DEFAULT, v, 1, &bad),
+		  -EINVAL, "bad name refused");
+	ASSERT_NULL(bad, "bad name refused");
 	v[0].name = (char *)"counter";
 	v[0].protocol = 3;
-	ASSERT_EQ(onboot_manifest_text("k", false, false, v, 1, &bad), -EINVAL,
-		  "protocol 3 refused");
+	ASSERT_EQ(onboot_manifest_text("k", false, false, COLLECT_LOG_SIZE_DEFAULT, v, 1, &bad),
+		  -EINVAL, "protocol 3 refused");
 	v[0].protocol = 4;
 	v[0].bufsize = 4096;
-	ASSERT_EQ(onboot_manifest_text("k", false, false, v, 1, &bad), -EINVAL,
-		  "bufsize 4096 refused");
+	ASSERT_EQ(onboot_manifest_text("k", false, false, COLLECT_LOG_SIZE_DEFAULT, v, 1, &bad),
+		  -EINVAL, "bufsize 4096 refused");
 	v[0].bufsize = 4095;
-	ASSERT_EQ(onboot_manifest_text("k", false, false, v, 1, &bad), 0, "bufsize 4095 accepted");
-	ASSERT_TRUE(bad, "bufsize 4095 accepted");
+	ASSERT_EQ(onboot_manifest_text("k", false, false, COLLECT_LOG_SIZE_DEFAULT, v, 1, &bad), 0,
+		  "bufsize 4095 accepted");
+	ASSERT_NOT_NULL(bad, "bufsize 4095 accepted");
 	free(bad);
 	bad = NULL;
-	ASSERT_EQ(onboot_manifest_text("6.1 x", false, false, v, 1, &bad), -EINVAL,
-		  "kver with a blank");
-	ASSERT_EQ(onboot_manifest_text("", false, false, v, 1, &bad), -EINVAL, "empty kver");
+	ASSERT_EQ(onboot_manifest_text("6.1 x", false, false, COLLECT_LOG_SIZE_DEFAULT, v, 1, &bad),
+		  -EINVAL, "kver with a blank");
+	ASSERT_EQ(onboot_manifest_text("", false, false, COLLECT_LOG_SIZE_DEFAULT, v, 1, &bad),
+		  -EINVAL, "empty kver");
 }
 
 TEST(temp_files)

@@ -323,7 +323,8 @@ TEST(config_default)
 	    "COMPILE_JOBS",    "STAP",		 "STAPRUN",	    "DRACUT",
 	    "NEW_KERNEL_PKG",  "GRUBBY",	 "KERNEL_INSTALL",  "BOOT_PATH",
 	    "MODULES_PATH",    "PROC_PATH",	 "MODULE_SIGN_KEY", "MODULE_SIGN_CERT",
-	    "COMPILE_TIMEOUT", "DRACUT_TIMEOUT", "TOOL_TIMEOUT"};
+	    "COMPILE_TIMEOUT", "DRACUT_TIMEOUT", "TOOL_TIMEOUT",    "ONBOOT_LOG_DIR",
+	    "ONBOOT_LOG_SIZE"};
 	struct settings d, u;
 	struct config cfg = {0};
 	char path[600], *text, *err, *p;
@@ -381,6 +382,8 @@ TEST(config_default)
 	ASSERT_STREQ(u.proc_path, d.proc_path, "same PROC_PATH");
 	ASSERT_STREQ(u.module_sign_key, "", "no module signing");
 	ASSERT_STREQ(u.module_sign_cert, "", "no module signing");
+	ASSERT_STREQ(u.onboot_log_dir, d.onboot_log_dir, "same ONBOOT_LOG_DIR");
+	ASSERT_EQ(u.onboot_log_size, d.onboot_log_size, "same ONBOOT_LOG_SIZE");
 	settings_free(&u);
 	settings_free(&d);
 	free(text);
