@@ -51,6 +51,7 @@ LOADER_SAN_OBJ := $(LOADER_LIB_SRC:%.c=$(B)/san/%.o)
 UNIT_SVC_SRC    := $(sort $(wildcard tests/unit/test_svc_*.c))
 UNIT_LOADER_SRC := $(sort $(wildcard tests/unit/test_loader_*.c))
 UNIT_HELPERS    := $(wildcard tests/unit/helper_*.c)
+UNIT_MAIN       := $(B)/san/tests/unit/test.o
 UNIT_HDR        := $(wildcard tests/unit/*.h)
 UNIT_BINS := $(UNIT_SVC_SRC:tests/unit/%.c=$(B)/tests/%) $(UNIT_LOADER_SRC:tests/unit/%.c=$(B)/tests/%)
 
@@ -95,11 +96,11 @@ $(B)/san/%.o: %.c $(SVC_HDR) $(LOADER_HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -c $< -o $@
 
-$(B)/tests/test_svc_%: tests/unit/test_svc_%.c $(UNIT_HELPERS) $(SVC_SAN_OBJ) $(UNIT_HDR)
+$(B)/tests/test_svc_%: tests/unit/test_svc_%.c $(UNIT_HELPERS) $(UNIT_MAIN) $(SVC_SAN_OBJ) $(UNIT_HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) $(filter %.c %.o,$^) $(PKG_LIBS) -o $@
 
-$(B)/tests/test_loader_%: tests/unit/test_loader_%.c $(UNIT_HELPERS) $(LOADER_SAN_OBJ) $(UNIT_HDR)
+$(B)/tests/test_loader_%: tests/unit/test_loader_%.c $(UNIT_HELPERS) $(UNIT_MAIN) $(LOADER_SAN_OBJ) $(UNIT_HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) $(filter %.c %.o,$^) -o $@
 
@@ -109,10 +110,10 @@ VG_BINS := $(UNIT_BINS:$(B)/tests/%=$(B)/vg/tests/%)
 $(B)/vg/obj/%.o: %.c $(SVC_HDR) $(LOADER_HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(VG_CFLAGS) -c $< -o $@
-$(B)/vg/tests/test_svc_%: tests/unit/test_svc_%.c $(UNIT_HELPERS) $(SVC_LIB_SRC:%.c=$(B)/vg/obj/%.o) $(UNIT_HDR)
+$(B)/vg/tests/test_svc_%: tests/unit/test_svc_%.c $(UNIT_HELPERS) $(B)/vg/obj/tests/unit/test.o $(SVC_LIB_SRC:%.c=$(B)/vg/obj/%.o) $(UNIT_HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(VG_CFLAGS) $(filter %.c %.o,$^) $(PKG_LIBS) -o $@
-$(B)/vg/tests/test_loader_%: tests/unit/test_loader_%.c $(UNIT_HELPERS) $(LOADER_LIB_SRC:%.c=$(B)/vg/obj/%.o) $(UNIT_HDR)
+$(B)/vg/tests/test_loader_%: tests/unit/test_loader_%.c $(UNIT_HELPERS) $(B)/vg/obj/tests/unit/test.o $(LOADER_LIB_SRC:%.c=$(B)/vg/obj/%.o) $(UNIT_HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(VG_CFLAGS) $(filter %.c %.o,$^) -o $@
 vg-tests: $(VG_BINS)

@@ -1,6 +1,7 @@
 /* collect_proto.c: the collectors' socket requests and state file, written and parsed in one
  * place for the early loader and systemtap-service. */
 #include "collect_proto.h"
+#include "macro.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -224,5 +225,5 @@ bool collect_ctl_is_of(const char *link, const char *name)
 	link += l - tail;
 	return memcmp(link, dir, sizeof(dir) - 1) == 0 &&
 	       memcmp(link + sizeof(dir) - 1, name, n) == 0 &&
-	       strcmp(link + sizeof(dir) - 1 + n, file) == 0;
+	       streq(link + sizeof(dir) - 1 + n, file);
 }

@@ -1,5 +1,6 @@
 /* fileio.c: whole-file reads that refuse what is not a regular file, and full writes. */
 #include "fileio.h"
+#include "macro.h"
 
 #include <fcntl.h>
 #include <stdbool.h>
@@ -67,9 +68,10 @@ int read_file_limited(const char *path, size_t max, char **ret_buf, size_t *ret_
 {
 	/* One byte to tell "exactly max" from "more than max", one for the NUL. */
 	size_t limit = max + 2, cap = 0, len = 0;
-	char *buf = NULL;
+	_cleanup_free_ char *buf = NULL;
+	_cleanup_close_ int fd = -1;
 	struct stat st;
-	int fd, r;
+	int r;
 
 	fd = open_regular(path, O_RDONLY, 0);
 	if (fd < 0)
@@ -77,46 +79,35 @@ int read_file_limited(const char *path, size_t max, char **ret_buf, size_t *ret_
 	/* procfs and sysfs files say 0 bytes: then the size is found by reading. */
 	if (fstat(fd, &st) < 0)
 		st.st_size = 0;
-	if ((size_t)st.st_size > max) {
-		r = -EFBIG;
-		goto fail;
-	}
+	if ((size_t)st.st_size > max)
+		return -EFBIG;
 	r = grow(&buf, &cap, (size_t)st.st_size + 2, limit);
 	if (r < 0)
-		goto fail;
+		return r;
 	for (;;) {
 		ssize_t n;
 
 		if (len + 1 >= cap) {
 			r = grow(&buf, &cap, cap + 1, limit);
 			if (r < 0)
-				goto fail;
+				return r;
 		}
 		n = read(fd, buf + len, cap - 1 - len);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0) {
-			r = -errno;
-			goto fail;
-		}
+		if (n < 0)
+			return -errno;
 		if (n == 0)
 			break;
 		len += (size_t)n;
-		if (len > max) {
-			r = -EFBIG;
-			goto fail;
-		}
+		if (len > max)
+			return -EFBIG;
 	}
-	close(fd);
 	buf[len] = '\0';
-	*ret_buf = buf;
+	*ret_buf = TAKE_PTR(buf);
 	if (ret_len)
 		*ret_len = len;
 	return 0;
-fail:
-	free(buf);
-	close(fd);
-	return r;
 }
 
 int write_all(int fd, const void *data, size_t len)

@@ -3,6 +3,7 @@
 #include "manifest.h"
 
 #include "fileio.h"
+#include "macro.h"
 #include "log_api.h"
 #include "manifest_names.h"
 
@@ -205,9 +206,9 @@ static int parse_record(const struct line *l, struct parser *p)
 {
 	const char *kw = l->word[0];
 
-	if (strcmp(kw, "script") == 0)
+	if (streq(kw, "script"))
 		return parse_script(l, p);
-	if (p->m.kind == MANIFEST_BOOT && strcmp(kw, "kernel") == 0) {
+	if (p->m.kind == MANIFEST_BOOT && streq(kw, "kernel")) {
 		if (l->n_words != 2)
 			return bad_line(l, "kernel line needs exactly one release", NULL);
 		if (p->m.kernel)
@@ -217,13 +218,13 @@ static int parse_record(const struct line *l, struct parser *p)
 		p->m.kernel = strdup(l->word[1]);
 		return p->m.kernel ? 0 : -ENOMEM;
 	}
-	if (p->m.kind == MANIFEST_BOOT && strcmp(kw, "log_boot_err") == 0) {
+	if (p->m.kind == MANIFEST_BOOT && streq(kw, "log_boot_err")) {
 		if (l->n_words != 2 || (strcmp(l->word[1], "yes") && strcmp(l->word[1], "no")))
 			return bad_line(l, "log_boot_err must be yes or no", NULL);
-		p->m.log_boot_err = strcmp(l->word[1], "yes") == 0;
+		p->m.log_boot_err = streq(l->word[1], "yes");
 		return 0;
 	}
-	if (p->m.kind == MANIFEST_BOOT && strcmp(kw, "log_size") == 0) {
+	if (p->m.kind == MANIFEST_BOOT && streq(kw, "log_size")) {
 		unsigned long long v = 0;
 
 		if (l->n_words != 2 || parse_size(l->word[1], &v) < 0)
@@ -232,11 +233,10 @@ static int parse_record(const struct line *l, struct parser *p)
 		p->m.log_size = v;
 		return 0;
 	}
-	if (p->m.kind == MANIFEST_BOOT && strcmp(kw, "mode") == 0) {
+	if (p->m.kind == MANIFEST_BOOT && streq(kw, "mode")) {
 		if (l->n_words != 2 || (strcmp(l->word[1], "early") && strcmp(l->word[1], "hook")))
 			return bad_line(l, "mode must be early or hook", NULL);
-		p->m.mode =
-		    strcmp(l->word[1], "hook") == 0 ? MANIFEST_MODE_HOOK : MANIFEST_MODE_EARLY;
+		p->m.mode = streq(l->word[1], "hook") ? MANIFEST_MODE_HOOK : MANIFEST_MODE_EARLY;
 		return 0;
 	}
 	return bad_line(l, "unknown record", kw);

@@ -1,7 +1,9 @@
 /* names.c: the one rule for script names and kernel releases. */
+#include "names.h"
+
 #include <string.h>
 
-#include "names.h"
+#include "macro.h"
 
 static bool is_name_start(char c)
 {
@@ -32,7 +34,7 @@ bool kernel_release_valid(const char *release)
 {
 	size_t n;
 
-	if (!release || !release[0] || strcmp(release, ".") == 0 || strcmp(release, "..") == 0)
+	if (!release || !release[0] || streq(release, ".") || streq(release, ".."))
 		return false;
 	for (n = 0; release[n]; n++)
 		if (release[n] <= ' ' || release[n] > '~' || release[n] == '/')

@@ -2,6 +2,7 @@
 #include "apifs.h"
 
 #include "kmsg.h"
+#include "macro.h"
 #include "rootpath.h"
 
 #include <errno.h>
@@ -42,9 +43,9 @@ int apifs_mount_all(const char *root)
 
 	if (root_path(path, sizeof(path), root, "/") < 0 || stat(path, &root_st) < 0) {
 		log_error("cannot stat the root directory: %s", errno_reason(errno));
-		return (int)(sizeof(apifs) / sizeof(apifs[0]));
+		return (int)(ELEMENTSOF(apifs));
 	}
-	for (size_t i = 0; i < sizeof(apifs) / sizeof(apifs[0]); i++) {
+	for (size_t i = 0; i < ELEMENTSOF(apifs); i++) {
 		const struct apifs *a = &apifs[i];
 
 		if (root_path(path, sizeof(path), root, a->dir) < 0) {

@@ -2,6 +2,7 @@
 #include "channel.h"
 
 #include "ctlproto.h"
+#include "macro.h"
 #include "rootpath.h"
 #include "kmsg.h"
 #include "sysseam.h"
@@ -19,7 +20,7 @@ int channel_open(struct channel *ch, const char *root, const char *script, int p
 	int fd = -ENOENT;
 
 	*ch = (struct channel){.script = script, .fd = -1, .protocol = protocol};
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+	for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
 		snprintf(rel, sizeof(rel), "%s%s/.cmd", dirs[i], script);
 		if (root_path(path, sizeof(path), root, rel) < 0)
 			return log_error_errno(-ENAMETOOLONG, "%s: control channel path", script);

@@ -2,6 +2,7 @@
 #include "cmdline.h"
 
 #include "fileio.h"
+#include "macro.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -12,7 +13,7 @@
 /* dracut's getargbool: 0, no and off are false; anything else (or no value) is true. */
 static bool value_is_true(const char *v)
 {
-	return !v || (strcmp(v, "0") && strcmp(v, "no") && strcmp(v, "off"));
+	return !v || (!streq(v, "0") && !streq(v, "no") && !streq(v, "off"));
 }
 
 /* Appends "list," to *names (",a,b," so far; NULL: empty). */
@@ -36,7 +37,7 @@ static int add_names(char **names, const char *list)
  * anything else: names. */
 static int apply_console(struct boot_switches *b, const char *v)
 {
-	if (!v || strcmp(v, "1") == 0 || strcmp(v, "yes") == 0 || strcmp(v, "on") == 0) {
+	if (!v || streq(v, "1") || streq(v, "yes") || streq(v, "on")) {
 		b->console_all = true;
 	} else if (!value_is_true(v)) {
 		b->console_all = false;
@@ -51,9 +52,9 @@ static int apply_console(struct boot_switches *b, const char *v)
  * must not change how the machine boots. */
 static void apply_mode(struct boot_switches *b, const char *v)
 {
-	if (strcmp(v, "early") == 0)
+	if (streq(v, "early"))
 		b->mode = BOOT_MODE_EARLY;
-	else if (strcmp(v, "hook") == 0)
+	else if (streq(v, "hook"))
 		b->mode = BOOT_MODE_HOOK;
 }
 
@@ -78,17 +79,17 @@ static int apply(struct boot_switches *b, char *word)
 
 	if (value)
 		*value++ = '\0';
-	if (strcmp(word, "rd.systemtap") == 0)
+	if (streq(word, "rd.systemtap"))
 		b->disabled = !value_is_true(value);
-	else if (strcmp(word, "rd.debug") == 0 || strcmp(word, "rdinitdebug") == 0)
+	else if (streq(word, "rd.debug") || streq(word, "rdinitdebug"))
 		b->verbose = value_is_true(value);
-	else if (strcmp(word, "rd.systemtap.skip") == 0 && value && *value)
+	else if (streq(word, "rd.systemtap.skip") && value && *value)
 		return add_names(&b->skip, value);
-	else if (strcmp(word, "rd.systemtap.console") == 0)
+	else if (streq(word, "rd.systemtap.console"))
 		return apply_console(b, value);
-	else if (strcmp(word, "rd.systemtap.mode") == 0 && value)
+	else if (streq(word, "rd.systemtap.mode") && value)
 		apply_mode(b, value);
-	else if (strcmp(word, "rd.systemtap.timeout") == 0 && value)
+	else if (streq(word, "rd.systemtap.timeout") && value)
 		apply_timeout(b, value);
 	return 0;
 }

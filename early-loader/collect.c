@@ -8,6 +8,7 @@
 #include "fileio.h"
 #include "kmsg.h"
 #include "loader.h"
+#include "macro.h"
 #include "rootpath.h"
 #include "sysseam.h"
 
@@ -52,7 +53,7 @@ static size_t open_traces(struct collector *c)
 	char rel[PATH_MAX], dir[PATH_MAX];
 	struct dirent *de;
 
-	for (size_t k = 0; k < sizeof(dirs) / sizeof(dirs[0]) && c->n_trace == 0; k++) {
+	for (size_t k = 0; k < ELEMENTSOF(dirs) && c->n_trace == 0; k++) {
 		DIR *d;
 
 		snprintf(rel, sizeof(rel), "%s%s", dirs[k], c->id.name);

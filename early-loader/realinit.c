@@ -2,6 +2,7 @@
 #include "realinit.h"
 
 #include "kmsg.h"
+#include "macro.h"
 #include "rootpath.h"
 
 #include <errno.h>
@@ -33,12 +34,12 @@ int realinit_exec(const char *root, char **argv)
 	bool know_self = self_identity(&self);
 	int r = -ENOENT;
 
-	for (size_t i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++) {
+	for (size_t i = 0; i < ELEMENTSOF(candidates); i++) {
 		if (root_path(path, sizeof(path), root, candidates[i]) < 0)
 			continue;
 		if (stat(path, &st) < 0)
 			continue;
-		if (!know_self && strcmp(candidates[i], "/init") == 0)
+		if (!know_self && streq(candidates[i], "/init"))
 			continue; /* it may be our own symlink */
 		/* Exec'ing ourselves again would loop forever as PID 1. */
 		if (know_self && st.st_dev == self.st_dev && st.st_ino == self.st_ino)

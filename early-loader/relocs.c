@@ -2,6 +2,7 @@
 #include "relocs.h"
 
 #include "ctlproto.h"
+#include "macro.h"
 #include "rootpath.h"
 #include "kmsg.h"
 
@@ -66,7 +67,7 @@ int kallsyms_find(const char *path, uint64_t addrs[SYM_COUNT], int n)
 		if (module_symbol || !parse_kallsyms_line(line, &addr, &name))
 			continue;
 		for (int s = 0; s < n; s++)
-			if (!found[s] && strcmp(name, symbol_names[s]) == 0) {
+			if (!found[s] && streq(name, symbol_names[s])) {
 				found[s] = true;
 				addrs[s] = addr;
 				n_found++;
@@ -119,7 +120,7 @@ static int send_kernel_symbols(int fd, int protocol, const char *root, const cha
 
 static int skip_dots(const struct dirent *d)
 {
-	return strcmp(d->d_name, ".") != 0 && strcmp(d->d_name, "..") != 0;
+	return !streq(d->d_name, ".") && !streq(d->d_name, "..");
 }
 
 /* Reads a sysfs section file ("0x..."); 0 when unreadable. */

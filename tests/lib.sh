@@ -209,6 +209,22 @@ EOS
 	echo "STAP=$ROOT/stap" >>"$CONF"
 }
 
+# svc_root [--real-stap]: the set-up of the systemtap-service command tests, right at their
+# start (fake_sysmodule re-runs the script from the top): mkroot, the fake /sys/module, the
+# stand-in staprun that plays its kernel (fake_staprun_kmod) and, without --real-stap, the
+# stand-in stap (fake_stap). Sets SD (SCRIPT_PATH), CACHE (the Debian kernel's cache), STAT
+# (STAT_PATH) and LOG (LOG_FILE) besides ROOT and CONF.
+svc_root() {
+	mkroot
+	fake_sysmodule
+	[ "${1:-}" = --real-stap ] || fake_stap
+	fake_staprun_kmod
+	SD=$ROOT/etc/systemtap/script.d
+	CACHE=$ROOT/var/cache/systemtap/$KVER_DEBIAN
+	STAT=$ROOT/run/systemtap
+	LOG=$ROOT/var/log/systemtap.log
+}
+
 # add_script NAME [TEXT]: SCRIPT_PATH/NAME.stp.
 add_script() {
 	if [ $# -gt 1 ]; then

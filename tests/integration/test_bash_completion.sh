@@ -39,7 +39,13 @@ done
 echo note >"$SD/notes.txt"
 mkdir "$SD/dir.stp"
 MOD=$ROOT/lib/modules
+# Directory names the service would take as releases but a shell would run (cwd is $ROOT).
+# shellcheck disable=SC2016 # literally
+hostile=('`touch${IFS}marker4`' 'a;touch${IFS}marker5' '$(touch${IFS}marker6)')
 mkdir -p "$MOD/6.1.0-57-amd64" "$MOD/5.10.0-30-amd64" "$MOD/6.1.0-test" "$MOD/\$(touch marker3)"
+for f in "${hostile[@]}"; do
+	mkdir "$MOD/$f"
+done
 touch "$MOD/not-a-dir"
 echo "MODULES_PATH=$MOD" >>"$CONF"
 mkdir -p "$ROOT/other.d" "$ROOT/dir with space" "$ROOT/c3.d" "$ROOT/outdir"
@@ -154,8 +160,22 @@ checks() {
 	expect "systemtap-service start -c $ROOT/missing.conf "
 	ok "$MODE: script names of SCRIPT_PATH (valid ones, not named twice; -c, ~, quotes, \$NAME)"
 
-	expect "systemtap-service compile -r " 5.10.0-30-amd64 6.1.0-57-amd64 6.1.0-test \
-		"\$(touch marker3)"
+	# A name with a blank is no release the service takes; the others come quoted, and the shell
+	# reads each offer back as the directory's name: inserted on the command line, none runs.
+	local q offers=(5.10.0-30-amd64 6.1.0-57-amd64 6.1.0-test)
+	for c in "${hostile[@]}"; do
+		printf -v q '%q' "$c"
+		offers+=("$q")
+	done
+	expect "systemtap-service compile -r " "${offers[@]}"
+	local read_back=()
+	for q in "${COMPREPLY[@]}"; do
+		eval "read_back=($q)"
+		[[ ${#read_back[@]} -eq 1 && -d $MOD/${read_back[0]} ]] ||
+			fail "$MODE: the offer $q is not one directory's name"
+	done
+	printf -v q '%q' "${hostile[1]}"
+	expect "systemtap-service compile -r a" "$q"
 	expect "systemtap-service onboot -yr 6.1" 6.1.0-57-amd64 6.1.0-test
 	expect "systemtap-service onboot -r 6.1.0-test " _under alpha beta beta2 "$long"
 	expect "systemtap-service compile -c $ROOT/quoted.conf -r 5" 5.10.0-30-amd64
@@ -181,6 +201,9 @@ checks() {
 	assert_no_file "$ROOT/marker"
 	assert_no_file "$ROOT/marker2"
 	assert_no_file "$ROOT/marker3"
+	assert_no_file "$ROOT/marker4"
+	assert_no_file "$ROOT/marker5"
+	assert_no_file "$ROOT/marker6"
 	ok "$MODE: configs the service refuses (\$(...), \`...\`, ;, &&, |, ~, ...) offer nothing"
 }
 

@@ -7,11 +7,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 [ -x "$SVC" ] || fail "$SVC is not built"
-mkroot
-fake_sysmodule
-fake_stap
-fake_staprun_kmod
-STAT=$ROOT/run/systemtap
+svc_root
 for s in d1 d2 zslow; do add_script $s; done
 cat >>"$CONF" <<EOC
 PASSALL=no

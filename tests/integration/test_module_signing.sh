@@ -15,11 +15,8 @@
 	fail "no sign-file in the headers of ${KVER_DEBIAN:-any -amd64 kernel}"
 command -v stap >/dev/null || fail "stap is not installed"
 command -v openssl >/dev/null || fail "openssl is not installed"
-mkroot
-fake_sysmodule
-fake_staprun_kmod
+svc_root --real-stap
 RT=$(stap_runtime_opt)
-CACHE=$ROOT/var/cache/systemtap/$KVER_DEBIAN
 KO=$CACHE/signed.ko
 add_script signed
 echo "signed_OPT='$RT'" >>"$CONF"

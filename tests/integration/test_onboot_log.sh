@@ -16,10 +16,7 @@
 
 [ -x "$SVC" ] && [ -x "$BUILD/stap-early-loader" ] || fail "not built"
 command -v logrotate >/dev/null || fail "logrotate is missing (make deps)"
-mkroot
-fake_sysmodule
-fake_staprun_kmod
-STAT=$ROOT/run/systemtap
+svc_root --real-stap
 PROC=$ROOT/proc
 KROOT=$ROOT/kroot
 LOGDIR=$ROOT/var/log/systemtap/onboot

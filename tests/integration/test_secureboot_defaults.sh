@@ -15,13 +15,9 @@
 	fail "no sign-file in the headers of ${KVER_DEBIAN:-any -amd64 kernel}"
 command -v stap >/dev/null || fail "stap is not installed"
 command -v openssl >/dev/null || fail "openssl is not installed"
-mkroot
-fake_sysmodule
-fake_staprun_kmod
+svc_root --real-stap
 . "$TOP/tests/lib-secureboot.sh"
 RT=$(stap_runtime_opt)
-CACHE=$ROOT/var/cache/systemtap/$KVER_DEBIAN
-LOG=$ROOT/var/log/systemtap.log
 DKMS=$ROOT/var/lib/dkms
 add_script sba
 add_script sbb

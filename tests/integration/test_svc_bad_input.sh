@@ -6,12 +6,8 @@
 . "$(dirname "$0")/../lib.sh"
 
 [ -x "$SVC" ] || fail "$SVC is not built"
-mkroot
-fake_sysmodule
-fake_stap
-fake_staprun_kmod
+svc_root
 add_script alpha
-CACHE=$ROOT/var/cache/systemtap/$KVER_DEBIAN
 cp "$CONF" "$ROOT/config.good"
 
 # --- configs that a shell would execute ------------------------------------------------------

@@ -7,12 +7,8 @@
 . "$(dirname "$0")/../lib.sh"
 
 [ -x "$SVC" ] || fail "$SVC is not built"
-mkroot
-fake_sysmodule
-fake_stap
-fake_staprun_kmod
+svc_root
 echo COMPILE_JOBS=1 >>"$CONF"
-CACHE=$ROOT/var/cache/systemtap/$KVER_DEBIAN
 add_script alpha
 add_script beta
 expect_out() { [ "$OUT" = "$(printf '%b' "$1")" ] || fail "output is not exactly: $1"; }

@@ -6,13 +6,9 @@
 . "$(dirname "$0")/../lib.sh"
 
 [ -x "$SVC" ] || fail "$SVC is not built"
-mkroot
-fake_sysmodule
-fake_stap
-fake_staprun_kmod
+svc_root
 add_script alpha
 add_script beta
-CACHE=$ROOT/var/cache/systemtap/$KVER_DEBIAN
 tab=$(printf '\t')
 cat >"$ROOT/usage" <<EOU
 Usage: systemtap-service {start|stop|status|restart|compile|onboot|cleanup|condrestart|try-restart|reload|force-reload} [OPTIONS] [SCRIPTS]

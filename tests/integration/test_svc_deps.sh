@@ -6,11 +6,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 [ -x "$SVC" ] || fail "$SVC is not built"
-mkroot
-fake_sysmodule
-fake_stap
-fake_staprun_kmod
-CACHE=$ROOT/var/cache/systemtap/$KVER_DEBIAN
+svc_root
 # top needs left and right, both need base: a diamond. solo has no requirement.
 for s in top left right base solo; do add_script $s; done
 cat >"$ROOT/etc/systemtap/conf.d/deps.conf" <<'EOC'

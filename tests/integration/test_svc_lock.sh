@@ -7,10 +7,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 [ -x "$SVC" ] || fail "$SVC is not built"
-mkroot
-fake_sysmodule
-fake_stap
-fake_staprun_kmod
+svc_root
 add_script alpha
 add_script daemon
 echo "daemon_OPT='-o $ROOT/daemon.out'" >>"$CONF"

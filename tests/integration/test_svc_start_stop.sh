@@ -7,13 +7,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 [ -x "$SVC" ] || fail "$SVC is not built"
-mkroot
-fake_sysmodule
-fake_stap
-fake_staprun_kmod
-CACHE=$ROOT/var/cache/systemtap/$KVER_DEBIAN
-STAT=$ROOT/run/systemtap
-LOG=$ROOT/var/log/systemtap.log
+svc_root
 for s in detached daemon buffered spaced; do add_script $s; done
 add_script upr 'probe begin { } // NEEDS_UPROBES'
 cat >>"$CONF" <<EOC

@@ -8,10 +8,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 [ -x "$SVC" ] || fail "$SVC is not built"
-mkroot
-fake_sysmodule
-fake_staprun_kmod
-STAT=$ROOT/run/systemtap
+svc_root --real-stap
 PROC=$ROOT/proc
 mkdir -p "$PROC/systemtap"
 echo "PROC_PATH=$PROC" >>"$CONF"

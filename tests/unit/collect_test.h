@@ -1,13 +1,14 @@
 /* collect_test.h: the collector tests' setting (header-only, one collector per test): a fake
  * module with a relay file, its collector forked on it (collect_run in the child, the fake
  * kernel with it), requests to its real socket as systemtap-service sends them, the records
- * sys_trace prints, the files it writes. Uses fake_kernel.h. */
+ * sys_trace prints, the files it writes. Uses fake_kernel.h and test.h. */
 #pragma once
 #include "collect.h"
 #include "collect_proto.h"
 #include "ctlproto.h"
 #include "fake_kernel.h"
 #include "kmsg.h"
+#include "test.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -26,8 +27,8 @@ static inline void reset(void)
 	fk_reset(root);
 	fr_reap(rundir);
 	unlink(kmsg);
-	lt_rm_rf(rundir);
-	lt_rm_rf(logdir);
+	remove_tree(rundir);
+	remove_tree(logdir);
 	mkdir(logdir, 0755);
 }
 
@@ -84,7 +85,7 @@ static inline char *file_text(const char *dir, const char *name, const char *suf
 	char p[4400];
 
 	snprintf(p, sizeof(p), "%s/%s%s", dir, name, suffix);
-	return lt_read_file(p);
+	return read_text(p);
 }
 
 /* Waits (at most 5 s) until name's state file holds needle. */
@@ -194,23 +195,22 @@ static inline int end_of(pid_t pid)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-/* The fake root, its kernel files and directories. */
-static inline void collect_test_begin(void)
+/* The program's TEST_SETUP: the fake root, its kernel files and directories (every test's
+ * reset() empties them). */
+static inline void collect_test_setup(void)
 {
 	root = fk_make_root();
 	snprintf(kmsg, sizeof(kmsg), "%s/kmsg", root);
 	snprintf(rundir, sizeof(rundir), "%s/run/systemtap", root);
 	snprintf(logdir, sizeof(logdir), "%s/log", root);
-	lt_write_file(root, "proc/sys/kernel/random/boot_id", BOOT_ID "\n");
+	put_text_in(root, "proc/sys/kernel/random/boot_id", BOOT_ID "\n");
 	setenv("TZ", "UTC", 1);
 }
 
-/* Ends every collector, removes the root: the test's exit status. */
-static inline int collect_test_end(void)
+/* The program's TEST_TEARDOWN: removes the root (each test's collectors ended with its
+ * session). */
+static inline void collect_test_teardown(void)
 {
-	fk_reset(root);
-	fr_reap(rundir);
-	lt_rm_rf(root);
+	remove_tree(root);
 	free(root);
-	return lt_result();
 }

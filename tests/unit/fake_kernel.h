@@ -7,13 +7,13 @@
  * out one end of a SOCK_SEQPACKET socketpair (it keeps message boundaries like the real .cmd file),
  * and every control write is decoded and answered the way the runtime's control.c answers it:
  * replies are queued on the kernel end before write returns, unknown type numbers get EINVAL. Each
- * module's behaviour is chosen by the test. The temp root it runs in is fake_root.h's; checks and
- * file helpers are in loader_test.h. */
+ * module's behaviour is chosen by the test. The temp root it runs in is fake_root.h's; the file
+ * helpers are files.h's. */
 #pragma once
 #include "ctlproto.h"
 #include "fake_elf.h"
 #include "fake_root.h"
-#include "loader_test.h"
+#include "files.h"
 #include "sysseam.h"
 
 #include <errno.h>
@@ -113,7 +113,7 @@ static inline void fk_write_ko_vermagic(const char *dir, const char *name, const
 
 	snprintf(rel, sizeof(rel), "%s.ko", name);
 	image = fe_module(name, vermagic, &len);
-	lt_write_bytes(dir, rel, image, len);
+	put_bytes_in(dir, rel, image, len);
 	free(image);
 }
 

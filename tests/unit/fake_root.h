@@ -1,7 +1,7 @@
 /* fake_root.h: the temp root the early loader's unit tests run in, as the loader sees a booted
  * kernel through STAP_EARLY_LOADER_ROOT (header-only). */
 #pragma once
-#include "loader_test.h"
+#include "files.h"
 #include "startall.h"
 
 #include <dirent.h>
@@ -26,7 +26,7 @@ static inline void fr_term_collectors(const char *dir)
 		if (!strstr(de->d_name, ".state") || de->d_name[0] == '.')
 			continue;
 		snprintf(file, sizeof(file), "%s/%s", dir, de->d_name);
-		text = lt_read_file(file);
+		text = read_text(file);
 		p = strstr(text, "\npid ");
 		pid = p ? strtol(p + 5, NULL, 10) : 0;
 		/* Only a child of ours that still runs; one that ended stays unreaped (WNOWAIT):
@@ -78,21 +78,21 @@ static inline char *fk_make_root(void)
 
 	if (!root || !mkdtemp(root))
 		exit(2);
-	lt_write_file(root, "proc/kallsyms",
-		      "0000000000000000 A fixed_percpu_data\n"
-		      "ffffffff81000000 T _stext\n"
-		      "ffffffff81000100 t module_kallsyms_on_each_symbol\t[evil]\n"
-		      "ffffffff81100000 T kallsyms_on_each_symbol\n"
-		      "ffffffff81100200 T module_kallsyms_on_each_symbol\n"
-		      "ffffffff811000f0 t kallsyms_lookup_name_helper\n"
-		      "ffffffff81100100 T kallsyms_lookup_name\n"
-		      "ffffffffc0000000 t kallsyms_lookup_name\t[othermod]\n");
-	lt_write_file(root, "sys/kernel/notes", "\x04");
-	lt_write_file(root, "sys/module/zmod/sections/.text", "0xffffffffc0100000\n");
-	lt_write_file(root, "sys/module/zmod/sections/.init.text", "0xffffffffc0200000\n");
-	lt_write_file(root, "sys/module/zmod/sections/.data", "0xffffffffc0300000\n");
-	lt_write_file(root, "sys/module/amod/sections/.text", "0xffffffffc0400000\n");
-	lt_write_file(root, "sys/module/builtin/parameters/x", "1\n");
+	put_text_in(root, "proc/kallsyms",
+		    "0000000000000000 A fixed_percpu_data\n"
+		    "ffffffff81000000 T _stext\n"
+		    "ffffffff81000100 t module_kallsyms_on_each_symbol\t[evil]\n"
+		    "ffffffff81100000 T kallsyms_on_each_symbol\n"
+		    "ffffffff81100200 T module_kallsyms_on_each_symbol\n"
+		    "ffffffff811000f0 t kallsyms_lookup_name_helper\n"
+		    "ffffffff81100100 T kallsyms_lookup_name\n"
+		    "ffffffffc0000000 t kallsyms_lookup_name\t[othermod]\n");
+	put_text_in(root, "sys/kernel/notes", "\x04");
+	put_text_in(root, "sys/module/zmod/sections/.text", "0xffffffffc0100000\n");
+	put_text_in(root, "sys/module/zmod/sections/.init.text", "0xffffffffc0200000\n");
+	put_text_in(root, "sys/module/zmod/sections/.data", "0xffffffffc0300000\n");
+	put_text_in(root, "sys/module/amod/sections/.text", "0xffffffffc0400000\n");
+	put_text_in(root, "sys/module/builtin/parameters/x", "1\n");
 	return root;
 }
 

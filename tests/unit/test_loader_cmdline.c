@@ -1,4 +1,6 @@
 /* test_loader_cmdline.c: rd.systemtap=, rd.systemtap.skip=, rd.debug and rdinitdebug. */
+#include "macro.h"
+#include "test.h"
 #include "cmdline.h"
 #include "fake_kernel.h"
 
@@ -14,7 +16,7 @@ static struct boot_switches parse(const char *text)
 	return b;
 }
 
-static void test_disabled(void)
+TEST(disabled)
 {
 	static const struct {
 		const char *cmdline;
@@ -34,16 +36,16 @@ static void test_disabled(void)
 	    {"", false},
 	};
 
-	for (size_t i = 0; i < ELEMENTS(cases); i++) {
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
 		struct boot_switches b = parse(cases[i].cmdline);
 
-		CHECK(b.disabled == cases[i].disabled, "'%s': %s", cases[i].cmdline,
-		      cases[i].disabled ? "disabled" : "enabled");
+		ASSERT_EQ(b.disabled, cases[i].disabled, "'%s': %s", cases[i].cmdline,
+			  cases[i].disabled ? "disabled" : "enabled");
 		boot_switches_free(&b);
 	}
 }
 
-static void test_verbose(void)
+TEST(verbose)
 {
 	static const struct {
 		const char *cmdline;
@@ -54,98 +56,105 @@ static void test_verbose(void)
 	    {"debug", false},
 	};
 
-	for (size_t i = 0; i < ELEMENTS(cases); i++) {
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
 		struct boot_switches b = parse(cases[i].cmdline);
 
-		CHECK(b.verbose == cases[i].verbose, "'%s': %s", cases[i].cmdline,
-		      cases[i].verbose ? "verbose" : "quiet");
+		ASSERT_EQ(b.verbose, cases[i].verbose, "'%s': %s", cases[i].cmdline,
+			  cases[i].verbose ? "verbose" : "quiet");
 		boot_switches_free(&b);
 	}
 }
 
-static void test_skip(void)
+TEST(skip)
 {
 	struct boot_switches b;
 
 	b = parse("ro rd.systemtap.skip=alpha,beta quiet rd.systemtap.skip=gamma");
-	CHECK(boot_switches_skip(&b, "alpha") && boot_switches_skip(&b, "beta") &&
-		  boot_switches_skip(&b, "gamma"),
-	      "skip lists from two switches add up");
-	CHECK(!boot_switches_skip(&b, "alph") && !boot_switches_skip(&b, "lpha") &&
-		  !boot_switches_skip(&b, "eta") && !boot_switches_skip(&b, "delta") &&
-		  !boot_switches_skip(&b, ""),
-	      "only whole names match");
-	CHECK(!b.disabled && !b.verbose, "skip does not disable");
+	ASSERT_TRUE(boot_switches_skip(&b, "alpha"), "skip lists from two switches add up");
+	ASSERT_TRUE(boot_switches_skip(&b, "beta"), "skip lists from two switches add up");
+	ASSERT_TRUE(boot_switches_skip(&b, "gamma"), "skip lists from two switches add up");
+	ASSERT_FALSE(boot_switches_skip(&b, "alph"), "only whole names match");
+	ASSERT_FALSE(boot_switches_skip(&b, "lpha"), "only whole names match");
+	ASSERT_FALSE(boot_switches_skip(&b, "eta"), "only whole names match");
+	ASSERT_FALSE(boot_switches_skip(&b, "delta"), "only whole names match");
+	ASSERT_FALSE(boot_switches_skip(&b, ""), "only whole names match");
+	ASSERT_FALSE(b.disabled, "skip does not disable");
+	ASSERT_FALSE(b.verbose, "skip does not disable");
 	boot_switches_free(&b);
 
 	b = parse("rd.systemtap.skip=\"one,two\" rd.systemtap.skip=");
-	CHECK(boot_switches_skip(&b, "one") && boot_switches_skip(&b, "two"),
-	      "quoted value; empty switch ignored");
+	ASSERT_TRUE(boot_switches_skip(&b, "one"), "quoted value; empty switch ignored");
+	ASSERT_TRUE(boot_switches_skip(&b, "two"), "quoted value; empty switch ignored");
 	boot_switches_free(&b);
 
 	b = parse("quiet");
-	CHECK(!boot_switches_skip(&b, "one") && b.skip == NULL, "no switch: nothing skipped");
+	ASSERT_FALSE(boot_switches_skip(&b, "one"), "no switch: nothing skipped");
+	ASSERT_NULL(b.skip, "no switch: nothing skipped");
 	boot_switches_free(&b);
 }
 
-static void test_console(void)
+TEST(console)
 {
 	struct boot_switches b;
 
 	b = parse("quiet");
-	CHECK(!boot_switches_console(&b, "a"), "no rd.systemtap.console: no copy");
+	ASSERT_FALSE(boot_switches_console(&b, "a"), "no rd.systemtap.console: no copy");
 	boot_switches_free(&b);
 	static const char *const all[] = {"rd.systemtap.console=1", "rd.systemtap.console",
 					  "rd.systemtap.console=yes", "rd.systemtap.console=on",
 					  "rd.systemtap.console=a rd.systemtap.console=1"};
-	for (size_t i = 0; i < ELEMENTS(all); i++) {
+	for (size_t i = 0; i < ELEMENTSOF(all); i++) {
 		b = parse(all[i]);
-		CHECK(boot_switches_console(&b, "a") && boot_switches_console(&b, "zed"),
-		      "'%s': every script", all[i]);
+		ASSERT_TRUE(boot_switches_console(&b, "a"), "'%s': every script", all[i]);
+		ASSERT_TRUE(boot_switches_console(&b, "zed"), "'%s': every script", all[i]);
 		boot_switches_free(&b);
 	}
 	b = parse("rd.systemtap.console=a,bee rd.systemtap.console=cee");
-	CHECK(boot_switches_console(&b, "a") && boot_switches_console(&b, "bee") &&
-		  boot_switches_console(&b, "cee") && !boot_switches_console(&b, "be") &&
-		  !boot_switches_console(&b, "d"),
-	      "named scripts, lists add up, whole names only");
+	ASSERT_TRUE(boot_switches_console(&b, "a"), "named scripts");
+	ASSERT_TRUE(boot_switches_console(&b, "bee"), "named scripts");
+	ASSERT_TRUE(boot_switches_console(&b, "cee"), "lists add up");
+	ASSERT_FALSE(boot_switches_console(&b, "be"), "whole names only");
+	ASSERT_FALSE(boot_switches_console(&b, "d"), "only the named ones");
 	boot_switches_free(&b);
 	b = parse("rd.systemtap.console=1 rd.systemtap.console=a rd.systemtap.console=0");
-	CHECK(!boot_switches_console(&b, "a") && !boot_switches_console(&b, "b"),
-	      "rd.systemtap.console=0 at the end: none");
+	ASSERT_FALSE(boot_switches_console(&b, "a"), "rd.systemtap.console=0 at the end: none");
+	ASSERT_FALSE(boot_switches_console(&b, "b"), "rd.systemtap.console=0 at the end: none");
 	boot_switches_free(&b);
 	b = parse("rd.systemtap.console=off rd.systemtap.console=b rd.systemtap.console=");
-	CHECK(boot_switches_console(&b, "b") && !boot_switches_console(&b, "a"),
-	      "off, then a name: that one; an empty value changes nothing");
+	ASSERT_TRUE(boot_switches_console(&b, "b"), "off, then a name: that one");
+	ASSERT_FALSE(boot_switches_console(&b, "a"), "an empty value changes nothing");
 	boot_switches_free(&b);
 }
 
-static void test_quotes(void)
+TEST(quotes)
 {
 	struct boot_switches b = parse("foo=\"a b rd.systemtap=0 c\" rd.debug");
 
-	CHECK(!b.disabled && b.verbose, "a switch inside another's quoted value is not a switch");
+	ASSERT_FALSE(b.disabled, "a switch inside another's quoted value is not a switch");
+	ASSERT_TRUE(b.verbose, "a switch inside another's quoted value is not a switch");
 	boot_switches_free(&b);
 }
 
-static void test_load(void)
+TEST(load)
 {
 	char *dir = fk_make_root(), path[4096];
 	struct boot_switches b = {0};
 
-	lt_write_file(dir, "cmdline", "root=/dev/vda rd.systemtap.skip=x rdinitdebug\n");
+	put_text_in(dir, "cmdline", "root=/dev/vda rd.systemtap.skip=x rdinitdebug\n");
 	snprintf(path, sizeof(path), "%s/cmdline", dir);
-	CHECK(cmdline_load(path, &b) == 0 && b.verbose && boot_switches_skip(&b, "x"),
-	      "cmdline_load reads a file");
+	ASSERT_EQ(cmdline_load(path, &b), 0, "cmdline_load reads a file");
+	ASSERT_TRUE(b.verbose, "cmdline_load reads a file");
+	ASSERT_TRUE(boot_switches_skip(&b, "x"), "cmdline_load reads a file");
 	boot_switches_free(&b);
 	snprintf(path, sizeof(path), "%s/none", dir);
 	b = (struct boot_switches){.verbose = true};
-	CHECK(cmdline_load(path, &b) == -ENOENT && b.verbose, "missing file: -ENOENT, untouched");
-	lt_rm_rf(dir);
+	ASSERT_EQ(cmdline_load(path, &b), -ENOENT, "missing file: -ENOENT, untouched");
+	ASSERT_TRUE(b.verbose, "missing file: -ENOENT, untouched");
+	remove_tree(dir);
 	free(dir);
 }
 
-static void test_mode_and_timeout(void)
+TEST(mode_and_timeout)
 {
 	static const struct {
 		const char *cmdline;
@@ -168,23 +177,13 @@ static void test_mode_and_timeout(void)
 	    {"rd.systemtap.timeout=5 rd.systemtap.timeout=x", BOOT_MODE_DEFAULT, 5},
 	};
 
-	for (size_t i = 0; i < ELEMENTS(cases); i++) {
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
 		struct boot_switches b = parse(cases[i].cmdline);
 
-		CHECK(b.mode == cases[i].mode && b.timeout_s == cases[i].timeout_s,
-		      "'%s': mode %d, timeout %u s", cases[i].cmdline, (int)b.mode, b.timeout_s);
+		ASSERT_EQ(b.mode, cases[i].mode, "'%s': mode %d, timeout %u s", cases[i].cmdline,
+			  (int)b.mode, b.timeout_s);
+		ASSERT_EQ(b.timeout_s, cases[i].timeout_s, "'%s': mode %d, timeout %u s",
+			  cases[i].cmdline, (int)b.mode, b.timeout_s);
 		boot_switches_free(&b);
 	}
-}
-
-int main(void)
-{
-	test_mode_and_timeout();
-	test_disabled();
-	test_verbose();
-	test_skip();
-	test_console();
-	test_quotes();
-	test_load();
-	return lt_result();
 }

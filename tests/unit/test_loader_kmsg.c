@@ -3,14 +3,16 @@
  * a record the kernel log took is not written to stderr again: journald reads the kernel log
  * itself and would show the line twice. Anything else still gets its stderr copy. */
 #include "kmsg.h"
-#include "loader_test.h"
+#include "files.h"
 #include "startall.h"
+#include "macro.h"
+#include "test.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char dir[] = "/tmp/test_loader_kmsg.XXXXXX";
+static const char *dir; /* the program's temp directory */
 static char path_kmsg[4096], path_err[4096], path_other[4096], path_cmdline[4096];
 static int saved_stderr = -1;
 
@@ -50,20 +52,21 @@ static void log_one(const char *kmsg, const char *text, bool *in_kmsg, bool *in_
 	log_setup(kmsg, true, true);
 	log_info("%s", text);
 	stderr_back();
-	*in_kmsg = lt_file_contains(path_kmsg, text);
-	*in_stderr = lt_file_contains(path_err, text);
+	*in_kmsg = file_contains(path_kmsg, text);
+	*in_stderr = file_contains(path_err, text);
 }
 
-static void test_no_journal(void)
+TEST(no_journal)
 {
 	bool k, e;
 
 	unsetenv("JOURNAL_STREAM");
 	log_one(path_kmsg, "starting: plain stderr", &k, &e);
-	CHECK(k && e, "no JOURNAL_STREAM: the record goes to the kernel log and to stderr");
+	ASSERT_TRUE(k, "no JOURNAL_STREAM: the record goes to the kernel log and to stderr");
+	ASSERT_TRUE(e, "no JOURNAL_STREAM: the record goes to the kernel log and to stderr");
 }
 
-static void test_stderr_is_journal(void)
+TEST(stderr_is_journal)
 {
 	bool k, e;
 
@@ -71,26 +74,28 @@ static void test_stderr_is_journal(void)
 	journal_stream_is(path_err);
 	bool j = log_stderr_is_journal();
 	stderr_back();
-	CHECK(j, "JOURNAL_STREAM naming stderr's device:inode: stderr is the journal");
+	ASSERT_TRUE(j, "JOURNAL_STREAM naming stderr's device:inode: stderr is the journal");
 
 	log_one(path_kmsg, "starting: journal", &k, &e);
-	CHECK(k && !e, "stderr is the journal: the record is in the kernel log only, once");
-	CHECK(lt_file_contains(path_kmsg, "<6>" LOG_PREFIX "starting: journal\n"),
-	      "the kernel-log record keeps its level and prefix");
+	ASSERT_TRUE(k, "stderr is the journal: the record is in the kernel log only, once");
+	ASSERT_FALSE(e, "stderr is the journal: the record is in the kernel log only, once");
+	ASSERT_TRUE(file_contains(path_kmsg, "<6>" LOG_PREFIX "starting: journal\n"),
+		    "the kernel-log record keeps its level and prefix");
 }
 
-static void test_stderr_elsewhere(void)
+TEST(stderr_elsewhere)
 {
 	bool k, e;
 
 	/* A service whose stderr was later pointed at the console keeps the variable. */
-	lt_write_file(dir, "other", "");
+	put_text_in(dir, "other", "");
 	journal_stream_is(path_other);
 	log_one(path_kmsg, "starting: console", &k, &e);
-	CHECK(k && e, "JOURNAL_STREAM naming another file: stderr still gets the record");
+	ASSERT_TRUE(k, "JOURNAL_STREAM naming another file: stderr still gets the record");
+	ASSERT_TRUE(e, "JOURNAL_STREAM naming another file: stderr still gets the record");
 }
 
-static void test_kmsg_refused(void)
+TEST(kmsg_refused)
 {
 	char missing[4200];
 	bool k, e;
@@ -98,12 +103,13 @@ static void test_kmsg_refused(void)
 	snprintf(missing, sizeof(missing), "%s/no-such-dir/kmsg", dir);
 	journal_stream_is(path_err);
 	log_one(missing, "starting: kmsg refused", &k, &e);
-	CHECK(e, "stderr is the journal but the kernel log refused the record: it goes to stderr");
+	ASSERT_TRUE(
+	    e, "stderr is the journal but the kernel log refused the record: it goes to stderr");
 	log_one(NULL, "no kmsg at all", &k, &e);
-	CHECK(e, "stderr is the journal, no kernel log (--list on the host): stderr gets it");
+	ASSERT_TRUE(e, "stderr is the journal, no kernel log (--list on the host): stderr gets it");
 }
 
-static void test_malformed(void)
+TEST(malformed)
 {
 	struct stat st;
 	char good[64];
@@ -111,12 +117,12 @@ static void test_malformed(void)
 
 	stderr_to_file();
 	fstat(STDERR_FILENO, &st);
-	for (size_t i = 0; i < ELEMENTS(bad); i++) {
+	for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
 		setenv("JOURNAL_STREAM", bad[i], 1);
 		bool j = log_stderr_is_journal();
 
 		stderr_back();
-		CHECK(!j, "JOURNAL_STREAM='%s' is not stderr", bad[i]);
+		ASSERT_FALSE(j, "JOURNAL_STREAM='%s' is not stderr", bad[i]);
 		stderr_to_file();
 	}
 	snprintf(good, sizeof(good), "%llu:%llu ", (unsigned long long)st.st_dev,
@@ -124,11 +130,11 @@ static void test_malformed(void)
 	setenv("JOURNAL_STREAM", good, 1);
 	bool trailing = log_stderr_is_journal();
 	stderr_back();
-	CHECK(!trailing, "JOURNAL_STREAM with trailing garbage is refused");
+	ASSERT_FALSE(trailing, "JOURNAL_STREAM with trailing garbage is refused");
 }
 
 /* The boot-time path: startall_run sets up logging itself (rd.systemtap=0: its one line). */
-static void test_startall(void)
+TEST(startall)
 {
 	struct startall_request req = {
 	    .manifest_path = "/nonexistent/manifest",
@@ -140,46 +146,38 @@ static void test_startall(void)
 	};
 	int r;
 
-	lt_write_file(dir, "cmdline", "console=ttyS0 rd.systemtap=0\n");
+	put_text_in(dir, "cmdline", "console=ttyS0 rd.systemtap=0\n");
 	unlink(path_kmsg);
 	stderr_to_file();
 	journal_stream_is(path_err);
 	r = startall_run(&req, NULL);
 	stderr_back();
-	CHECK(r == 0 && lt_file_contains(path_kmsg, "rd.systemtap=0") &&
-		  !lt_file_contains(path_err, "rd.systemtap=0"),
-	      "startall_run under the journal: its line in the kernel log, not on stderr");
+	ASSERT_EQ(r, 0,
+		  "startall_run under the journal: its line in the kernel log, not on stderr");
+	ASSERT_TRUE(file_contains(path_kmsg, "rd.systemtap=0"),
+		    "startall_run under the journal: its line in the kernel log, not on stderr");
+	ASSERT_FALSE(file_contains(path_err, "rd.systemtap=0"),
+		     "startall_run under the journal: its line in the kernel log, not on stderr");
 
 	unsetenv("JOURNAL_STREAM");
 	unlink(path_kmsg);
 	stderr_to_file();
 	r = startall_run(&req, NULL);
 	stderr_back();
-	CHECK(r == 0 && lt_file_contains(path_err, "rd.systemtap=0"),
-	      "startall_run, stderr not the journal: the line on stderr too");
+	ASSERT_EQ(r, 0, "startall_run, stderr not the journal: the line on stderr too");
+	ASSERT_TRUE(file_contains(path_err, "rd.systemtap=0"),
+		    "startall_run, stderr not the journal: the line on stderr too");
 }
 
-int main(void)
+static void setup(void)
 {
-	if (!mkdtemp(dir))
-		return 2;
+	dir = test_tmpdir();
 	snprintf(path_kmsg, sizeof(path_kmsg), "%s/kmsg", dir);
 	snprintf(path_err, sizeof(path_err), "%s/stderr", dir);
 	snprintf(path_other, sizeof(path_other), "%s/other", dir);
 	snprintf(path_cmdline, sizeof(path_cmdline), "%s/cmdline", dir);
 	saved_stderr = dup(STDERR_FILENO);
 	if (saved_stderr < 0)
-		return 2;
-
-	test_no_journal();
-	test_stderr_is_journal();
-	test_stderr_elsewhere();
-	test_kmsg_refused();
-	test_malformed();
-	test_startall();
-
-	unsetenv("JOURNAL_STREAM");
-	close(saved_stderr);
-	lt_rm_rf(dir);
-	return lt_result();
+		exit(2);
 }
+TEST_SETUP(setup)

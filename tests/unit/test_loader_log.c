@@ -3,20 +3,26 @@
  * there: writing them again would show each line twice and slow every module down on a serial
  * console. */
 #include "kmsg.h"
-#include "loader_test.h"
+#include "test.h"
 
-int main(void)
+TEST(console_levels)
 {
-	CHECK(log_console_shows(LEVEL_INFO, "7\t4\t1\t7\n") &&
-		  !log_console_shows(LEVEL_DEBUG, "7\t4\t1\t7\n"),
-	      "console_loglevel 7: the kernel prints info lines, not debug ones");
-	CHECK(log_console_shows(LEVEL_ERR, "4\t4\t1\t7\n") &&
-		  !log_console_shows(LEVEL_WARNING, "4\t4\t1\t7\n") &&
-		  !log_console_shows(LEVEL_INFO, "4\t4\t1\t7\n"),
-	      "quiet (console_loglevel 4): only errors; warnings and info go to stderr");
-	CHECK(log_console_shows(LEVEL_DEBUG, "10 4 1 7"), "console_loglevel 10 (ignore_loglevel)");
-	CHECK(!log_console_shows(LEVEL_ERR, "") && !log_console_shows(LEVEL_ERR, "x") &&
-		  !log_console_shows(LEVEL_ERR, NULL),
-	      "unknown console_loglevel: everything also goes to stderr");
-	return lt_result();
+	ASSERT_TRUE(log_console_shows(LEVEL_INFO, "7\t4\t1\t7\n"),
+		    "console_loglevel 7: the kernel prints info lines, not debug ones");
+	ASSERT_FALSE(log_console_shows(LEVEL_DEBUG, "7\t4\t1\t7\n"),
+		     "console_loglevel 7: the kernel prints info lines, not debug ones");
+	ASSERT_TRUE(log_console_shows(LEVEL_ERR, "4\t4\t1\t7\n"),
+		    "quiet (console_loglevel 4): only errors; warnings and info go to stderr");
+	ASSERT_FALSE(log_console_shows(LEVEL_WARNING, "4\t4\t1\t7\n"),
+		     "quiet (console_loglevel 4): only errors; warnings and info go to stderr");
+	ASSERT_FALSE(log_console_shows(LEVEL_INFO, "4\t4\t1\t7\n"),
+		     "quiet (console_loglevel 4): only errors; warnings and info go to stderr");
+	ASSERT_TRUE(log_console_shows(LEVEL_DEBUG, "10 4 1 7"),
+		    "console_loglevel 10 (ignore_loglevel)");
+	ASSERT_FALSE(log_console_shows(LEVEL_ERR, ""),
+		     "unknown console_loglevel: everything also goes to stderr");
+	ASSERT_FALSE(log_console_shows(LEVEL_ERR, "x"),
+		     "unknown console_loglevel: everything also goes to stderr");
+	ASSERT_FALSE(log_console_shows(LEVEL_ERR, NULL),
+		     "unknown console_loglevel: everything also goes to stderr");
 }

@@ -1,5 +1,7 @@
 /* test_loader_manifest.c: the onboot manifest parser: the design.md example, every kind of
  * bad line (named by number, the rest still counts) and the header rules. */
+#include "macro.h"
+#include "test.h"
 #include "fake_kernel.h"
 #include "kmsg.h"
 #include "manifest.h"
@@ -14,10 +16,10 @@ static int parse(const char *text, struct manifest *m)
 
 static bool logged(const char *needle)
 {
-	return lt_file_contains(kmsg_path, needle);
+	return file_contains(kmsg_path, needle);
 }
 
-static void test_example(void)
+TEST(example)
 {
 	struct manifest m;
 	int r;
@@ -29,27 +31,31 @@ static void test_example(void)
 		  "script needs_counter protocol=4 bufsize=8\n"
 		  "script withparam protocol=5 bufsize=0 param=answer=42 param=greeting=hi\n",
 		  &m);
-	CHECK(r == 0 && m.n_scripts == 3 && m.bad_lines == 0, "design.md example: 3 scripts");
+	ASSERT_EQ(r, 0, "design.md example: 3 scripts");
+	ASSERT_EQ(m.n_scripts, 3, "design.md example: 3 scripts");
+	ASSERT_EQ(m.bad_lines, 0, "design.md example: 3 scripts");
 	if (r < 0 || m.n_scripts != 3)
 		return;
-	CHECK(strcmp(m.kernel, "6.1.0-56-amd64") == 0 && !m.log_boot_err,
-	      "kernel and log_boot_err");
-	CHECK(m.mode == MANIFEST_MODE_EARLY, "no mode line: earliest mode");
-	CHECK(m.log_size == COLLECT_LOG_SIZE_DEFAULT, "no log_size line: the default (%llu)",
-	      m.log_size);
-	CHECK(strcmp(m.scripts[0].name, "counter") == 0 && m.scripts[0].protocol == 4 &&
-		  m.scripts[0].bufsize == 0 && m.scripts[0].line == 4,
-	      "script 1: counter, protocol 4, bufsize 0, line 4");
-	CHECK(strcmp(m.scripts[1].name, "needs_counter") == 0 && m.scripts[1].bufsize == 8,
-	      "script 2 in manifest order, bufsize 8");
-	CHECK(m.scripts[2].protocol == 5 &&
-		  strcmp(m.scripts[2].params, " answer=42 greeting=hi") == 0,
-	      "script 3: protocol 5, params '%s'", m.scripts[2].params);
-	CHECK(strcmp(m.scripts[0].params, "") == 0, "no params: empty string");
+	ASSERT_STREQ(m.kernel, "6.1.0-56-amd64", "kernel and log_boot_err");
+	ASSERT_FALSE(m.log_boot_err, "kernel and log_boot_err");
+	ASSERT_EQ(m.mode, MANIFEST_MODE_EARLY, "no mode line: earliest mode");
+	ASSERT_EQ(m.log_size, COLLECT_LOG_SIZE_DEFAULT, "no log_size line: the default");
+	ASSERT_STREQ(m.scripts[0].name, "counter",
+		     "script 1: counter, protocol 4, bufsize 0, line 4");
+	ASSERT_EQ(m.scripts[0].protocol, 4, "script 1: counter, protocol 4, bufsize 0, line 4");
+	ASSERT_EQ(m.scripts[0].bufsize, 0, "script 1: counter, protocol 4, bufsize 0, line 4");
+	ASSERT_EQ(m.scripts[0].line, 4, "script 1: counter, protocol 4, bufsize 0, line 4");
+	ASSERT_STREQ(m.scripts[1].name, "needs_counter", "script 2 in manifest order, bufsize 8");
+	ASSERT_EQ(m.scripts[1].bufsize, 8, "script 2 in manifest order, bufsize 8");
+	ASSERT_EQ(m.scripts[2].protocol, 5, "script 3: protocol 5, params '%s'",
+		  m.scripts[2].params);
+	ASSERT_STREQ(m.scripts[2].params, " answer=42 greeting=hi",
+		     "script 3: protocol 5, params '%s'", m.scripts[2].params);
+	ASSERT_STREQ(m.scripts[0].params, "", "no params: empty string");
 	manifest_free(&m);
 }
 
-static void test_syntax(void)
+TEST(syntax)
 {
 	struct manifest m;
 	int r;
@@ -63,29 +69,39 @@ static void test_syntax(void)
 		  "script\ttabbed\tprotocol=5\r\n"
 		  "script last protocol=4 bufsize=4095", /* no final newline */
 		  &m);
-	CHECK(r == 0 && m.n_scripts == 2 && m.bad_lines == 0,
-	      "comments, blank lines, tabs, CRLF, no final newline");
-	CHECK(r == 0 && m.log_boot_err && !m.kernel, "log_boot_err yes; kernel line optional");
+	ASSERT_EQ(r, 0, "comments, blank lines, tabs, CRLF, no final newline");
+	ASSERT_EQ(m.n_scripts, 2, "comments, blank lines, tabs, CRLF, no final newline");
+	ASSERT_EQ(m.bad_lines, 0, "comments, blank lines, tabs, CRLF, no final newline");
+	ASSERT_EQ(r, 0, "log_boot_err yes; kernel line optional");
+	ASSERT_TRUE(m.log_boot_err, "log_boot_err yes; kernel line optional");
+	ASSERT_FALSE(m.kernel, "log_boot_err yes; kernel line optional");
 	if (r == 0)
 		manifest_free(&m);
 	r = parse("stap-onboot-manifest 1\nmode hook\nscript a protocol=4\n", &m);
-	CHECK(r == 0 && m.bad_lines == 0 && m.mode == MANIFEST_MODE_HOOK, "mode hook");
+	ASSERT_EQ(r, 0, "mode hook");
+	ASSERT_EQ(m.bad_lines, 0, "mode hook");
+	ASSERT_EQ(m.mode, MANIFEST_MODE_HOOK, "mode hook");
 	if (r == 0)
 		manifest_free(&m);
 	r = parse("stap-onboot-manifest 1\nmode hook\nmode early\nscript a protocol=4\n", &m);
-	CHECK(r == 0 && m.bad_lines == 0 && m.mode == MANIFEST_MODE_EARLY, "mode early, last wins");
+	ASSERT_EQ(r, 0, "mode early, last wins");
+	ASSERT_EQ(m.bad_lines, 0, "mode early, last wins");
+	ASSERT_EQ(m.mode, MANIFEST_MODE_EARLY, "mode early, last wins");
 	if (r == 0)
 		manifest_free(&m);
 	r = parse("stap-onboot-manifest 1\nlog_size 0\nlog_size 1073741824\nscript a protocol=4\n",
 		  &m);
-	CHECK(r == 0 && m.bad_lines == 0 && m.log_size == 1073741824ULL,
-	      "log_size 0 and 1G accepted, the last wins");
+	ASSERT_EQ(r, 0, "log_size 0 and 1G accepted");
+	ASSERT_EQ(m.bad_lines, 0, "log_size 0 and 1G accepted");
+	ASSERT_EQ(m.log_size, 1073741824ULL, "log_size: the last wins");
 	if (r == 0)
 		manifest_free(&m);
 	r = parse("stap-onboot-manifest 1\nlog_boot_err yes\r\nscript\ttabbed\tprotocol=5\r\n"
 		  "script last protocol=4 bufsize=4095",
 		  &m);
-	CHECK(r == 0 && m.n_scripts == 2 && m.scripts[1].bufsize == 4095, "bufsize 4095 accepted");
+	ASSERT_EQ(r, 0, "bufsize 4095 accepted");
+	ASSERT_EQ(m.n_scripts, 2, "bufsize 4095 accepted");
+	ASSERT_EQ(m.scripts[1].bufsize, 4095, "bufsize 4095 accepted");
 	if (r == 0)
 		manifest_free(&m);
 }
@@ -95,7 +111,7 @@ struct bad_case {
 	const char *message;
 };
 
-static void test_bad_lines(void)
+TEST(bad_lines)
 {
 	static const struct bad_case cases[] = {
 	    {"script 9lives protocol=4", "invalid script name"},
@@ -135,7 +151,7 @@ static void test_bad_lines(void)
 	struct manifest m;
 	int r;
 
-	for (size_t i = 0; i < ELEMENTS(cases); i++) {
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
 		char want[256];
 
 		snprintf(text, sizeof(text),
@@ -144,16 +160,22 @@ static void test_bad_lines(void)
 			 cases[i].line);
 		r = parse(text, &m);
 		snprintf(want, sizeof(want), "M:3: %s", cases[i].message);
-		CHECK(r == 0 && m.bad_lines == 1 && m.n_scripts == 2 &&
-			  strcmp(m.scripts[1].name, "after") == 0,
-		      "bad line '%s' skipped, the other scripts still count", cases[i].line);
-		CHECK(logged(want) && logged("line ignored"), "error names the line: '%s'", want);
+		ASSERT_EQ(r, 0, "bad line '%s' skipped, the other scripts still count",
+			  cases[i].line);
+		ASSERT_EQ(m.bad_lines, 1, "bad line '%s' skipped, the other scripts still count",
+			  cases[i].line);
+		ASSERT_EQ(m.n_scripts, 2, "bad line '%s' skipped, the other scripts still count",
+			  cases[i].line);
+		ASSERT_STREQ(m.scripts[1].name, "after",
+			     "bad line '%s' skipped, the other scripts still count", cases[i].line);
+		ASSERT_TRUE(logged(want), "error names the line: '%s'", want);
+		ASSERT_TRUE(logged("line ignored"), "error names the line: '%s'", want);
 		if (r == 0)
 			manifest_free(&m);
 	}
 }
 
-static void test_long_and_nul_lines(void)
+TEST(long_and_nul_lines)
 {
 	char *text = malloc(3 * MANIFEST_LINE_MAX);
 	struct manifest m;
@@ -166,8 +188,10 @@ static void test_long_and_nul_lines(void)
 	n += MANIFEST_LINE_MAX;
 	strcpy(text + n, "\nscript ok protocol=4\n");
 	r = parse(text, &m);
-	CHECK(r == 0 && m.bad_lines == 1 && m.n_scripts == 1, "a line over 4096 bytes is rejected");
-	CHECK(logged("M:2: line longer than 4096 bytes"), "and named");
+	ASSERT_EQ(r, 0, "a line over 4096 bytes is rejected");
+	ASSERT_EQ(m.bad_lines, 1, "a line over 4096 bytes is rejected");
+	ASSERT_EQ(m.n_scripts, 1, "a line over 4096 bytes is rejected");
+	ASSERT_TRUE(logged("M:2: line longer than 4096 bytes"), "and named");
 	if (r == 0)
 		manifest_free(&m);
 
@@ -182,9 +206,11 @@ static void test_long_and_nul_lines(void)
 	n = line_start + MANIFEST_LINE_MAX;
 	strcpy(text + n, "\n");
 	r = manifest_parse(text, strlen(text), "M", MANIFEST_BOOT, &m);
-	CHECK(r == 0 && m.bad_lines == 0 && m.n_scripts == 1 &&
-		  strlen(text) - line_start - 1 == MANIFEST_LINE_MAX,
-	      "a line of exactly 4096 bytes is accepted");
+	ASSERT_EQ(r, 0, "a line of exactly 4096 bytes is accepted");
+	ASSERT_EQ(m.bad_lines, 0, "a line of exactly 4096 bytes is accepted");
+	ASSERT_EQ(m.n_scripts, 1, "a line of exactly 4096 bytes is accepted");
+	ASSERT_EQ(strlen(text) - line_start - 1, MANIFEST_LINE_MAX,
+		  "a line of exactly 4096 bytes is accepted");
 	if (r == 0)
 		manifest_free(&m);
 
@@ -192,14 +218,16 @@ static void test_long_and_nul_lines(void)
 				  "protocol=4\n";
 	unlink(kmsg_path);
 	r = manifest_parse(nul, sizeof(nul) - 1, "M", MANIFEST_BOOT, &m);
-	CHECK(r == 0 && m.bad_lines == 1 && m.n_scripts == 1 && logged("M:2: NUL byte in line"),
-	      "a NUL byte rejects its line only");
+	ASSERT_EQ(r, 0, "a NUL byte rejects its line only");
+	ASSERT_EQ(m.bad_lines, 1, "a NUL byte rejects its line only");
+	ASSERT_EQ(m.n_scripts, 1, "a NUL byte rejects its line only");
+	ASSERT_TRUE(logged("M:2: NUL byte in line"), "a NUL byte rejects its line only");
 	if (r == 0)
 		manifest_free(&m);
 	free(text);
 }
 
-static void test_header(void)
+TEST(header)
 {
 	static const char *const bad[] = {
 	    "",
@@ -212,53 +240,57 @@ static void test_header(void)
 	};
 	struct manifest m = {.n_scripts = 99};
 
-	for (size_t i = 0; i < ELEMENTS(bad); i++) {
+	for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
 		int r = parse(bad[i], &m);
 
-		CHECK(r == -EBADMSG && m.n_scripts == 99, "header case %zu refused, *ret untouched",
-		      i);
+		ASSERT_EQ(r, -EBADMSG, "header case %zu refused, *ret untouched", i);
+		ASSERT_EQ(m.n_scripts, 99, "header case %zu refused, *ret untouched", i);
 	}
-	CHECK((parse("stap-onboot-manifest 2\n", &m), logged("unsupported manifest format '2'")),
-	      "format 2 is named in the error");
-	CHECK((parse("hello\n", &m), logged("M:1: not an onboot manifest")),
-	      "a foreign file is named");
-	CHECK(parse("stap-onboot-manifest 1\n", &m) == 0 && m.n_scripts == 0,
-	      "header only: no scripts, no error");
+	parse("stap-onboot-manifest 2\n", &m);
+	ASSERT_TRUE(logged("unsupported manifest format '2'"), "format 2 is named in the error");
+	parse("hello\n", &m);
+	ASSERT_TRUE(logged("M:1: not an onboot manifest"), "a foreign file is named");
+	ASSERT_EQ(parse("stap-onboot-manifest 1\n", &m), 0, "header only: no scripts, no error");
+	ASSERT_EQ(m.n_scripts, 0, "header only: no scripts, no error");
 	manifest_free(&m);
 }
 
-static void test_load(void)
+TEST(load)
 {
 	struct manifest m;
 	char path[4096];
 	int r;
 
 	snprintf(path, sizeof(path), "%s/manifest", dir);
-	lt_write_file(dir, "manifest", "stap-onboot-manifest 1\nscript x protocol=4\n");
+	put_text_in(dir, "manifest", "stap-onboot-manifest 1\nscript x protocol=4\n");
 	r = manifest_load(path, MANIFEST_BOOT, &m);
-	CHECK(r == 0 && m.n_scripts == 1, "manifest_load reads a file");
+	ASSERT_EQ(r, 0, "manifest_load reads a file");
+	ASSERT_EQ(m.n_scripts, 1, "manifest_load reads a file");
 	if (r == 0)
 		manifest_free(&m);
 	snprintf(path, sizeof(path), "%s/nonexistent", dir);
 	unlink(kmsg_path);
 	r = manifest_load(path, MANIFEST_BOOT, &m);
-	CHECK(r == -ENOENT && logged("Failed to read") && logged("No such file"),
-	      "missing manifest: -ENOENT, logged with the reason");
+	ASSERT_EQ(r, -ENOENT, "missing manifest: -ENOENT, logged with the reason");
+	ASSERT_TRUE(logged("Failed to read"), "missing manifest: -ENOENT, logged with the reason");
+	ASSERT_TRUE(logged("No such file"), "missing manifest: -ENOENT, logged with the reason");
 }
 
-static void test_names(void)
+TEST(names)
 {
-	CHECK(script_name_valid("_a1") && script_name_valid("Z"), "valid names");
-	CHECK(!script_name_valid("") && !script_name_valid("1a") && !script_name_valid("a.b") &&
-		  !script_name_valid("a b"),
-	      "invalid names");
+	ASSERT_TRUE(script_name_valid("_a1"), "valid names");
+	ASSERT_TRUE(script_name_valid("Z"), "valid names");
+	ASSERT_FALSE(script_name_valid(""), "invalid names");
+	ASSERT_FALSE(script_name_valid("1a"), "invalid names");
+	ASSERT_FALSE(script_name_valid("a.b"), "invalid names");
+	ASSERT_FALSE(script_name_valid("a b"), "invalid names");
 	char longname[SCRIPT_NAME_MAX + 2];
 	memset(longname, 'n', sizeof(longname));
 	longname[SCRIPT_NAME_MAX] = '\0';
-	CHECK(script_name_valid(longname), "55 characters fit a kernel module name");
+	ASSERT_TRUE(script_name_valid(longname), "55 characters fit a kernel module name");
 	longname[SCRIPT_NAME_MAX] = 'n';
 	longname[SCRIPT_NAME_MAX + 1] = '\0';
-	CHECK(!script_name_valid(longname), "56 do not");
+	ASSERT_FALSE(script_name_valid(longname), "56 do not");
 }
 
 static size_t count(const char *text)
@@ -267,7 +299,7 @@ static size_t count(const char *text)
 }
 
 /* The number in the loader's "starting: N scripts" line. */
-static void test_count_scripts(void)
+TEST(count_scripts)
 {
 	static const char text[] = "stap-onboot-manifest 1\n"
 				   "script a protocol=4\n"
@@ -283,37 +315,38 @@ static void test_count_scripts(void)
 				   "script last protocol=4";
 	struct manifest m = {0};
 
-	CHECK(count(text) == 6,
-	      "script records counted, bad ones too, not comments, 'scripts' or 'kernel script' "
-	      "(got %zu)",
-	      count(text));
-	CHECK(parse(text, &m) == 0 && m.n_scripts == 3 && m.bad_lines == 3 + 1,
-	      "the parser sees the same 6 (3 good, 3 bad) and 'scripts x' as a bad line");
+	ASSERT_EQ(
+	    count(text), 6,
+	    "script records counted, bad ones too, not comments, 'scripts' or 'kernel script' "
+	    "(got %zu)",
+	    count(text));
+	ASSERT_EQ(parse(text, &m), 0,
+		  "the parser sees the same 6 (3 good, 3 bad) and 'scripts x' as a bad line");
+	ASSERT_EQ(m.n_scripts, 3,
+		  "the parser sees the same 6 (3 good, 3 bad) and 'scripts x' as a bad line");
+	ASSERT_EQ(m.bad_lines, 3 + 1,
+		  "the parser sees the same 6 (3 good, 3 bad) and 'scripts x' as a bad line");
 	manifest_free(&m);
-	CHECK(count("script a protocol=4\n") == 0, "line 1 is the header, never a script");
-	CHECK(count("") == 0 && count("stap-onboot-manifest 1") == 0, "empty: 0");
-	CHECK(manifest_count_scripts("x\nscript a\nscript b", 11) == 1,
-	      "stops at len (the text need not be NUL-terminated)");
+	ASSERT_EQ(count("script a protocol=4\n"), 0, "line 1 is the header, never a script");
+	ASSERT_EQ(count(""), 0, "empty: 0");
+	ASSERT_EQ(count("stap-onboot-manifest 1"), 0, "empty: 0");
+	ASSERT_EQ(manifest_count_scripts("x\nscript a\nscript b", 11), 1,
+		  "stops at len (the text need not be NUL-terminated)");
 }
 
-int main(void)
+static void setup(void)
 {
 	dir = fk_make_root();
 	if (asprintf(&kmsg_path, "%s/kmsg", dir) < 0)
-		return 2;
+		exit(2);
 	log_setup(kmsg_path, true, false);
+}
+TEST_SETUP(setup)
 
-	test_example();
-	test_syntax();
-	test_bad_lines();
-	test_long_and_nul_lines();
-	test_header();
-	test_load();
-	test_names();
-	test_count_scripts();
-
-	lt_rm_rf(dir);
+static void teardown(void)
+{
+	remove_tree(dir);
 	free(dir);
 	free(kmsg_path);
-	return lt_result();
 }
+TEST_TEARDOWN(teardown)

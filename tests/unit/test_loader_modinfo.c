@@ -2,6 +2,8 @@
  * release comparison, a missing .modinfo or vermagic, and every header, offset and size that
  * can point outside the file (each image is an exact-size allocation: ASan sees any read past
  * its end). */
+#include "macro.h"
+#include "test.h"
 #include "fake_kernel.h"
 #include "kmsg.h"
 #include "modinfo.h"
@@ -12,7 +14,7 @@ static char *dir, *kmsg_path;
 
 static bool logged(const char *needle)
 {
-	return lt_file_contains(kmsg_path, needle);
+	return file_contains(kmsg_path, needle);
 }
 
 /* modinfo_check_release on a fresh kernel log. */
@@ -23,7 +25,7 @@ static int check(const unsigned char *image, size_t len, const char *release)
 }
 
 /* The image's .modinfo must be found at index 2 of a fe_module image. */
-static void test_good(void)
+TEST(good)
 {
 	const char *v, *why = NULL;
 	struct modinfo mi;
@@ -34,33 +36,45 @@ static void test_good(void)
 	image = fe_module("mod", RELEASE FE_VERMAGIC_FLAGS, &len);
 	Elf64_Shdr sh = fe_get_shdr(image, 2);
 	r = modinfo_section(image, len, &mi, &why);
-	CHECK(r == 0 && mi.data == (const char *)image + sh.sh_offset && mi.size == sh.sh_size,
-	      "good image: .modinfo found at its offset with its size (r=%d)", r);
+	ASSERT_EQ(r, 0, "good image: .modinfo found at its offset with its size");
+	ASSERT_PTR_EQ(mi.data, (const char *)image + sh.sh_offset,
+		      "good image: .modinfo found at its offset with its size (r=%d)", r);
+	ASSERT_EQ(mi.size, sh.sh_size,
+		  "good image: .modinfo found at its offset with its size (r=%d)", r);
 	r = modinfo_get(&mi, "vermagic", &v, &vlen);
-	CHECK(r == 0 && vlen == strlen(RELEASE FE_VERMAGIC_FLAGS) &&
-		  memcmp(v, RELEASE FE_VERMAGIC_FLAGS, vlen) == 0,
-	      "vermagic value '%.*s'", (int)vlen, r == 0 ? v : "");
+	ASSERT_EQ(r, 0, "vermagic value '%.*s'", (int)vlen, r == 0 ? v : "");
+	ASSERT_EQ(vlen, strlen(RELEASE FE_VERMAGIC_FLAGS), "vermagic value '%.*s'", (int)vlen,
+		  r == 0 ? v : "");
+	ASSERT_EQ(memcmp(v, RELEASE FE_VERMAGIC_FLAGS, vlen), 0, "vermagic value '%.*s'", (int)vlen,
+		  r == 0 ? v : "");
 	r = modinfo_get(&mi, "name", &v, &vlen);
-	CHECK(r == 0 && vlen == 3 && memcmp(v, "mod", 3) == 0, "name=mod");
+	ASSERT_EQ(r, 0, "name=mod");
+	ASSERT_EQ(vlen, 3, "name=mod");
+	ASSERT_EQ(memcmp(v, "mod", 3), 0, "name=mod");
 	r = modinfo_get(&mi, "depends", &v, &vlen);
-	CHECK(r == 0 && vlen == 0, "depends= (empty value)");
-	CHECK(modinfo_get(&mi, "nam", &v, &vlen) == -ENODATA &&
-		  modinfo_get(&mi, "vermagic=", &v, &vlen) == -ENODATA &&
-		  modinfo_get(&mi, "srcversion", &v, &vlen) == -ENODATA,
-	      "a key is matched whole, up to its '=': prefixes and missing keys give -ENODATA");
+	ASSERT_EQ(r, 0, "depends= (empty value)");
+	ASSERT_EQ(vlen, 0, "depends= (empty value)");
+	ASSERT_EQ(modinfo_get(&mi, "nam", &v, &vlen), -ENODATA,
+		  "a key is matched whole, up to its '=': prefixes and missing keys give -ENODATA");
+	ASSERT_EQ(modinfo_get(&mi, "vermagic=", &v, &vlen), -ENODATA,
+		  "a key is matched whole, up to its '=': prefixes and missing keys give -ENODATA");
+	ASSERT_EQ(modinfo_get(&mi, "srcversion", &v, &vlen), -ENODATA,
+		  "a key is matched whole, up to its '=': prefixes and missing keys give -ENODATA");
 	r = check(image, len, RELEASE);
-	CHECK(r == 0 && !logged("<3>"), "same release: accepted, no error logged");
-	CHECK(check(image, len, "6.1.0-56-amd6") == -ENOEXEC &&
-		  check(image, len, RELEASE "x") == -ENOEXEC,
-	      "a release that is a prefix of the module's, or longer: refused");
+	ASSERT_EQ(r, 0, "same release: accepted, no error logged");
+	ASSERT_FALSE(logged("<3>"), "same release: accepted, no error logged");
+	ASSERT_EQ(check(image, len, "6.1.0-56-amd6"), -ENOEXEC,
+		  "a release that is a prefix of the module's, or longer: refused");
+	ASSERT_EQ(check(image, len, RELEASE "x"), -ENOEXEC,
+		  "a release that is a prefix of the module's, or longer: refused");
 	free(image);
 
 	image = fe_module("mod", RELEASE, &len);
-	CHECK(check(image, len, RELEASE) == 0, "vermagic of the release alone: accepted");
+	ASSERT_EQ(check(image, len, RELEASE), 0, "vermagic of the release alone: accepted");
 	free(image);
 }
 
-static void test_wrong_release(void)
+TEST(wrong_release)
 {
 	unsigned char *image;
 	size_t len;
@@ -68,10 +82,11 @@ static void test_wrong_release(void)
 
 	image = fe_module("mod", "6.1.0-99-amd64" FE_VERMAGIC_FLAGS, &len);
 	r = check(image, len, RELEASE);
-	CHECK(r == -ENOEXEC, "vermagic 6.1.0-99-amd64 on " RELEASE ": refused (r=%d)", r);
-	CHECK(logged("<3>stap-early-loader: mod: built for kernel 6.1.0-99-amd64, running " RELEASE
-		     ": not loaded\n"),
-	      "error: 'mod: built for kernel 6.1.0-99-amd64, running %s: not loaded'", RELEASE);
+	ASSERT_EQ(r, -ENOEXEC, "vermagic 6.1.0-99-amd64 on " RELEASE ": refused");
+	ASSERT_TRUE(
+	    logged("<3>stap-early-loader: mod: built for kernel 6.1.0-99-amd64, running " RELEASE
+		   ": not loaded\n"),
+	    "error: 'mod: built for kernel 6.1.0-99-amd64, running %s: not loaded'", RELEASE);
 	free(image);
 
 	/* A hostile release: control characters and a newline, longer than uname's 64. */
@@ -82,18 +97,22 @@ static void test_wrong_release(void)
 	vermagic[sizeof(vermagic) - 1] = '\0';
 	image = fe_module("mod", vermagic, &len);
 	r = check(image, len, RELEASE);
-	char *log = lt_read_file(kmsg_path);
+	char *log = read_text(kmsg_path);
 	char *line = strstr(log, "built for kernel ");
 	size_t line_len = line ? strcspn(line, "\n") : 0;
-	CHECK(r == -ENOEXEC && line && strncmp(line, "built for kernel 6.1??[2JAAA", 28) == 0,
-	      "control characters shown as '?': %.*s", (int)line_len, line ? line : "");
-	CHECK(line && strstr(line, "AAA..., running " RELEASE ": not loaded\n") && line_len < 150,
-	      "a long release is cut after 64 characters, on one line");
+	ASSERT_EQ(r, -ENOEXEC, "control characters shown as '?': %.*s", (int)line_len,
+		  line ? line : "");
+	ASSERT_TRUE(line, "control characters shown as '?': %.*s", (int)line_len, line ? line : "");
+	ASSERT_EQ(strncmp(line, "built for kernel 6.1??[2JAAA", 28), 0,
+		  "control characters shown as '?': %.*s", (int)line_len, line ? line : "");
+	ASSERT_CONTAINS(line, "AAA..., running " RELEASE ": not loaded\n",
+			"a long release is cut after 64 characters, on one line");
+	ASSERT_LT(line_len, 150, "a long release is cut after 64 characters, on one line");
 	free(log);
 	free(image);
 }
 
-static void test_missing(void)
+TEST(missing)
 {
 	const char *v, *why = NULL;
 	static const char other[] = "vermagic=" RELEASE " SMP";
@@ -104,47 +123,52 @@ static void test_missing(void)
 
 	image = fe_module("mod", NULL, &len);
 	r = check(image, len, RELEASE);
-	CHECK(r == -ENOEXEC && logged("<3>stap-early-loader: mod: no vermagic in the module's "
-				      ".modinfo: not loaded"),
-	      ".modinfo without vermagic: refused, 'no vermagic'");
+	ASSERT_EQ(r, -ENOEXEC, ".modinfo without vermagic: refused, 'no vermagic'");
+	ASSERT_TRUE(logged("<3>stap-early-loader: mod: no vermagic in the module's "
+			   ".modinfo: not loaded"),
+		    ".modinfo without vermagic: refused, 'no vermagic'");
 	free(image);
 
 	image = fe_module("mod", " SMP preempt", &len);
 	r = check(image, len, RELEASE);
-	CHECK(r == -ENOEXEC && logged("mod: no kernel release in the module's vermagic"),
-	      "vermagic with an empty release: refused");
+	ASSERT_EQ(r, -ENOEXEC, "vermagic with an empty release: refused");
+	ASSERT_TRUE(logged("mod: no kernel release in the module's vermagic"),
+		    "vermagic with an empty release: refused");
 	free(image);
 
 	struct fe_section none[] = {{".text", SHT_PROGBITS, SHF_ALLOC, "x", 1},
 				    {".modinfo.bak", SHT_PROGBITS, SHF_ALLOC, other, sizeof(other)},
 				    {".comment", SHT_PROGBITS, 0, other, sizeof(other)}};
-	image = fe_build(none, ELEMENTS(none), &len);
+	image = fe_build(none, ELEMENTSOF(none), &len);
 	r = modinfo_section(image, len, &mi, &why);
-	CHECK(r == -ENOENT, "no section named exactly .modinfo: -ENOENT (r=%d)", r);
+	ASSERT_EQ(r, -ENOENT, "no section named exactly .modinfo: -ENOENT");
 	r = check(image, len, RELEASE);
-	CHECK(r == -ENOEXEC && logged("<3>stap-early-loader: mod: no vermagic: the module has no "
-				      ".modinfo section: not loaded"),
-	      "and refused: 'no vermagic: the module has no .modinfo section'");
+	ASSERT_EQ(r, -ENOEXEC, "and refused: 'no vermagic: the module has no .modinfo section'");
+	ASSERT_TRUE(logged("<3>stap-early-loader: mod: no vermagic: the module has no "
+			   ".modinfo section: not loaded"),
+		    "and refused: 'no vermagic: the module has no .modinfo section'");
 	free(image);
 
 	/* The kernel ignores a section without SHF_ALLOC; the next .modinfo counts. */
 	static const char fake[] = "vermagic=9.9.9 SMP";
 	struct fe_section two[] = {{".modinfo", SHT_PROGBITS, 0, fake, sizeof(fake)},
 				   {".modinfo", SHT_PROGBITS, SHF_ALLOC, other, sizeof(other)}};
-	image = fe_build(two, ELEMENTS(two), &len);
+	image = fe_build(two, ELEMENTSOF(two), &len);
 	r = modinfo_section(image, len, &mi, &why);
-	CHECK(r == 0 && modinfo_get(&mi, "vermagic", &v, &vlen) == 0 && v[0] == '6',
-	      "a .modinfo without SHF_ALLOC is skipped, as the kernel skips it");
+	ASSERT_EQ(r, 0, "a .modinfo without SHF_ALLOC is skipped, as the kernel skips it");
+	ASSERT_EQ(modinfo_get(&mi, "vermagic", &v, &vlen), 0,
+		  "a .modinfo without SHF_ALLOC is skipped, as the kernel skips it");
+	ASSERT_EQ(v[0], '6', "a .modinfo without SHF_ALLOC is skipped, as the kernel skips it");
 	free(image);
 	two[1].flags = 0;
-	image = fe_build(two, ELEMENTS(two), &len);
-	CHECK(modinfo_section(image, len, &mi, &why) == -ENOENT,
-	      "only unallocated .modinfo sections: -ENOENT");
+	image = fe_build(two, ELEMENTSOF(two), &len);
+	ASSERT_EQ(modinfo_section(image, len, &mi, &why), -ENOENT,
+		  "only unallocated .modinfo sections: -ENOENT");
 	free(image);
 }
 
 /* Records as the kernel's get_modinfo() walks them: runs of NULs, an unterminated end. */
-static void test_records(void)
+TEST(records)
 {
 	static const char raw[] = "\0\0name=a\0\0\0vermagic=1.2 SMP\0vermagic=3.4\0tail=xy";
 	struct modinfo mi = {.data = NULL, .size = 0};
@@ -153,24 +177,26 @@ static void test_records(void)
 	char *copy;
 	int r;
 
-	CHECK(modinfo_get(&mi, "vermagic", &v, &vlen) == -ENODATA, "empty section: -ENODATA");
+	ASSERT_EQ(modinfo_get(&mi, "vermagic", &v, &vlen), -ENODATA, "empty section: -ENODATA");
 	copy = malloc(sizeof(raw) - 1); /* without the final NUL: the section ends in "xy" */
 	memcpy(copy, raw, sizeof(raw) - 1);
 	mi = (struct modinfo){.data = copy, .size = sizeof(raw) - 1};
 	r = modinfo_get(&mi, "vermagic", &v, &vlen);
-	CHECK(r == 0 && vlen == 7 && memcmp(v, "1.2 SMP", 7) == 0,
-	      "the first vermagic record wins, after runs of NULs");
+	ASSERT_EQ(r, 0, "the first vermagic record wins, after runs of NULs");
+	ASSERT_EQ(vlen, 7, "the first vermagic record wins, after runs of NULs");
+	ASSERT_EQ(memcmp(v, "1.2 SMP", 7), 0, "the first vermagic record wins, after runs of NULs");
 	r = modinfo_get(&mi, "tail", &v, &vlen);
-	CHECK(r == 0 && vlen == 2 && memcmp(v, "xy", 2) == 0,
-	      "a last record without NUL ends at the section's end");
+	ASSERT_EQ(r, 0, "a last record without NUL ends at the section's end");
+	ASSERT_EQ(vlen, 2, "a last record without NUL ends at the section's end");
+	ASSERT_EQ(memcmp(v, "xy", 2), 0, "a last record without NUL ends at the section's end");
 	mi.size = sizeof(raw) - 1 - 4;
 	r = modinfo_get(&mi, "tail", &v, &vlen);
-	CHECK(r == -ENODATA, "'tail' cut to 'tai': not found");
+	ASSERT_EQ(r, -ENODATA, "'tail' cut to 'tai': not found");
 	free(copy);
 }
 
 /* Every prefix of a good image, in an allocation of exactly that size. */
-static void test_truncated(void)
+TEST(truncated)
 {
 	unsigned char *image, *copy;
 	size_t len, refused = 0, bad = 0;
@@ -188,15 +214,20 @@ static void test_truncated(void)
 			bad++;
 		free(copy);
 	}
-	CHECK(refused == len && bad == 0,
-	      "all %zu truncated copies (0..%zu bytes) refused as corrupt, no read past the end",
-	      refused, len - 1);
+	ASSERT_EQ(
+	    refused, len,
+	    "all %zu truncated copies (0..%zu bytes) refused as corrupt, no read past the end",
+	    refused, len - 1);
+	ASSERT_EQ(
+	    bad, 0,
+	    "all %zu truncated copies (0..%zu bytes) refused as corrupt, no read past the end",
+	    refused, len - 1);
 	copy = malloc(10);
 	memcpy(copy, image, 10);
 	why = NULL;
-	CHECK(modinfo_section(copy, 10, &mi, &why) == -ENOEXEC && why &&
-		  strcmp(why, "shorter than an ELF header") == 0,
-	      "10 bytes: 'shorter than an ELF header'");
+	ASSERT_EQ(modinfo_section(copy, 10, &mi, &why), -ENOEXEC,
+		  "10 bytes: 'shorter than an ELF header'");
+	ASSERT_STREQ(why, "shorter than an ELF header", "10 bytes: 'shorter than an ELF header'");
 	free(copy);
 	free(image);
 }
@@ -247,7 +278,7 @@ SHDR_CHANGE(modinfo_size, 2, sh.sh_size = len - sh.sh_offset + 1)
 SHDR_CHANGE(modinfo_wraps, 2, sh.sh_offset = UINT64_MAX - 1; sh.sh_size = 4)
 SHDR_CHANGE(modinfo_nobits, 2, sh.sh_type = SHT_NOBITS)
 
-static void test_corrupt(void)
+TEST(corrupt)
 {
 	static const struct corruption cases[] = {
 	    {"bad magic", bad_magic, "no ELF magic"},
@@ -284,27 +315,30 @@ static void test_corrupt(void)
 	size_t len;
 	int r;
 
-	for (size_t i = 0; i < ELEMENTS(cases); i++) {
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
 		image = fe_module("mod", RELEASE FE_VERMAGIC_FLAGS, &len);
 		cases[i].apply(image, len);
 		why = NULL;
 		r = modinfo_section(image, len, &mi, &why);
-		CHECK(r == -ENOEXEC && why && strcmp(why, cases[i].why) == 0, "%s: -ENOEXEC, '%s'",
-		      cases[i].what, why ? why : "(no reason)");
+		ASSERT_EQ(r, -ENOEXEC, "%s: -ENOEXEC, '%s'", cases[i].what,
+			  why ? why : "(no reason)");
+		ASSERT_STREQ(why, cases[i].why, "%s: -ENOEXEC, '%s'", cases[i].what,
+			     why ? why : "(no reason)");
 		free(image);
 	}
 
 	image = fe_module("mod", RELEASE FE_VERMAGIC_FLAGS, &len);
 	shoff_past_end(image, len);
 	r = check(image, len, RELEASE);
-	CHECK(r == -ENOEXEC && logged("<3>stap-early-loader: mod: not a valid kernel module "
-				      "(section headers past the end of the file): not loaded"),
-	      "modinfo_check_release logs the reason and refuses");
+	ASSERT_EQ(r, -ENOEXEC, "modinfo_check_release logs the reason and refuses");
+	ASSERT_TRUE(logged("<3>stap-early-loader: mod: not a valid kernel module "
+			   "(section headers past the end of the file): not loaded"),
+		    "modinfo_check_release logs the reason and refuses");
 	free(image);
 }
 
 /* Section names that leave the name table: never matched, never read past it. */
-static void test_names(void)
+TEST(names)
 {
 	struct modinfo mi;
 	unsigned char *image;
@@ -317,7 +351,7 @@ static void test_names(void)
 	sh.sh_name = (uint32_t)names.sh_size + 100;
 	fe_put_shdr(image, 2, &sh);
 	r = modinfo_section(image, len, &mi, &why);
-	CHECK(r == -ENOENT, ".modinfo's sh_name past the name table: not found (r=%d)", r);
+	ASSERT_EQ(r, -ENOENT, ".modinfo's sh_name past the name table: not found");
 
 	/* Swap the names of .text and .modinfo, then end the name table inside ".modinfo". */
 	sh = fe_get_shdr(image, 2);
@@ -327,31 +361,27 @@ static void test_names(void)
 	text.sh_name = 11 + 6;
 	fe_put_shdr(image, 1, &text);
 	r = modinfo_section(image, len, &mi, &why);
-	CHECK(r == 0, "(a section renamed by its sh_name is found: r=%d)", r);
+	ASSERT_EQ(r, 0, "a section renamed by its sh_name is found");
 	names.sh_size = 11 + 6 + 4; /* ".modinfo" cut to ".mod" */
 	fe_put_shdr(image, 4, &names);
 	r = modinfo_section(image, len, &mi, &why);
-	CHECK(r == -ENOENT, "a name cut by the end of the name table does not match (r=%d)", r);
+	ASSERT_EQ(r, -ENOENT, "a name cut by the end of the name table does not match");
 	free(image);
 }
 
-int main(void)
+static void setup(void)
 {
 	dir = strdup("/tmp/stap-loader-modinfo.XXXXXX");
 	if (!dir || !mkdtemp(dir) || asprintf(&kmsg_path, "%s/kmsg", dir) < 0)
-		return 2;
+		exit(2);
 	log_setup(kmsg_path, true, false);
+}
+TEST_SETUP(setup)
 
-	test_good();
-	test_wrong_release();
-	test_missing();
-	test_records();
-	test_truncated();
-	test_corrupt();
-	test_names();
-
-	lt_rm_rf(dir);
+static void teardown(void)
+{
+	remove_tree(dir);
 	free(dir);
 	free(kmsg_path);
-	return lt_result();
 }
+TEST_TEARDOWN(teardown)

@@ -2,6 +2,7 @@
  * search for the real init (fallbacks, never ourselves), and PID 1's whole run in a private
  * mount namespace: API filesystems mounted, the scripts started by a child, the marker for
  * the cmdline hook, then the real init exec'd with the kernel's arguments. */
+#include "test.h"
 #include "fake_kernel.h"
 #include "kmsg.h"
 #include "pid1.h"
@@ -39,24 +40,30 @@ static int work_hang(void *arg)
 	return 0;
 }
 
-static void test_supervise(void)
+TEST(supervise)
 {
 	struct child_result res;
 	sigset_t mask;
 
 	supervise_run(work_exit3, NULL, 5000, &res);
-	CHECK(res.end == CHILD_EXITED && res.code == 3, "a child's exit status is reported (%d/%d)",
-	      (int)res.end, res.code);
+	ASSERT_EQ(res.end, CHILD_EXITED, "a child's exit status is reported (%d/%d)", (int)res.end,
+		  res.code);
+	ASSERT_EQ(res.code, 3, "a child's exit status is reported (%d/%d)", (int)res.end, res.code);
 	supervise_run(work_crash, NULL, 5000, &res);
-	CHECK(res.end == CHILD_SIGNALED && res.code == SIGABRT,
-	      "a crashing child is reported with its signal (%d/%d)", (int)res.end, res.code);
+	ASSERT_EQ(res.end, CHILD_SIGNALED, "a crashing child is reported with its signal (%d/%d)",
+		  (int)res.end, res.code);
+	ASSERT_EQ(res.code, SIGABRT, "a crashing child is reported with its signal (%d/%d)",
+		  (int)res.end, res.code);
 	supervise_run(work_hang, NULL, 300, &res);
-	CHECK(res.end == CHILD_TIMED_OUT && res.code == SIGKILL,
-	      "a hanging child is killed at the limit (%d/%d)", (int)res.end, res.code);
-	CHECK(res.ms >= 300 && res.ms < 300 + SUPERVISE_KILL_GRACE_MS,
-	      "... after 300 ms, not later (%llu ms)", (unsigned long long)res.ms);
+	ASSERT_EQ(res.end, CHILD_TIMED_OUT, "a hanging child is killed at the limit (%d/%d)",
+		  (int)res.end, res.code);
+	ASSERT_EQ(res.code, SIGKILL, "a hanging child is killed at the limit (%d/%d)", (int)res.end,
+		  res.code);
+	ASSERT_GE(res.ms, 300, "... after 300 ms, not later (%llu ms)", (unsigned long long)res.ms);
+	ASSERT_LT(res.ms, 300 + SUPERVISE_KILL_GRACE_MS, "... after 300 ms, not later (%llu ms)",
+		  (unsigned long long)res.ms);
 	sigprocmask(SIG_SETMASK, NULL, &mask);
-	CHECK(!sigismember(&mask, SIGCHLD), "SIGCHLD is unblocked again for the real init");
+	ASSERT_FALSE(sigismember(&mask, SIGCHLD), "SIGCHLD is unblocked again for the real init");
 }
 
 /* Runs realinit_exec below root in a child; returns what the exec'd init wrote to OUT ("" when
@@ -78,7 +85,7 @@ static char *exec_in_child(int *status)
 		_exit(realinit_exec(root, argv) == -ENOENT ? 42 : 43);
 	}
 	waitpid(pid, status, 0);
-	return lt_read_file(out);
+	return read_text(out);
 }
 
 static void script(const char *rel, const char *name, mode_t mode)
@@ -86,12 +93,12 @@ static void script(const char *rel, const char *name, mode_t mode)
 	char path[4096], text[256];
 
 	snprintf(text, sizeof(text), "#!/bin/sh\necho \"%s $0 $*\" >\"$OUT\"\n", name);
-	lt_write_file(root, rel, text);
+	put_text_in(root, rel, text);
 	snprintf(path, sizeof(path), "%s/%s", root, rel);
 	chmod(path, mode);
 }
 
-static void test_realinit(void)
+TEST(realinit)
 {
 	char path[4096], self[4096];
 	int status;
@@ -101,14 +108,16 @@ static void test_realinit(void)
 	script("init.real", "real", 0755);
 	script("init", "wrapper", 0755);
 	got = exec_in_child(&status);
-	CHECK(strncmp(got, "real ", 5) == 0 && strstr(got, "init.real single x=1"),
-	      "/init.real is run first, with the kernel's arguments: %s", got);
+	ASSERT_EQ(strncmp(got, "real ", 5), 0,
+		  "/init.real is run first, with the kernel's arguments: %s", got);
+	ASSERT_CONTAINS(got, "init.real single x=1",
+			"/init.real is run first, with the kernel's arguments: %s", got);
 	free(got);
 
 	chmod(strcat(strcpy(path, root), "/init.real"), 0644);
 	got = exec_in_child(&status);
-	CHECK(strncmp(got, "wrapper ", 8) == 0,
-	      "an /init.real that cannot be exec'd: /init is next: %s", got);
+	ASSERT_EQ(strncmp(got, "wrapper ", 8), 0,
+		  "an /init.real that cannot be exec'd: /init is next: %s", got);
 	free(got);
 
 	/* /init is this very program (rdinit= naming the loader, or /init our symlink). */
@@ -116,10 +125,10 @@ static void test_realinit(void)
 	self[n > 0 ? n : 0] = '\0';
 	snprintf(path, sizeof(path), "%s/init", root);
 	unlink(path);
-	CHECK(symlink(self, path) == 0, "/init -> this program");
+	ASSERT_EQ(symlink(self, path), 0, "/init -> this program");
 	script("sbin/init", "sbin", 0755);
 	got = exec_in_child(&status);
-	CHECK(strncmp(got, "sbin ", 5) == 0, "never ourselves again: /sbin/init runs: %s", got);
+	ASSERT_EQ(strncmp(got, "sbin ", 5), 0, "never ourselves again: /sbin/init runs: %s", got);
 	free(got);
 
 	snprintf(path, sizeof(path), "%s/sbin/init", root);
@@ -127,10 +136,14 @@ static void test_realinit(void)
 	snprintf(path, sizeof(path), "%s/init.real", root);
 	unlink(path);
 	got = exec_in_child(&status);
-	CHECK(!*got && WIFEXITED(status) && WEXITSTATUS(status) == 42,
-	      "no init at all: realinit_exec returns (-ENOENT after the last failure)");
+	ASSERT_STREQ(got, "",
+		     "no init at all: realinit_exec returns (-ENOENT after the last failure)");
+	ASSERT_TRUE(WIFEXITED(status),
+		    "no init at all: realinit_exec returns (-ENOENT after the last failure)");
+	ASSERT_EQ(WEXITSTATUS(status), 42,
+		  "no init at all: realinit_exec returns (-ENOENT after the last failure)");
 	free(got);
-	lt_rm_rf(root);
+	remove_tree(root);
 	mkdir(root, 0700);
 }
 
@@ -160,7 +173,7 @@ static int fake_proc_mounted(void)
 /* PID 1's whole run, in a child with its own mount namespace: the mounts it makes below root
  * go away with it. Needs CAP_SYS_ADMIN; said and skipped without. The real init (a script)
  * reports what it found: its arguments, the marker, the mounts PID 1 made. */
-static void test_pid1_main(void)
+TEST(pid1_main)
 {
 	struct fr_run files;
 	struct startall_request req = fr_run_request(root, &files);
@@ -172,12 +185,12 @@ static void test_pid1_main(void)
 	snprintf(out, sizeof(out), "%s/out", root);
 	snprintf(init_real, sizeof(init_real), "%s/init.real", root);
 	fk_reset(root);
-	lt_write_file(root, "usr/lib/stap-onboot/manifest",
-		      "stap-onboot-manifest 1\nlog_boot_err yes\nscript good protocol=4\n");
-	lt_write_file(root, "cmdline", "quiet rd.systemtap.timeout=5\n");
-	lt_write_file(root, "proc/sys/crypto/fips_enabled", "0\n");
-	lt_write_file(root, "proc/kallsyms",
-		      "ffffffff81000000 T _stext\nffffffff81100100 T kallsyms_lookup_name\n");
+	put_text_in(root, "usr/lib/stap-onboot/manifest",
+		    "stap-onboot-manifest 1\nlog_boot_err yes\nscript good protocol=4\n");
+	put_text_in(root, "cmdline", "quiet rd.systemtap.timeout=5\n");
+	put_text_in(root, "proc/sys/crypto/fips_enabled", "0\n");
+	put_text_in(root, "proc/kallsyms",
+		    "ffffffff81000000 T _stext\nffffffff81100100 T kallsyms_lookup_name\n");
 	fk_write_ko(files.moddir, "good");
 	fk_add("good", 4);
 	snprintf(text_init, sizeof(text_init),
@@ -187,7 +200,7 @@ static void test_pid1_main(void)
 		 "  echo \"mounted run=$(m run tmpfs) dev=$(m dev devtmpfs) sys=$(m sys sysfs)\";\n"
 		 "  cat %s/run/systemtap/good.log; } >\"$OUT\"\n",
 		 root, root, root);
-	lt_write_file(root, "init.real", text_init);
+	put_text_in(root, "init.real", text_init);
 	chmod(init_real, 0755);
 	unlink(out);
 	fflush(stdout);
@@ -208,41 +221,44 @@ static void test_pid1_main(void)
 		printf("skip: PID 1's run needs a mount namespace (CAP_SYS_ADMIN)\n");
 		return;
 	}
-	text = lt_read_file(files.kmsg);
-	CHECK(strstr(text, "good: armed") != NULL, "the child armed the script:\n%s", text);
-	CHECK(strstr(text, "handing over to " REAL_INIT_PATH) != NULL,
-	      "then PID 1 hands over to " REAL_INIT_PATH);
+	text = read_text(files.kmsg);
+	ASSERT_CONTAINS(text, "good: armed", "the child armed the script:\n%s", text);
+	ASSERT_CONTAINS(text, "handing over to " REAL_INIT_PATH,
+			"then PID 1 hands over to " REAL_INIT_PATH);
 	free(text);
-	text = lt_read_file(out);
-	CHECK(strncmp(text, "real ", 5) == 0 && strstr(text, "init.real single"),
-	      "the real init ran with the kernel's arguments:\n%s", text);
-	CHECK(strstr(text, "\nmarker\n") != NULL,
-	      "the marker for the cmdline hook is in the /run PID 1 mounted");
-	CHECK(strstr(text, "mounted run=1 dev=1 sys=1") != NULL,
-	      "PID 1 mounted a tmpfs on /run, devtmpfs on /dev, sysfs on /sys, once each");
-	CHECK(strstr(text, "good: armed") != NULL,
-	      "the script's LOG_BOOT_ERR log is in that /run, for the real init to keep");
+	text = read_text(out);
+	ASSERT_EQ(strncmp(text, "real ", 5), 0,
+		  "the real init ran with the kernel's arguments:\n%s", text);
+	ASSERT_CONTAINS(text, "init.real single",
+			"the real init ran with the kernel's arguments:\n%s", text);
+	ASSERT_CONTAINS(text, "\nmarker\n",
+			"the marker for the cmdline hook is in the /run PID 1 mounted");
+	ASSERT_CONTAINS(
+	    text, "mounted run=1 dev=1 sys=1",
+	    "PID 1 mounted a tmpfs on /run, devtmpfs on /dev, sysfs on /sys, once each");
+	ASSERT_CONTAINS(text, "good: armed",
+			"the script's LOG_BOOT_ERR log is in that /run, for the real init to keep");
 	free(text);
 }
 
 /* The hook's run after PID 1's: nothing to do. */
-static void test_marker(void)
+TEST(marker)
 {
-	CHECK(!pid1_started(root), "no marker: the cmdline hook starts the scripts");
-	lt_write_file(root, "run/stap-early-loader.done", "");
-	CHECK(pid1_started(root), "marker: PID 1 started them");
+	ASSERT_FALSE(pid1_started(root), "no marker: the cmdline hook starts the scripts");
+	put_text_in(root, "run/stap-early-loader.done", "");
+	ASSERT_TRUE(pid1_started(root), "marker: PID 1 started them");
 }
 
-int main(void)
+static void setup(void)
 {
 	root = fk_make_root();
 	setenv("TZ", "UTC", 1);
-	test_supervise();
-	test_realinit();
-	test_marker();
-	test_pid1_main();
-	fk_reset(root);
-	lt_rm_rf(root);
-	free(root);
-	return lt_result();
 }
+TEST_SETUP(setup)
+
+static void teardown(void)
+{
+	remove_tree(root);
+	free(root);
+}
+TEST_TEARDOWN(teardown)

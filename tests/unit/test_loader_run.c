@@ -2,6 +2,8 @@
  * failures do not stop the next script, exit status, rd.systemtap=0 / skip / rd.debug,
  * log_boot_err files, FIPS, the environment overrides. The hand-over to the collectors:
  * test_loader_run_collect.c. */
+#include "macro.h"
+#include "test.h"
 #include "fake_kernel.h"
 #include "kmsg.h"
 #include "startall.h"
@@ -25,17 +27,17 @@ static struct loader_config timeouts;
 static void setup(const char *manifest, const char *cmdline)
 {
 	fk_reset(root);
-	/* The last test's collectors end once their channels are gone. */
+	/* The last run's collectors end once their channels are gone. */
 	fr_reap(files.rundir);
 	unlink(files.kmsg);
-	lt_rm_rf(files.rundir);
-	lt_write_file(root, "usr/lib/stap-onboot/manifest", manifest);
-	lt_write_file(root, "cmdline", cmdline);
-	lt_write_file(root, "proc/sys/debug/kprobes-optimization", "1\n");
-	lt_write_file(root, "proc/sys/kernel/kptr_restrict", "0\n");
-	lt_write_file(root, "proc/sys/crypto/fips_enabled", "0\n");
+	remove_tree(files.rundir);
+	put_text_in(root, "usr/lib/stap-onboot/manifest", manifest);
+	put_text_in(root, "cmdline", cmdline);
+	put_text_in(root, "proc/sys/debug/kprobes-optimization", "1\n");
+	put_text_in(root, "proc/sys/kernel/kptr_restrict", "0\n");
+	put_text_in(root, "proc/sys/crypto/fips_enabled", "0\n");
 	const char *names[] = {"good", "boom", "mute", "other"};
-	for (size_t i = 0; i < ELEMENTS(names); i++)
+	for (size_t i = 0; i < ELEMENTSOF(names); i++)
 		fk_write_ko(files.moddir, names[i]);
 	fk_add("good", 4);
 	fk_add("boom", 4)->begin_error = true;
@@ -54,13 +56,13 @@ static int run(bool verbose)
 
 static bool logged(const char *needle)
 {
-	return lt_file_contains(files.kmsg, needle);
+	return file_contains(files.kmsg, needle);
 }
 
 /* True when the kernel log's first record is want (without its newline). */
 static bool first_record_is(const char *want)
 {
-	char *text = lt_read_file(files.kmsg);
+	char *text = read_text(files.kmsg);
 	size_t n = strcspn(text, "\n");
 	bool same = n == strlen(want) && strncmp(text, want, n) == 0;
 
@@ -89,7 +91,7 @@ static bool rundir_file_contains(const char *name, const char *needle)
 	char p[4200];
 
 	snprintf(p, sizeof(p), "%s/%s", files.rundir, name);
-	return access(p, F_OK) == 0 && (!needle || lt_file_contains(p, needle));
+	return access(p, F_OK) == 0 && (!needle || file_contains(p, needle));
 }
 
 static bool root_file_is(const char *rel, const char *text)
@@ -99,135 +101,167 @@ static bool root_file_is(const char *rel, const char *text)
 	bool same;
 
 	snprintf(p, sizeof(p), "%s/%s", root, rel);
-	got = lt_read_file(p);
+	got = read_text(p);
 	same = strcmp(got, text) == 0;
 	free(got);
 	return same;
 }
 
-static void test_full_run(void)
+TEST(full_run)
 {
 	int rc;
 
 	setup(MANIFEST_ALL, "root=/dev/vda quiet\n");
 	rc = run(false);
-	CHECK(starting_first(5),
-	      "first record: 'starting: 5 scripts in %s' (the bad line included)", files.manifest);
-	CHECK(rc == 3, "exit status 3 = boom + mute failed + 1 bad manifest line (got %d)", rc);
-	CHECK(strcmp(fk.load_order, "good boom mute other") == 0, "loaded in manifest order: %s",
-	      fk.load_order);
-	CHECK(fk_find("good")->loaded && fk_find("other")->loaded, "good and other stay loaded");
-	CHECK(!fk_find("boom")->loaded && !fk_find("mute")->loaded,
-	      "boom (begin error) and mute (silent) unloaded");
-	CHECK(strcmp(fk_find("good")->params, "_stp_bufsize=2") == 0 &&
-		  strcmp(fk_find("other")->params, "_stp_bufsize=0 x=1") == 0,
-	      "bufsize and params from the manifest");
-	CHECK(logged("<3>stap-early-loader: ") && logged("manifest:7: invalid script name"),
-	      "the bad manifest line is an error naming line 7");
-	CHECK(logged("<4>stap-early-loader: the manifest is for kernel 0.0-not-this-kernel"),
-	      "kernel mismatch warned about");
-	CHECK(logged("<3>stap-early-loader: boom: ERROR: boom near"), "boom's ERROR line logged");
-	CHECK(logged("mute: no STP_TRANSPORT"), "mute's timeout logged");
-	CHECK(logged("<6>stap-early-loader: other: armed in"),
-	      "the script after the failures armed");
-	CHECK(logged("<3>stap-early-loader: 2 armed, 0 finished, 2 failed, 0 skipped, 1 bad "
-		     "manifest lines"),
-	      "summary line");
-	CHECK(!logged("<7>"), "no debug records without rd.debug");
-	CHECK(rundir_file_contains("boom.log", "boom: ERROR: boom near") &&
-		  rundir_file_contains("boom.log", "WARNING: Number of errors") &&
-		  rundir_file_contains("boom.log", "boom: failed after"),
-	      "log_boot_err: %s/boom.log has the module's messages and the failure", files.rundir);
-	CHECK(rundir_file_contains("good.log", "good: armed in") &&
-		  !rundir_file_contains("good.log", "boom"),
-	      "good.log has only good's outcome");
-	CHECK(rundir_file_contains("mute.log", "no STP_TRANSPORT"), "mute.log has its timeout");
-	CHECK(!rundir_file_contains("bad-name.log", NULL), "no log file for a rejected line");
-	CHECK(root_file_is("proc/sys/debug/kprobes-optimization", "0") &&
-		  root_file_is("proc/sys/kernel/kptr_restrict", "1"),
-	      "kprobes-optimization 0, kptr_restrict 0 -> 1 (like staprun)");
+	ASSERT_TRUE(starting_first(5),
+		    "first record: 'starting: 5 scripts in %s' (the bad line included)",
+		    files.manifest);
+	ASSERT_EQ(rc, 3, "exit status 3 = boom + mute failed + 1 bad manifest line");
+	ASSERT_STREQ(fk.load_order, "good boom mute other", "loaded in manifest order: %s",
+		     fk.load_order);
+	ASSERT_TRUE(fk_find("good")->loaded, "good and other stay loaded");
+	ASSERT_TRUE(fk_find("other")->loaded, "good and other stay loaded");
+	ASSERT_FALSE(fk_find("boom")->loaded, "boom (begin error) and mute (silent) unloaded");
+	ASSERT_FALSE(fk_find("mute")->loaded, "boom (begin error) and mute (silent) unloaded");
+	ASSERT_STREQ(fk_find("good")->params, "_stp_bufsize=2",
+		     "bufsize and params from the manifest");
+	ASSERT_STREQ(fk_find("other")->params, "_stp_bufsize=0 x=1",
+		     "bufsize and params from the manifest");
+	ASSERT_TRUE(logged("<3>stap-early-loader: "),
+		    "the bad manifest line is an error naming line 7");
+	ASSERT_TRUE(logged("manifest:7: invalid script name"),
+		    "the bad manifest line is an error naming line 7");
+	ASSERT_TRUE(logged("<4>stap-early-loader: the manifest is for kernel 0.0-not-this-kernel"),
+		    "kernel mismatch warned about");
+	ASSERT_TRUE(logged("<3>stap-early-loader: boom: ERROR: boom near"),
+		    "boom's ERROR line logged");
+	ASSERT_TRUE(logged("mute: no STP_TRANSPORT"), "mute's timeout logged");
+	ASSERT_TRUE(logged("<6>stap-early-loader: other: armed in"),
+		    "the script after the failures armed");
+	ASSERT_TRUE(logged("<3>stap-early-loader: 2 armed, 0 finished, 2 failed, 0 skipped, 1 bad "
+			   "manifest lines"),
+		    "summary line");
+	ASSERT_FALSE(logged("<7>"), "no debug records without rd.debug");
+	ASSERT_TRUE(rundir_file_contains("boom.log", "boom: ERROR: boom near"),
+		    "log_boot_err: %s/boom.log has the module's messages and the failure",
+		    files.rundir);
+	ASSERT_TRUE(rundir_file_contains("boom.log", "WARNING: Number of errors"),
+		    "log_boot_err: %s/boom.log has the module's messages and the failure",
+		    files.rundir);
+	ASSERT_TRUE(rundir_file_contains("boom.log", "boom: failed after"),
+		    "log_boot_err: %s/boom.log has the module's messages and the failure",
+		    files.rundir);
+	ASSERT_TRUE(rundir_file_contains("good.log", "good: armed in"),
+		    "good.log has only good's outcome");
+	ASSERT_FALSE(rundir_file_contains("good.log", "boom"), "good.log has only good's outcome");
+	ASSERT_TRUE(rundir_file_contains("mute.log", "no STP_TRANSPORT"),
+		    "mute.log has its timeout");
+	ASSERT_FALSE(rundir_file_contains("bad-name.log", NULL), "no log file for a rejected line");
+	ASSERT_TRUE(root_file_is("proc/sys/debug/kprobes-optimization", "0"),
+		    "kprobes-optimization 0, kptr_restrict 0 -> 1 (like staprun)");
+	ASSERT_TRUE(root_file_is("proc/sys/kernel/kptr_restrict", "1"),
+		    "kprobes-optimization 0, kptr_restrict 0 -> 1 (like staprun)");
 }
 
-static void test_disabled(void)
+TEST(disabled)
 {
 	int rc;
 
 	setup(MANIFEST_ALL, "ro rd.systemtap=0 quiet\n");
 	rc = run(false);
-	CHECK(rc == 0 && fk.load_order[0] == '\0', "rd.systemtap=0: exit 0, nothing loaded");
-	CHECK(first_record_is("<6>stap-early-loader: rd.systemtap=0 on the kernel command line: no "
-			      "SystemTap script started"),
-	      "and says so in the kernel log, first");
-	CHECK(!logged("starting:"), "no 'starting' line");
-	CHECK(root_file_is("proc/sys/debug/kprobes-optimization", "1\n"),
-	      "no kernel setting touched");
-	CHECK(access(files.rundir, F_OK) < 0, "no log directory made");
+	ASSERT_EQ(rc, 0, "rd.systemtap=0: exit 0, nothing loaded");
+	ASSERT_EQ(fk.load_order[0], '\0', "rd.systemtap=0: exit 0, nothing loaded");
+	ASSERT_TRUE(
+	    first_record_is("<6>stap-early-loader: rd.systemtap=0 on the kernel command line: no "
+			    "SystemTap script started"),
+	    "and says so in the kernel log, first");
+	ASSERT_FALSE(logged("starting:"), "no 'starting' line");
+	ASSERT_TRUE(root_file_is("proc/sys/debug/kprobes-optimization", "1\n"),
+		    "no kernel setting touched");
+	ASSERT_LT(access(files.rundir, F_OK), 0, "no log directory made");
 }
 
-static void test_skip(void)
+TEST(skip)
 {
 	int rc;
 
 	setup(MANIFEST_ALL, "rd.systemtap.skip=good,boom rd.systemtap.skip=mute\n");
 	rc = run(false);
-	CHECK(rc == 1, "skip good,boom,mute: only the bad line counts (got %d)", rc);
-	CHECK(strcmp(fk.load_order, "other") == 0, "only 'other' loaded: '%s'", fk.load_order);
-	CHECK(logged("good: skipped (rd.systemtap.skip)") && logged("mute: skipped"),
-	      "skips logged");
-	CHECK(logged("1 armed, 0 finished, 0 failed, 3 skipped, 1 bad manifest lines"),
-	      "summary counts the skipped");
+	ASSERT_EQ(rc, 1, "skip good,boom,mute: only the bad line counts");
+	ASSERT_STREQ(fk.load_order, "other", "only 'other' loaded: '%s'", fk.load_order);
+	ASSERT_TRUE(logged("good: skipped (rd.systemtap.skip)"), "skips logged");
+	ASSERT_TRUE(logged("mute: skipped"), "skips logged");
+	ASSERT_TRUE(logged("1 armed, 0 finished, 0 failed, 3 skipped, 1 bad manifest lines"),
+		    "summary counts the skipped");
 }
 
-static void test_verbose_and_no_log_files(void)
+TEST(verbose_and_no_log_files)
 {
 	int rc;
 
 	setup("stap-onboot-manifest 1\nlog_boot_err no\nscript good protocol=4\n", "rd.debug\n");
-	lt_write_file(root, "proc/sys/kernel/kptr_restrict", "2\n");
+	put_text_in(root, "proc/sys/kernel/kptr_restrict", "2\n");
 	char p[4200];
 	snprintf(p, sizeof(p), "%s/proc/sys/debug/kprobes-optimization", root);
 	unlink(p);
 	rc = run(false);
-	CHECK(root_file_is("proc/sys/kernel/kptr_restrict", "2\n") && access(p, F_OK) < 0,
-	      "kptr_restrict 2 left alone; a missing kprobes-optimization is not created");
-	CHECK(rc == 0, "one good script: exit 0");
-	CHECK(logged("<7>stap-early-loader: good: init_module") &&
-		  logged("<7>stap-early-loader: good: relocation kernel/_stext = "
-			 "0xffffffff81000000"),
-	      "rd.debug: debug records in the kernel log");
-	CHECK(access(files.rundir, F_OK) < 0, "log_boot_err no: no /run/systemtap files");
-	CHECK(logged("<7>stap-early-loader: good: phases: read ") && logged(" ms, init_module ") &&
-		  logged(" ms, relocations ") && logged(" ms, transport ") && logged(" ms, start "),
-	      "rd.debug: one line with each phase's ms (read, init_module, relocations, "
-	      "transport, start)");
+	ASSERT_TRUE(root_file_is("proc/sys/kernel/kptr_restrict", "2\n"),
+		    "kptr_restrict 2 left alone; a missing kprobes-optimization is not created");
+	ASSERT_LT(access(p, F_OK), 0,
+		  "kptr_restrict 2 left alone; a missing kprobes-optimization is not created");
+	ASSERT_EQ(rc, 0, "one good script: exit 0");
+	ASSERT_TRUE(logged("<7>stap-early-loader: good: init_module"),
+		    "rd.debug: debug records in the kernel log");
+	ASSERT_TRUE(logged("<7>stap-early-loader: good: relocation kernel/_stext = "
+			   "0xffffffff81000000"),
+		    "rd.debug: debug records in the kernel log");
+	ASSERT_LT(access(files.rundir, F_OK), 0, "log_boot_err no: no /run/systemtap files");
+	ASSERT_TRUE(logged("<7>stap-early-loader: good: phases: read "),
+		    "rd.debug: one line with each phase's ms (read, init_module, relocations, "
+		    "transport, start)");
+	ASSERT_TRUE(logged(" ms, init_module "),
+		    "rd.debug: one line with each phase's ms (read, init_module, relocations, "
+		    "transport, start)");
+	ASSERT_TRUE(logged(" ms, relocations "),
+		    "rd.debug: one line with each phase's ms (read, init_module, relocations, "
+		    "transport, start)");
+	ASSERT_TRUE(logged(" ms, transport "),
+		    "rd.debug: one line with each phase's ms (read, init_module, relocations, "
+		    "transport, start)");
+	ASSERT_TRUE(logged(" ms, start "),
+		    "rd.debug: one line with each phase's ms (read, init_module, relocations, "
+		    "transport, start)");
 
 	setup("stap-onboot-manifest 1\nscript good protocol=4\n", "quiet\n");
 	rc = run(true);
-	CHECK(rc == 0 && logged("<7>stap-early-loader: good: opened "), "-v: debug records too");
+	ASSERT_EQ(rc, 0, "-v: debug records too");
+	ASSERT_TRUE(logged("<7>stap-early-loader: good: opened "), "-v: debug records too");
 }
 
-static void test_manifest_unusable(void)
+TEST(manifest_unusable)
 {
 	int rc;
 
 	setup("stap-onboot-manifest 2\nscript good protocol=4\n", "");
 	rc = run(false);
-	CHECK(rc == 255 && fk.load_order[0] == '\0', "format 2: exit 255, nothing loaded");
-	CHECK(logged("unsupported manifest format '2'") &&
-		  logged("no SystemTap script started: the manifest"),
-	      "and why");
+	ASSERT_EQ(rc, 255, "format 2: exit 255, nothing loaded");
+	ASSERT_EQ(fk.load_order[0], '\0', "format 2: exit 255, nothing loaded");
+	ASSERT_TRUE(logged("unsupported manifest format '2'"), "and why");
+	ASSERT_TRUE(logged("no SystemTap script started: the manifest"), "and why");
 
 	setup(MANIFEST_ALL, "");
 	unlink(files.manifest);
 	rc = run(false);
-	CHECK(rc == 255 && logged("Failed to read manifest") && logged("No such file or directory"),
-	      "missing manifest: exit 255, reason logged");
-	CHECK(starting_first(-1), "after a first record 'starting: cannot read MANIFEST'");
+	ASSERT_EQ(rc, 255, "missing manifest: exit 255, reason logged");
+	ASSERT_TRUE(logged("Failed to read manifest"), "missing manifest: exit 255, reason logged");
+	ASSERT_TRUE(logged("No such file or directory"),
+		    "missing manifest: exit 255, reason logged");
+	ASSERT_TRUE(starting_first(-1), "after a first record 'starting: cannot read MANIFEST'");
 }
 
 /* A FIFO or a device where a module should be would stall the boot (a FIFO's open waits for a
  * writer; /dev/zero never ends): refused at once, the next script still starts. */
-static void test_not_regular_modules(void)
+TEST(not_regular_modules)
 {
 	char good[4200], other[4200];
 	int rc;
@@ -240,15 +274,16 @@ static void test_not_regular_modules(void)
 	if (mkfifo(good, 0644) < 0 || symlink("/dev/zero", other) < 0)
 		abort();
 	rc = run(false);
-	CHECK(rc == 2 && fk.load_order[0] == '\0', "FIFO and /dev/zero as modules: both refused");
-	CHECK(logged("good.ko: not a regular file") && logged("other.ko: not a regular file"),
-	      "each named, with the reason");
+	ASSERT_EQ(rc, 2, "FIFO and /dev/zero as modules: both refused");
+	ASSERT_EQ(fk.load_order[0], '\0', "FIFO and /dev/zero as modules: both refused");
+	ASSERT_TRUE(logged("good.ko: not a regular file"), "each named, with the reason");
+	ASSERT_TRUE(logged("other.ko: not a regular file"), "each named, with the reason");
 	/* The next setup writes modules there: a FIFO would wait for a reader forever. */
 	unlink(good);
 	unlink(other);
 }
 
-static void test_many_bad_lines(void)
+TEST(many_bad_lines)
 {
 	size_t cap = 64 * 1024, n;
 	char *text = malloc(cap);
@@ -259,30 +294,32 @@ static void test_many_bad_lines(void)
 		n += (size_t)sprintf(text + n, "bogus %d\n", i);
 	setup(text, "");
 	rc = run(false);
-	CHECK(rc == 254, "300 bad lines: exit status capped at 254 (got %d)", rc);
-	CHECK(fk_find("good")->loaded, "the good script still started");
+	ASSERT_EQ(rc, 254, "300 bad lines: exit status capped at 254");
+	ASSERT_TRUE(fk_find("good")->loaded, "the good script still started");
 	free(text);
 }
 
-static void test_fips_and_no_cmdline(void)
+TEST(fips_and_no_cmdline)
 {
 	int rc;
 
 	setup(MANIFEST_ALL, "");
-	lt_write_file(root, "proc/sys/crypto/fips_enabled", "1\n");
+	put_text_in(root, "proc/sys/crypto/fips_enabled", "1\n");
 	unlink(files.cmdline);
 	rc = run(false);
-	CHECK(rc == 5, "FIPS mode: 4 scripts + 1 bad line fail (got %d)", rc);
-	CHECK(fk.load_order[0] == '\0', "nothing loaded in FIPS mode");
-	CHECK(logged("FIPS mode"), "FIPS refusal logged");
-	CHECK(logged("<4>stap-early-loader: cannot read ") && logged("no rd.systemtap switches"),
-	      "unreadable command line: a warning, and the run goes on");
-	CHECK(starting_first(5), "the warning comes after the 'starting' line");
+	ASSERT_EQ(rc, 5, "FIPS mode: 4 scripts + 1 bad line fail");
+	ASSERT_EQ(fk.load_order[0], '\0', "nothing loaded in FIPS mode");
+	ASSERT_TRUE(logged("FIPS mode"), "FIPS refusal logged");
+	ASSERT_TRUE(logged("<4>stap-early-loader: cannot read "),
+		    "unreadable command line: a warning, and the run goes on");
+	ASSERT_TRUE(logged("no rd.systemtap switches"),
+		    "unreadable command line: a warning, and the run goes on");
+	ASSERT_TRUE(starting_first(5), "the warning comes after the 'starting' line");
 }
 
 /* A module built for another release among good ones: refused before init_module, counted
  * failed, the next one still armed. */
-static void test_foreign_release(void)
+TEST(foreign_release)
 {
 	int rc;
 
@@ -292,23 +329,24 @@ static void test_foreign_release(void)
 	fk_add("foreign", 4);
 	fk_write_ko_vermagic(files.moddir, "foreign", "6.1.0-99-amd64" FE_VERMAGIC_FLAGS);
 	rc = run(false);
-	CHECK(starting_first(3), "first record: 'starting: 3 scripts in MANIFEST'");
-	CHECK(rc == 1, "exit status 1: one failed (got %d)", rc);
-	CHECK(strcmp(fk.load_order, "good other") == 0 && fk.init_calls == 2,
-	      "init_module only for good and other: '%s'", fk.load_order);
-	CHECK(logged("<3>stap-early-loader: foreign: built for kernel 6.1.0-99-amd64, "
-		     "running " FK_RELEASE ": not loaded"),
-	      "the refusal logged at error level");
-	CHECK(!logged("the manifest is for kernel"), "no manifest warning: it names %s",
-	      FK_RELEASE);
-	CHECK(logged("<6>stap-early-loader: other: armed in"), "the next script armed");
-	CHECK(logged("<3>stap-early-loader: 2 armed, 0 finished, 1 failed, 0 skipped, 0 bad"),
-	      "summary counts it failed");
-	CHECK(rundir_file_contains("foreign.log", "foreign: built for kernel 6.1.0-99-amd64"),
-	      "log_boot_err: foreign.log has the refusal");
+	ASSERT_TRUE(starting_first(3), "first record: 'starting: 3 scripts in MANIFEST'");
+	ASSERT_EQ(rc, 1, "exit status 1: one failed");
+	ASSERT_STREQ(fk.load_order, "good other", "init_module only for good and other: '%s'",
+		     fk.load_order);
+	ASSERT_EQ(fk.init_calls, 2, "init_module only for good and other: '%s'", fk.load_order);
+	ASSERT_TRUE(logged("<3>stap-early-loader: foreign: built for kernel 6.1.0-99-amd64, "
+			   "running " FK_RELEASE ": not loaded"),
+		    "the refusal logged at error level");
+	ASSERT_FALSE(logged("the manifest is for kernel"), "no manifest warning: it names %s",
+		     FK_RELEASE);
+	ASSERT_TRUE(logged("<6>stap-early-loader: other: armed in"), "the next script armed");
+	ASSERT_TRUE(logged("<3>stap-early-loader: 2 armed, 0 finished, 1 failed, 0 skipped, 0 bad"),
+		    "summary counts it failed");
+	ASSERT_TRUE(rundir_file_contains("foreign.log", "foreign: built for kernel 6.1.0-99-amd64"),
+		    "log_boot_err: foreign.log has the refusal");
 }
 
-static void test_env(void)
+TEST(env)
 {
 	struct startall_request req;
 
@@ -317,23 +355,27 @@ static void test_env(void)
 	unsetenv("STAP_EARLY_LOADER_RUNDIR");
 	unsetenv("STAP_EARLY_LOADER_ROOT");
 	startall_request_init(&req, "/m", false);
-	CHECK(strcmp(req.cmdline_path, "/proc/cmdline") == 0 &&
-		  strcmp(req.kmsg_path, "/dev/kmsg") == 0 && !req.kmsg_is_file &&
-		  strcmp(req.rundir, "/run/systemtap") == 0 && strcmp(req.root, "") == 0 &&
-		  strcmp(req.manifest_path, "/m") == 0,
-	      "defaults without environment");
+	ASSERT_STREQ(req.cmdline_path, "/proc/cmdline", "defaults without environment");
+	ASSERT_STREQ(req.kmsg_path, "/dev/kmsg", "defaults without environment");
+	ASSERT_FALSE(req.kmsg_is_file, "defaults without environment");
+	ASSERT_STREQ(req.rundir, "/run/systemtap", "defaults without environment");
+	ASSERT_STREQ(req.root, "", "defaults without environment");
+	ASSERT_STREQ(req.manifest_path, "/m", "defaults without environment");
 	setenv("STAP_EARLY_LOADER_CMDLINE", "/c", 1);
 	setenv("STAP_EARLY_LOADER_KMSG", "/k", 1);
 	setenv("STAP_EARLY_LOADER_RUNDIR", "/r", 1);
 	setenv("STAP_EARLY_LOADER_ROOT", "/x", 1);
 	startall_request_init(&req, "/m", true);
-	CHECK(strcmp(req.cmdline_path, "/c") == 0 && strcmp(req.kmsg_path, "/k") == 0 &&
-		  req.kmsg_is_file && strcmp(req.rundir, "/r") == 0 &&
-		  strcmp(req.root, "/x") == 0 && req.verbose,
-	      "STAP_EARLY_LOADER_CMDLINE/_KMSG/_RUNDIR/_ROOT override");
+	ASSERT_STREQ(req.cmdline_path, "/c",
+		     "STAP_EARLY_LOADER_CMDLINE/_KMSG/_RUNDIR/_ROOT override");
+	ASSERT_STREQ(req.kmsg_path, "/k", "STAP_EARLY_LOADER_CMDLINE/_KMSG/_RUNDIR/_ROOT override");
+	ASSERT_TRUE(req.kmsg_is_file, "STAP_EARLY_LOADER_CMDLINE/_KMSG/_RUNDIR/_ROOT override");
+	ASSERT_STREQ(req.rundir, "/r", "STAP_EARLY_LOADER_CMDLINE/_KMSG/_RUNDIR/_ROOT override");
+	ASSERT_STREQ(req.root, "/x", "STAP_EARLY_LOADER_CMDLINE/_KMSG/_RUNDIR/_ROOT override");
+	ASSERT_TRUE(req.verbose, "STAP_EARLY_LOADER_CMDLINE/_KMSG/_RUNDIR/_ROOT override");
 }
 
-int main(void)
+static void setup_root(void)
 {
 	root = fk_make_root();
 	fr_run_request(root, &files);
@@ -341,21 +383,12 @@ int main(void)
 	loader_config_init(&timeouts, NULL, NULL);
 	timeouts.transport_timeout_ms = 100;
 	timeouts.reply_timeout_ms = 100;
-
-	test_full_run();
-	test_disabled();
-	test_skip();
-	test_verbose_and_no_log_files();
-	test_manifest_unusable();
-	test_not_regular_modules();
-	test_many_bad_lines();
-	test_fips_and_no_cmdline();
-	test_foreign_release();
-	test_env();
-
-	fk_reset(root);
-	fr_reap(files.rundir);
-	lt_rm_rf(root);
-	free(root);
-	return lt_result();
 }
+TEST_SETUP(setup_root)
+
+static void teardown(void)
+{
+	remove_tree(root);
+	free(root);
+}
+TEST_TEARDOWN(teardown)

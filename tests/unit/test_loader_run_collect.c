@@ -2,6 +2,8 @@
  * armed script to its collector (a fork with the script's channel and relay files) and waits
  * for nothing after the last reply; the collectors take the manifest's log_size and
  * rd.systemtap.console, and notice when their channels are gone. */
+#include "macro.h"
+#include "test.h"
 #include "fake_kernel.h"
 #include "kmsg.h"
 #include "startall.h"
@@ -11,7 +13,7 @@ static struct fr_run files;
 
 static bool logged(const char *needle)
 {
-	return lt_file_contains(files.kmsg, needle);
+	return file_contains(files.kmsg, needle);
 }
 
 /* The state file of name's collector, once it is there (at most 5 s). */
@@ -22,7 +24,7 @@ static char *collector_state(const char *name)
 	snprintf(p, sizeof(p), "%s/onboot.d/%s.state", files.rundir, name);
 	for (int i = 0; i < 500 && access(p, F_OK) < 0; i++)
 		usleep(10000);
-	return lt_read_file(p);
+	return read_text(p);
 }
 
 /* True when pid's fd 3 is name's channel: the fake kernel's socket the loader opened as
@@ -60,7 +62,7 @@ static void cmdline_of(long pid, char *buf, size_t size)
 /* The line number of the kernel log's first record holding needle (0: none). */
 static size_t kmsg_line_of(const char *needle)
 {
-	char *text = lt_read_file(files.kmsg), *at = strstr(text, needle);
+	char *text = read_text(files.kmsg), *at = strstr(text, needle);
 	size_t n = 1;
 
 	for (const char *p = text; at && p < at; p++)
@@ -71,7 +73,7 @@ static size_t kmsg_line_of(const char *needle)
 
 /* Three healthy scripts and one whose probe calls exit() 300 ms after its start: each handed
  * to its collector, no wait after the last reply: the late exit is the collector's. */
-static void test_hand_over(void)
+TEST(hand_over)
 {
 	const char *names[] = {"good", "other", "third"};
 	size_t summary, late;
@@ -82,14 +84,14 @@ static void test_hand_over(void)
 
 	loader_config_init(&timeouts, NULL, NULL);
 	fk_reset(root);
-	lt_write_file(root, "usr/lib/stap-onboot/manifest",
-		      "stap-onboot-manifest 1\nlog_size 65536\nscript good protocol=4\n"
-		      "script other protocol=5\nscript third protocol=4\nscript late protocol=4\n");
-	lt_write_file(root, "cmdline", "rd.systemtap.console=other\n");
+	put_text_in(root, "usr/lib/stap-onboot/manifest",
+		    "stap-onboot-manifest 1\nlog_size 65536\nscript good protocol=4\n"
+		    "script other protocol=5\nscript third protocol=4\nscript late protocol=4\n");
+	put_text_in(root, "cmdline", "rd.systemtap.console=other\n");
 	char moddir[512]; /* short: the compiler proves the paths fit */
 
 	snprintf(moddir, sizeof(moddir), "%.500s", files.moddir);
-	for (size_t i = 0; i < ELEMENTS(names); i++) {
+	for (size_t i = 0; i < ELEMENTSOF(names); i++) {
 		fk_write_ko(moddir, names[i]);
 		fk_add(names[i], i == 1 ? 5 : 4)->trace = true;
 	}
@@ -98,72 +100,106 @@ static void test_hand_over(void)
 	lm->trace = lm->begin_exit = true;
 	lm->exit_delay_ms = 300;
 	rc = startall_run(&req, &timeouts);
-	CHECK(rc == 0 && logged("4 armed, 0 finished, 0 failed"),
-	      "four scripts armed: the loader ended before late's exit request came");
+	ASSERT_EQ(rc, 0, "four scripts armed: the loader ended before late's exit request came");
+	ASSERT_TRUE(logged("4 armed, 0 finished, 0 failed"),
+		    "four scripts armed: the loader ended before late's exit request came");
 	for (int i = 0; i < 1000 && !logged("late: the script asked to exit"); i++)
 		usleep(10000);
 	summary = kmsg_line_of("4 armed, 0 finished");
 	late = kmsg_line_of("late: the script asked to exit");
-	CHECK(summary > 0 && late > summary,
-	      "late's collector took its exit request, after the loader's summary (lines %zu, %zu)",
-	      summary, late);
-	for (size_t i = 0; i < ELEMENTS(names); i++) {
+	ASSERT_GT(
+	    summary, 0,
+	    "late's collector took its exit request, after the loader's summary (lines %zu, %zu)",
+	    summary, late);
+	ASSERT_GT(
+	    late, summary,
+	    "late's collector took its exit request, after the loader's summary (lines %zu, %zu)",
+	    summary, late);
+	for (size_t i = 0; i < ELEMENTSOF(names); i++) {
 		char *st = collector_state(names[i]);
 		long pid = 0;
 		char *p = strstr(st, "\npid ");
 
 		if (p)
 			pid = strtol(p + 5, NULL, 10);
-		CHECK(strstr(st, "module running\n") && strstr(st, "output memory\n") &&
-			  strstr(st, "log_size 65536\n"),
-		      "%s: its collector's state: running, output in memory, log_size from the "
-		      "manifest",
-		      names[i]);
+		ASSERT_CONTAINS(
+		    st, "module running\n",
+		    "%s: its collector's state: running, output in memory, log_size from the "
+		    "manifest",
+		    names[i]);
+		ASSERT_CONTAINS(
+		    st, "output memory\n",
+		    "%s: its collector's state: running, output in memory, log_size from the "
+		    "manifest",
+		    names[i]);
+		ASSERT_CONTAINS(
+		    st, "log_size 65536\n",
+		    "%s: its collector's state: running, output in memory, log_size from the "
+		    "manifest",
+		    names[i]);
 		char cmd[512];
 		cmdline_of(pid, cmd, sizeof(cmd));
-		CHECK(pid > 0 && holds_channel(pid, names[i]),
-		      "%s: collector %ld holds a socket as its fd 3 (the fake kernel's channel)",
-		      names[i], pid);
+		ASSERT_GT(
+		    pid, 0,
+		    "%s: collector %ld holds a socket as its fd 3 (the fake kernel's channel)",
+		    names[i], pid);
+		ASSERT_TRUE(
+		    holds_channel(pid, names[i]),
+		    "%s: collector %ld holds a socket as its fd 3 (the fake kernel's channel)",
+		    names[i], pid);
 		/* The kernel takes a command line of its own with CAP_SYS_RESOURCE only; without
 		 * it the loader's argv[0] would be marked, but a test has none noted. */
 		if (strncmp(cmd, "@", 1) == 0)
-			CHECK(strncmp(cmd, "@stap-early-loader --collect ", 29) == 0 &&
-				  strstr(cmd, names[i]),
-			      "%s: its command line: %s", names[i], cmd);
+			ASSERT_EQ(strncmp(cmd, "@stap-early-loader --collect ", 29),
+				  0 && strstr(cmd, names[i]), "%s: its command line: %s", names[i],
+				  cmd);
 		else
 			printf("skip: %s: no CAP_SYS_RESOURCE here: the collector's command line "
 			       "(%s) is not its own\n",
 			       names[i], cmd);
-		CHECK(fk_find(names[i])->loaded && !fk_detached(fk_find(names[i])),
-		      "%s: still loaded, its channel held (by the collector: the loader closed its "
-		      "copy)",
-		      names[i]);
+		ASSERT_TRUE(
+		    fk_find(names[i])->loaded,
+		    "%s: still loaded, its channel held (by the collector: the loader closed its "
+		    "copy)",
+		    names[i]);
+		ASSERT_FALSE(
+		    fk_detached(fk_find(names[i])),
+		    "%s: still loaded, its channel held (by the collector: the loader closed its "
+		    "copy)",
+		    names[i]);
 		free(st);
 	}
 	fk_print(fk_find("other"), "1 begin\n");
 	for (int i = 0; i < 500 && !logged("<5>other: 1 begin"); i++)
 		usleep(10000);
-	CHECK(logged("<5>other: 1 begin") && !logged("<5>good:"),
-	      "rd.systemtap.console=other: other's output copied to the kernel log, good's not");
+	ASSERT_TRUE(
+	    logged("<5>other: 1 begin"),
+	    "rd.systemtap.console=other: other's output copied to the kernel log, good's not");
+	ASSERT_FALSE(
+	    logged("<5>good:"),
+	    "rd.systemtap.console=other: other's output copied to the kernel log, good's not");
 	fk_reset(root);
 	for (int i = 0; i < 500 && !logged("third: its control channel failed"); i++)
 		usleep(10000);
-	CHECK(logged("good: its control channel failed") &&
-		  logged("third: its control channel failed"),
-	      "the collectors notice when their channels are gone");
-	CHECK(fr_reap(files.rundir) >= 3,
-	      "SIGTERM ends them (they kept what they read for a save)");
+	ASSERT_TRUE(logged("good: its control channel failed"),
+		    "the collectors notice when their channels are gone");
+	ASSERT_TRUE(logged("third: its control channel failed"),
+		    "the collectors notice when their channels are gone");
+	ASSERT_GE(fr_reap(files.rundir), 3,
+		  "SIGTERM ends them (they kept what they read for a save)");
 }
 
-int main(void)
+static void setup(void)
 {
 	root = fk_make_root();
 	fr_run_request(root, &files);
 	setenv("TZ", "UTC", 1);
-	test_hand_over();
-	fk_reset(root);
-	fr_reap(files.rundir);
-	lt_rm_rf(root);
-	free(root);
-	return lt_result();
 }
+TEST_SETUP(setup)
+
+static void teardown(void)
+{
+	remove_tree(root);
+	free(root);
+}
+TEST_TEARDOWN(teardown)

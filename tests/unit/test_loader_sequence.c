@@ -1,5 +1,6 @@
 /* test_loader_sequence.c: loader_start_script against the fake kernel: the exact messages for
  * both numberings, the protocol fallback, and every way a module can fail. */
+#include "test.h"
 #include "fake_kernel.h"
 #include "kmsg.h"
 #include "loader.h"
@@ -46,7 +47,7 @@ static const char *expected_good(int protocol)
 			       "89:264 94:72 80:8";
 }
 
-static void test_good(int protocol)
+static void good(int protocol)
 {
 	char seq[4096];
 	int r;
@@ -56,33 +57,43 @@ static void test_good(int protocol)
 	r = start("good", protocol);
 	fk_sent_summary("good", seq, sizeof(seq));
 	printf("   protocol %d sequence: %s\n", protocol, seq);
-	CHECK(r == SCRIPT_ARMED, "protocol %d: healthy module armed (r=%d)", protocol, r);
-	CHECK(strcmp(seq, expected_good(protocol)) == 0,
-	      "protocol %d: exact message order, numbers and sizes", protocol);
-	CHECK(m->loaded && m->unloads == 0, "protocol %d: module stays loaded", protocol);
-	CHECK(fk_detached(m), "protocol %d: channel closed = detached", protocol);
-	CHECK(!m->got_exit, "protocol %d: no STP_EXIT sent to a healthy module", protocol);
-	CHECK(strcmp(m->params, "_stp_bufsize=0") == 0, "protocol %d: params '%s'", protocol,
-	      m->params);
-	CHECK(lt_file_contains(kmsg_path, "<6>stap-early-loader: good: armed in "),
-	      "protocol %d: 'armed in N ms' in the kernel log", protocol);
+	ASSERT_EQ(r, SCRIPT_ARMED, "protocol %d: healthy module armed (r=%d)", protocol, r);
+	ASSERT_STREQ(seq, expected_good(protocol),
+		     "protocol %d: exact message order, numbers and sizes", protocol);
+	ASSERT_TRUE(m->loaded, "protocol %d: module stays loaded", protocol);
+	ASSERT_EQ(m->unloads, 0, "protocol %d: module stays loaded", protocol);
+	ASSERT_TRUE(fk_detached(m), "protocol %d: channel closed = detached", protocol);
+	ASSERT_FALSE(m->got_exit, "protocol %d: no STP_EXIT sent to a healthy module", protocol);
+	ASSERT_STREQ(m->params, "_stp_bufsize=0", "protocol %d: params '%s'", protocol, m->params);
+	ASSERT_TRUE(file_contains(kmsg_path, "<6>stap-early-loader: good: armed in "),
+		    "protocol %d: 'armed in N ms' in the kernel log", protocol);
+}
+
+TEST(good_protocol_4)
+{
+	good(4);
+}
+
+TEST(good_protocol_5)
+{
+	good(5);
 }
 
 static void check_reloc(int idx, const char *module, const char *reloc, uint64_t addr)
 {
 	struct ctl_relocation rel;
 
-	CHECK(idx >= 0 && fk.sent[idx].len == sizeof(rel), "relocation #%d exists", idx);
+	ASSERT_GE(idx, 0, "relocation #%d exists", idx);
+	ASSERT_EQ(fk.sent[idx].len, sizeof(rel), "relocation #%d exists", idx);
 	if (idx < 0)
 		return;
 	memcpy(&rel, fk.sent[idx].payload, sizeof(rel));
-	CHECK(strcmp(rel.module, module) == 0 && strcmp(rel.reloc, reloc) == 0 &&
-		  rel.address == addr,
-	      "relocation #%d is %s/%s=0x%llx (got %s/%s=0x%llx)", idx, module, reloc,
-	      (unsigned long long)addr, rel.module, rel.reloc, (unsigned long long)rel.address);
+	ASSERT_STREQ(rel.module, module, "relocation #%d", idx);
+	ASSERT_STREQ(rel.reloc, reloc, "relocation #%d", idx);
+	ASSERT_EQ(rel.address, addr, "relocation #%d", idx);
 }
 
-static void test_payloads(void)
+TEST(payloads)
 {
 	struct ctl_privilege_credentials pc;
 	struct ctl_tzinfo tz;
@@ -92,7 +103,7 @@ static void test_payloads(void)
 	fk_add("good", 5);
 	start("good", 5);
 	memcpy(&pc, fk.sent[0].payload, sizeof(pc));
-	CHECK(pc.pc_group_mask == 0xE, "credentials: pr_all (0xE)");
+	ASSERT_EQ(pc.pc_group_mask, 0xE, "credentials: pr_all (0xE)");
 	check_reloc(1, "kernel", "_stext", 0xffffffff81000000ull);
 	check_reloc(2, "kernel", "kallsyms_lookup_name", 0xffffffff81100100ull);
 	check_reloc(3, "kernel", "kallsyms_on_each_symbol", 0xffffffff81100000ull);
@@ -103,13 +114,14 @@ static void test_payloads(void)
 	check_reloc(8, "zmod", ".init.text", 0);
 	check_reloc(9, "zmod", ".text", 0xffffffffc0100000ull);
 	memcpy(&tz, fk.sent[10].payload, sizeof(tz));
-	CHECK(tz.tz_gmtoff == 0 && strcmp(tz.tz_name, "UTC") == 0, "tz info {0, UTC} (got %lld %s)",
-	      (long long)tz.tz_gmtoff, tz.tz_name);
+	ASSERT_EQ(tz.tz_gmtoff, 0, "tz info {0, UTC}");
+	ASSERT_STREQ(tz.tz_name, "UTC", "tz info {0, UTC}");
 	memcpy(&st, fk.sent[11].payload, sizeof(st));
-	CHECK(st.target == 0 && st.res == 0, "STP_START {target 0, res 0}");
+	ASSERT_EQ(st.target, 0, "STP_START {target 0, res 0}");
+	ASSERT_EQ(st.res, 0, "STP_START {target 0, res 0}");
 }
 
-static void test_protocol_fallback(int manifest, int real)
+static void protocol_fallback(int manifest, int real)
 {
 	char seq[4096], want[4096];
 	int r;
@@ -119,34 +131,45 @@ static void test_protocol_fallback(int manifest, int real)
 	r = start("mixed", manifest);
 	fk_sent_summary("mixed", seq, sizeof(seq));
 	snprintf(want, sizeof(want), "%u:4 %s", manifest == 4 ? 15u : 95u, expected_good(real));
-	CHECK(r == SCRIPT_ARMED && m->loaded, "manifest says %d, module speaks %d: armed", manifest,
-	      real);
-	CHECK(strcmp(seq, want) == 0, "one rejected credentials message, then all in protocol %d",
-	      real);
-	CHECK(fk.sent[0].rejected && !fk.sent[1].rejected, "the kernel rejected only the first");
-	CHECK(lt_file_contains(kmsg_path,
-			       "<3>stap-early-loader: mixed: the module rejected message "
-			       "number"),
-	      "the mismatch is logged at error level");
-	CHECK(lt_file_contains(kmsg_path, "manifest line 7"),
-	      "the message names the manifest line");
+	ASSERT_EQ(r, SCRIPT_ARMED, "manifest says %d, module speaks %d: armed", manifest, real);
+	ASSERT_TRUE(m->loaded, "manifest says %d, module speaks %d: armed", manifest, real);
+	ASSERT_STREQ(seq, want, "one rejected credentials message, then all in protocol %d", real);
+	ASSERT_TRUE(fk.sent[0].rejected, "the kernel rejected only the first");
+	ASSERT_FALSE(fk.sent[1].rejected, "the kernel rejected only the first");
+	ASSERT_TRUE(file_contains(kmsg_path,
+				  "<3>stap-early-loader: mixed: the module rejected message "
+				  "number"),
+		    "the mismatch is logged at error level");
+	ASSERT_TRUE(file_contains(kmsg_path, "manifest line 7"),
+		    "the message names the manifest line");
 }
 
-static void test_protocol_unknown(void)
+TEST(protocol_fallback_4_to_5)
+{
+	protocol_fallback(4, 5);
+}
+
+TEST(protocol_fallback_5_to_4)
+{
+	protocol_fallback(5, 4);
+}
+
+TEST(protocol_unknown)
 {
 	int r;
 
 	reset();
 	struct fk_module *m = fk_add("alien", 0); /* understands neither numbering */
 	r = start("alien", 4);
-	CHECK(r < 0, "module that rejects both numberings fails");
-	CHECK(fk_find_sent("alien", 15, 0) == 0 && fk_find_sent("alien", 95, 0) == 1 &&
-		  fk.n_sent == 2,
-	      "exactly one retry, then nothing more is sent");
-	CHECK(!m->loaded && m->unloads == 1, "and it is unloaded");
+	ASSERT_LT(r, 0, "module that rejects both numberings fails");
+	ASSERT_EQ(fk_find_sent("alien", 15, 0), 0, "exactly one retry, then nothing more is sent");
+	ASSERT_EQ(fk_find_sent("alien", 95, 0), 1, "exactly one retry, then nothing more is sent");
+	ASSERT_EQ(fk.n_sent, 2, "exactly one retry, then nothing more is sent");
+	ASSERT_FALSE(m->loaded, "and it is unloaded");
+	ASSERT_EQ(m->unloads, 1, "and it is unloaded");
 }
 
-static void test_start_fails(void)
+TEST(start_fails)
 {
 	int r;
 
@@ -154,16 +177,18 @@ static void test_start_fails(void)
 	struct fk_module *m = fk_add("nostart", 4);
 	m->start_res = -22;
 	r = start("nostart", 4);
-	CHECK(r < 0, "STP_START reply res=-22: failed");
-	CHECK(m->got_exit && fk_find_sent("nostart", 1, 0) > fk_find_sent("nostart", 0, 0),
-	      "STP_EXIT sent after STP_START");
-	CHECK(!m->loaded && m->unloads == 1, "module unloaded (delete_module after close)");
-	CHECK(lt_file_contains(kmsg_path, "systemtap_module_init returned -22"),
-	      "the kernel log says systemtap_module_init failed");
-	CHECK(lt_file_contains(kmsg_path, "nostart: failed after"), "outcome logged");
+	ASSERT_LT(r, 0, "STP_START reply res=-22: failed");
+	ASSERT_TRUE(m->got_exit, "STP_EXIT sent after STP_START");
+	ASSERT_GT(fk_find_sent("nostart", 1, 0), fk_find_sent("nostart", 0, 0),
+		  "STP_EXIT sent after STP_START");
+	ASSERT_FALSE(m->loaded, "module unloaded (delete_module after close)");
+	ASSERT_EQ(m->unloads, 1, "module unloaded (delete_module after close)");
+	ASSERT_TRUE(file_contains(kmsg_path, "systemtap_module_init returned -22"),
+		    "the kernel log says systemtap_module_init failed");
+	ASSERT_TRUE(file_contains(kmsg_path, "nostart: failed after"), "outcome logged");
 }
 
-static void test_begin_error(int protocol)
+static void begin_error(int protocol)
 {
 	int r;
 
@@ -171,22 +196,35 @@ static void test_begin_error(int protocol)
 	struct fk_module *m = fk_add("boom", protocol);
 	m->begin_error = true;
 	r = start("boom", protocol);
-	CHECK(r < 0, "protocol %d: begin probe ERROR + STP_REQUEST_EXIT: failed though res=0",
-	      protocol);
-	CHECK(fk_find_sent("boom", protocol == 4 ? 1 : 81, 0) > 0, "protocol %d: STP_EXIT sent",
-	      protocol);
-	CHECK(!m->loaded && m->unloads == 1, "protocol %d: module unloaded", protocol);
-	CHECK(
-	    lt_file_contains(kmsg_path, "<3>stap-early-loader: boom: ERROR: boom near identifier"),
+	ASSERT_LT(r, 0, "protocol %d: begin probe ERROR + STP_REQUEST_EXIT: failed though res=0",
+		  protocol);
+	ASSERT_GT(fk_find_sent("boom", protocol == 4 ? 1 : 81, 0), 0, "protocol %d: STP_EXIT sent",
+		  protocol);
+	ASSERT_FALSE(m->loaded, "protocol %d: module unloaded", protocol);
+	ASSERT_EQ(m->unloads, 1, "protocol %d: module unloaded", protocol);
+	ASSERT_TRUE(
+	    file_contains(kmsg_path, "<3>stap-early-loader: boom: ERROR: boom near identifier"),
 	    "protocol %d: the module's ERROR line is in the kernel log", protocol);
-	CHECK(lt_file_contains(kmsg_path, "<4>stap-early-loader: boom: WARNING: Number of errors"),
-	      "protocol %d: its last WARNING (sent with STP_EXIT) too", protocol);
-	CHECK(lt_file_contains(kmsg_path, "boom: failed after") &&
-		  lt_file_contains(kmsg_path, "module unloaded"),
-	      "protocol %d: 'failed ... module unloaded' logged", protocol);
+	ASSERT_TRUE(
+	    file_contains(kmsg_path, "<4>stap-early-loader: boom: WARNING: Number of errors"),
+	    "protocol %d: its last WARNING (sent with STP_EXIT) too", protocol);
+	ASSERT_TRUE(file_contains(kmsg_path, "boom: failed after"),
+		    "protocol %d: 'failed ... module unloaded' logged", protocol);
+	ASSERT_TRUE(file_contains(kmsg_path, "module unloaded"),
+		    "protocol %d: 'failed ... module unloaded' logged", protocol);
 }
 
-static void test_begin_exit(void)
+TEST(begin_error_protocol_4)
+{
+	begin_error(4);
+}
+
+TEST(begin_error_protocol_5)
+{
+	begin_error(5);
+}
+
+TEST(begin_exit)
 {
 	int r;
 
@@ -194,13 +232,12 @@ static void test_begin_exit(void)
 	struct fk_module *m = fk_add("quick", 4);
 	m->begin_exit = true;
 	r = start("quick", 4);
-	CHECK(r == SCRIPT_FINISHED, "exit() in a begin probe without error: finished (r=%d)", r);
-	CHECK(m->loaded && !m->got_exit,
-	      "still loaded, no STP_EXIT from the loader: its collector ends it and keeps its "
-	      "output");
+	ASSERT_EQ(r, SCRIPT_FINISHED, "exit() in a begin probe without error: finished");
+	ASSERT_TRUE(m->loaded, "still loaded: its collector ends it and keeps its output");
+	ASSERT_FALSE(m->got_exit, "no STP_EXIT from the loader: its collector ends it");
 }
 
-static void test_error_without_exit(void)
+TEST(error_without_exit)
 {
 	int r;
 
@@ -208,13 +245,13 @@ static void test_error_without_exit(void)
 	struct fk_module *m = fk_add("tolerant", 4);
 	m->error_no_exit = true;
 	r = start("tolerant", 4);
-	CHECK(r == SCRIPT_ARMED && m->loaded,
-	      "ERROR line but no exit request (MAXERRORS): still armed");
-	CHECK(lt_file_contains(kmsg_path, "tolerant: ERROR: boom"), "the ERROR line is logged");
-	CHECK(lt_file_contains(kmsg_path, "despite the errors"), "outcome says so");
+	ASSERT_EQ(r, SCRIPT_ARMED, "ERROR line but no exit request (MAXERRORS): still armed");
+	ASSERT_TRUE(m->loaded, "ERROR line but no exit request (MAXERRORS): still armed");
+	ASSERT_TRUE(file_contains(kmsg_path, "tolerant: ERROR: boom"), "the ERROR line is logged");
+	ASSERT_TRUE(file_contains(kmsg_path, "despite the errors"), "outcome says so");
 }
 
-static void test_silent(void)
+TEST(silent)
 {
 	uint64_t t0;
 	int r;
@@ -224,23 +261,25 @@ static void test_silent(void)
 	m->silent = true;
 	t0 = fk_now_ms();
 	r = start("mute", 4);
-	CHECK(r == -ETIMEDOUT, "no STP_TRANSPORT: -ETIMEDOUT (r=%d)", r);
-	CHECK(fk_now_ms() - t0 < 1000, "gave up after the transport timeout (%llu ms)",
-	      (unsigned long long)(fk_now_ms() - t0));
-	CHECK(fk_find_sent("mute", 0, 0) < 0, "STP_START never sent");
-	CHECK(!m->loaded && m->unloads == 1, "module unloaded");
-	CHECK(lt_file_contains(kmsg_path, "no STP_TRANSPORT from the module within 100 ms"),
-	      "timeout logged");
+	ASSERT_EQ(r, -ETIMEDOUT, "no STP_TRANSPORT: -ETIMEDOUT");
+	ASSERT_LT(fk_now_ms() - t0, 1000, "gave up after the transport timeout (%llu ms)",
+		  (unsigned long long)(fk_now_ms() - t0));
+	ASSERT_LT(fk_find_sent("mute", 0, 0), 0, "STP_START never sent");
+	ASSERT_FALSE(m->loaded, "module unloaded");
+	ASSERT_EQ(m->unloads, 1, "module unloaded");
+	ASSERT_TRUE(file_contains(kmsg_path, "no STP_TRANSPORT from the module within 100 ms"),
+		    "timeout logged");
 
 	reset();
 	m = fk_add("deaf", 4);
 	m->no_start_reply = true;
 	r = start("deaf", 4);
-	CHECK(r == -ETIMEDOUT, "no STP_START reply: -ETIMEDOUT");
-	CHECK(m->got_exit && !m->loaded, "STP_EXIT sent, module unloaded");
+	ASSERT_EQ(r, -ETIMEDOUT, "no STP_START reply: -ETIMEDOUT");
+	ASSERT_TRUE(m->got_exit, "STP_EXIT sent, module unloaded");
+	ASSERT_FALSE(m->loaded, "STP_EXIT sent, module unloaded");
 }
 
-static void test_init_fails(void)
+TEST(init_fails)
 {
 	int r;
 
@@ -248,21 +287,24 @@ static void test_init_fails(void)
 	struct fk_module *m = fk_add("wrongkernel", 4);
 	m->init_errno = ENOEXEC;
 	r = start("wrongkernel", 4);
-	CHECK(r == -ENOEXEC, "init_module ENOEXEC passed up");
-	CHECK(fk.n_sent == 0 && m->unloads == 0, "nothing sent, nothing to unload");
-	CHECK(lt_file_contains(kmsg_path, "wrongkernel: init_module failed (invalid module format"),
-	      "reason logged");
+	ASSERT_EQ(r, -ENOEXEC, "init_module ENOEXEC passed up");
+	ASSERT_EQ(fk.n_sent, 0, "nothing sent, nothing to unload");
+	ASSERT_EQ(m->unloads, 0, "nothing sent, nothing to unload");
+	ASSERT_TRUE(
+	    file_contains(kmsg_path, "wrongkernel: init_module failed (invalid module format"),
+	    "reason logged");
 
 	reset();
 	fk_add("missing", 4);
 	struct manifest_script s = {.name = "missing", .protocol = 4, .params = (char *)""};
 	r = run_script(&s);
-	CHECK(r == -ENOENT && lt_file_contains(kmsg_path, "missing: cannot read"),
-	      "missing .ko: -ENOENT and the path logged");
+	ASSERT_EQ(r, -ENOENT, "missing .ko: -ENOENT and the path logged");
+	ASSERT_TRUE(file_contains(kmsg_path, "missing: cannot read"),
+		    "missing .ko: -ENOENT and the path logged");
 }
 
 /* The vermagic check before init_module: the fake kernel, like Debian's, would load them. */
-static void test_release_check(void)
+TEST(release_check)
 {
 	int r;
 
@@ -271,63 +313,71 @@ static void test_release_check(void)
 	fk_write_ko_vermagic(root, "foreign", "6.1.0-99-amd64" FE_VERMAGIC_FLAGS);
 	struct manifest_script s = {.name = "foreign", .protocol = 4, .params = (char *)""};
 	r = run_script(&s);
-	CHECK(r == -ENOEXEC, "vermagic 6.1.0-99-amd64 on %s: refused (r=%d)", FK_RELEASE, r);
-	CHECK(fk.init_calls == 0 && !m->loaded && fk.n_sent == 0,
-	      "init_module never called, nothing sent");
-	CHECK(lt_file_contains(kmsg_path, "<3>stap-early-loader: foreign: built for kernel "
-					  "6.1.0-99-amd64, running " FK_RELEASE ": not loaded\n"),
-	      "error: 'foreign: built for kernel 6.1.0-99-amd64, running %s: not loaded'",
-	      FK_RELEASE);
-	CHECK(lt_file_contains(kmsg_path, "<3>stap-early-loader: foreign: failed after ") &&
-		  lt_file_contains(kmsg_path, "nothing loaded"),
-	      "outcome: failed, nothing loaded");
+	ASSERT_EQ(r, -ENOEXEC, "vermagic 6.1.0-99-amd64 on %s: refused (r=%d)", FK_RELEASE, r);
+	ASSERT_EQ(fk.init_calls, 0, "init_module never called, nothing sent");
+	ASSERT_FALSE(m->loaded, "init_module never called, nothing sent");
+	ASSERT_EQ(fk.n_sent, 0, "init_module never called, nothing sent");
+	ASSERT_TRUE(file_contains(kmsg_path,
+				  "<3>stap-early-loader: foreign: built for kernel "
+				  "6.1.0-99-amd64, running " FK_RELEASE ": not loaded\n"),
+		    "error: 'foreign: built for kernel 6.1.0-99-amd64, running %s: not loaded'",
+		    FK_RELEASE);
+	ASSERT_TRUE(file_contains(kmsg_path, "<3>stap-early-loader: foreign: failed after "),
+		    "outcome: failed, nothing loaded");
+	ASSERT_TRUE(file_contains(kmsg_path, "nothing loaded"), "outcome: failed, nothing loaded");
 
 	reset();
 	m = fk_add("nomagic", 4);
 	fk_write_ko_vermagic(root, "nomagic", NULL);
 	s = (struct manifest_script){.name = "nomagic", .protocol = 4, .params = (char *)""};
 	r = run_script(&s);
-	CHECK(r == -ENOEXEC && fk.init_calls == 0 && !m->loaded,
-	      "no vermagic in .modinfo: refused, init_module never called");
-	CHECK(lt_file_contains(kmsg_path, "<3>stap-early-loader: nomagic: no vermagic in the "
-					  "module's .modinfo: not loaded"),
-	      "and why");
+	ASSERT_EQ(r, -ENOEXEC, "no vermagic in .modinfo: refused, init_module never called");
+	ASSERT_EQ(fk.init_calls, 0, "no vermagic in .modinfo: refused, init_module never called");
+	ASSERT_FALSE(m->loaded, "no vermagic in .modinfo: refused, init_module never called");
+	ASSERT_TRUE(file_contains(kmsg_path, "<3>stap-early-loader: nomagic: no vermagic in the "
+					     "module's .modinfo: not loaded"),
+		    "and why");
 
 	reset();
 	m = fk_add("notelf", 4);
-	lt_write_file(root, "notelf.ko", "name=notelf\n");
+	put_text_in(root, "notelf.ko", "name=notelf\n");
 	s = (struct manifest_script){.name = "notelf", .protocol = 4, .params = (char *)""};
 	r = run_script(&s);
-	CHECK(r == -ENOEXEC && fk.init_calls == 0,
-	      "a .ko that is not ELF: refused before init_module");
-	CHECK(lt_file_contains(kmsg_path, "notelf: not a valid kernel module (no ELF magic): not "
-					  "loaded"),
-	      "and why");
+	ASSERT_EQ(r, -ENOEXEC, "a .ko that is not ELF: refused before init_module");
+	ASSERT_EQ(fk.init_calls, 0, "a .ko that is not ELF: refused before init_module");
+	ASSERT_TRUE(file_contains(kmsg_path,
+				  "notelf: not a valid kernel module (no ELF magic): not "
+				  "loaded"),
+		    "and why");
 
 	reset();
 	m = fk_add("good", 4);
 	snprintf(fk.release, sizeof(fk.release), "%s", FK_RELEASE "+");
 	r = start("good", 4);
-	CHECK(r == -ENOEXEC && !m->loaded,
-	      "a release that only starts with the module's (%s+) does not match", FK_RELEASE);
+	ASSERT_EQ(r, -ENOEXEC, "a release that only starts with the module's (%s+) does not match",
+		  FK_RELEASE);
+	ASSERT_FALSE(m->loaded, "a release that only starts with the module's (%s+) does not match",
+		     FK_RELEASE);
 
 	reset();
 	m = fk_add("good", 4);
 	fk.release_errno = EFAULT;
 	r = start("good", 4);
-	CHECK(r == -EFAULT && fk.init_calls == 0, "uname fails: not loaded (r=%d)", r);
-	CHECK(lt_file_contains(kmsg_path, "good: cannot tell the running kernel's release: Bad "
-					  "address"),
-	      "and why");
+	ASSERT_EQ(r, -EFAULT, "uname fails: not loaded");
+	ASSERT_EQ(fk.init_calls, 0, "uname fails: not loaded (r=%d)", r);
+	ASSERT_TRUE(file_contains(kmsg_path, "good: cannot tell the running kernel's release: Bad "
+					     "address"),
+		    "and why");
 
 	reset();
 	m = fk_add("good", 4);
 	r = start("good", 4);
-	CHECK(r == SCRIPT_ARMED && fk.init_calls == 1 && m->loads == 1,
-	      "vermagic %s on %s: loaded and armed", FK_RELEASE, FK_RELEASE);
+	ASSERT_EQ(r, SCRIPT_ARMED, "vermagic %s on %s: loaded and armed", FK_RELEASE, FK_RELEASE);
+	ASSERT_EQ(fk.init_calls, 1, "vermagic %s on %s: loaded and armed", FK_RELEASE, FK_RELEASE);
+	ASSERT_EQ(m->loads, 1, "vermagic %s on %s: loaded and armed", FK_RELEASE, FK_RELEASE);
 }
 
-static void test_debugfs_and_params(void)
+TEST(debugfs_and_params)
 {
 	struct manifest_script s = {.name = "dbg", .protocol = 4, .bufsize = 8, .line = 3};
 	int r;
@@ -338,12 +388,12 @@ static void test_debugfs_and_params(void)
 	s.params = (char *)" answer=42 greeting=hi";
 	fk_write_ko(root, "dbg");
 	r = run_script(&s);
-	CHECK(r == SCRIPT_ARMED, "channel found under /sys/kernel/debug/systemtap");
-	CHECK(strcmp(m->params, "_stp_bufsize=8 answer=42 greeting=hi") == 0,
-	      "init_module params '%s'", m->params);
+	ASSERT_EQ(r, SCRIPT_ARMED, "channel found under /sys/kernel/debug/systemtap");
+	ASSERT_STREQ(m->params, "_stp_bufsize=8 answer=42 greeting=hi", "init_module params '%s'",
+		     m->params);
 }
 
-static void test_busy_channel(void)
+TEST(busy_channel)
 {
 	int r;
 
@@ -353,43 +403,32 @@ static void test_busy_channel(void)
 	m->busy = true; /* somebody else holds the channel: open says EBUSY */
 	struct manifest_script s = {.name = "busy", .protocol = 4, .params = (char *)""};
 	r = run_script(&s);
-	CHECK(r == -EBUSY, "EBUSY control channel: failed (r=%d)", r);
-	CHECK(m->loaded && fk.sleeps == 4,
-	      "delete_module retried while in use (%u sleeps), then given up", fk.sleeps);
-	CHECK(lt_file_contains(kmsg_path, "failed to unload the module"), "unload failure logged");
+	ASSERT_EQ(r, -EBUSY, "EBUSY control channel: failed");
+	ASSERT_TRUE(m->loaded, "delete_module retried while in use (%u sleeps), then given up",
+		    fk.sleeps);
+	ASSERT_EQ(fk.sleeps, 4, "delete_module retried while in use (%u sleeps), then given up",
+		  fk.sleeps);
+	ASSERT_TRUE(file_contains(kmsg_path, "failed to unload the module"),
+		    "unload failure logged");
 }
 
-int main(void)
+static void setup(void)
 {
 	root = fk_make_root();
 	if (asprintf(&kmsg_path, "%s/kmsg", root) < 0)
-		return 2;
+		exit(2);
 	setenv("TZ", "UTC", 1);
 	log_setup(kmsg_path, true, false);
 	loader_config_init(&cfg, root, root);
 	cfg.transport_timeout_ms = 100;
 	cfg.reply_timeout_ms = 100;
+}
+TEST_SETUP(setup)
 
-	test_good(4);
-	test_good(5);
-	test_payloads();
-	test_protocol_fallback(4, 5);
-	test_protocol_fallback(5, 4);
-	test_protocol_unknown();
-	test_start_fails();
-	test_begin_error(4);
-	test_begin_error(5);
-	test_begin_exit();
-	test_error_without_exit();
-	test_silent();
-	test_init_fails();
-	test_release_check();
-	test_debugfs_and_params();
-	test_busy_channel();
-
-	fk_reset(root);
-	lt_rm_rf(root);
+static void teardown(void)
+{
+	remove_tree(root);
 	free(root);
 	free(kmsg_path);
-	return lt_result();
 }
+TEST_TEARDOWN(teardown)

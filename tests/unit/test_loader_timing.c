@@ -3,6 +3,7 @@
  * reply fails the module at once; an exit() in a begin probe is seen at the reply and the
  * module left to its collector to end; the kernel symbols are looked up once per run. Late
  * exit requests are the collector's (test_loader_collect.c). */
+#include "test.h"
 #include "fake_kernel.h"
 #include "kmsg.h"
 #include "loader.h"
@@ -16,7 +17,7 @@ static void reset(void)
 	unlink(kmsg_path);
 }
 
-static void test_error_decided_at_reply(void)
+TEST(error_decided_at_reply)
 {
 	struct manifest_script s = {.name = "boom", .protocol = 4, .params = (char *)""};
 	struct loader_armed a;
@@ -27,15 +28,17 @@ static void test_error_decided_at_reply(void)
 	m->begin_error = true;
 	fk_write_ko(root, "boom");
 	r = loader_start_script(&cfg, &s, &a);
-	CHECK(r < 0,
-	      "ERROR line before the STP_START reply: loader_start_script itself fails "
-	      "(r=%d), nothing left for the final window",
-	      r);
-	CHECK(m->got_exit && !m->loaded && a.ch.fd < 0, "STP_EXIT sent, module unloaded");
+	ASSERT_LT(r, 0,
+		  "ERROR line before the STP_START reply: loader_start_script itself fails "
+		  "(r=%d), nothing left for the final window",
+		  r);
+	ASSERT_TRUE(m->got_exit, "STP_EXIT sent, module unloaded");
+	ASSERT_FALSE(m->loaded, "STP_EXIT sent, module unloaded");
+	ASSERT_LT(a.ch.fd, 0, "STP_EXIT sent, module unloaded");
 }
 
 /* An error line with a slow exit request: the start waits for that request (reply timeout). */
-static void test_late_exit_request(void)
+TEST(late_exit_request)
 {
 	struct manifest_script s = {.name = "late", .protocol = 4, .params = (char *)""};
 	struct loader_armed a;
@@ -47,12 +50,13 @@ static void test_late_exit_request(void)
 	m->exit_delay_ms = 60; /* the error line makes the start wait for it */
 	fk_write_ko(root, "late");
 	r = loader_start_script(&cfg, &s, &a);
-	CHECK(r < 0, "STP_REQUEST_EXIT 60 ms after the ERROR line: still failed");
-	CHECK(m->got_exit && !m->loaded, "STP_EXIT sent and module unloaded");
+	ASSERT_LT(r, 0, "STP_REQUEST_EXIT 60 ms after the ERROR line: still failed");
+	ASSERT_TRUE(m->got_exit, "STP_EXIT sent and module unloaded");
+	ASSERT_FALSE(m->loaded, "STP_EXIT sent and module unloaded");
 }
 
 /* A healthy module: no wait after its reply; its channel stays open for its collector. */
-static void test_no_wait_after_reply(void)
+TEST(no_wait_after_reply)
 {
 	struct manifest_script s = {.name = "good", .protocol = 4, .params = (char *)""};
 	struct loader_armed a;
@@ -65,19 +69,27 @@ static void test_no_wait_after_reply(void)
 	t0 = fk_now_ms();
 	r = loader_start_script(&cfg, &s, &a);
 	took = fk_now_ms() - t0;
-	CHECK(r == SCRIPT_ARMED && took < 200,
-	      "healthy module armed in %llu ms: no wait after the reply (the exit request would "
-	      "come about 20 ms later: its collector takes it)",
-	      (unsigned long long)took);
-	CHECK(a.ch.fd >= 0 && !fk_detached(m) && m->loaded, "its control channel is still open");
-	CHECK(lt_file_contains(kmsg_path, "<6>stap-early-loader: good: armed in "),
-	      "'armed' logged at the reply");
+	ASSERT_EQ(
+	    r, SCRIPT_ARMED,
+	    "healthy module armed in %llu ms: no wait after the reply (the exit request would "
+	    "come about 20 ms later: its collector takes it)",
+	    (unsigned long long)took);
+	ASSERT_LT(
+	    took, 200 * test_timeout_factor(),
+	    "healthy module armed in %llu ms: no wait after the reply (the exit request would "
+	    "come about 20 ms later: its collector takes it)",
+	    (unsigned long long)took);
+	ASSERT_GE(a.ch.fd, 0, "its control channel is still open");
+	ASSERT_FALSE(fk_detached(m), "its control channel is still open");
+	ASSERT_TRUE(m->loaded, "its control channel is still open");
+	ASSERT_TRUE(file_contains(kmsg_path, "<6>stap-early-loader: good: armed in "),
+		    "'armed' logged at the reply");
 	channel_close(&a.ch);
 }
 
 /* exit() in a begin probe, its request already there at the reply: finished, the channel
  * left open for the collector that ends the module and keeps its output. */
-static void test_begin_exit_finished(void)
+TEST(begin_exit_finished)
 {
 	struct manifest_script s = {.name = "quitter", .protocol = 4, .params = (char *)""};
 	struct loader_armed a;
@@ -88,10 +100,17 @@ static void test_begin_exit_finished(void)
 	m->begin_exit = true;
 	fk_write_ko(root, "quitter");
 	r = loader_start_script(&cfg, &s, &a);
-	CHECK(r == SCRIPT_FINISHED && a.ch.fd >= 0 && m->loaded && !m->got_exit,
-	      "exit() without error: finished, still loaded, no STP_EXIT from the loader");
-	CHECK(lt_file_contains(kmsg_path, "quitter: finished during start (exit() without error)"),
-	      "and logged");
+	ASSERT_EQ(r, SCRIPT_FINISHED,
+		  "exit() without error: finished, still loaded, no STP_EXIT from the loader");
+	ASSERT_GE(a.ch.fd, 0,
+		  "exit() without error: finished, still loaded, no STP_EXIT from the loader");
+	ASSERT_TRUE(m->loaded,
+		    "exit() without error: finished, still loaded, no STP_EXIT from the loader");
+	ASSERT_FALSE(m->got_exit,
+		     "exit() without error: finished, still loaded, no STP_EXIT from the loader");
+	ASSERT_TRUE(
+	    file_contains(kmsg_path, "quitter: finished during start (exit() without error)"),
+	    "and logged");
 	channel_close(&a.ch);
 }
 
@@ -121,42 +140,52 @@ static void start_two(struct kernel_syms *syms, uint64_t *one, uint64_t *two)
 	fk_write_ko(root, "one");
 	fk_write_ko(root, "two");
 	snprintf(path, sizeof(path), "%s/proc/kallsyms", root);
-	saved = lt_read_file(path);
+	saved = read_text(path);
 	cfg.syms = syms;
 	loader_start_script(&cfg, &s1, &a[0]);
-	lt_write_file(root, "proc/kallsyms", "ffffffff82000000 T _stext\n");
+	put_text_in(root, "proc/kallsyms", "ffffffff82000000 T _stext\n");
 	loader_start_script(&cfg, &s2, &a[1]);
 	channel_close(&a[0].ch);
 	channel_close(&a[1].ch);
 	cfg.syms = NULL;
-	lt_write_file(root, "proc/kallsyms", saved);
+	put_text_in(root, "proc/kallsyms", saved);
 	free(saved);
 	*one = sent_stext("one");
 	*two = sent_stext("two");
 }
 
 /* With a run's cache, /proc/kallsyms is scanned for the first module only. */
-static void test_kernel_symbols_once(void)
+TEST(kernel_symbols_once)
 {
 	struct kernel_syms syms = {0};
 	uint64_t one, two;
 
 	start_two(NULL, &one, &two);
-	CHECK(one == 0xffffffff81000000ull && two == 0xffffffff82000000ull,
-	      "without a cache each module reads kallsyms (0x%llx, then 0x%llx)",
-	      (unsigned long long)one, (unsigned long long)two);
+	ASSERT_EQ(one, 0xffffffff81000000ull,
+		  "without a cache each module reads kallsyms (0x%llx, then 0x%llx)",
+		  (unsigned long long)one, (unsigned long long)two);
+	ASSERT_EQ(two, 0xffffffff82000000ull,
+		  "without a cache each module reads kallsyms (0x%llx, then 0x%llx)",
+		  (unsigned long long)one, (unsigned long long)two);
 	start_two(&syms, &one, &two);
-	CHECK(syms.n_known == SYM_MODULE_KALLSYMS_ON_EACH_SYMBOL && one == 0xffffffff81000000ull &&
-		  two == one,
-	      "with the run's cache the second module gets the first lookup (0x%llx): kallsyms "
-	      "read once",
-	      (unsigned long long)two);
+	ASSERT_EQ(syms.n_known, SYM_MODULE_KALLSYMS_ON_EACH_SYMBOL,
+		  "with the run's cache the second module gets the first lookup (0x%llx): kallsyms "
+		  "read once",
+		  (unsigned long long)two);
+	ASSERT_EQ(one, 0xffffffff81000000ull,
+		  "with the run's cache the second module gets the first lookup (0x%llx): kallsyms "
+		  "read once",
+		  (unsigned long long)two);
+	ASSERT_EQ(two, one,
+		  "with the run's cache the second module gets the first lookup (0x%llx): kallsyms "
+		  "read once",
+		  (unsigned long long)two);
 }
 
 /* The scan stops at the last symbol wanted: the rest of a real kallsyms (100,000 lines of
  * modules and later text) is not read. A pipe that stays open after the wanted lines proves
  * it: reading on would block (and alarm() would end the test). */
-static void test_kallsyms_stops_early(void)
+TEST(kallsyms_stops_early)
 {
 	uint64_t addrs[SYM_COUNT];
 	char path[64];
@@ -172,35 +201,33 @@ static void test_kallsyms_stops_early(void)
 	alarm(5);
 	r = kallsyms_find(path, addrs, SYM_MODULE_KALLSYMS_ON_EACH_SYMBOL);
 	alarm(0);
-	CHECK(r == 0 && addrs[SYM_STEXT] == 0xffffffff81000000ull &&
-		  addrs[SYM_KALLSYMS_ON_EACH_SYMBOL] == 0xffffffff81452f50ull,
-	      "protocol 4's three symbols found; the scan stopped there");
+	ASSERT_EQ(r, 0, "protocol 4's three symbols found; the scan stopped there");
+	ASSERT_EQ(addrs[SYM_STEXT], 0xffffffff81000000ull,
+		  "protocol 4's three symbols found; the scan stopped there");
+	ASSERT_EQ(addrs[SYM_KALLSYMS_ON_EACH_SYMBOL], 0xffffffff81452f50ull,
+		  "protocol 4's three symbols found; the scan stopped there");
 	close(p[0]);
 	close(p[1]);
 }
 
-int main(void)
+static void setup(void)
 {
 	root = fk_make_root();
 	if (asprintf(&kmsg_path, "%s/kmsg", root) < 0)
-		return 2;
+		exit(2);
 	setenv("TZ", "UTC", 1);
 	log_setup(kmsg_path, true, false);
 	loader_config_init(&cfg, root, root);
 	cfg.transport_timeout_ms = 100;
-	/* Room for the 60 ms exit request of test_late_exit_request on a loaded machine. */
+	/* Room for the 60 ms exit request of late_exit_request on a loaded machine. */
 	cfg.reply_timeout_ms = 400;
+}
+TEST_SETUP(setup)
 
-	test_error_decided_at_reply();
-	test_late_exit_request();
-	test_no_wait_after_reply();
-	test_begin_exit_finished();
-	test_kernel_symbols_once();
-	test_kallsyms_stops_early();
-
-	fk_reset(root);
-	lt_rm_rf(root);
+static void teardown(void)
+{
+	remove_tree(root);
 	free(root);
 	free(kmsg_path);
-	return lt_result();
 }
+TEST_TEARDOWN(teardown)

@@ -3,6 +3,7 @@
  * sequence order, a gap given up after TRACEMSG_WAIT_MS or at the end, bytes that are no
  * message skipped and counted (protocol 5's magic; protocol 4 has none to find a message
  * again after one a full buffer cut short). */
+#include "test.h"
 #include "fake_kernel.h"
 #include "tracemsg.h"
 
@@ -35,7 +36,7 @@ static void feed(struct tracemsg *t, struct tracemsg_file *f, uint32_t seq, cons
 		tracemsg_feed(t, f, buf + i, n - i < step ? n - i : step, now);
 }
 
-static void test_framing(void)
+TEST(framing)
 {
 	struct tracemsg t;
 	struct tracemsg_file f = {0};
@@ -45,16 +46,20 @@ static void test_framing(void)
 		feed(&t, &f, 1, "1 begin\n", 100, 0);
 		feed(&t, &f, 2, "2 exec 1 /init.real\n", 3, 0); /* the header cut in pieces */
 		feed(&t, &f, 3, "3 in one byte at a time\n", 1, 0);
-		CHECK(strcmp(out, "1 begin\n2 exec 1 /init.real\n3 in one byte at a time\n") == 0,
-		      "protocol %d: headers taken off, texts whole, whatever the pieces: %s",
-		      protocol, out);
-		CHECK(t.skipped == 0 && tracemsg_flush(&t, 0, false) == -1, "nothing skipped or "
-									    "waiting");
+		ASSERT_STREQ(out, "1 begin\n2 exec 1 /init.real\n3 in one byte at a time\n",
+			     "protocol %d: headers taken off, texts whole, whatever the pieces: %s",
+			     protocol, out);
+		ASSERT_EQ(t.skipped, 0,
+			  "nothing skipped or "
+			  "waiting");
+		ASSERT_EQ(tracemsg_flush(&t, 0, false), -1,
+			  "nothing skipped or "
+			  "waiting");
 		tracemsg_free(&t);
 	}
 }
 
-static void test_order(void)
+TEST(order)
 {
 	struct tracemsg t;
 	struct tracemsg_file cpu0 = {0}, cpu1 = {0};
@@ -63,27 +68,30 @@ static void test_order(void)
 	feed(&t, &cpu0, 1, "a\n", 100, 0);
 	feed(&t, &cpu0, 3, "c\n", 100, 0);
 	feed(&t, &cpu0, 4, "d\n", 100, 0);
-	CHECK(strcmp(out, "a\n") == 0 && t.n == 2,
-	      "3 and 4 (CPU 0) wait for 2 (CPU 1, not read yet): '%s'", out);
+	ASSERT_STREQ(out, "a\n", "3 and 4 (CPU 0) wait for 2 (CPU 1, not read yet): '%s'", out);
+	ASSERT_EQ(t.n, 2, "3 and 4 (CPU 0) wait for 2 (CPU 1, not read yet): '%s'", out);
 	feed(&t, &cpu1, 2, "b\n", 100, 10);
-	CHECK(strcmp(out, "a\nb\nc\nd\n") == 0 && t.n == 0, "2 arrives: 2, 3, 4 in order");
+	ASSERT_STREQ(out, "a\nb\nc\nd\n", "2 arrives: 2, 3, 4 in order");
+	ASSERT_EQ(t.n, 0, "2 arrives: 2, 3, 4 in order");
 	feed(&t, &cpu1, 6, "f\n", 100, 100);
-	CHECK(tracemsg_flush(&t, 100 + TRACEMSG_WAIT_MS - 1, false) == 1 &&
-		  strcmp(out, "a\nb\nc\nd\n") == 0,
-	      "6 waits for 5 up to TRACEMSG_WAIT_MS");
-	CHECK(tracemsg_flush(&t, 100 + TRACEMSG_WAIT_MS, false) == -1 &&
-		  strcmp(out, "a\nb\nc\nd\nf\n") == 0,
-	      "then it goes out: 5 never came");
+	ASSERT_EQ(tracemsg_flush(&t, 100 + TRACEMSG_WAIT_MS - 1, false), 1,
+		  "6 waits for 5 up to TRACEMSG_WAIT_MS");
+	ASSERT_STREQ(out, "a\nb\nc\nd\n", "6 waits for 5 up to TRACEMSG_WAIT_MS");
+	ASSERT_EQ(tracemsg_flush(&t, 100 + TRACEMSG_WAIT_MS, false), -1,
+		  "then it goes out: 5 never came");
+	ASSERT_STREQ(out, "a\nb\nc\nd\nf\n", "then it goes out: 5 never came");
 	feed(&t, &cpu0, 9, "i\n", 100, 200);
 	feed(&t, &cpu0, 8, "h\n", 100, 200);
-	CHECK(tracemsg_flush(&t, 200, true) == -1 && strcmp(out, "a\nb\nc\nd\nf\nh\ni\n") == 0,
-	      "at the end every waiting message goes out, in order");
+	ASSERT_EQ(tracemsg_flush(&t, 200, true), -1,
+		  "at the end every waiting message goes out, in order");
+	ASSERT_STREQ(out, "a\nb\nc\nd\nf\nh\ni\n",
+		     "at the end every waiting message goes out, in order");
 	tracemsg_free(&t);
 	tracemsg_file_free(&cpu0);
 	tracemsg_file_free(&cpu1);
 }
 
-static void test_resync(void)
+TEST(resync)
 {
 	struct tracemsg t;
 	struct tracemsg_file f = {0};
@@ -92,9 +100,9 @@ static void test_resync(void)
 	reset(&t, 5);
 	tracemsg_feed(&t, &f, junk, sizeof(junk) - 1, 0);
 	feed(&t, &f, 1, "after the junk\n", 7, 0);
-	CHECK(strcmp(out, "after the junk\n") == 0, "protocol 5: the magic finds the next message");
-	CHECK(t.skipped == 7, "padding is not counted, the other 7 bytes are (%llu)",
-	      (unsigned long long)t.skipped);
+	ASSERT_STREQ(out, "after the junk\n", "protocol 5: the magic finds the next message");
+	ASSERT_EQ(t.skipped, 7, "padding is not counted, the other 7 bytes are (%llu)",
+		  (unsigned long long)t.skipped);
 	tracemsg_free(&t);
 	tracemsg_file_free(&f);
 
@@ -104,17 +112,10 @@ static void test_resync(void)
 	tracemsg_feed(&t, &f, bad, sizeof(bad), 0);
 	feed(&t, &f, 2, "ok\n", 100, 0);
 	tracemsg_flush(&t, 0, true);
-	CHECK(strcmp(out, "ok\n") == 0 && t.skipped == 5,
-	      "protocol 5: a zero length is no message (%llu bytes skipped)",
-	      (unsigned long long)t.skipped);
+	ASSERT_STREQ(out, "ok\n", "protocol 5: a zero length is no message (%llu bytes skipped)",
+		     (unsigned long long)t.skipped);
+	ASSERT_EQ(t.skipped, 5, "protocol 5: a zero length is no message (%llu bytes skipped)",
+		  (unsigned long long)t.skipped);
 	tracemsg_free(&t);
 	tracemsg_file_free(&f);
-}
-
-int main(void)
-{
-	test_framing();
-	test_order();
-	test_resync();
-	return lt_result();
 }

@@ -10,7 +10,8 @@
 #include "cache.h"
 #include "cache_install.h"
 #include "cache_kernel.h"
-#include "cache_test.h"
+#include "cache_fixture.h"
+#include "test.h"
 #include "stap_version.h"
 
 static struct settings make_settings(void)
@@ -38,7 +39,7 @@ static void free_settings(struct settings *s)
 	free(s->stap);
 }
 
-static void test_meta_round_trip(void)
+TEST(meta_round_trip)
 {
 	_cleanup_free_ char *p = path("meta/x.opts"), *text = NULL;
 	struct cache_meta m = {.kernel_release = (char *)kver,
@@ -60,53 +61,69 @@ static void test_meta_round_trip(void)
 		_cleanup_free_ char *dir = path("meta");
 		mkdir_p(dir, 0755);
 	}
-	CHECK(cache_meta_write(p, &m) == 0, "cache_meta_write writes %s", p);
-	CHECK(read_file(p, &text, NULL) == 0 && STREQ(text, expect),
-	      ".opts text is the documented KEY=VALUE format");
+	ASSERT_EQ(cache_meta_write(p, &m), 0, "cache_meta_write writes %s", p);
+	ASSERT_EQ(read_file(p, &text, NULL), 0, ".opts text is the documented KEY=VALUE format");
+	ASSERT_STREQ(text, expect, ".opts text is the documented KEY=VALUE format");
 	r = cache_meta_read(p, &back);
-	CHECK(r == 0, "cache_meta_read reads it back (%d)", r);
-	CHECK(STREQ(back.kernel_release, m.kernel_release) &&
-		  STREQ(back.kernel_build, m.kernel_build) &&
-		  STREQ(back.stap_version, m.stap_version) && back.protocol == 4 &&
-		  STREQ(back.opts, m.opts),
-	      "round trip keeps every field, quotes, $ and backslashes (opts \"%s\")",
-	      back.opts ? back.opts : "(null)");
+	ASSERT_EQ(r, 0, "cache_meta_read reads it back");
+	ASSERT_STREQ(back.kernel_release, m.kernel_release,
+		     "round trip keeps every field, quotes, $ and backslashes (opts \"%s\")",
+		     back.opts ? back.opts : "(null)");
+	ASSERT_STREQ(back.kernel_build, m.kernel_build,
+		     "round trip keeps every field, quotes, $ and backslashes (opts \"%s\")",
+		     back.opts ? back.opts : "(null)");
+	ASSERT_STREQ(back.stap_version, m.stap_version,
+		     "round trip keeps every field, quotes, $ and backslashes (opts \"%s\")",
+		     back.opts ? back.opts : "(null)");
+	ASSERT_EQ(back.protocol, 4,
+		  "round trip keeps every field, quotes, $ and backslashes (opts \"%s\")",
+		  back.opts ? back.opts : "(null)");
+	ASSERT_STREQ(back.opts, m.opts,
+		     "round trip keeps every field, quotes, $ and backslashes (opts \"%s\")",
+		     back.opts ? back.opts : "(null)");
 	cache_meta_free(&back);
 
 	m.kernel_build = NULL;
 	m.protocol = 5;
 	m.opts = "--";
-	CHECK(cache_meta_write(p, &m) == 0 && cache_meta_read(p, &back) == 0 &&
-		  back.kernel_build == NULL && back.protocol == 5 && STREQ(back.opts, "--"),
-	      "unknown KERNEL_BUILD is written as '' and read back as NULL; PROTOCOL=5");
+	ASSERT_EQ(cache_meta_write(p, &m), 0,
+		  "unknown KERNEL_BUILD is written as '' and read back as NULL; PROTOCOL=5");
+	ASSERT_EQ(cache_meta_read(p, &back), 0,
+		  "unknown KERNEL_BUILD is written as '' and read back as NULL; PROTOCOL=5");
+	ASSERT_NULL(back.kernel_build,
+		    "unknown KERNEL_BUILD is written as '' and read back as NULL; PROTOCOL=5");
+	ASSERT_EQ(back.protocol, 5,
+		  "unknown KERNEL_BUILD is written as '' and read back as NULL; PROTOCOL=5");
+	ASSERT_STREQ(back.opts, "--",
+		     "unknown KERNEL_BUILD is written as '' and read back as NULL; PROTOCOL=5");
 	cache_meta_free(&back);
 
 	m.protocol = 3;
-	CHECK(cache_meta_write(p, &m) == -EINVAL, "PROTOCOL 3 is refused");
+	ASSERT_EQ(cache_meta_write(p, &m), -EINVAL, "PROTOCOL 3 is refused");
 	m.protocol = 4;
 	m.opts = "-D X=a\nb --";
-	CHECK(cache_meta_write(p, &m) == -EINVAL, "a line break in a value is refused");
-	CHECK(cache_meta_read(p, &back) == 0 && back.protocol == 5,
-	      "a refused write leaves the previous file intact");
+	ASSERT_EQ(cache_meta_write(p, &m), -EINVAL, "a line break in a value is refused");
+	ASSERT_EQ(cache_meta_read(p, &back), 0, "a refused write leaves the previous file intact");
+	ASSERT_EQ(back.protocol, 5, "a refused write leaves the previous file intact");
 	cache_meta_free(&back);
 
 	put_text("meta/up.opts", "Linux vm 6.18.44 #1 SMP PREEMPT_DYNAMIC @0 x86_64 GNU/Linux\n"
 				 "-v -g --\n");
 	free(p);
 	p = path("meta/up.opts");
-	CHECK(cache_meta_read(p, &back) == -EBADMSG, "upstream's two-line .opts is not ours");
+	ASSERT_EQ(cache_meta_read(p, &back), -EBADMSG, "upstream's two-line .opts is not ours");
 	put_text("meta/nokey.opts", "STAP_ONBOOT_CACHE=1\nKERNEL_RELEASE=x\nPROTOCOL=4\nOPTS=--\n");
 	free(p);
 	p = path("meta/nokey.opts");
-	CHECK(cache_meta_read(p, &back) == -EBADMSG, "a missing STAP_VERSION is an error");
+	ASSERT_EQ(cache_meta_read(p, &back), -EBADMSG, "a missing STAP_VERSION is an error");
 	put_text("meta/proto.opts",
 		 "STAP_ONBOOT_CACHE=1\nKERNEL_RELEASE=x\nSTAP_VERSION=9\nPROTOCOL=6\nOPTS=--\n");
 	free(p);
 	p = path("meta/proto.opts");
-	CHECK(cache_meta_read(p, &back) == -EBADMSG, "PROTOCOL=6 is an error");
+	ASSERT_EQ(cache_meta_read(p, &back), -EBADMSG, "PROTOCOL=6 is an error");
 	free(p);
 	p = path("meta/none.opts");
-	CHECK(cache_meta_read(p, &back) == -ENOENT, "a missing .opts is -ENOENT");
+	ASSERT_EQ(cache_meta_read(p, &back), -ENOENT, "a missing .opts is -ENOENT");
 }
 /* The cache of "x" as compile would leave it. */
 static void put_cache(const struct settings *s, const char *vermagic, const char *build,
@@ -130,80 +147,77 @@ static enum cache_state check(const struct settings *s, const char *opts)
 	enum cache_state st = (enum cache_state) - 1;
 	int r = cache_check(s, "x", opts, &st);
 
-	if (r < 0) {
-		printf("FAIL: cache_check returned %d\n", r);
-		failures++;
-	}
+	ASSERT_OK(r, "cache_check");
 	return st;
 }
 
-static void test_cache_check(void)
+TEST(cache_check)
 {
 	struct settings s = make_settings();
 	const char *vm = "6.1.0-56-amd64 SMP preempt mod_unload modversions ";
 	const char *uts = "modules/6.1.0-56-amd64/build/include/generated/utsversion.h";
 	enum cache_state st;
 
-	CHECK(check(&s, "--") == CACHE_MISSING, "empty cache: %s",
-	      cache_state_to_string(CACHE_MISSING));
+	ASSERT_EQ(check(&s, "--"), CACHE_MISSING, "empty cache: %s",
+		  cache_state_to_string(CACHE_MISSING));
 	put_ko("cache/6.1.0-56-amd64/x.ko", vm);
-	CHECK(check(&s, "--") == CACHE_MISSING, ".ko without .opts: missing");
+	ASSERT_EQ(check(&s, "--"), CACHE_MISSING, ".ko without .opts: missing");
 
 	put_text("script.d/x.stp", "probe begin { exit() }\n");
 	set_mtime("script.d/x.stp", 1600000000, 0);
 	put_text(uts, "#define UTS_VERSION \"#1 SMP Fake build\"\n");
 	put_cache(&s, vm, "#1 SMP Fake build", "-v --");
 	st = check(&s, "-v --");
-	CHECK(st == CACHE_VALID, "complete cache, same options, kernel and build: %s",
-	      cache_state_to_string(st));
+	ASSERT_EQ(st, CACHE_VALID, "complete cache, same options, kernel and build: %s",
+		  cache_state_to_string(st));
 
 	set_mtime("script.d/x.stp", 1700000000, 500);
-	CHECK(check(&s, "-v --") == CACHE_VALID, "script as old as the module (same ns): valid");
+	ASSERT_EQ(check(&s, "-v --"), CACHE_VALID, "script as old as the module (same ns): valid");
 	set_mtime("script.d/x.stp", 1700000000, 501);
 	st = check(&s, "-v --");
-	CHECK(st == CACHE_SCRIPT_NEWER, "script 1 ns newer than the module: %s",
-	      cache_state_to_string(st));
+	ASSERT_EQ(st, CACHE_SCRIPT_NEWER, "script 1 ns newer than the module: %s",
+		  cache_state_to_string(st));
 	set_mtime("script.d/x.stp", 1600000000, 0);
 
 	st = check(&s, "-v -g --");
-	CHECK(st == CACHE_OPTS_CHANGED, "other compile options: %s", cache_state_to_string(st));
+	ASSERT_EQ(st, CACHE_OPTS_CHANGED, "other compile options: %s", cache_state_to_string(st));
 
 	put_cache(&s, "6.1.0-99-amd64 SMP preempt mod_unload ", "#1 SMP Fake build", "-v --");
 	st = check(&s, "-v --");
-	CHECK(st == CACHE_WRONG_KERNEL, "module vermagic for 6.1.0-99-amd64: %s",
-	      cache_state_to_string(st));
+	ASSERT_EQ(st, CACHE_WRONG_KERNEL, "module vermagic for 6.1.0-99-amd64: %s",
+		  cache_state_to_string(st));
 
 	put_cache(&s, vm, "#1 SMP Fake build", "-v --");
 	free(s.kernel_release);
 	s.kernel_release = strdup("6.1.0-99-amd64");
-	CHECK(check(&s, "-v --") == CACHE_WRONG_KERNEL,
-	      ".opts and module for another release than the target: wrong kernel");
+	ASSERT_EQ(check(&s, "-v --"), CACHE_WRONG_KERNEL,
+		  ".opts and module for another release than the target: wrong kernel");
 	free(s.kernel_release);
 	s.kernel_release = strdup(kver);
 
 	put_text(uts, "#define UTS_VERSION \"#2 SMP Fake build\"\n");
 	kernel_build_versions_forget(); /* the kernel was rebuilt: another run */
 	st = check(&s, "-v --");
-	CHECK(st == CACHE_BUILD_CHANGED, "headers now say #2, module built for #1: %s",
-	      cache_state_to_string(st));
+	ASSERT_EQ(st, CACHE_BUILD_CHANGED, "headers now say #2, module built for #1: %s",
+		  cache_state_to_string(st));
 	put_cache(&s, vm, NULL, "-v --");
-	CHECK(check(&s, "-v --") == CACHE_VALID, "build unknown at compile time: check skipped");
+	ASSERT_EQ(check(&s, "-v --"), CACHE_VALID, "build unknown at compile time: check skipped");
 	put_cache(&s, vm, "#1 SMP Fake build", "-v --");
 	{
 		_cleanup_free_ char *p = path(uts);
 		unlink(p);
 	}
 	kernel_build_versions_forget();
-	CHECK(check(&s, "-v --") == CACHE_VALID,
-	      "build of the target unknown now (no headers, no image, not running): skipped");
+	ASSERT_EQ(check(&s, "-v --"), CACHE_VALID,
+		  "build of the target unknown now (no headers, no image, not running): skipped");
 
 	put_text("cache/6.1.0-56-amd64/x.opts",
 		 "Linux vm 6.18.44 #1 SMP @0 x86_64 GNU/Linux\n--\n");
 	st = check(&s, "--");
-	CHECK(st == CACHE_UNREADABLE, "upstream's .opts: %s", cache_state_to_string(st));
+	ASSERT_EQ(st, CACHE_UNREADABLE, "upstream's .opts: %s", cache_state_to_string(st));
 	put_cache(&s, vm, NULL, "--");
 	put_text("cache/6.1.0-56-amd64/x.ko", "garbage\n");
-	CHECK(check(&s, "--") == CACHE_UNREADABLE, "a .ko that is no ELF: unreadable");
+	ASSERT_EQ(check(&s, "--"), CACHE_UNREADABLE, "a .ko that is no ELF: unreadable");
 
 	put_cache(&s, vm, NULL, "--");
 	{
@@ -211,11 +225,11 @@ static void test_cache_check(void)
 		unlink(p);
 	}
 	s.allow_cacheonly = true;
-	CHECK(check(&s, "--") == CACHE_VALID, "ALLOW_CACHEONLY and no script: no mtime check");
+	ASSERT_EQ(check(&s, "--"), CACHE_VALID, "ALLOW_CACHEONLY and no script: no mtime check");
 	free_settings(&s);
 }
 
-static void test_install(void)
+TEST(install)
 {
 	struct settings s = make_settings();
 	_cleanup_free_ char *work = path("work"), *ko = path("cache/6.1.0-56-amd64/y.ko");
@@ -231,77 +245,75 @@ static void test_install(void)
 	mkdir_p(s.cache_path, 0755);
 	put_ko("work/y.ko", "6.1.0-56-amd64 SMP ");
 	put_ko("work/uprobes/uprobes.ko", "6.1.0-56-amd64 SMP ");
-	CHECK(cache_install(&s, "y", work, &t, &m) == 0, "cache_install of y with uprobes.ko");
-	CHECK(stat(ko, &st) == 0 && st.st_mtim.tv_sec == t.tv_sec &&
-		  st.st_mtim.tv_nsec == t.tv_nsec && (st.st_mode & 07777) == 0644,
-	      "y.ko is in the cache, mode 0644, mtime = when stap started");
-	CHECK(path_exists(up) && path_exists(marker), "uprobes/uprobes.ko and y.uprobes installed");
-	CHECK(cache_meta_read(opts, &back) == 0 && STREQ(back.opts, "--"), "y.opts written");
+	ASSERT_EQ(cache_install(&s, "y", work, &t, &m), 0, "cache_install of y with uprobes.ko");
+	ASSERT_EQ(stat(ko, &st), 0, "y.ko is in the cache, mode 0644, mtime = when stap started");
+	ASSERT_EQ(st.st_mtim.tv_sec, t.tv_sec,
+		  "y.ko is in the cache, mode 0644, mtime = when stap started");
+	ASSERT_EQ(st.st_mtim.tv_nsec, t.tv_nsec,
+		  "y.ko is in the cache, mode 0644, mtime = when stap started");
+	ASSERT_EQ((st.st_mode & 07777), 0644,
+		  "y.ko is in the cache, mode 0644, mtime = when stap started");
+	ASSERT_TRUE(path_exists(up), "uprobes/uprobes.ko and y.uprobes installed");
+	ASSERT_TRUE(path_exists(marker), "uprobes/uprobes.ko and y.uprobes installed");
+	ASSERT_EQ(cache_meta_read(opts, &back), 0, "y.opts written");
+	ASSERT_STREQ(back.opts, "--", "y.opts written");
 	cache_meta_free(&back);
 
 	put_ko("work/y.ko", "6.1.0-56-amd64 SMP ");
-	CHECK(cache_install(&s, "y", work, &t, &m) == 0 && !path_exists(marker),
-	      "a new module without uprobes.ko removes the stale y.uprobes");
-	CHECK(cache_install(&s, "y", work, &t, &m) == -ENOENT && path_exists(opts),
-	      "nothing built: -ENOENT and the old cache is left as it was");
+	ASSERT_EQ(cache_install(&s, "y", work, &t, &m), 0,
+		  "a new module without uprobes.ko removes the stale y.uprobes");
+	ASSERT_FALSE(path_exists(marker),
+		     "a new module without uprobes.ko removes the stale y.uprobes");
+	ASSERT_EQ(cache_install(&s, "y", work, &t, &m), -ENOENT,
+		  "nothing built: -ENOENT and the old cache is left as it was");
+	ASSERT_TRUE(path_exists(opts),
+		    "nothing built: -ENOENT and the old cache is left as it was");
 	free_settings(&s);
 }
 
-static void test_stap_version(void)
+TEST(stap_version)
 {
 	struct settings s = {.stap = (char *)"stap"};
 	char *v = NULL;
 
-	CHECK(stap_version_parse("Systemtap translator/driver (version 4.8/0.188, Debian version "
-				 "4.8-2)\nCopyright (C) 2005-2022 Red Hat, Inc. and others\n",
-				 &v) == 0 &&
-		  STREQ(v, "4.8"),
-	      "stap 4.8 -V output: \"%s\"", v ? v : "(null)");
+	ASSERT_EQ(
+	    stap_version_parse("Systemtap translator/driver (version 4.8/0.188, Debian version "
+			       "4.8-2)\nCopyright (C) 2005-2022 Red Hat, Inc. and others\n",
+			       &v),
+	    0, "stap 4.8 -V output: \"%s\"", v ? v : "(null)");
+	ASSERT_STREQ(v, "4.8", "stap 4.8 -V output: \"%s\"", v ? v : "(null)");
 	free(v);
 	v = NULL;
-	CHECK(stap_version_parse("Systemtap translator/driver (version 5.1/0.190, non-git "
-				 "sources)\n",
-				 &v) == 0 &&
-		  STREQ(v, "5.1"),
-	      "stap 5.1 -V output: \"%s\"", v ? v : "(null)");
+	ASSERT_EQ(stap_version_parse("Systemtap translator/driver (version 5.1/0.190, non-git "
+				     "sources)\n",
+				     &v),
+		  0, "stap 5.1 -V output: \"%s\"", v ? v : "(null)");
+	ASSERT_STREQ(v, "5.1", "stap 5.1 -V output: \"%s\"", v ? v : "(null)");
 	free(v);
 	v = NULL;
-	CHECK(stap_version_parse("bash: stap: command not found\n", &v) == -EBADMSG && !v,
-	      "text without a version: -EBADMSG");
-	CHECK(stap_protocol_for_version("4.8") == 4 && stap_protocol_for_version("4.9") == 4 &&
-		  stap_protocol_for_version("3.3") == 4,
-	      "protocol 4 for stap 3.3, 4.8, 4.9");
-	CHECK(stap_protocol_for_version("5.0") == 5 && stap_protocol_for_version("5.1") == 5 &&
-		  stap_protocol_for_version("10.2") == 5,
-	      "protocol 5 for stap 5.0, 5.1, 10.2");
-	CHECK(stap_protocol_for_version("x.1") == -EINVAL &&
-		  stap_protocol_for_version("4a") == -EINVAL,
-	      "no protocol for \"x.1\" and \"4a\"");
+	ASSERT_EQ(stap_version_parse("bash: stap: command not found\n", &v), -EBADMSG,
+		  "text without a version: -EBADMSG");
+	ASSERT_FALSE(v, "text without a version: -EBADMSG");
+	ASSERT_EQ(stap_protocol_for_version("4.8"), 4, "protocol 4 for stap 3.3, 4.8, 4.9");
+	ASSERT_EQ(stap_protocol_for_version("4.9"), 4, "protocol 4 for stap 3.3, 4.8, 4.9");
+	ASSERT_EQ(stap_protocol_for_version("3.3"), 4, "protocol 4 for stap 3.3, 4.8, 4.9");
+	ASSERT_EQ(stap_protocol_for_version("5.0"), 5, "protocol 5 for stap 5.0, 5.1, 10.2");
+	ASSERT_EQ(stap_protocol_for_version("5.1"), 5, "protocol 5 for stap 5.0, 5.1, 10.2");
+	ASSERT_EQ(stap_protocol_for_version("10.2"), 5, "protocol 5 for stap 5.0, 5.1, 10.2");
+	ASSERT_EQ(stap_protocol_for_version("x.1"), -EINVAL, "no protocol for \"x.1\" and \"4a\"");
+	ASSERT_EQ(stap_protocol_for_version("4a"), -EINVAL, "no protocol for \"x.1\" and \"4a\"");
 
-	CHECK(stap_version(&s, &v) == 0 && v && stap_protocol_for_version(v) > 0,
-	      "the installed stap -V: version %s, protocol %d", v ? v : "(null)",
-	      v ? stap_protocol_for_version(v) : -1);
+	ASSERT_EQ(stap_version(&s, &v), 0, "the installed stap -V: version %s, protocol %d",
+		  v ? v : "(null)", v ? stap_protocol_for_version(v) : -1);
+	ASSERT_TRUE(v, "the installed stap -V: version %s, protocol %d", v ? v : "(null)",
+		    v ? stap_protocol_for_version(v) : -1);
+	ASSERT_GT(stap_protocol_for_version(v), 0, "the installed stap -V: version %s, protocol %d",
+		  v ? v : "(null)", v ? stap_protocol_for_version(v) : -1);
 	free(v);
 	v = NULL;
 	s.stap = (char *)"/nonexistent/stap";
-	CHECK(stap_version(&s, &v) == -ENOENT && !v, "a missing stap: -ENOENT");
+	ASSERT_EQ(stap_version(&s, &v), -ENOENT, "a missing stap: -ENOENT");
+	ASSERT_FALSE(v, "a missing stap: -ENOENT");
 }
 
-int main(void)
-{
-	if (!mkdtemp(root)) {
-		perror("mkdtemp");
-		return 1;
-	}
-	test_meta_round_trip();
-	test_cache_check();
-	test_install();
-	test_stap_version();
-	rm_rf(root);
-	if (failures) {
-		printf("%d check(s) failed\n", failures);
-		return 1;
-	}
-	printf("all cache checks passed\n");
-	return 0;
-}
+TEST_SETUP(cache_fixture_setup)

@@ -11,7 +11,8 @@
 
 #include "cache.h"
 #include "cache_kernel.h"
-#include "cache_test.h"
+#include "cache_fixture.h"
+#include "test.h"
 #include "sha256.h"
 #include "stap_version.h"
 
@@ -90,14 +91,11 @@ static enum cache_state check(const struct settings *s)
 {
 	enum cache_state st = (enum cache_state) - 1;
 
-	if (cache_check(s, "x", "--", &st) < 0) {
-		printf("FAIL: cache_check failed\n");
-		failures++;
-	}
+	ASSERT_OK(cache_check(s, "x", "--", &st));
 	return st;
 }
 
-static void test_meta_digest(void)
+TEST(meta_digest)
 {
 	_cleanup_free_ char *p = path("meta/d.opts"), *text = NULL;
 	char hex[SHA256_HEX_SIZE];
@@ -110,21 +108,27 @@ static void test_meta_digest(void)
 
 	sha256_hex(script, strlen(script), hex);
 	put_text("meta/keep", "");
-	CHECK(cache_meta_write(p, &m) == 0 && read_file(p, &text, NULL) == 0 &&
-		  strstr(text, "\nSCRIPT_SHA256='") && cache_meta_read(p, &back) == 0 &&
-		  back.script_sha256 && streq(back.script_sha256, m.script_sha256),
-	      "SCRIPT_SHA256 is written as the last line and read back");
+	ASSERT_EQ(cache_meta_write(p, &m), 0,
+		  "SCRIPT_SHA256 is written as the last line and read back");
+	ASSERT_EQ(read_file(p, &text, NULL), 0,
+		  "SCRIPT_SHA256 is written as the last line and read back");
+	ASSERT_CONTAINS(text, "\nSCRIPT_SHA256='",
+			"SCRIPT_SHA256 is written as the last line and read back");
+	ASSERT_EQ(cache_meta_read(p, &back), 0,
+		  "SCRIPT_SHA256 is written as the last line and read back");
+	ASSERT_STREQ(back.script_sha256, m.script_sha256,
+		     "SCRIPT_SHA256 is written as the last line and read back");
 	cache_meta_free(&back);
 	m.script_sha256 = "ABC";
-	CHECK(cache_meta_write(p, &m) == -EINVAL, "a digest that is no SHA-256 is refused");
+	ASSERT_EQ(cache_meta_write(p, &m), -EINVAL, "a digest that is no SHA-256 is refused");
 	put_text("meta/bad.opts", "STAP_ONBOOT_CACHE=1\nKERNEL_RELEASE=x\nSTAP_VERSION=4.8\n"
 				  "PROTOCOL=4\nOPTS=--\nSCRIPT_SHA256=xyz\n");
 	free(p);
 	p = path("meta/bad.opts");
-	CHECK(cache_meta_read(p, &back) == -EBADMSG, "a bad SCRIPT_SHA256 in a file is -EBADMSG");
+	ASSERT_EQ(cache_meta_read(p, &back), -EBADMSG, "a bad SCRIPT_SHA256 in a file is -EBADMSG");
 }
 
-static void test_content_rule(void)
+TEST(content_rule)
 {
 	struct settings s = make_settings("nonexistent/stap");
 	char hex[SHA256_HEX_SIZE];
@@ -135,32 +139,32 @@ static void test_content_rule(void)
 	set_mtime("script.d/x.stp", 1800000000, 0); /* newer than the module */
 	put_cache(&s, hex, "4.8");
 	st = check(&s);
-	CHECK(st == CACHE_VALID, "same bytes, script mtime after the module's (a copy): %s",
-	      cache_state_to_string(st));
+	ASSERT_EQ(st, CACHE_VALID, "same bytes, script mtime after the module's (a copy): %s",
+		  cache_state_to_string(st));
 	put_text("script.d/x.stp", "probe begin { exit() } \n");
 	set_mtime("script.d/x.stp", 1600000000, 0); /* older than the module */
 	st = check(&s);
-	CHECK(st == CACHE_SCRIPT_CHANGED, "other bytes, script older than the module: %s",
-	      cache_state_to_string(st));
+	ASSERT_EQ(st, CACHE_SCRIPT_CHANGED, "other bytes, script older than the module: %s",
+		  cache_state_to_string(st));
 
 	put_text("script.d/x.stp", script);
 	set_mtime("script.d/x.stp", 1800000000, 0);
 	put_cache(&s, NULL, "4.8");
 	st = check(&s);
-	CHECK(st == CACHE_SCRIPT_NEWER, "no digest recorded: upstream's mtime rule (%s)",
-	      cache_state_to_string(st));
+	ASSERT_EQ(st, CACHE_SCRIPT_NEWER, "no digest recorded: upstream's mtime rule (%s)",
+		  cache_state_to_string(st));
 	set_mtime("script.d/x.stp", 1600000000, 0);
-	CHECK(check(&s) == CACHE_VALID, "no digest, script older: valid");
+	ASSERT_EQ(check(&s), CACHE_VALID, "no digest, script older: valid");
 	{
 		_cleanup_free_ char *stp = path("script.d/x.stp");
 		unlink(stp);
 	}
 	put_cache(&s, hex, "4.8");
-	CHECK(check(&s) == CACHE_VALID, "no script (ALLOW_CACHEONLY's case): the digest is moot");
+	ASSERT_EQ(check(&s), CACHE_VALID, "no script (ALLOW_CACHEONLY's case): the digest is moot");
 	free_settings(&s);
 }
 
-static void test_stap_rule(void)
+TEST(stap_rule)
 {
 	struct settings s = make_settings("bin/stap");
 	_cleanup_free_ char *memo = path("cache/.stap-version");
@@ -171,56 +175,58 @@ static void test_stap_rule(void)
 	put_text("script.d/x.stp", script);
 	put_stap("4.8");
 	put_cache(&s, hex, "4.8");
-	CHECK(check(&s) == CACHE_VALID && stap_runs() == 1 && path_exists(memo),
-	      "stap 4.8 installed, cache of 4.8: valid; stap -V ran once, its answer kept in %s",
-	      memo);
-	CHECK(check(&s) == CACHE_VALID && stap_runs() == 1,
-	      "the memo describes this stap: valid without running it again");
+	ASSERT_EQ(
+	    check(&s), CACHE_VALID,
+	    "stap 4.8 installed, cache of 4.8: valid; stap -V ran once, its answer kept in %s",
+	    memo);
+	ASSERT_EQ(
+	    stap_runs(), 1,
+	    "stap 4.8 installed, cache of 4.8: valid; stap -V ran once, its answer kept in %s",
+	    memo);
+	ASSERT_TRUE(
+	    path_exists(memo),
+	    "stap 4.8 installed, cache of 4.8: valid; stap -V ran once, its answer kept in %s",
+	    memo);
+	ASSERT_EQ(check(&s), CACHE_VALID,
+		  "the memo describes this stap: valid without running it again");
+	ASSERT_EQ(stap_runs(), 1, "the memo describes this stap: valid without running it again");
 	put_cache(&s, hex, "4.7");
 	st = check(&s);
-	CHECK(st == CACHE_STAP_CHANGED && stap_runs() == 1, "cache of 4.7 under stap 4.8: %s",
-	      cache_state_to_string(st));
+	ASSERT_EQ(st, CACHE_STAP_CHANGED, "cache of 4.7 under stap 4.8: %s",
+		  cache_state_to_string(st));
+	ASSERT_EQ(stap_runs(), 1, "cache of 4.7 under stap 4.8: %s", cache_state_to_string(st));
 
 	put_stap("4.9"); /* an upgrade: another binary (size and ctime) */
 	put_cache(&s, hex, "4.8");
 	st = check(&s);
-	CHECK(st == CACHE_STAP_CHANGED && stap_runs() == 2,
-	      "stap replaced by 4.9: -V runs again, the 4.8 cache is %s",
-	      cache_state_to_string(st));
+	ASSERT_EQ(st, CACHE_STAP_CHANGED,
+		  "stap replaced by 4.9: -V runs again, the 4.8 cache is %s",
+		  cache_state_to_string(st));
+	ASSERT_EQ(stap_runs(), 2, "stap replaced by 4.9: -V runs again, the 4.8 cache is %s",
+		  cache_state_to_string(st));
 
 	free(s.stap);
 	s.stap = path("nonexistent/stap");
 	st = check(&s);
-	CHECK(st == CACHE_VALID && stap_runs() == 2,
-	      "no stap installed (runtime only): the recorded version stands, nothing runs (%s)",
-	      cache_state_to_string(st));
+	ASSERT_EQ(
+	    st, CACHE_VALID,
+	    "no stap installed (runtime only): the recorded version stands, nothing runs (%s)",
+	    cache_state_to_string(st));
+	ASSERT_EQ(
+	    stap_runs(), 2,
+	    "no stap installed (runtime only): the recorded version stands, nothing runs (%s)",
+	    cache_state_to_string(st));
 	free(s.stap);
 	s.stap = strdup("no-such-stap-anywhere");
-	CHECK(check(&s) == CACHE_VALID, "a STAP name found nowhere in PATH: not installed");
+	ASSERT_EQ(check(&s), CACHE_VALID, "a STAP name found nowhere in PATH: not installed");
 
 	free(s.stap);
 	s.stap = path("bin/stap");
 	put_stap("4.8"); /* reinstalled: its ctime changes */
 	put_text("cache/.stap-version", "garbage\n");
-	CHECK(check(&s) == CACHE_VALID && stap_runs() == 3,
-	      "an unreadable memo: stap -V decides (4.8 again: valid)");
+	ASSERT_EQ(check(&s), CACHE_VALID, "an unreadable memo: stap -V decides (4.8 again: valid)");
+	ASSERT_EQ(stap_runs(), 3, "an unreadable memo: stap -V decides (4.8 again: valid)");
 	free_settings(&s);
 }
 
-int main(void)
-{
-	if (!mkdtemp(root)) {
-		perror("mkdtemp");
-		return 1;
-	}
-	test_meta_digest();
-	test_content_rule();
-	test_stap_rule();
-	rm_rf(root);
-	if (failures) {
-		printf("%d check(s) failed\n", failures);
-		return 1;
-	}
-	printf("all cache digest checks passed\n");
-	return 0;
-}
+TEST_SETUP(cache_fixture_setup)

@@ -11,27 +11,33 @@
 #include <unistd.h>
 
 #include "cache_kernel.h"
-#include "cache_test.h"
+#include "cache_fixture.h"
+#include "test.h"
 #include "kmodctx.h"
 
-static void test_vermagic(void)
+TEST(vermagic)
 {
 	_cleanup_free_ char *p = path("ko/x.ko"), *rel = NULL;
 
 	put_ko("ko/x.ko", "6.1.0-56-amd64 SMP preempt mod_unload modversions ");
-	CHECK(module_vermagic_release(p, &rel) == 0 && STREQ(rel, "6.1.0-56-amd64"),
-	      "libkmod reads vermagic of a hand-made ELF: release \"%s\"", rel ? rel : "(null)");
+	ASSERT_EQ(module_vermagic_release(p, &rel), 0,
+		  "libkmod reads vermagic of a hand-made ELF: release \"%s\"",
+		  rel ? rel : "(null)");
+	ASSERT_STREQ(rel, "6.1.0-56-amd64",
+		     "libkmod reads vermagic of a hand-made ELF: release \"%s\"",
+		     rel ? rel : "(null)");
 	free(p);
 	p = path("ko/novm.ko");
 	put_ko("ko/novm.ko", NULL);
-	CHECK(module_vermagic_release(p, &rel) == -ENODATA, "a module without vermagic: -ENODATA");
+	ASSERT_EQ(module_vermagic_release(p, &rel), -ENODATA,
+		  "a module without vermagic: -ENODATA");
 	free(p);
 	p = path("ko/junk.ko");
 	put_text("ko/junk.ko", "this is not an ELF file at all, just text\n");
-	CHECK(module_vermagic_release(p, &rel) < 0, "a non-ELF file is an error");
+	ASSERT_LT(module_vermagic_release(p, &rel), 0, "a non-ELF file is an error");
 	free(p);
 	p = path("ko/missing.ko");
-	CHECK(module_vermagic_release(p, &rel) == -ENOENT, "a missing module is -ENOENT");
+	ASSERT_EQ(module_vermagic_release(p, &rel), -ENOENT, "a missing module is -ENOENT");
 	free(p);
 	free(rel);
 	rel = NULL;
@@ -39,13 +45,17 @@ static void test_vermagic(void)
 	 * cache) is read from its own file, not from what the context kept of the first. */
 	p = path("ko/other/x.ko");
 	put_ko("ko/other/x.ko", "6.1.0-57-amd64 SMP preempt mod_unload modversions ");
-	CHECK(module_vermagic_release(p, &rel) == 0 && STREQ(rel, "6.1.0-57-amd64"),
-	      "x.ko of another kernel, same context: release \"%s\"", rel ? rel : "(null)");
+	ASSERT_EQ(module_vermagic_release(p, &rel), 0,
+		  "x.ko of another kernel, same context: release \"%s\"", rel ? rel : "(null)");
+	ASSERT_STREQ(rel, "6.1.0-57-amd64", "x.ko of another kernel, same context: release \"%s\"",
+		     rel ? rel : "(null)");
 	{
 		struct kmod_ctx *a = NULL, *b = NULL;
 
-		CHECK(kmod_context_get(&a) == 0 && kmod_context_get(&b) == 0 && a && a == b,
-		      "one libkmod context for the process");
+		ASSERT_EQ(kmod_context_get(&a), 0, "one libkmod context for the process");
+		ASSERT_EQ(kmod_context_get(&b), 0, "one libkmod context for the process");
+		ASSERT_TRUE(a, "one libkmod context for the process");
+		ASSERT_PTR_EQ(a, b, "one libkmod context for the process");
 	}
 }
 
@@ -68,11 +78,7 @@ static char *build_of(const char *modules, const char *boot, const char *release
 	char *v = (char *)"unset";
 	int r = kernel_build_version(&s, release, &v);
 
-	if (r < 0) {
-		printf("FAIL: kernel_build_version(%s, %s, %s) = %d\n", modules, boot, release, r);
-		failures++;
-		return NULL;
-	}
+	ASSERT_OK(r, "kernel_build_version(%s, %s, %s)", modules, boot, release);
 	return v;
 }
 
@@ -104,7 +110,7 @@ static char *installed_debian_kernel(void)
 	return best;
 }
 
-static void test_kernel_build(void)
+TEST(kernel_build)
 {
 	_cleanup_free_ char *mods = path("kb/modules"), *boot = path("kb/boot");
 	_cleanup_free_ char *none = path("kb/none"), *deb = installed_debian_kernel();
@@ -114,71 +120,58 @@ static void test_kernel_build(void)
 	put_text("kb/modules/9.9.9-test/build/include/generated/utsversion.h",
 		 "#ifndef X\n#define UTS_VERSION \"#7 SMP PREEMPT_DYNAMIC Fake 1\"\n#endif\n");
 	v = build_of(mods, none, "9.9.9-test");
-	CHECK(STREQ(v, "#7 SMP PREEMPT_DYNAMIC Fake 1"), "utsversion.h of a fake tree: \"%s\"",
-	      v ? v : "(null)");
+	ASSERT_STREQ(v, "#7 SMP PREEMPT_DYNAMIC Fake 1", "utsversion.h of a fake tree: \"%s\"",
+		     v ? v : "(null)");
 	free(v);
 	put_text("kb/modules/9.9.9-test/build/include/generated/utsversion.h",
 		 "#define UTS_VERSION \"#8 SMP Rebuilt\"\n");
 	v = build_of(mods, none, "9.9.9-test");
-	CHECK(STREQ(v, "#7 SMP PREEMPT_DYNAMIC Fake 1"),
-	      "looked up once per run: a second ask does not read the headers again: \"%s\"",
-	      v ? v : "(null)");
+	ASSERT_STREQ(v, "#7 SMP PREEMPT_DYNAMIC Fake 1",
+		     "looked up once per run: a second ask does not read the headers again: \"%s\"",
+		     v ? v : "(null)");
 	free(v);
 	kernel_build_versions_forget();
 	v = build_of(mods, none, "9.9.9-test");
-	CHECK(STREQ(v, "#8 SMP Rebuilt"), "after kernel_build_versions_forget, read again: \"%s\"",
-	      v ? v : "(null)");
+	ASSERT_STREQ(v, "#8 SMP Rebuilt", "after kernel_build_versions_forget, read again: \"%s\"",
+		     v ? v : "(null)");
 	free(v);
 	put_text("kb/modules/9.9.8-test/build/include/generated/compile.h",
 		 "#define UTS_MACHINE \"x86_64\"\n#define UTS_VERSION \"#3 SMP Old\"\n");
 	v = build_of(mods, none, "9.9.8-test");
-	CHECK(STREQ(v, "#3 SMP Old"), "compile.h of an older fake tree: \"%s\"", v ? v : "(null)");
+	ASSERT_STREQ(v, "#3 SMP Old", "compile.h of an older fake tree: \"%s\"", v ? v : "(null)");
 	free(v);
 	put_bzimage("kb/boot/vmlinuz-9.9.7-test",
 		    "9.9.7-test (builder@example.org) #5 SMP Tue Jan 1 00:00:00 UTC 2030");
 	v = build_of(mods, boot, "9.9.7-test");
-	CHECK(STREQ(v, "#5 SMP Tue Jan 1 00:00:00 UTC 2030"),
-	      "no headers: the bzImage header of a fake vmlinuz: \"%s\"", v ? v : "(null)");
+	ASSERT_STREQ(v, "#5 SMP Tue Jan 1 00:00:00 UTC 2030",
+		     "no headers: the bzImage header of a fake vmlinuz: \"%s\"", v ? v : "(null)");
 	free(v);
 	put_bzimage("kb/boot/vmlinuz-9.9.6-test", "9.9.66-test (b@h) #5 SMP Other");
 	v = build_of(mods, boot, "9.9.6-test");
-	CHECK(v == NULL, "a bzImage of another release is not used");
+	ASSERT_NULL(v, "a bzImage of another release is not used");
 	v = build_of(mods, boot, "9.9.5-test");
-	CHECK(v == NULL, "no source at all: unknown (NULL), not an error");
+	ASSERT_NULL(v, "no source at all: unknown (NULL), not an error");
 
 	if (uname(&u) == 0) {
 		v = build_of(none, none, u.release);
-		CHECK(STREQ(v, u.version),
-		      "running kernel without headers or image: uname -v \"%s\"", v ? v : "(null)");
+		ASSERT_STREQ(v, u.version,
+			     "running kernel without headers or image: uname -v \"%s\"",
+			     v ? v : "(null)");
 		free(v);
 	}
 
-	CHECK(deb != NULL, "an installed Debian kernel (/boot/vmlinuz-*-amd64) is present");
+	ASSERT_NOT_NULL(deb, "an installed Debian kernel (/boot/vmlinuz-*-amd64) is present");
 	if (!deb)
 		return;
 	v = build_of(none, "/boot", deb);
 	from_headers = build_of("/lib/modules", none, deb);
-	CHECK(v && v[0] == '#', "/boot/vmlinuz-%s: \"%s\"", deb, v ? v : "(null)");
-	CHECK(STREQ(v, from_headers),
-	      "the real bzImage and the real headers' utsversion.h agree (\"%s\")",
-	      from_headers ? from_headers : "(null)");
+	ASSERT_TRUE(v, "/boot/vmlinuz-%s: \"%s\"", deb, v ? v : "(null)");
+	ASSERT_EQ(v[0], '#', "/boot/vmlinuz-%s: \"%s\"", deb, v ? v : "(null)");
+	ASSERT_STREQ(v, from_headers,
+		     "the real bzImage and the real headers' utsversion.h agree (\"%s\")",
+		     from_headers ? from_headers : "(null)");
 	free(v);
 	free(from_headers);
 }
 
-int main(void)
-{
-	if (!mkdtemp(root)) {
-		perror("mkdtemp");
-		return 1;
-	}
-	test_vermagic();
-	test_kernel_build();
-	rm_rf(root);
-	if (failures) {
-		printf("%d check(s) failed\n", failures);
-		return 1;
-	}
-	printf("all cache kernel checks passed\n");
-	return 0;
-}
+TEST_SETUP(cache_fixture_setup)

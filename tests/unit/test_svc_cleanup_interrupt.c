@@ -11,9 +11,10 @@
 #include "commands.h"
 #include "fsutil.h"
 #include "interrupt.h"
-#include "svc_test.h"
+#include "files.h"
+#include "test.h"
 
-static char *tmp;
+static const char *tmp;
 
 static char *at(const char *rel)
 {
@@ -25,18 +26,15 @@ static void put(const char *rel)
 	write_file_atomic(at(rel), "x", 1, 0644);
 }
 
-int main(void)
+TEST(stops_at_a_signal)
 {
-	char tmpl[] = "/tmp/test_svc_cleanup_interrupt.XXXXXX";
 	char *names[] = {(char *)"alpha", (char *)"beta", NULL};
 	struct settings s = {0};
 	struct invocation inv = {
 	    .command = "cleanup", .names = names, .names_given = true, .assume_yes = true, .s = &s};
 	int rc;
 
-	tmp = mkdtemp(tmpl);
-	if (!tmp)
-		return 2;
+	tmp = test_tmpdir();
 	s.cache_path = strdup(at("cache"));
 	s.script_path = strdup(at("scripts"));
 	s.boot_path = strdup(at("boot")); /* cleanup's notes on onboot snapshots look there */
@@ -50,29 +48,32 @@ int main(void)
 	put("cache/uprobes/uprobes.ko");
 
 	rc = cmd_cleanup(&inv);
-	CHECK(rc == EXIT_OK && !path_exists(at("cache/alpha.ko")) &&
-		  !path_exists(at("cache/beta.ko")) && !path_exists(at("cache/uprobes")),
-	      "without a signal every cache goes (exit %d)", rc);
+	ASSERT_EQ(rc, EXIT_OK, "without a signal every cache goes");
+	ASSERT_FALSE(path_exists(at("cache/alpha.ko")),
+		     "without a signal every cache goes (exit %d)", rc);
+	ASSERT_FALSE(path_exists(at("cache/beta.ko")),
+		     "without a signal every cache goes (exit %d)", rc);
+	ASSERT_FALSE(path_exists(at("cache/uprobes")),
+		     "without a signal every cache goes (exit %d)", rc);
 	mkdir(at("cache/uprobes"), 0755);
 	put("cache/alpha.ko");
 	put("cache/alpha.opts");
 	put("cache/beta.ko");
 	put("cache/uprobes/uprobes.ko");
 
-	CHECK(interrupt_install() == 0, "handlers installed");
+	ASSERT_EQ(interrupt_install(), 0, "handlers installed");
 	raise(SIGTERM);
-	CHECK(interrupted() == SIGTERM, "SIGTERM recorded, the test goes on");
+	ASSERT_EQ(interrupted(), SIGTERM, "SIGTERM recorded, the test goes on");
 	rc = cmd_cleanup(&inv);
-	CHECK(rc != EXIT_OK, "cleanup after a signal fails (exit %d)", rc);
-	CHECK(path_exists(at("cache/alpha.ko")) && path_exists(at("cache/alpha.opts")) &&
-		  path_exists(at("cache/beta.ko")),
-	      "no cache removed after the signal");
-	CHECK(path_exists(at("cache/uprobes/uprobes.ko")), "uprobes/ kept");
+	ASSERT_NE(rc, EXIT_OK, "cleanup after a signal fails");
+	ASSERT_TRUE(path_exists(at("cache/alpha.ko")), "no cache removed after the signal");
+	ASSERT_TRUE(path_exists(at("cache/alpha.opts")), "no cache removed after the signal");
+	ASSERT_TRUE(path_exists(at("cache/beta.ko")), "no cache removed after the signal");
+	ASSERT_TRUE(path_exists(at("cache/uprobes/uprobes.ko")), "uprobes/ kept");
 
-	CHECK(rm_rf(tmp) == 0, "cleanup");
+	ASSERT_EQ(rm_rf(tmp), 0, "cleanup");
 	free(s.cache_path);
 	free(s.script_path);
 	free(s.boot_path);
 	free(s.cache_root);
-	return test_summary();
 }

@@ -8,7 +8,8 @@
 
 #include "cli.h"
 #include "strv.h"
-#include "svc_test.h"
+#include "capture.h"
+#include "test.h"
 
 /* What cli_parse made of a line, copied out before the words go. */
 struct parsed {
@@ -55,22 +56,23 @@ static void parses(const char *line, const char *cmd, const char *names, const c
 	char what[300];
 
 	parse(line, &p);
-	CHECK(p.r == 0 && !p.err[0], "'%s' parses without messages", line);
+	ASSERT_EQ(p.r, 0, "'%s' parses without messages", line);
+	ASSERT_FALSE(p.err[0], "'%s' parses without messages", line);
 	free(p.err);
 	if (p.r != 0)
 		return;
 	snprintf(what, sizeof(what), "'%s' command", line);
-	CHECK_STR(p.command, cmd, what);
+	ASSERT_STREQ(p.command, cmd, "%s", what);
 	snprintf(what, sizeof(what), "'%s' names", line);
-	CHECK_STR(p.names, names, what);
+	ASSERT_STREQ(p.names, names, "%s", what);
 	snprintf(what, sizeof(what), "'%s' flags", line);
-	CHECK_STR(p.flags, flags, what);
+	ASSERT_STREQ(p.flags, flags, "%s", what);
 	snprintf(what, sizeof(what), "'%s' -c", line);
-	CHECK_STR(p.config, config, what);
+	ASSERT_STREQ(p.config, config, "%s", what);
 	snprintf(what, sizeof(what), "'%s' -r", line);
-	CHECK_STR(p.release, release, what);
+	ASSERT_STREQ(p.release, release, "%s", what);
 	snprintf(what, sizeof(what), "'%s' -o", line);
-	CHECK_STR(p.output, output, what);
+	ASSERT_STREQ(p.output, output, "%s", what);
 }
 
 static void rejects(const char *line, const char *message)
@@ -78,13 +80,13 @@ static void rejects(const char *line, const char *message)
 	struct parsed p;
 
 	parse(line, &p);
-	CHECK(p.r == -EINVAL, "'%s' is rejected (r=%d)", line, p.r);
-	CHECK(message ? strstr(p.err, message) != NULL : p.err[0] == '\0', "'%s' says '%s'", line,
-	      message ? message : "(nothing)");
+	ASSERT_EQ(p.r, -EINVAL, "'%s' is rejected (r=%d)", line, p.r);
+	ASSERT_TRUE(message ? strstr(p.err, message) != NULL : p.err[0] == '\0', "'%s' says '%s'",
+		    line, message ? message : "(nothing)");
 	free(p.err);
 }
 
-int main(void)
+TEST(parses)
 {
 	parses("svc start", "start", "", "", "-", "-", "-");
 	parses("svc status a b", "status", "a b", "", "-", "-", "-");
@@ -104,7 +106,10 @@ int main(void)
 	parses("svc start --help", "start", "", "h", "-", "-", "-");
 	parses("svc bogus x", "bogus", "x", "", "-", "-", "-"); /* main rejects the command */
 	parses("svc start _x X9 a_b_c", "start", "_x X9 a_b_c", "", "-", "-", "-");
+}
 
+TEST(rejects)
+{
 	rejects("svc", NULL);
 	rejects("svc start -Z", "invalid option -- 'Z'");
 	rejects("svc start -yZ", "invalid option -- 'Z'");
@@ -125,5 +130,4 @@ int main(void)
 	rejects("svc start -r ../x", "'../x' is not a valid kernel release");
 	rejects("svc start -r ..", "'..' is not a valid kernel release");
 	rejects("svc start -r |", "'' is not a valid kernel release");
-	return test_summary();
 }

@@ -13,9 +13,11 @@
 #include "fsutil.h"
 #include "log.h"
 #include "strv.h"
-#include "svc_test.h"
+#include "capture.h"
+#include "files.h"
+#include "test.h"
 
-static char *tmp;
+static const char *tmp; /* the program's temp directory */
 static struct settings s;
 
 static char *at(const char *rel)
@@ -72,7 +74,7 @@ static char *log_text(void)
 	return text ? text : strdup("");
 }
 
-static void test_scripts(void)
+TEST(scripts)
 {
 	struct invocation inv = {.s = &s};
 	char **names = NULL, *j, *logged;
@@ -91,44 +93,46 @@ static void test_scripts(void)
 	put_file(at("cache/bad.name.ko"), "");
 
 	capture_begin(&c);
-	CHECK(invocation_scripts(&inv, &names) == 0, "invocation_scripts without names");
+	ASSERT_EQ(invocation_scripts(&inv, &names), 0, "invocation_scripts without names");
 	free(capture_end(&c));
 	j = strv_join(names, " ");
-	CHECK_STR(j, "alpha beta", "every valid NAME.stp, sorted (no dirs, no other files)");
+	ASSERT_STREQ(j, "alpha beta", "every valid NAME.stp, sorted (no dirs, no other files)");
 	free(j);
 	names = strv_free(names);
 	logged = log_text();
-	CHECK(strstr(logged, "bad-name is not a valid script name (must match "
-			     "[a-zA-Z_][a-zA-Z0-9_]*)") != NULL,
-	      "a bad name is logged with upstream's line");
-	CHECK(strstr(logged, "9lives is not a valid script name") != NULL, "9lives logged");
+	ASSERT_CONTAINS(logged,
+			"bad-name is not a valid script name (must match "
+			"[a-zA-Z_][a-zA-Z0-9_]*)",
+			"a bad name is logged with upstream's line");
+	ASSERT_CONTAINS(logged, "9lives is not a valid script name", "9lives logged");
 	free(logged);
 
 	s.allow_cacheonly = true;
-	CHECK(invocation_scripts(&inv, &names) == 0, "with ALLOW_CACHEONLY");
+	ASSERT_EQ(invocation_scripts(&inv, &names), 0, "with ALLOW_CACHEONLY");
 	j = strv_join(names, " ");
-	CHECK_STR(j, "alpha beta gamma", "plus every valid cached NAME.ko, each once");
+	ASSERT_STREQ(j, "alpha beta gamma", "plus every valid cached NAME.ko, each once");
 	free(j);
 	names = strv_free(names);
 	s.allow_cacheonly = false;
 
 	inv.names = given;
 	inv.names_given = true;
-	CHECK(invocation_scripts(&inv, &names) == 0, "with names");
+	ASSERT_EQ(invocation_scripts(&inv, &names), 0, "with names");
 	j = strv_join(names, " ");
-	CHECK_STR(j, "zeta alpha", "the named scripts, in the given order");
+	ASSERT_STREQ(j, "zeta alpha", "the named scripts, in the given order");
 	free(j);
 	strv_free(names);
 
 	struct settings none = s;
 	struct invocation inv2 = {.s = &none};
 	none.script_path = at("no-such-dir");
-	CHECK(invocation_scripts(&inv2, &names) == 0 && names && !names[0],
-	      "a missing SCRIPT_PATH: no scripts");
+	ASSERT_EQ(invocation_scripts(&inv2, &names), 0, "a missing SCRIPT_PATH: no scripts");
+	ASSERT_TRUE(names, "a missing SCRIPT_PATH: no scripts");
+	ASSERT_FALSE(names[0], "a missing SCRIPT_PATH: no scripts");
 	strv_free(names);
 }
 
-static void test_passall(void)
+TEST(passall)
 {
 	struct invocation inv = {.s = &s};
 	struct capture c;
@@ -141,10 +145,10 @@ static void test_passall(void)
 	stop = might_fail(&inv, "Failed to run \"a\". (1)");
 	out = out_end();
 	err = capture_end(&c);
-	CHECK(stop, "PASSALL=yes: might_fail says stop");
-	CHECK_STR(out, "FAILED", "PASSALL=yes prints FAILED");
-	CHECK(strstr(err, "Failed to run \"a\". (1)") != NULL, "and the message on stderr");
-	CHECK(inv.nr_fails == 0, "not counted");
+	ASSERT_TRUE(stop, "PASSALL=yes: might_fail says stop");
+	ASSERT_STREQ(out, "FAILED", "PASSALL=yes prints FAILED");
+	ASSERT_CONTAINS(err, "Failed to run \"a\". (1)", "and the message on stderr");
+	ASSERT_EQ(inv.nr_fails, 0, "not counted");
 	free(out);
 	free(err);
 
@@ -154,12 +158,13 @@ static void test_passall(void)
 	stop = might_fail(&inv, "Failed to stop \"b\". (4)");
 	out = out_end();
 	err = capture_end(&c);
-	CHECK(!stop && inv.nr_fails == 1, "PASSALL=no: go on, one failure counted");
-	CHECK_STR(out, "", "nothing on stdout");
-	CHECK(strstr(err, "warning: Failed to stop \"b\". (4)") != NULL, "a warning on stderr");
+	ASSERT_FALSE(stop, "PASSALL=no: go on, one failure counted");
+	ASSERT_EQ(inv.nr_fails, 1, "PASSALL=no: go on, one failure counted");
+	ASSERT_STREQ(out, "", "nothing on stdout");
+	ASSERT_CONTAINS(err, "warning: Failed to stop \"b\". (4)", "a warning on stderr");
 	logged = log_text();
-	CHECK(strstr(logged, "Warning: Failed to stop \"b\". (4)\n") != NULL,
-	      "the whole message is logged (upstream logged its first word)");
+	ASSERT_CONTAINS(logged, "Warning: Failed to stop \"b\". (4)\n",
+			"the whole message is logged (upstream logged its first word)");
 	free(logged);
 	free(out);
 	free(err);
@@ -167,21 +172,21 @@ static void test_passall(void)
 	out_begin();
 	might_success(&inv, "systemtap startup");
 	out = out_end();
-	CHECK_STR(out, "WARNING", "after a failure: WARNING (upstream's missing `warning`)");
+	ASSERT_STREQ(out, "WARNING", "after a failure: WARNING (upstream's missing `warning`)");
 	free(out);
 	logged = log_text();
-	CHECK(strstr(logged, "Warning: 1 failure occurred.\n") != NULL, "the count is logged");
-	CHECK(strstr(logged, "Warning: systemtap startup\n") != NULL, "the message is logged");
+	ASSERT_CONTAINS(logged, "Warning: 1 failure occurred.\n", "the count is logged");
+	ASSERT_CONTAINS(logged, "Warning: systemtap startup\n", "the message is logged");
 	free(logged);
 
 	inv.nr_fails = 0;
 	out_begin();
 	might_success(&inv, "systemtap stopping");
 	out = out_end();
-	CHECK_STR(out, "OK", "no failure: OK");
+	ASSERT_STREQ(out, "OK", "no failure: OK");
 	free(out);
 	logged = log_text();
-	CHECK(strstr(logged, "Pass: systemtap stopping\n") != NULL, "Pass: logged");
+	ASSERT_CONTAINS(logged, "Pass: systemtap stopping\n", "Pass: logged");
 	free(logged);
 }
 
@@ -199,26 +204,17 @@ static void asks(const char *input, const char *shown, bool assume_yes, bool wan
 	for (const char *p = out;
 	     (p = strstr(p, "Do you really want to update above caches [y/N]: ")); p++)
 		n++;
-	CHECK(got == want && n == prompts, "input %s%s: %s after %d prompt(s) (got %s, %d)", shown,
-	      assume_yes ? " with -y" : "", want ? "yes" : "no", prompts, got ? "yes" : "no", n);
+	ASSERT_EQ(got, want, "input %s%s: %s after %d prompt(s) (got %s, %d)", shown,
+		  assume_yes ? " with -y" : "", want ? "yes" : "no", prompts, got ? "yes" : "no",
+		  n);
+	ASSERT_EQ(n, prompts, "input %s%s: %s after %d prompt(s) (got %s, %d)", shown,
+		  assume_yes ? " with -y" : "", want ? "yes" : "no", prompts, got ? "yes" : "no",
+		  n);
 	free(out);
 }
 
-int main(void)
+TEST(yes_no_prompt)
 {
-	char tmpl[] = "/tmp/test_svc_cmd_common.XXXXXX";
-
-	tmp = mkdtemp(tmpl);
-	if (!tmp)
-		return 2;
-	mkdir(at("scripts"), 0755);
-	mkdir(at("cache"), 0755);
-	s.script_path = strdup(at("scripts"));
-	s.cache_path = strdup(at("cache"));
-	if (log_open(at("log")) < 0)
-		return 2;
-	test_scripts();
-	test_passall();
 	asks("y\n", "'y'", false, true, 1);
 	asks("YES\n", "'YES'", false, true, 1);
 	asks("n\n", "'n'", false, false, 1);
@@ -227,9 +223,25 @@ int main(void)
 	asks("maybe\nsure\nyes\n", "'maybe' 'sure' 'yes'", false, true, 3);
 	asks("what\n", "'what' then EOF", false, false, 2);
 	asks("", "none", true, true, 0);
+}
+
+static void setup(void)
+{
+	tmp = test_tmpdir();
+	mkdir(at("scripts"), 0755);
+	mkdir(at("cache"), 0755);
+	s.script_path = strdup(at("scripts"));
+	s.cache_path = strdup(at("cache"));
+	if (log_open(at("log")) < 0)
+		exit(2);
+}
+TEST_SETUP(setup)
+
+static void teardown(void)
+{
 	log_close();
-	CHECK(rm_rf(tmp) == 0, "cleanup");
+	ASSERT_EQ(rm_rf(tmp), 0, "cleanup");
 	free(s.script_path);
 	free(s.cache_path);
-	return test_summary();
 }
+TEST_TEARDOWN(teardown)

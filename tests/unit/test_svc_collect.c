@@ -20,9 +20,11 @@
 #include "macro.h"
 #include "onboot_collect.h"
 #include "strv.h"
-#include "svc_test.h"
+#include "capture.h"
+#include "files.h"
+#include "test.h"
 
-static char *tmp;
+static const char *tmp; /* the program's temp directory */
 static struct settings s;
 
 static char *at(const char *rel)
@@ -30,39 +32,41 @@ static char *at(const char *rel)
 	return path_in(tmp, rel);
 }
 
-static void test_requests(void)
+TEST(requests)
 {
 	struct collect_request r;
 	char buf[COLLECT_MSG_MAX];
 	char long_dir[COLLECT_DIR_MAX + 2];
 
-	CHECK(collect_request_parse("save /var/log/x\n", 16, &r) == 0 && r.verb == COLLECT_SAVE &&
-		  streq(r.dir, "/var/log/x"),
-	      "save DIR");
-	CHECK(collect_request_parse("close", 5, &r) == 0 && r.verb == COLLECT_CLOSE, "close");
+	ASSERT_EQ(collect_request_parse("save /var/log/x\n", 16, &r), 0, "save DIR");
+	ASSERT_EQ(r.verb, COLLECT_SAVE, "save DIR");
+	ASSERT_STREQ(r.dir, "/var/log/x", "save DIR");
+	ASSERT_EQ(collect_request_parse("close", 5, &r), 0, "close");
+	ASSERT_EQ(r.verb, COLLECT_CLOSE, "close");
 	static const char *const bad[] = {"save",      "save ",	     "save rel/dir",
 					  "save /a b", "save /a\tb", "close now",
 					  "CLOSE",     "",	     "stop"};
 	for (size_t i = 0; i < ELEMENTSOF(bad); i++)
-		CHECK(collect_request_parse(bad[i], strlen(bad[i]), &r) == -EINVAL,
-		      "refused: \"%s\"", bad[i]);
-	CHECK(collect_request_parse("save /a\0b", 9, &r) == -EINVAL, "a NUL in the path: refused");
+		ASSERT_EQ(collect_request_parse(bad[i], strlen(bad[i]), &r), -EINVAL,
+			  "refused: \"%s\"", bad[i]);
+	ASSERT_EQ(collect_request_parse("save /a\0b", 9, &r), -EINVAL,
+		  "a NUL in the path: refused");
 	memset(long_dir, 'd', sizeof(long_dir) - 1);
 	long_dir[0] = '/';
 	long_dir[sizeof(long_dir) - 1] = '\0';
 	snprintf(buf, sizeof(buf), "save %s", long_dir);
-	CHECK(collect_request_parse(buf, strlen(buf), &r) == -EINVAL,
-	      "a directory too long for DIR/NAME.log: refused");
+	ASSERT_EQ(collect_request_parse(buf, strlen(buf), &r), -EINVAL,
+		  "a directory too long for DIR/NAME.log: refused");
 	r = (struct collect_request){.verb = COLLECT_SAVE};
 	snprintf(r.dir, sizeof(r.dir), "/var/log/systemtap/onboot");
-	CHECK(collect_request_format(&r, buf, sizeof(buf)) == 31 &&
-		  streq(buf, "save /var/log/systemtap/onboot\n"),
-	      "formatted: %s", buf);
+	ASSERT_EQ(collect_request_format(&r, buf, sizeof(buf)), 31, "formatted: %s", buf);
+	ASSERT_STREQ(buf, "save /var/log/systemtap/onboot\n", "formatted: %s", buf);
 	snprintf(r.dir, sizeof(r.dir), "relative");
-	CHECK(collect_request_format(&r, buf, sizeof(buf)) == -EINVAL, "a relative path: -EINVAL");
+	ASSERT_EQ(collect_request_format(&r, buf, sizeof(buf)), -EINVAL,
+		  "a relative path: -EINVAL");
 }
 
-static void test_state_text(void)
+TEST(state_text)
 {
 	struct collect_state st = {.pid = 412,
 				   .module = COLLECT_MODULE_STOPPED,
@@ -78,19 +82,20 @@ static void test_state_text(void)
 	snprintf(st.script, sizeof(st.script), "sys_trace");
 	snprintf(st.file, sizeof(st.file), "/var/log/systemtap/onboot/sys_trace.log");
 	n = collect_state_format(&st, buf, sizeof(buf));
-	CHECK_STR(buf,
-		  "stap-onboot-collector 1\nscript sys_trace\npid 412\nmodule stopped\noutput "
-		  "done\nfile /var/log/systemtap/onboot/sys_trace.log\nlog_size 4194304\nkept "
-		  "0\nlost_bytes 12\nlost_lines 1\ntransport_failures 3\n",
-		  "the state file's text");
-	CHECK(n > 0 && collect_state_parse(buf, (size_t)n, &back) == 0 &&
-		  memcmp(&st, &back, sizeof(st)) == 0,
-	      "read back the same");
+	ASSERT_STREQ(buf,
+		     "stap-onboot-collector 1\nscript sys_trace\npid 412\nmodule stopped\noutput "
+		     "done\nfile /var/log/systemtap/onboot/sys_trace.log\nlog_size 4194304\nkept "
+		     "0\nlost_bytes 12\nlost_lines 1\ntransport_failures 3\n",
+		     "the state file's text");
+	ASSERT_GT(n, 0, "read back the same");
+	ASSERT_EQ(collect_state_parse(buf, (size_t)n, &back), 0, "read back the same");
+	ASSERT_EQ(memcmp(&st, &back, sizeof(st)), 0, "read back the same");
 	static const char future[] = "stap-onboot-collector 1\nscript a\npid 1\nmodule running\n"
 				     "output memory\nfuture_key whatever\n";
-	CHECK(collect_state_parse(future, strlen(future), &back) == 0 && back.pid == 1 &&
-		  !back.file[0],
-	      "an unknown key is ignored, file is optional");
+	ASSERT_EQ(collect_state_parse(future, strlen(future), &back), 0,
+		  "an unknown key is ignored, file is optional");
+	ASSERT_EQ(back.pid, 1, "an unknown key is ignored, file is optional");
+	ASSERT_FALSE(back.file[0], "an unknown key is ignored, file is optional");
 	static const char *const bad[] = {
 	    "stap-onboot-collector 2\nscript a\npid 1\nmodule running\noutput memory\n",
 	    "stap-onboot-collector 1\nscript a\npid 1\nmodule running\n",
@@ -102,22 +107,24 @@ static void test_state_text(void)
 	    "stap-onboot-collector 1\nscript a\npid 1\nmodule running\noutput memory\nnospace\n",
 	};
 	for (size_t i = 0; i < ELEMENTSOF(bad); i++)
-		CHECK(collect_state_parse(bad[i], strlen(bad[i]), &back) == -EBADMSG,
-		      "refused: bad state %zu", i);
+		ASSERT_EQ(collect_state_parse(bad[i], strlen(bad[i]), &back), -EBADMSG,
+			  "refused: bad state %zu", i);
 }
 
-static void test_ctl_link(void)
+TEST(ctl_link)
 {
-	CHECK(collect_ctl_is_of("/proc/systemtap/a/.cmd", "a"), "procfs channel of a");
-	CHECK(collect_ctl_is_of("/sys/kernel/debug/systemtap/a/.cmd", "a"), "debugfs channel of a");
-	CHECK(!collect_ctl_is_of("/proc/systemtap/ab/.cmd", "a"), "another script's: no");
-	CHECK(!collect_ctl_is_of("/proc/systemtap/xa/.cmd", "a"), "a name ending in the name: no");
-	CHECK(!collect_ctl_is_of("/proc/systemtap/a/trace0", "a"), "its relay file: no");
-	CHECK(!collect_ctl_is_of("socket:[1234]", "a"), "a socket: no");
-	CHECK(!collect_ctl_is_of("/proc/systemtap/a-b/.cmd", "a-b"), "a bad name: no");
+	ASSERT_TRUE(collect_ctl_is_of("/proc/systemtap/a/.cmd", "a"), "procfs channel of a");
+	ASSERT_TRUE(collect_ctl_is_of("/sys/kernel/debug/systemtap/a/.cmd", "a"),
+		    "debugfs channel of a");
+	ASSERT_FALSE(collect_ctl_is_of("/proc/systemtap/ab/.cmd", "a"), "another script's: no");
+	ASSERT_FALSE(collect_ctl_is_of("/proc/systemtap/xa/.cmd", "a"),
+		     "a name ending in the name: no");
+	ASSERT_FALSE(collect_ctl_is_of("/proc/systemtap/a/trace0", "a"), "its relay file: no");
+	ASSERT_FALSE(collect_ctl_is_of("socket:[1234]", "a"), "a socket: no");
+	ASSERT_FALSE(collect_ctl_is_of("/proc/systemtap/a-b/.cmd", "a-b"), "a bad name: no");
 }
 
-static void test_names_and_state(void)
+TEST(names_and_state)
 {
 	_cleanup_strv_free_ char **names = NULL;
 	struct collect_state st;
@@ -133,39 +140,53 @@ static void test_names_and_state(void)
 	put_file(at("stat/onboot.d/.alpha.state.tmp"), "");
 	put_file(at("stat/onboot.d/liar.state"), "stap-onboot-collector 1\nscript zed\npid 7\n"
 						 "module running\noutput memory\n");
-	CHECK(collect_names(&s, &names) == 0 && strv_length(names) == 3 &&
-		  streq(names[0], "alpha") && streq(names[1], "liar") && streq(names[2], "zed"),
-	      "collect_names: alpha, liar, zed (each once, sorted; bad names and temps skipped)");
-	CHECK(collect_state_read(&s, "alpha", &st) == 1 && st.pid == 8 &&
-		  st.output == COLLECT_OUTPUT_FILE && streq(st.file, "/l/alpha.log"),
-	      "alpha's state");
-	CHECK(collect_state_read(&s, "nobody", &st) == 0, "no state file: 0");
+	ASSERT_EQ(
+	    collect_names(&s, &names), 0,
+	    "collect_names: alpha, liar, zed (each once, sorted; bad names and temps skipped)");
+	ASSERT_EQ(
+	    strv_length(names), 3,
+	    "collect_names: alpha, liar, zed (each once, sorted; bad names and temps skipped)");
+	ASSERT_STREQ(
+	    names[0], "alpha",
+	    "collect_names: alpha, liar, zed (each once, sorted; bad names and temps skipped)");
+	ASSERT_STREQ(
+	    names[1], "liar",
+	    "collect_names: alpha, liar, zed (each once, sorted; bad names and temps skipped)");
+	ASSERT_STREQ(
+	    names[2], "zed",
+	    "collect_names: alpha, liar, zed (each once, sorted; bad names and temps skipped)");
+	ASSERT_EQ(collect_state_read(&s, "alpha", &st), 1, "alpha's state");
+	ASSERT_EQ(st.pid, 8, "alpha's state");
+	ASSERT_EQ(st.output, COLLECT_OUTPUT_FILE, "alpha's state");
+	ASSERT_STREQ(st.file, "/l/alpha.log", "alpha's state");
+	ASSERT_EQ(collect_state_read(&s, "nobody", &st), 0, "no state file: 0");
 	struct capture c;
 	capture_begin(&c);
 	int r = collect_state_read(&s, "liar", &st);
 	free(capture_end(&c));
-	CHECK(r == -EBADMSG, "a state file naming another script: refused");
+	ASSERT_EQ(r, -EBADMSG, "a state file naming another script: refused");
 }
 
-static void test_is_of(void)
+TEST(is_of)
 {
 	mkdir(at("proc"), 0755);
 	mkdir(at("proc/100"), 0755);
 	mkdir(at("proc/100/fd"), 0755);
 	put_file(at("proc/100/cmdline"), "@init");
-	CHECK(symlink("/usr/sbin/stap-early-loader (deleted)", at("proc/100/exe")) == 0 &&
-		  symlink("/proc/systemtap/alpha/.cmd", at("proc/100/fd/3")) == 0,
-	      "setup: pid 100 runs stap-early-loader, argv[0] '@init', fd 3 alpha's channel");
-	CHECK(collect_is_of(&s, 100, "alpha"), "pid 100 is alpha's collector");
-	CHECK(!collect_is_of(&s, 100, "zed"), "not zed's");
-	CHECK(!collect_is_of(&s, 101, "alpha"), "no such process: no");
+	ASSERT_EQ(symlink("/usr/sbin/stap-early-loader (deleted)", at("proc/100/exe")), 0,
+		  "setup: pid 100 runs stap-early-loader, argv[0] '@init', fd 3 alpha's channel");
+	ASSERT_EQ(symlink("/proc/systemtap/alpha/.cmd", at("proc/100/fd/3")), 0,
+		  "setup: pid 100 runs stap-early-loader, argv[0] '@init', fd 3 alpha's channel");
+	ASSERT_TRUE(collect_is_of(&s, 100, "alpha"), "pid 100 is alpha's collector");
+	ASSERT_FALSE(collect_is_of(&s, 100, "zed"), "not zed's");
+	ASSERT_FALSE(collect_is_of(&s, 101, "alpha"), "no such process: no");
 	put_file(at("proc/100/cmdline"), "/init");
-	CHECK(!collect_is_of(&s, 100, "alpha"), "argv[0] without '@': no");
+	ASSERT_FALSE(collect_is_of(&s, 100, "alpha"), "argv[0] without '@': no");
 	put_file(at("proc/100/cmdline"), "@stap-early-loader");
 	unlink(at("proc/100/exe"));
-	CHECK(symlink("/usr/bin/python3", at("proc/100/exe")) == 0 &&
-		  !collect_is_of(&s, 100, "alpha"),
-	      "another program holding the channel: no");
+	ASSERT_EQ(symlink("/usr/bin/python3", at("proc/100/exe")), 0,
+		  "another program holding the channel: no");
+	ASSERT_FALSE(collect_is_of(&s, 100, "alpha"), "another program holding the channel: no");
 }
 
 /* A stand-in collector on STAT_PATH/onboot.d/NAME.sock: answers one request with the verb,
@@ -211,7 +232,7 @@ static pid_t stand_in(const char *name)
 	return pid;
 }
 
-static void test_request(void)
+TEST(request)
 {
 	struct collect_request req = {.verb = COLLECT_SAVE};
 	char reply[4096];
@@ -223,37 +244,42 @@ static void test_request(void)
 	pid = stand_in("alpha");
 	r = collect_request(&s, "alpha", &req, fd, reply, sizeof(reply));
 	waitpid(pid, NULL, 0);
-	CHECK(r == 0 && strstr(reply, "save ") && strstr(reply, "(dir fd yes)"),
-	      "save: the request and the directory's fd arrived, the answer came back: %s", reply);
+	ASSERT_EQ(r, 0,
+		  "save: the request and the directory's fd arrived, the answer came back: %s",
+		  reply);
+	ASSERT_CONTAINS(
+	    reply, "save ",
+	    "save: the request and the directory's fd arrived, the answer came back: %s", reply);
+	ASSERT_CONTAINS(
+	    reply, "(dir fd yes)",
+	    "save: the request and the directory's fd arrived, the answer came back: %s", reply);
 	req.verb = COLLECT_CLOSE;
 	pid = stand_in("alpha");
 	r = collect_request(&s, "alpha", &req, -1, reply, sizeof(reply));
 	waitpid(pid, NULL, 0);
-	CHECK(r == -EPROTO && streq(reply, "no close for me"), "an error answer: -EPROTO and its "
-							       "text");
-	CHECK(collect_request(&s, "zed", &req, -1, reply, sizeof(reply)) == -ECONNREFUSED,
-	      "no socket: -ECONNREFUSED");
+	ASSERT_EQ(r, -EPROTO,
+		  "an error answer: -EPROTO and its "
+		  "text");
+	ASSERT_STREQ(reply, "no close for me",
+		     "an error answer: -EPROTO and its "
+		     "text");
+	ASSERT_EQ(collect_request(&s, "zed", &req, -1, reply, sizeof(reply)), -ECONNREFUSED,
+		  "no socket: -ECONNREFUSED");
 	close(fd);
 }
 
-int main(void)
+static void setup(void)
 {
-	char tmpl[] = "/tmp/test_svc_collect.XXXXXX";
-
-	tmp = mkdtemp(tmpl);
-	if (!tmp)
-		return 2;
+	tmp = test_tmpdir();
 	s.stat_path = strdup(at("stat"));
 	s.proc_path = strdup(at("proc"));
 	mkdir(s.stat_path, 0755);
-	test_requests();
-	test_state_text();
-	test_ctl_link();
-	test_names_and_state();
-	test_is_of();
-	test_request();
-	CHECK(rm_rf(tmp) == 0, "cleanup");
+}
+TEST_SETUP(setup)
+
+static void teardown(void)
+{
 	free(s.stat_path);
 	free(s.proc_path);
-	return test_summary();
 }
+TEST_TEARDOWN(teardown)

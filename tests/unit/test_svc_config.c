@@ -8,9 +8,11 @@
 
 #include "config.h"
 #include "fsutil.h"
-#include "svc_test.h"
+#include "capture.h"
+#include "files.h"
+#include "test.h"
 
-static char *tmpdir;
+static const char *tmpdir; /* the program's temp directory */
 
 /* Parses text as file "t.conf" into a fresh config; returns the parse result. */
 static int parse(const char *text, struct config *cfg)
@@ -24,12 +26,12 @@ static void accept(const char *text, const char *key, const char *want)
 	struct config cfg;
 	int r = parse(text, &cfg);
 
-	CHECK(r == 0, "accepted: %s", text);
-	CHECK_STR(config_get(&cfg, key), want, key);
+	ASSERT_EQ(r, 0, "accepted: %s", text);
+	ASSERT_STREQ(config_get(&cfg, key), want, "%s", key);
 	config_free(&cfg);
 }
 
-static void test_accepted(void)
+TEST(accepted)
 {
 	accept("A=b", "A", "b");
 	accept("A=b\n", "A", "b");
@@ -67,23 +69,25 @@ static void test_accepted(void)
 	accept("script1_OPT='-o /tmp/o -D X=\"a b\"'", "script1_OPT", "-o /tmp/o -D X=\"a b\"");
 }
 
-static void test_override_and_origin(void)
+TEST(override_and_origin)
 {
 	struct config cfg = {0};
 	const struct config_entry *e;
 
-	CHECK(config_parse_text(&cfg, "A=1\nB=2\n", 8, "one.conf") == 0, "first file");
-	CHECK(config_parse_text(&cfg, "\nA=3\n", 5, "two.conf") == 0, "second file");
-	CHECK_STR(config_get(&cfg, "A"), "3", "later file overrides");
+	ASSERT_EQ(config_parse_text(&cfg, "A=1\nB=2\n", 8, "one.conf"), 0, "first file");
+	ASSERT_EQ(config_parse_text(&cfg, "\nA=3\n", 5, "two.conf"), 0, "second file");
+	ASSERT_STREQ(config_get(&cfg, "A"), "3", "later file overrides");
 	e = config_find(&cfg, "A");
-	CHECK_STR(e ? e->origin : NULL, "two.conf:2", "origin names the last assignment");
-	CHECK(cfg.n == 2 && strcmp(cfg.entries[0].key, "A") == 0,
-	      "entries keep the order of first assignment");
-	CHECK(config_get(&cfg, "C") == NULL && config_find(&cfg, "C") == NULL, "unset key");
-	CHECK(config_set(&cfg, "C", "x", NULL) == 0 && config_find(&cfg, "C")->origin == NULL,
-	      "config_set without origin");
+	ASSERT_STREQ(e ? e->origin : NULL, "two.conf:2", "origin names the last assignment");
+	ASSERT_EQ(cfg.n, 2, "entries keep the order of first assignment");
+	ASSERT_STREQ(cfg.entries[0].key, "A", "entries keep the order of first assignment");
+	ASSERT_NULL(config_get(&cfg, "C"), "unset key");
+	ASSERT_NULL(config_find(&cfg, "C"), "unset key");
+	ASSERT_EQ(config_set(&cfg, "C", "x", NULL), 0, "config_set without origin");
+	ASSERT_NULL(config_find(&cfg, "C")->origin, "config_set without origin");
 	config_free(&cfg);
-	CHECK(cfg.n == 0 && cfg.entries == NULL, "config_free empties");
+	ASSERT_EQ(cfg.n, 0, "config_free empties");
+	ASSERT_NULL(cfg.entries, "config_free empties");
 }
 
 /* Parses text, expects -EINVAL and a message naming t.conf:line and containing what. */
@@ -99,13 +103,13 @@ static void reject(const char *text, unsigned line, const char *what)
 	err = capture_end(&c);
 	config_free(&cfg);
 	snprintf(where, sizeof(where), "t.conf:%u: ", line);
-	CHECK(r == -EINVAL, "refused: %s", text);
-	CHECK(strstr(err, where) != NULL, "message names %s", where);
-	CHECK(strstr(err, what) != NULL, "message says \"%s\"", what);
+	ASSERT_EQ(r, -EINVAL, "refused: %s", text);
+	ASSERT_CONTAINS(err, where, "message names %s", where);
+	ASSERT_CONTAINS(err, what, "message says \"%s\"", what);
 	free(err);
 }
 
-static void test_rejected(void)
+TEST(rejected)
 {
 	char marker[512], text[1200];
 
@@ -160,15 +164,17 @@ static void test_rejected(void)
 		capture_begin(&c);
 		int r = config_parse_text(&cfg, nul, sizeof(nul) - 1, "t.conf");
 		err = capture_end(&c);
-		CHECK(r == -EINVAL && strstr(err, "t.conf:1: NUL byte"), "a NUL byte is refused");
+		ASSERT_EQ(r, -EINVAL, "a NUL byte is refused");
+		ASSERT_CONTAINS(err, "t.conf:1: NUL byte", "a NUL byte is refused");
 		free(err);
 		config_free(&cfg);
 	}
-	CHECK(!path_exists(marker), "none of the refused lines was executed (%s absent)", marker);
+	ASSERT_FALSE(path_exists(marker), "none of the refused lines was executed (%s absent)",
+		     marker);
 }
 
 /* Values are bounded: "A=$A$A" on every line would double the value each time. */
-static void test_value_bound(void)
+TEST(value_bound)
 {
 	struct config cfg = {0};
 	char *text = NULL, *err, *limit;
@@ -176,7 +182,7 @@ static void test_value_bound(void)
 	FILE *f = open_memstream(&text, &len);
 	int r;
 
-	CHECK(f != NULL, "open_memstream");
+	ASSERT_NOT_NULL(f, "open_memstream");
 	fputs("A=x\n", f);
 	for (int i = 0; i < 40; i++)
 		fputs("A=$A\"$A\"${A}\n", f); /* tripled each line: 3^40 bytes unbounded */
@@ -186,35 +192,35 @@ static void test_value_bound(void)
 	r = config_parse_text(&cfg, text, len, "t.conf");
 	err = capture_end(&c);
 	/* 3^10 = 59049 fits, 3^11 does not: line 1 + 11 */
-	CHECK(r == -EINVAL, "a value growing past CONFIG_VALUE_MAX is refused (r=%d)", r);
-	CHECK(strstr(err, "t.conf:12: the value of A is longer than 65536 bytes") != NULL,
-	      "the message names file:line and the bound: %s", err);
-	CHECK(config_get(&cfg, "A") && strlen(config_get(&cfg, "A")) == 59049,
-	      "the last accepted value is kept intact");
+	ASSERT_EQ(r, -EINVAL, "a value growing past CONFIG_VALUE_MAX is refused");
+	ASSERT_CONTAINS(err, "t.conf:12: the value of A is longer than 65536 bytes",
+			"the message names file:line and the bound: %s", err);
+	ASSERT_TRUE(config_get(&cfg, "A"), "the last accepted value is kept intact");
+	ASSERT_EQ(strlen(config_get(&cfg, "A")), 59049, "the last accepted value is kept intact");
 	free(err);
 	free(text);
 	config_free(&cfg);
 
 	limit = malloc(CONFIG_VALUE_MAX + 8);
-	CHECK(limit != NULL, "malloc");
+	ASSERT_NOT_NULL(limit, "malloc");
 	memcpy(limit, "B=", 2);
 	memset(limit + 2, 'v', CONFIG_VALUE_MAX);
 	limit[CONFIG_VALUE_MAX + 2] = '\0';
-	CHECK(parse(limit, &cfg) == 0, "a value of exactly CONFIG_VALUE_MAX bytes is accepted");
-	CHECK(strlen(config_get(&cfg, "B")) == CONFIG_VALUE_MAX, "and kept whole");
+	ASSERT_EQ(parse(limit, &cfg), 0, "a value of exactly CONFIG_VALUE_MAX bytes is accepted");
+	ASSERT_EQ(strlen(config_get(&cfg, "B")), CONFIG_VALUE_MAX, "and kept whole");
 	config_free(&cfg);
 	memcpy(limit + CONFIG_VALUE_MAX + 2, "w", 2);
 	capture_begin(&c);
 	r = parse(limit, &cfg);
 	err = capture_end(&c);
-	CHECK(r == -EINVAL && strstr(err, "t.conf:1: the value of B is longer"),
-	      "one byte more is refused");
+	ASSERT_EQ(r, -EINVAL, "one byte more is refused");
+	ASSERT_CONTAINS(err, "t.conf:1: the value of B is longer", "one byte more is refused");
 	free(err);
 	free(limit);
 	config_free(&cfg);
 }
 
-static void test_files(void)
+TEST(files)
 {
 	struct config cfg = {0};
 	struct capture c;
@@ -223,31 +229,24 @@ static void test_files(void)
 
 	snprintf(path, sizeof(path), "%s/good.conf", tmpdir);
 	put_file(path, "# comment\nSCRIPT_PATH=/x\n");
-	CHECK(config_parse_file(&cfg, path) == 0, "config_parse_file reads %s", path);
-	CHECK_STR(config_get(&cfg, "SCRIPT_PATH"), "/x", "value from the file");
-	CHECK(strstr(config_find(&cfg, "SCRIPT_PATH")->origin, "good.conf:2") != NULL,
-	      "origin is path:line");
+	ASSERT_EQ(config_parse_file(&cfg, path), 0, "config_parse_file reads %s", path);
+	ASSERT_STREQ(config_get(&cfg, "SCRIPT_PATH"), "/x", "value from the file");
+	ASSERT_CONTAINS(config_find(&cfg, "SCRIPT_PATH")->origin, "good.conf:2",
+			"origin is path:line");
 	snprintf(path, sizeof(path), "%s/missing.conf", tmpdir);
 	capture_begin(&c);
 	r = config_parse_file(&cfg, path);
 	err = capture_end(&c);
-	CHECK(r == -ENOENT, "a missing file is -ENOENT");
-	CHECK(strstr(err, path) && strstr(err, "No such file or directory"),
-	      "the message names the file and the reason");
+	ASSERT_EQ(r, -ENOENT, "a missing file is -ENOENT");
+	ASSERT_CONTAINS(err, path, "the message names the file and the reason");
+	ASSERT_CONTAINS(err, "No such file or directory",
+			"the message names the file and the reason");
 	free(err);
 	config_free(&cfg);
 }
 
-int main(void)
+static void setup(void)
 {
-	if (make_temp_dir("/tmp", "test_svc_config.", &tmpdir) < 0)
-		return 2;
-	test_accepted();
-	test_override_and_origin();
-	test_rejected();
-	test_value_bound();
-	test_files();
-	rm_rf(tmpdir);
-	free(tmpdir);
-	return test_summary();
+	tmpdir = test_tmpdir();
 }
+TEST_SETUP(setup)

@@ -7,7 +7,8 @@
 
 #include "deps.h"
 #include "strv.h"
-#include "svc_test.h"
+#include "capture.h"
+#include "test.h"
 
 static struct settings s;
 
@@ -34,7 +35,7 @@ static char *sorted(const char *names, int *ret_r, char **ret_err)
 	*ret_err = capture_end(&c);
 	*ret_r = r;
 	j = r == 0 ? strv_join(out, " ") : strdup("ERR");
-	CHECK(r == 0 || out == NULL, "no output on failure");
+	ASSERT_TRUE(r == 0 || out == NULL, "no output on failure");
 	return j;
 }
 
@@ -45,8 +46,8 @@ static void sorts_to(const char *names, const char *want)
 
 	got = sorted(names, &r, &err);
 	snprintf(what, sizeof(what), "order of '%s'", names);
-	CHECK(r == 0, "'%s' sorts", names);
-	CHECK_STR(got, want, what);
+	ASSERT_EQ(r, 0, "'%s' sorts", names);
+	ASSERT_STREQ(got, want, "%s", what);
 	free(got);
 	free(err);
 }
@@ -57,35 +58,56 @@ static void fails(const char *names, int want_r, const char *want_msg)
 	int r;
 
 	got = sorted(names, &r, &err);
-	CHECK(r == want_r, "'%s' fails with %d (got %d)", names, want_r, r);
-	CHECK(strstr(err, want_msg) != NULL, "message \"%s\"", want_msg);
+	ASSERT_EQ(r, want_r, "'%s' fails with %d (got %d)", names, want_r, r);
+	ASSERT_CONTAINS(err, want_msg, "message \"%s\"", want_msg);
 	free(got);
 	free(err);
 }
 
-int main(void)
+/* Each test starts from an empty configuration (its own child). */
+TEST(chain)
 {
-	/* chain: a needs b needs c */
+	/* a needs b needs c */
 	req("a", "b");
 	req("b", "c");
 	sorts_to("a", "c b a");
 	sorts_to("c a", "c b a");
 	sorts_to("b x", "c b x");
-	/* diamond: top needs l and r, both need base: base once */
+}
+
+static void diamond(void)
+{
+	/* top needs l and r, both need base: base once */
 	req("top", "l r");
 	req("l", "base");
 	req("r", "base");
+}
+
+TEST(diamond)
+{
+	diamond();
 	sorts_to("top", "base l r top");
 	sorts_to("r top l", "base r l top");
 	sorts_to("top top", "base l r top");
-	/* blanks of any kind separate _REQ names */
+}
+
+TEST(blanks_separate_names)
+{
+	diamond();
 	req("w", " \tl\n r ");
 	sorts_to("w", "base l r w");
+}
+
+TEST(missing_target)
+{
 	/* a missing target is just included (start reports "no script file") */
 	req("m", "nosuch");
 	sorts_to("m", "nosuch m");
 	sorts_to("", "");
-	/* loops */
+}
+
+TEST(loops)
+{
 	req("p", "q");
 	req("q", "o");
 	req("o", "p");
@@ -95,12 +117,14 @@ int main(void)
 	fails("e", -ELOOP, "Dependency loop detected: p -> q -> o -> p");
 	req("self", "self");
 	fails("self", -ELOOP, "Dependency loop detected: self -> self");
-	/* invalid names */
+}
+
+TEST(invalid_names)
+{
 	req("bad", "ok ../etc");
 	fails("bad", -EINVAL, "Invalid script name \"../etc\" in bad_REQ");
 	req("bad2", "a-b");
 	fails("bad2", -EINVAL, "Invalid script name \"a-b\" in bad2_REQ");
 	fails("1x", -EINVAL, "Invalid script name \"1x\"");
 	config_free(&s.cfg);
-	return test_summary();
 }

@@ -8,9 +8,10 @@
 
 #include "efi_siglist.h"
 #include "macro.h"
-#include "sb_test.h"
+#include "sb_fixture.h"
+#include "test.h"
 
-static char *dir;
+static const char *dir; /* the program's temp directory: the certificates */
 static char *der_a, *der_b;
 static size_t len_a, len_b;
 
@@ -27,26 +28,29 @@ static size_t count(const struct sb_buf *b, int *ret_r)
 
 	efi_siglist_begin(&it, b->data, b->len);
 	while ((r = efi_siglist_next(&it, &sig)) > 0) {
-		CHECK(sig.data >= b->data && sig.data + sig.len <= b->data + b->len &&
-			  sig.owner + EFI_GUID_SIZE == sig.data,
-		      "signature %zu lies inside the buffer", n);
+		ASSERT_TRUE(sig.data >= b->data, "signature %zu lies inside the buffer", n);
+		ASSERT_TRUE(sig.data + sig.len <= b->data + b->len,
+			    "signature %zu lies inside the buffer", n);
+		ASSERT_PTR_EQ(sig.owner + EFI_GUID_SIZE, sig.data,
+			      "signature %zu lies inside the buffer", n);
 		n++;
 	}
 	*ret_r = r;
 	return n;
 }
 
-static void test_empty(void)
+TEST(empty)
 {
 	struct sb_buf b = {.len = 0};
 	int r;
 
-	CHECK(count(&b, &r) == 0 && r == 0, "an empty database: no signatures, no error");
-	CHECK(efi_siglist_has_x509(b.data, 0, der_a, len_a) == 0, "an empty database lacks a");
-	CHECK(efi_siglist_has_x509(NULL, 0, der_a, len_a) == 0, "no database lacks a");
+	ASSERT_EQ(count(&b, &r), 0, "an empty database: no signatures, no error");
+	ASSERT_EQ(r, 0, "an empty database: no signatures, no error");
+	ASSERT_EQ(efi_siglist_has_x509(b.data, 0, der_a, len_a), 0, "an empty database lacks a");
+	ASSERT_EQ(efi_siglist_has_x509(NULL, 0, der_a, len_a), 0, "no database lacks a");
 }
 
-static void test_one(void)
+TEST(one)
 {
 	struct sb_buf b = {.len = 0};
 	struct efi_siglist_iter it;
@@ -54,17 +58,21 @@ static void test_one(void)
 
 	sb_x509(&b, der_a, len_a);
 	efi_siglist_begin(&it, b.data, b.len);
-	CHECK(efi_siglist_next(&it, &sig) == 1, "one X.509 entry");
-	CHECK(memcmp(sig.type, efi_cert_x509_guid, EFI_GUID_SIZE) == 0, "of the X.509 type");
-	CHECK(sig.owner[0] == 0x11 && sig.len == len_a && memcmp(sig.data, der_a, len_a) == 0,
-	      "owner, then the certificate byte for byte (%zu bytes)", sig.len);
-	CHECK(efi_siglist_next(&it, &sig) == 0, "then the end");
-	CHECK(efi_siglist_has_x509(b.data, b.len, der_a, len_a) == 1, "a is in it");
-	CHECK(efi_siglist_has_x509(b.data, b.len, der_b, len_b) == 0, "b is not");
-	CHECK(efi_siglist_has_x509(b.data, b.len, der_a, len_a - 1) == 0, "a prefix of a is not a");
+	ASSERT_EQ(efi_siglist_next(&it, &sig), 1, "one X.509 entry");
+	ASSERT_EQ(memcmp(sig.type, efi_cert_x509_guid, EFI_GUID_SIZE), 0, "of the X.509 type");
+	ASSERT_EQ(sig.owner[0], 0x11, "owner, then the certificate byte for byte (%zu bytes)",
+		  sig.len);
+	ASSERT_EQ(sig.len, len_a, "owner, then the certificate byte for byte (%zu bytes)", sig.len);
+	ASSERT_EQ(memcmp(sig.data, der_a, len_a), 0,
+		  "owner, then the certificate byte for byte (%zu bytes)", sig.len);
+	ASSERT_EQ(efi_siglist_next(&it, &sig), 0, "then the end");
+	ASSERT_EQ(efi_siglist_has_x509(b.data, b.len, der_a, len_a), 1, "a is in it");
+	ASSERT_EQ(efi_siglist_has_x509(b.data, b.len, der_b, len_b), 0, "b is not");
+	ASSERT_EQ(efi_siglist_has_x509(b.data, b.len, der_a, len_a - 1), 0,
+		  "a prefix of a is not a");
 }
 
-static void test_several(void)
+TEST(several)
 {
 	struct sb_buf b = {.len = 0};
 	uint8_t h1[32], h2[32], h3[32];
@@ -77,17 +85,19 @@ static void test_several(void)
 	sb_list(&b, sha256_guid, 0, hashes, 3, 32); /* shim's vendor hashes come like this */
 	sb_x509(&b, der_b, len_b);
 	sb_x509(&b, der_a, len_a);
-	CHECK(count(&b, &r) == 5 && r == 0, "three hashes and two certificates: five entries");
-	CHECK(efi_siglist_has_x509(b.data, b.len, der_a, len_a) == 1, "a found in the third list");
-	CHECK(efi_siglist_has_x509(b.data, b.len, der_b, len_b) == 1, "b found in the second");
+	ASSERT_EQ(count(&b, &r), 5, "three hashes and two certificates: five entries");
+	ASSERT_EQ(r, 0, "three hashes and two certificates: five entries");
+	ASSERT_EQ(efi_siglist_has_x509(b.data, b.len, der_a, len_a), 1,
+		  "a found in the third list");
+	ASSERT_EQ(efi_siglist_has_x509(b.data, b.len, der_b, len_b), 1, "b found in the second");
 	{
 		/* A hash list whose entries happen to hold a's bytes is not an X.509 list. */
 		struct sb_buf c = {.len = 0};
 		const void *one[] = {der_a};
 
 		sb_list(&c, sha256_guid, 0, one, 1, len_a);
-		CHECK(efi_siglist_has_x509(c.data, c.len, der_a, len_a) == 0,
-		      "a's bytes under another type are not a");
+		ASSERT_EQ(efi_siglist_has_x509(c.data, c.len, der_a, len_a), 0,
+			  "a's bytes under another type are not a");
 	}
 	{
 		/* Two signatures of one size in one list (SignatureSize shared): a with its last
@@ -99,17 +109,17 @@ static void test_several(void)
 		memcpy(other, der_a, len_a);
 		other[len_a - 1] ^= 1;
 		sb_list(&c, efi_cert_x509_guid, 0, two, 2, len_a);
-		CHECK(efi_siglist_has_x509(c.data, c.len, der_a, len_a) == 1,
-		      "the second signature of one list");
-		CHECK(efi_siglist_has_x509(c.data, c.len, other, len_a) == 1, "and the first");
+		ASSERT_EQ(efi_siglist_has_x509(c.data, c.len, der_a, len_a), 1,
+			  "the second signature of one list");
+		ASSERT_EQ(efi_siglist_has_x509(c.data, c.len, other, len_a), 1, "and the first");
 		c.len -= len_a;
-		CHECK(efi_siglist_has_x509(c.data, c.len, der_a, len_a) == -EBADMSG,
-		      "the list cut before its second signature: -EBADMSG");
+		ASSERT_EQ(efi_siglist_has_x509(c.data, c.len, der_a, len_a), -EBADMSG,
+			  "the list cut before its second signature: -EBADMSG");
 		free(other);
 	}
 }
 
-static void test_header(void)
+TEST(header)
 {
 	struct sb_buf b = {.len = 0};
 	const void *one[] = {der_a};
@@ -118,9 +128,10 @@ static void test_header(void)
 
 	sb_list(&b, efi_cert_x509_guid, 12, one, 1, len_a);
 	efi_siglist_begin(&it, b.data, b.len);
-	CHECK(efi_siglist_next(&it, &sig) == 1 && sig.data == b.data + 28 + 12 + EFI_GUID_SIZE,
-	      "a SignatureHeader of 12 bytes is skipped");
-	CHECK(efi_siglist_has_x509(b.data, b.len, der_a, len_a) == 1, "a found after it");
+	ASSERT_EQ(efi_siglist_next(&it, &sig), 1, "a SignatureHeader of 12 bytes is skipped");
+	ASSERT_PTR_EQ(sig.data, b.data + 28 + 12 + EFI_GUID_SIZE,
+		      "a SignatureHeader of 12 bytes is skipped");
+	ASSERT_EQ(efi_siglist_has_x509(b.data, b.len, der_a, len_a), 1, "a found after it");
 }
 
 /* Rewrites the u32 at off of a one-list database of a and checks that it is refused. */
@@ -134,12 +145,13 @@ static void refused(size_t off, uint32_t v, const char *what)
 	b.data[off + 1] = v >> 8 & 0xff;
 	b.data[off + 2] = v >> 16 & 0xff;
 	b.data[off + 3] = v >> 24 & 0xff;
-	CHECK(count(&b, &r) == 0 && r == -EBADMSG, "%s: -EBADMSG", what);
-	CHECK(efi_siglist_has_x509(b.data, b.len, der_a, len_a) == -EBADMSG, "%s: a is not found",
-	      what);
+	ASSERT_EQ(count(&b, &r), 0, "%s: -EBADMSG", what);
+	ASSERT_EQ(r, -EBADMSG, "%s: -EBADMSG", what);
+	ASSERT_EQ(efi_siglist_has_x509(b.data, b.len, der_a, len_a), -EBADMSG, "%s: a is not found",
+		  what);
 }
 
-static void test_bad_sizes(void)
+TEST(bad_sizes)
 {
 	const uint32_t list = (uint32_t)(28 + 16 + len_a);
 	struct sb_buf b = {.len = 0};
@@ -158,25 +170,28 @@ static void test_bad_sizes(void)
 
 	sb_x509(&b, der_a, len_a);
 	b.len--;
-	CHECK(count(&b, &r) == 0 && r == -EBADMSG, "a list cut short by one byte: -EBADMSG");
+	ASSERT_EQ(count(&b, &r), 0, "a list cut short by one byte: -EBADMSG");
+	ASSERT_EQ(r, -EBADMSG, "a list cut short by one byte: -EBADMSG");
 	b.len = 27;
-	CHECK(count(&b, &r) == 0 && r == -EBADMSG, "a header cut short: -EBADMSG");
+	ASSERT_EQ(count(&b, &r), 0, "a header cut short: -EBADMSG");
+	ASSERT_EQ(r, -EBADMSG, "a header cut short: -EBADMSG");
 
 	b.len = 0;
 	sb_x509(&b, der_a, len_a);
 	sb_x509(&b, der_b, len_b);
 	b.len -= 10;
-	CHECK(count(&b, &r) == 1 && r == -EBADMSG,
-	      "a sound list, then a cut one: the first entry, then -EBADMSG");
-	CHECK(efi_siglist_has_x509(b.data, b.len, der_a, len_a) == 1,
-	      "a is found before the broken list (the kernel loads it too)");
-	CHECK(efi_siglist_has_x509(b.data, b.len, der_b, len_b) == -EBADMSG,
-	      "b in the broken list: -EBADMSG");
+	ASSERT_EQ(count(&b, &r), 1, "a sound list, then a cut one: the first entry, then -EBADMSG");
+	ASSERT_EQ(r, -EBADMSG, "a sound list, then a cut one: the first entry, then -EBADMSG");
+	ASSERT_EQ(efi_siglist_has_x509(b.data, b.len, der_a, len_a), 1,
+		  "a is found before the broken list (the kernel loads it too)");
+	ASSERT_EQ(efi_siglist_has_x509(b.data, b.len, der_b, len_b), -EBADMSG,
+		  "b in the broken list: -EBADMSG");
 
 	b.len = 0;
 	sb_x509(&b, der_a, len_a);
 	sb_put(&b, "trailing", 8);
-	CHECK(count(&b, &r) == 1 && r == -EBADMSG, "8 bytes of garbage after a list: -EBADMSG");
+	ASSERT_EQ(count(&b, &r), 1, "8 bytes of garbage after a list: -EBADMSG");
+	ASSERT_EQ(r, -EBADMSG, "8 bytes of garbage after a list: -EBADMSG");
 	{
 		/* SignatureSize 16: signatures of no data are sound. */
 		struct sb_buf c = {.len = 0};
@@ -186,28 +201,26 @@ static void test_bad_sizes(void)
 
 		sb_list(&c, sha256_guid, 0, none, 2, 0);
 		efi_siglist_begin(&it, c.data, c.len);
-		CHECK(efi_siglist_next(&it, &sig) == 1 && sig.len == 0 &&
-			  efi_siglist_next(&it, &sig) == 1 && efi_siglist_next(&it, &sig) == 0,
-		      "two signatures of only an owner");
+		ASSERT_EQ(efi_siglist_next(&it, &sig), 1, "two signatures of only an owner");
+		ASSERT_EQ(sig.len, 0, "two signatures of only an owner");
+		ASSERT_EQ(efi_siglist_next(&it, &sig), 1, "two signatures of only an owner");
+		ASSERT_EQ(efi_siglist_next(&it, &sig), 0, "two signatures of only an owner");
 	}
 }
 
-int main(void)
+static void setup(void)
 {
-	if (make_temp_dir("/tmp", "test_svc_efi_siglist.", &dir) < 0)
-		return 2;
+	dir = test_tmpdir();
 	sb_make_cert(dir, "a", "stap-onboot-test");
 	sb_make_cert(dir, "b", "another key");
 	der_a = sb_slurp(dir, "a.der", &len_a);
 	der_b = sb_slurp(dir, "b.der", &len_b);
-	test_empty();
-	test_one();
-	test_several();
-	test_header();
-	test_bad_sizes();
+}
+TEST_SETUP(setup)
+
+static void teardown(void)
+{
 	free(der_a);
 	free(der_b);
-	rm_rf(dir);
-	free(dir);
-	return test_summary();
 }
+TEST_TEARDOWN(teardown)

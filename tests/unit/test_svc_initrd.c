@@ -16,9 +16,10 @@
 #include "onboot_initrd.h"
 #include "onboot_initrd_scan.h"
 #include "run.h"
-#include "svc_test.h"
+#include "files.h"
+#include "test.h"
 
-static char *tmpdir;
+static const char *tmpdir; /* the program's temp directory */
 
 struct buf {
 	char *d;
@@ -79,7 +80,7 @@ static void trailer(struct buf *b)
 
 static struct cpio_reader reader;
 
-static void test_reader(void)
+TEST(reader)
 {
 	struct buf b = {0};
 	struct cpio_entry e;
@@ -97,19 +98,28 @@ static void test_reader(void)
 	m = (struct mem){b.d, b.len, 0, 7};
 	cpio_reader_init(&reader, mem_read, NULL, &m);
 	k = cpio_next(&reader, &e);
-	CHECK(k == CPIO_ENTRY && streq(e.name, "./init") && e.size == 10 && e.archive == 0,
-	      "first entry: name as stored, size");
-	CHECK(cpio_read_body(&reader, body, 4) == 4 && memcmp(body, "#!/b", 4) == 0,
-	      "a body is read in pieces");
+	ASSERT_EQ(k, CPIO_ENTRY, "first entry: name as stored, size");
+	ASSERT_STREQ(e.name, "./init", "first entry: name as stored, size");
+	ASSERT_EQ(e.size, 10, "first entry: name as stored, size");
+	ASSERT_EQ(e.archive, 0, "first entry: name as stored, size");
+	ASSERT_EQ(cpio_read_body(&reader, body, 4), 4, "a body is read in pieces");
+	ASSERT_EQ(memcmp(body, "#!/b", 4), 0, "a body is read in pieces");
 	k = cpio_next(&reader, &e);
-	CHECK(k == CPIO_ENTRY && streq(e.name, "usr") && (e.mode & S_IFMT) == S_IFDIR &&
-		  e.nlink == 2 && e.ino == 7,
-	      "the rest of a body is skipped; mode, nlink, ino");
+	ASSERT_EQ(k, CPIO_ENTRY, "the rest of a body is skipped; mode, nlink, ino");
+	ASSERT_STREQ(e.name, "usr", "the rest of a body is skipped; mode, nlink, ino");
+	ASSERT_EQ((e.mode & S_IFMT), S_IFDIR, "the rest of a body is skipped; mode, nlink, ino");
+	ASSERT_EQ(e.nlink, 2, "the rest of a body is skipped; mode, nlink, ino");
+	ASSERT_EQ(e.ino, 7, "the rest of a body is skipped; mode, nlink, ino");
 	k = cpio_next(&reader, &e);
-	CHECK(k == CPIO_ENTRY && streq(e.name, "second") && e.archive == 1,
-	      "zero bytes between archives; the trailer is not returned; archive counted");
-	CHECK(cpio_next(&reader, &e) == CPIO_END && reader.offset == b.len,
-	      "the end after the last trailer and zero bytes");
+	ASSERT_EQ(k, CPIO_ENTRY,
+		  "zero bytes between archives; the trailer is not returned; archive counted");
+	ASSERT_STREQ(e.name, "second",
+		     "zero bytes between archives; the trailer is not returned; archive counted");
+	ASSERT_EQ(e.archive, 1,
+		  "zero bytes between archives; the trailer is not returned; archive counted");
+	ASSERT_EQ(cpio_next(&reader, &e), CPIO_END,
+		  "the end after the last trailer and zero bytes");
+	ASSERT_EQ(reader.offset, b.len, "the end after the last trailer and zero bytes");
 
 	/* Other bytes after an archive: where they start. */
 	b.len -= 3;
@@ -118,7 +128,8 @@ static void test_reader(void)
 	cpio_reader_init(&reader, mem_read, NULL, &m);
 	while ((k = cpio_next(&reader, &e)) == CPIO_ENTRY)
 		;
-	CHECK(k == CPIO_OTHER && reader.offset == b.len - 4, "CPIO_OTHER at the compressed part");
+	ASSERT_EQ(k, CPIO_OTHER, "CPIO_OTHER at the compressed part");
+	ASSERT_EQ(reader.offset, b.len - 4, "CPIO_OTHER at the compressed part");
 	free(b.d);
 }
 
@@ -135,36 +146,36 @@ static int last_answer(const char *data, size_t len)
 	return k;
 }
 
-static void test_reader_bad(void)
+TEST(reader_bad)
 {
 	struct buf b = {0}, c = {0};
 
 	reg(&b, "init", "0123456789");
 	trailer(&b);
-	CHECK(last_answer(b.d, b.len) == CPIO_END, "whole archive");
-	CHECK(last_answer(b.d, 50) == -EBADMSG, "cut in a header");
-	CHECK(last_answer(b.d, 120) == -EBADMSG, "cut in the body");
-	CHECK(last_answer(b.d, 128) == -EBADMSG, "no trailer");
+	ASSERT_EQ(last_answer(b.d, b.len), CPIO_END, "whole archive");
+	ASSERT_EQ(last_answer(b.d, 50), -EBADMSG, "cut in a header");
+	ASSERT_EQ(last_answer(b.d, 120), -EBADMSG, "cut in the body");
+	ASSERT_EQ(last_answer(b.d, 128), -EBADMSG, "no trailer");
 	put(&c, b.d, b.len);
 	c.d[10] = 'g';
-	CHECK(last_answer(c.d, c.len) == -EBADMSG, "a header field that is no hex");
+	ASSERT_EQ(last_answer(c.d, c.len), -EBADMSG, "a header field that is no hex");
 	memcpy(c.d, b.d, b.len);
 	memcpy(c.d + 94, "00000000", 8);
-	CHECK(last_answer(c.d, c.len) == -EBADMSG, "namesize 0");
+	ASSERT_EQ(last_answer(c.d, c.len), -EBADMSG, "namesize 0");
 	memcpy(c.d, b.d, b.len);
 	c.d[110 + 4] = 'x';
-	CHECK(last_answer(c.d, c.len) == -EBADMSG, "a name without its NUL");
+	ASSERT_EQ(last_answer(c.d, c.len), -EBADMSG, "a name without its NUL");
 	memcpy(c.d, b.d, b.len);
 	c.d[111] = '\0';
-	CHECK(last_answer(c.d, c.len) == -EBADMSG, "a NUL inside a name");
+	ASSERT_EQ(last_answer(c.d, c.len), -EBADMSG, "a NUL inside a name");
 	memcpy(c.d + 94, "00002000", 8);
-	CHECK(last_answer(c.d, c.len) == -EBADMSG, "namesize past PATH_MAX");
+	ASSERT_EQ(last_answer(c.d, c.len), -EBADMSG, "namesize past PATH_MAX");
 	/* A second archive that does not start 4-aligned is no archive for the kernel. */
 	c.len = 0;
 	put(&c, b.d, b.len);
 	put_zeros(&c, 1);
 	put(&c, b.d, b.len);
-	CHECK(last_answer(c.d, c.len) == CPIO_OTHER, "misaligned second archive");
+	ASSERT_EQ(last_answer(c.d, c.len), CPIO_OTHER, "misaligned second archive");
 	free(b.d);
 	free(c.d);
 }
@@ -190,7 +201,7 @@ static int model(const struct buf *b, struct initrd_want *w)
 	return k;
 }
 
-static void test_model(void)
+TEST(model)
 {
 	struct initrd_want w[W_N];
 	struct buf b = {0};
@@ -199,26 +210,30 @@ static void test_model(void)
 	reg(&b, "lib//x.ko", "KO");
 	reg(&b, "/lib/./manifest", "MAX");
 	trailer(&b);
-	CHECK(model(&b, w) == CPIO_END && w[W_INIT].present && w[W_KO].matches &&
-		  w[W_MAN].present && !w[W_MAN].matches,
-	      "names normalized; bytes compared");
+	ASSERT_EQ(model(&b, w), CPIO_END, "names normalized; bytes compared");
+	ASSERT_TRUE(w[W_INIT].present, "names normalized; bytes compared");
+	ASSERT_TRUE(w[W_KO].matches, "names normalized; bytes compared");
+	ASSERT_TRUE(w[W_MAN].present, "names normalized; bytes compared");
+	ASSERT_FALSE(w[W_MAN].matches, "names normalized; bytes compared");
 	reg(&b, "lib/manifest", "MAN");
 	reg(&b, "lib/x.ko", "K");
 	trailer(&b);
-	CHECK(model(&b, w) == CPIO_END && w[W_MAN].matches && !w[W_KO].matches,
-	      "a later archive replaces a file");
+	ASSERT_EQ(model(&b, w), CPIO_END, "a later archive replaces a file");
+	ASSERT_TRUE(w[W_MAN].matches, "a later archive replaces a file");
+	ASSERT_FALSE(w[W_KO].matches, "a later archive replaces a file");
 	entry(&b, "lib/x.ko", DIR, 5, 2, NULL);
 	trailer(&b);
-	CHECK(model(&b, w) == CPIO_END && w[W_KO].present && !w[W_KO].matches,
-	      "a directory replaces it: there, but no file");
+	ASSERT_EQ(model(&b, w), CPIO_END, "a directory replaces it: there, but no file");
+	ASSERT_TRUE(w[W_KO].present, "a directory replaces it: there, but no file");
+	ASSERT_FALSE(w[W_KO].matches, "a directory replaces it: there, but no file");
 	b.len = 0;
 	reg(&b, "lib/../init", "x");
 	trailer(&b);
-	CHECK(model(&b, w) == -EBADMSG, "a name with .. is refused");
+	ASSERT_EQ(model(&b, w), -EBADMSG, "a name with .. is refused");
 	free(b.d);
 }
 
-static void test_model_links(void)
+TEST(model_links)
 {
 	struct initrd_want w[W_N];
 	struct buf b = {0};
@@ -227,32 +242,37 @@ static void test_model_links(void)
 	entry(&b, "lib/manifest", REG, 9, 2, NULL);
 	entry(&b, "other", REG, 9, 2, "MAN");
 	trailer(&b);
-	CHECK(model(&b, w) == CPIO_END && w[W_MAN].matches, "hard link: body with a later name");
+	ASSERT_EQ(model(&b, w), CPIO_END, "hard link: body with a later name");
+	ASSERT_TRUE(w[W_MAN].matches, "hard link: body with a later name");
 	b.len = 0;
 	entry(&b, "other", REG, 9, 2, "MAN");
 	entry(&b, "lib/manifest", REG, 9, 2, NULL);
 	reg(&b, "init", "x");
 	trailer(&b);
-	CHECK(model(&b, w) == CPIO_END && w[W_MAN].matches && w[W_INIT].present,
-	      "hard link: body with an earlier name");
+	ASSERT_EQ(model(&b, w), CPIO_END, "hard link: body with an earlier name");
+	ASSERT_TRUE(w[W_MAN].matches, "hard link: body with an earlier name");
+	ASSERT_TRUE(w[W_INIT].present, "hard link: body with an earlier name");
 	reg(&b, "other", "BAD");
 	trailer(&b);
-	CHECK(model(&b, w) == CPIO_END && !w[W_MAN].matches,
-	      "a later entry rewrites the shared file through another name");
+	ASSERT_EQ(model(&b, w), CPIO_END,
+		  "a later entry rewrites the shared file through another name");
+	ASSERT_FALSE(w[W_MAN].matches,
+		     "a later entry rewrites the shared file through another name");
 	b.len = 0;
 	entry(&b, "other", REG, 9, 2, "MAN");
 	trailer(&b);
 	entry(&b, "lib/manifest", REG, 9, 2, NULL);
 	trailer(&b);
-	CHECK(model(&b, w) == CPIO_END && w[W_MAN].present && !w[W_MAN].matches,
-	      "no hard link across archives: an empty file");
+	ASSERT_EQ(model(&b, w), CPIO_END, "no hard link across archives: an empty file");
+	ASSERT_TRUE(w[W_MAN].present, "no hard link across archives: an empty file");
+	ASSERT_FALSE(w[W_MAN].matches, "no hard link across archives: an empty file");
 	b.len = 0;
 	entry(&b, "other", REG, 9, 2, "MAN");
 	entry(&b, "other", DIR, 1, 2, NULL);
 	entry(&b, "lib/manifest", REG, 9, 2, NULL);
 	trailer(&b);
-	CHECK(model(&b, w) == CPIO_END && !w[W_MAN].present,
-	      "a link to a name that is no file any more fails");
+	ASSERT_EQ(model(&b, w), CPIO_END, "a link to a name that is no file any more fails");
+	ASSERT_FALSE(w[W_MAN].present, "a link to a name that is no file any more fails");
 	free(b.d);
 }
 
@@ -293,7 +313,7 @@ static int scan(const char *path, struct initrd_want *w, char **why)
 	return initrd_scan(path, NULL, w, W_N, why);
 }
 
-static void test_scan(void)
+TEST(scan)
 {
 	struct initrd_want w[W_N];
 	struct buf early = {0}, b = {0};
@@ -309,24 +329,32 @@ static void test_scan(void)
 	trailer(&b);
 
 	path = image("plain.img", &early, &b, NULL);
-	CHECK(scan(path, w, &why) == 0 && w[W_INIT].present && w[W_KO].matches && w[W_MAN].matches,
-	      "plain image: early archive, then the main one");
-	if (truncate(path, (off_t)(early.len + 200)) == 0)
-		CHECK(scan(path, w, &why) == -EBADMSG && why && strstr(why, "not a whole cpio"),
-		      "cut image: %s", why);
+	ASSERT_EQ(scan(path, w, &why), 0, "plain image: early archive, then the main one");
+	ASSERT_TRUE(w[W_INIT].present, "plain image: early archive, then the main one");
+	ASSERT_TRUE(w[W_KO].matches, "plain image: early archive, then the main one");
+	ASSERT_TRUE(w[W_MAN].matches, "plain image: early archive, then the main one");
+	if (truncate(path, (off_t)(early.len + 200)) == 0) {
+		ASSERT_EQ(scan(path, w, &why), -EBADMSG, "cut image: %s", why);
+		ASSERT_CONTAINS(why, "not a whole cpio", "cut image: %s", why);
+	}
 	path = image("gzip.img", &early, &b, "gzip");
-	CHECK(scan(path, w, &why) == 0 && w[W_KO].matches && w[W_MAN].matches,
-	      "early archive, then gzip");
+	ASSERT_EQ(scan(path, w, &why), 0, "early archive, then gzip");
+	ASSERT_TRUE(w[W_KO].matches, "early archive, then gzip");
+	ASSERT_TRUE(w[W_MAN].matches, "early archive, then gzip");
 	path = image("zstd.img", NULL, &b, "zstd");
-	CHECK(scan(path, w, &why) == 0 && w[W_KO].matches && w[W_MAN].matches, "zstd alone");
+	ASSERT_EQ(scan(path, w, &why), 0, "zstd alone");
+	ASSERT_TRUE(w[W_KO].matches, "zstd alone");
+	ASSERT_TRUE(w[W_MAN].matches, "zstd alone");
 	/* A damaged compressed part: the decompressor fails or the archive is cut. */
-	if (truncate(path, 30) == 0)
-		CHECK(scan(path, w, &why) == -EBADMSG && why, "damaged zstd: %s", why);
+	if (truncate(path, 30) == 0) {
+		ASSERT_EQ(scan(path, w, &why), -EBADMSG, "damaged zstd: %s", why);
+		ASSERT_TRUE(why, "damaged zstd: %s", why);
+	}
 	b.len = 0;
 	put(&b, "junk", 4);
 	path = image("junk.img", &early, &b, NULL);
-	CHECK(scan(path, w, &why) == -EBADMSG && why && strstr(why, "no known compression"),
-	      "unknown bytes after the archive: %s", why);
+	ASSERT_EQ(scan(path, w, &why), -EBADMSG, "unknown bytes after the archive: %s", why);
+	ASSERT_CONTAINS(why, "no known compression", "unknown bytes after the archive: %s", why);
 	/* A decompression bomb: bounded by what the archives may unpack to, not read to its end. */
 	b.len = 0;
 	{
@@ -347,30 +375,26 @@ static void test_scan(void)
 	w[W_MAN] = (struct initrd_want){.path = "lib/manifest", .data = "MAN", .len = 3};
 	free(why);
 	why = NULL;
-	CHECK(initrd_scan_limited(path, NULL, w, W_N, 1u << 20, &why) == -EFBIG && why &&
-		  strstr(why, "more than 1 MiB"),
-	      "an image unpacking to more than the limit is refused: %s", why);
-	CHECK(scan(path, w, &why) == 0 && w[W_KO].matches && w[W_MAN].matches,
-	      "the same image under INITRD_UNPACKED_MAX: %s", why ? why : "ok");
+	ASSERT_EQ(initrd_scan_limited(path, NULL, w, W_N, 1u << 20, &why), -EFBIG,
+		  "an image unpacking to more than the limit is refused: %s", why);
+	ASSERT_CONTAINS(why, "more than 1 MiB",
+			"an image unpacking to more than the limit is refused: %s", why);
+	ASSERT_EQ(scan(path, w, &why), 0, "the same image under INITRD_UNPACKED_MAX: %s",
+		  why ? why : "ok");
+	ASSERT_TRUE(w[W_KO].matches, "the same image under INITRD_UNPACKED_MAX: %s",
+		    why ? why : "ok");
+	ASSERT_TRUE(w[W_MAN].matches, "the same image under INITRD_UNPACKED_MAX: %s",
+		    why ? why : "ok");
 	path = path_in(tmpdir, "missing.img");
-	CHECK(scan(path, w, &why) == -ENOENT && why, "no image: %s", why);
+	ASSERT_EQ(scan(path, w, &why), -ENOENT, "no image: %s", why);
+	ASSERT_TRUE(why, "no image: %s", why);
 	free(why);
 	free(early.d);
 	free(b.d);
 }
 
-int main(void)
+static void setup(void)
 {
-	char tmpl[] = "/tmp/test-initrd.XXXXXX";
-
-	tmpdir = mkdtemp(tmpl);
-	if (!tmpdir)
-		return 2;
-	test_reader();
-	test_reader_bad();
-	test_model();
-	test_model_links();
-	test_scan();
-	rm_rf(tmpdir);
-	return test_summary();
+	tmpdir = test_tmpdir();
 }
+TEST_SETUP(setup)

@@ -3,7 +3,8 @@
  * terminal) reaches the whole group as SIGTERM, grandchildren included; a second signal kills
  * them; run_spawn starts nothing afterwards; a child that failed after it reads as -EINTR;
  * signals ignored at start stay ignored (for the children too); the child table has a limit.
- * Every case runs in its own process: the first signal is recorded for good. */
+ * Every case runs in its own process (test.c's child, SIGINT, SIGTERM and SIGHUP at their
+ * defaults): the first signal is recorded for good. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -17,9 +18,10 @@
 
 #include "interrupt.h"
 #include "run.h"
-#include "svc_test.h"
+#include "capture.h"
+#include "test.h"
 
-static char dir[] = "/tmp/svc-test-interrupt.XXXXXX";
+static const char *dir; /* the program's temp directory */
 
 static void pause_ms(long ms)
 {
@@ -74,39 +76,47 @@ static bool still_runs(pid_t pid)
 	return interrupt_reap(pid, &status, WNOHANG) == 0;
 }
 
-static void case_sent_to_us(void)
+TEST(sent_to_us)
 {
 	char *touch[] = {"touch", "after-signal", NULL};
 	pid_t a, b;
 	char *out = NULL;
 
-	CHECK(interrupt_install() == 0 && interrupted() == 0, "installed, nothing received yet");
+	ASSERT_EQ(interrupt_install(), 0, "installed, nothing received yet");
+	ASSERT_EQ(interrupted(), 0, "installed, nothing received yet");
 	a = spawn_sh("exec sleep 30");
 	b = spawn_sh("exec sleep 30");
-	CHECK(a > 0 && b > 0, "two children running");
+	ASSERT_GT(a, 0, "two children running");
+	ASSERT_GT(b, 0, "two children running");
 	raise(SIGTERM);
-	CHECK(interrupted() == SIGTERM, "interrupted() is SIGTERM after raise(SIGTERM)");
-	CHECK(ended_by(a) == SIGTERM && ended_by(b) == SIGTERM,
-	      "both children were ended by the SIGTERM passed on to them");
-	CHECK(run_spawn(touch, dir, -1, -1) == -EINTR, "run_spawn after the signal: -EINTR");
-	CHECK(chdir(dir) == 0 && access("after-signal", F_OK) < 0 && errno == ENOENT,
-	      "and the program did not run");
+	ASSERT_EQ(interrupted(), SIGTERM, "interrupted() is SIGTERM after raise(SIGTERM)");
+	ASSERT_EQ(ended_by(a), SIGTERM,
+		  "both children were ended by the SIGTERM passed on to them");
+	ASSERT_EQ(ended_by(b), SIGTERM,
+		  "both children were ended by the SIGTERM passed on to them");
+	ASSERT_EQ(run_spawn(touch, dir, -1, -1), -EINTR, "run_spawn after the signal: -EINTR");
+	ASSERT_EQ(chdir(dir), 0, "and the program did not run");
+	ASSERT_LT(access("after-signal", F_OK), 0, "and the program did not run");
+	ASSERT_EQ(errno, ENOENT, "and the program did not run");
 	char *fail[] = {"false", NULL};
-	CHECK(run_capture(fail, NULL, &out) == -EINTR && !out, "run_capture: -EINTR, no output");
+	ASSERT_EQ(run_capture(fail, NULL, &out), -EINTR, "run_capture: -EINTR, no output");
+	ASSERT_FALSE(out, "run_capture: -EINTR, no output");
 	struct capture c;
 	capture_begin(&c);
 	int term = interrupt_report(SIGTERM), intr = interrupt_report(SIGINT);
 	int hup = interrupt_report(SIGHUP);
 	char *err = capture_end(&c);
-	CHECK(term == 143 && strstr(err, "systemtap-service: Interrupted by signal 15 (SIGTERM)\n"),
-	      "interrupt_report(SIGTERM): 143 and the message");
-	CHECK(intr == 130 && hup == 129 && strstr(err, "signal 2 (SIGINT)") &&
-		  strstr(err, "signal 1 (SIGHUP)"),
-	      "exit codes 130 for SIGINT, 129 for SIGHUP");
+	ASSERT_EQ(term, 143, "interrupt_report(SIGTERM): 143 and the message");
+	ASSERT_CONTAINS(err, "systemtap-service: Interrupted by signal 15 (SIGTERM)\n",
+			"interrupt_report(SIGTERM): 143 and the message");
+	ASSERT_EQ(intr, 130, "exit codes 130 for SIGINT, 129 for SIGHUP");
+	ASSERT_EQ(hup, 129, "exit codes 130 for SIGINT, 129 for SIGHUP");
+	ASSERT_CONTAINS(err, "signal 2 (SIGINT)", "exit codes 130 for SIGINT, 129 for SIGHUP");
+	ASSERT_CONTAINS(err, "signal 1 (SIGHUP)", "exit codes 130 for SIGINT, 129 for SIGHUP");
 	free(err);
 }
 
-static void case_failed_child_is_eintr(void)
+TEST(failed_child_is_eintr)
 {
 	pid_t ok, bad;
 
@@ -115,12 +125,12 @@ static void case_failed_child_is_eintr(void)
 	bad = spawn_sh("trap 'kill $!; exit 3' TERM; sleep 30 & wait");
 	pause_ms(200); /* the traps are set */
 	kill(getpid(), SIGINT);
-	CHECK(run_wait(ok) == 0, "a child that exits 0 after the signal: run_wait 0");
-	CHECK(run_wait(bad) == -EINTR, "a child that fails after the signal: run_wait -EINTR");
-	CHECK(interrupted() == SIGINT, "interrupted() is SIGINT");
+	ASSERT_EQ(run_wait(ok), 0, "a child that exits 0 after the signal: run_wait 0");
+	ASSERT_EQ(run_wait(bad), -EINTR, "a child that fails after the signal: run_wait -EINTR");
+	ASSERT_EQ(interrupted(), SIGINT, "interrupted() is SIGINT");
 }
 
-static void case_second_signal_kills(void)
+TEST(second_signal_kills)
 {
 	pid_t p;
 
@@ -128,35 +138,39 @@ static void case_second_signal_kills(void)
 	p = spawn_sh("trap '' TERM; exec sleep 30");
 	pause_ms(200);
 	raise(SIGINT);
-	CHECK(still_runs(p), "a child ignoring SIGTERM still runs after the first signal");
+	ASSERT_TRUE(still_runs(p), "a child ignoring SIGTERM still runs after the first signal");
 	raise(SIGHUP);
-	CHECK(ended_by(p) == SIGKILL, "the second signal kills it (SIGKILL)");
-	CHECK(interrupted() == SIGINT, "interrupted() stays the first signal, SIGINT");
+	ASSERT_EQ(ended_by(p), SIGKILL, "the second signal kills it (SIGKILL)");
+	ASSERT_EQ(interrupted(), SIGINT, "interrupted() stays the first signal, SIGINT");
 }
 
 /* A session of our own with a pty as controlling terminal: ^C written to the master makes the
  * kernel send SIGINT to the foreground process group, ours; the child, in a group of its own,
  * gets it from us as SIGTERM. */
-static void case_from_terminal(void)
+TEST(from_terminal)
 {
 	int master, slave;
 	pid_t p;
 
 	interrupt_install();
 	master = posix_openpt(O_RDWR | O_NOCTTY);
-	if (setsid() < 0 || master < 0 || grantpt(master) < 0 || unlockpt(master) < 0) {
-		CHECK(false, "cannot make a pty: %s", strerror(errno));
+	/* test.c made us a session leader already: the pty becomes our controlling terminal. */
+	if ((setsid() < 0 && getsid(0) != getpid()) || master < 0 || grantpt(master) < 0 ||
+	    unlockpt(master) < 0) {
+		ASSERT_TRUE(false, "cannot make a pty: %s", strerror(errno));
 		return;
 	}
 	slave = open(ptsname(master), O_RDWR); /* becomes our controlling terminal */
-	CHECK(slave >= 0 && tcgetpgrp(slave) == getpgrp(), "a pty is our controlling terminal");
+	ASSERT_GE(slave, 0, "a pty is our controlling terminal");
+	ASSERT_EQ(tcgetpgrp(slave), getpgrp(), "a pty is our controlling terminal");
 	p = spawn_sh("exec sleep 30");
-	CHECK(p > 0 && getpgid(p) == p, "the child leads a process group of its own");
-	CHECK(write(master, "\003", 1) == 1, "^C typed on the terminal");
+	ASSERT_GT(p, 0, "the child leads a process group of its own");
+	ASSERT_EQ(getpgid(p), p, "the child leads a process group of its own");
+	ASSERT_EQ(write(master, "\003", 1), 1, "^C typed on the terminal");
 	for (int i = 0; i < 200 && !interrupted(); i++)
 		pause_ms(10);
-	CHECK(interrupted() == SIGINT, "interrupted() is SIGINT");
-	CHECK(ended_by(p) == SIGTERM, "the child was ended by our SIGTERM");
+	ASSERT_EQ(interrupted(), SIGINT, "interrupted() is SIGINT");
+	ASSERT_EQ(ended_by(p), SIGTERM, "the child was ended by our SIGTERM");
 	close(slave);
 	close(master);
 }
@@ -180,7 +194,7 @@ static bool gone(pid_t pid)
 	return r;
 }
 
-static void case_whole_tree(void)
+TEST(whole_tree)
 {
 	char pidfile[64], *text = NULL;
 	pid_t p, grandchild = 0;
@@ -198,15 +212,16 @@ static void case_whole_tree(void)
 		text = NULL;
 		pause_ms(10);
 	}
-	CHECK(grandchild > 0, "the child started a grandchild %d", (int)grandchild);
+	ASSERT_GT(grandchild, 0, "the child started a grandchild %d", (int)grandchild);
 	raise(SIGTERM);
-	CHECK(ended_by(p) == SIGTERM, "the child was ended by SIGTERM");
+	ASSERT_EQ(ended_by(p), SIGTERM, "the child was ended by SIGTERM");
 	for (int i = 0; i < 500 && !gone(grandchild); i++)
 		pause_ms(10);
-	CHECK(gone(grandchild), "and so was the grandchild (its process group was signalled)");
+	ASSERT_TRUE(gone(grandchild),
+		    "and so was the grandchild (its process group was signalled)");
 }
 
-static void case_ignored_at_start(void)
+TEST(ignored_at_start)
 {
 	char *argv[] = {"sh", "-c", "grep ^SigIgn: /proc/$$/status", NULL};
 	char *out = NULL;
@@ -215,19 +230,26 @@ static void case_ignored_at_start(void)
 	signal(SIGINT, SIG_DFL); /* whatever the test runner left us */
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_IGN);
-	CHECK(interrupt_install() == 0, "installed with SIGHUP ignored");
+	ASSERT_EQ(interrupt_install(), 0, "installed with SIGHUP ignored");
 	raise(SIGHUP);
-	CHECK(interrupted() == 0, "the ignored SIGHUP is still ignored");
-	CHECK(run_capture(argv, NULL, &out) == 0 && sscanf(out, "SigIgn: %llx", &ign) == 1,
-	      "a child's ignored signals: %.*s", out ? (int)strcspn(out, "\n") : 6,
-	      out ? out : "(none)");
-	CHECK((ign & (1ULL << (SIGHUP - 1))) && !(ign & (1ULL << (SIGTERM - 1))) &&
-		  !(ign & (1ULL << (SIGINT - 1))),
-	      "the child ignores SIGHUP as we do, not SIGINT/SIGTERM (ours went back to default)");
+	ASSERT_EQ(interrupted(), 0, "the ignored SIGHUP is still ignored");
+	ASSERT_EQ(run_capture(argv, NULL, &out), 0, "a child's ignored signals: %.*s",
+		  out ? (int)strcspn(out, "\n") : 6, out ? out : "(none)");
+	ASSERT_EQ(sscanf(out, "SigIgn: %llx", &ign), 1, "a child's ignored signals: %.*s",
+		  out ? (int)strcspn(out, "\n") : 6, out ? out : "(none)");
+	ASSERT_TRUE(
+	    ign & (1ULL << (SIGHUP - 1)),
+	    "the child ignores SIGHUP as we do, not SIGINT/SIGTERM (ours went back to default)");
+	ASSERT_FALSE(
+	    (ign & (1ULL << (SIGTERM - 1))),
+	    "the child ignores SIGHUP as we do, not SIGINT/SIGTERM (ours went back to default)");
+	ASSERT_FALSE(
+	    (ign & (1ULL << (SIGINT - 1))),
+	    "the child ignores SIGHUP as we do, not SIGINT/SIGTERM (ours went back to default)");
 	free(out);
 }
 
-static void case_child_table_full(void)
+TEST(child_table_full)
 {
 	/* Killed at once: it never gets as far as touch. */
 	char *touch[] = {"sh", "-c", "sleep 1; touch over-limit", NULL};
@@ -236,63 +258,30 @@ static void case_child_table_full(void)
 	/* Our own pid as stand-in entries: no signal comes in this case. */
 	while (interrupt_add_child(getpid()) == 0)
 		added++;
-	CHECK(added == INTERRUPT_MAX_CHILDREN, "%d children recorded, then -EAGAIN", added);
-	CHECK(run_spawn(touch, dir, -1, -1) == -EAGAIN, "run_spawn beyond the limit: -EAGAIN");
-	CHECK(chdir(dir) == 0 && access("over-limit", F_OK) < 0, "and the program did not run");
-	CHECK(interrupt_reap(-1, NULL, WNOHANG) == -ECHILD, "no child left behind");
+	ASSERT_EQ(added, INTERRUPT_MAX_CHILDREN, "%d children recorded, then -EAGAIN", added);
+	ASSERT_EQ(run_spawn(touch, dir, -1, -1), -EAGAIN, "run_spawn beyond the limit: -EAGAIN");
+	ASSERT_EQ(chdir(dir), 0, "and the program did not run");
+	ASSERT_LT(access("over-limit", F_OK), 0, "and the program did not run");
+	ASSERT_EQ(interrupt_reap(-1, NULL, WNOHANG), -ECHILD, "no child left behind");
 }
 
-static void case_reap(void)
+TEST(reap)
 {
 	int status = -1;
 	pid_t p;
 
-	CHECK(interrupt_reap(-1, &status, WNOHANG) == -ECHILD, "reap without children: -ECHILD");
+	ASSERT_EQ(interrupt_reap(-1, &status, WNOHANG), -ECHILD, "reap without children: -ECHILD");
 	p = spawn_sh("exec sleep 30");
-	CHECK(interrupt_reap(-1, &status, WNOHANG) == 0 && status == -1,
-	      "reap WNOHANG of a running child: 0, status untouched");
+	ASSERT_EQ(interrupt_reap(-1, &status, WNOHANG), 0,
+		  "reap WNOHANG of a running child: 0, status untouched");
+	ASSERT_EQ(status, -1, "reap WNOHANG of a running child: 0, status untouched");
 	kill(p, SIGKILL);
-	CHECK(interrupt_reap(-1, &status, 0) == p && WTERMSIG(status) == SIGKILL,
-	      "reap of any child: its pid and status");
+	ASSERT_EQ(interrupt_reap(-1, &status, 0), p, "reap of any child: its pid and status");
+	ASSERT_EQ(WTERMSIG(status), SIGKILL, "reap of any child: its pid and status");
 }
 
-static void run_case(const char *name, void (*fn)(void))
+static void setup(void)
 {
-	int status;
-	pid_t pid;
-
-	printf("-- %s\n", name);
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
-		/* Whatever the test was started with (a background job of a non-interactive
-		 * shell gets SIGINT ignored): each case begins from the defaults. */
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		test_failures = 0; /* this case's own */
-		fn();
-		exit(test_failures ? 1 : 0);
-	}
-	CHECK(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
-		  WEXITSTATUS(status) == 0,
-	      "%s: every check passed", name);
+	dir = test_tmpdir();
 }
-
-int main(void)
-{
-	if (!mkdtemp(dir)) {
-		perror("mkdtemp");
-		return 2;
-	}
-	run_case("a signal sent to us", case_sent_to_us);
-	run_case("children failing after the signal", case_failed_child_is_eintr);
-	run_case("a second signal", case_second_signal_kills);
-	run_case("a signal from the terminal", case_from_terminal);
-	run_case("the child's whole process tree", case_whole_tree);
-	run_case("signals ignored at start", case_ignored_at_start);
-	run_case("the child table is full", case_child_table_full);
-	run_case("reaping", case_reap);
-	rmdir(dir);
-	return test_summary();
-}
+TEST_SETUP(setup)

@@ -14,7 +14,7 @@
 
 #include "fsutil.h"
 #include "lock.h"
-#include "svc_test.h"
+#include "test.h"
 
 static struct settings s;
 
@@ -47,8 +47,22 @@ static int try_in_child(int timeout, const char *errpath, long long *ret_ms)
 
 /* What someone else put at STAT_PATH/.lock: a symlink (to a file of value), a FIFO, a hard
  * link. None may be followed, hang, or have its other name emptied. */
-static void test_hostile_lock_files(const char *tmp, const char *lockpath, const char *errpath)
+/* The lock in the test's own temp directory: STAT_PATH, its .lock and a file for stderr. */
+static const char *lock_dir(char lockpath[256], char errpath[256])
 {
+	const char *tmp = test_tmpdir();
+
+	s.stat_path = (char *)tmp;
+	s.kernel_release = (char *)"6.1.0-99-amd64";
+	snprintf(lockpath, 256, "%s/.lock", tmp);
+	snprintf(errpath, 256, "%s/stderr", tmp);
+	return tmp;
+}
+
+TEST(hostile_lock_files)
+{
+	char lockpath[256], errpath[256];
+	const char *tmp = lock_dir(lockpath, errpath);
 	char victim[256], *text = NULL;
 	long long ms;
 	int fd, rc;
@@ -58,26 +72,27 @@ static void test_hostile_lock_files(const char *tmp, const char *lockpath, const
 	unlink(lockpath);
 	symlink(victim, lockpath);
 	rc = try_in_child(0, errpath, &ms);
-	CHECK(rc == 3, "a symlink .lock is refused (child exit %d)", rc);
+	ASSERT_EQ(rc, 3, "a symlink .lock is refused");
 	read_file(victim, &text, NULL);
-	CHECK_STR(text, "precious\n", "the symlink's target is untouched");
+	ASSERT_STREQ(text, "precious\n", "the symlink's target is untouched");
 	free(text);
 	read_file(errpath, &text, NULL);
-	CHECK(text && strstr(text, ".lock: not a regular file"), "says why: %s", text ? text : "");
+	ASSERT_CONTAINS(text, ".lock: not a regular file", "says why: %s", text ? text : "");
 	free(text);
 
 	unlink(lockpath);
 	mkfifo(lockpath, 0644);
 	rc = try_in_child(0, errpath, &ms);
-	CHECK(rc == 3 && ms < 3000, "a FIFO .lock is refused at once (exit %d, %lld ms)", rc, ms);
+	ASSERT_EQ(rc, 3, "a FIFO .lock is refused at once (exit %d, %lld ms)", rc, ms);
+	ASSERT_LT(ms, 3000, "a FIFO .lock is refused at once (exit %d, %lld ms)", rc, ms);
 
 	unlink(lockpath);
 	link(victim, lockpath);
 	fd = lock_take(&s, "start", 0, NULL);
-	CHECK(fd >= 0, "a hard-linked .lock still locks");
+	ASSERT_GE(fd, 0, "a hard-linked .lock still locks");
 	lock_release(fd);
 	read_file(victim, &text, NULL);
-	CHECK_STR(text, "precious\n", "but its other name is neither rewritten nor emptied");
+	ASSERT_STREQ(text, "precious\n", "but its other name is neither rewritten nor emptied");
 	free(text);
 	unlink(lockpath);
 }
@@ -132,8 +147,10 @@ static int ancestor_child(const char *proc, int how, bool want_record, const cha
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 99;
 }
 
-static void test_ancestors(const char *tmp, const char *errpath)
+TEST(ancestors)
 {
+	char lockpath[256], errpath[256];
+	const char *tmp = lock_dir(lockpath, errpath);
 	char proc[256], want[300], *text = NULL;
 	long long ms;
 	int fd, rc;
@@ -142,71 +159,70 @@ static void test_ancestors(const char *tmp, const char *errpath)
 	mkdir_p(proc, 0755);
 	s.proc_path = proc;
 	fd = lock_take(&s, "onboot", 0, NULL);
-	CHECK(fd >= 0, "an onboot takes the lock");
+	ASSERT_GE(fd, 0, "an onboot takes the lock");
 
 	rc = ancestor_child(proc, 1, true, errpath, &ms);
-	CHECK(rc == 1 && ms < 2000,
-	      "held by our parent: -EDEADLK at once with its record (exit %d, "
-	      "%lld ms)",
-	      rc, ms);
+	ASSERT_EQ(rc, 1,
+		  "held by our parent: -EDEADLK at once with its record (exit %d, "
+		  "%lld ms)",
+		  rc, ms);
+	ASSERT_LT(ms, 2000,
+		  "held by our parent: -EDEADLK at once with its record (exit %d, "
+		  "%lld ms)",
+		  rc, ms);
 	rc = ancestor_child(proc, 2, true, errpath, &ms);
-	CHECK(rc == 1 && ms < 2000, "held by our grandparent: -EDEADLK at once (exit %d, %lld ms)",
-	      rc, ms);
+	ASSERT_EQ(rc, 1, "held by our grandparent: -EDEADLK at once (exit %d, %lld ms)", rc, ms);
+	ASSERT_LT(ms, 2000, "held by our grandparent: -EDEADLK at once (exit %d, %lld ms)", rc, ms);
 	rc = ancestor_child(proc, 1, false, errpath, &ms);
-	CHECK(rc == 2, "without ret_ancestor: -EDEADLK (exit %d)", rc);
+	ASSERT_EQ(rc, 2, "without ret_ancestor: -EDEADLK");
 	read_file(errpath, &text, NULL);
 	snprintf(want, sizeof(want), "is held by %d (onboot), which started this command",
 		 (int)getpid());
-	CHECK(text && strstr(text, want), "and the message names the holder: %s", text ? text : "");
+	ASSERT_CONTAINS(text, want, "and the message names the holder: %s", text ? text : "");
 	free(text);
 	/* No stat file for the child: the chain is unknown, it is no deadlock (timeout 0). */
 	rc = ancestor_child(proc, 0, true, errpath, &ms);
-	CHECK(rc == 5, "an unknown parent chain: an ordinary wait (exit %d)", rc);
+	ASSERT_EQ(rc, 5, "an unknown parent chain: an ordinary wait");
 	lock_release(fd);
 	s.proc_path = NULL;
 }
 
-int main(void)
+TEST(take_wait_release)
 {
-	char tmpl[] = "/tmp/test_svc_lock.XXXXXX", lockpath[256], errpath[256], want[512];
-	char *tmp = mkdtemp(tmpl), *text = NULL;
+	char lockpath[256], errpath[256], want[512], *text = NULL;
 	long long ms;
 	int fd, rc;
 
-	if (!tmp)
-		return 2;
-	s.stat_path = tmp;
-	s.kernel_release = (char *)"6.1.0-99-amd64";
-	snprintf(lockpath, sizeof(lockpath), "%s/.lock", tmp);
-	snprintf(errpath, sizeof(errpath), "%s/stderr", tmp);
-
+	lock_dir(lockpath, errpath);
 	fd = lock_take(&s, "start", 0, NULL);
-	CHECK(fd >= 0, "the free lock is taken at once");
-	CHECK((fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0, "the lock fd is close-on-exec");
+	ASSERT_GE(fd, 0, "the free lock is taken at once");
+	ASSERT_NE((fcntl(fd, F_GETFD) & FD_CLOEXEC), 0, "the lock fd is close-on-exec");
 	snprintf(want, sizeof(want), "%d start\nkernel 6.1.0-99-amd64\n", (int)getpid());
 	read_file(lockpath, &text, NULL);
-	CHECK_STR(text, want, "the lock file records PID COMMAND and the kernel");
+	ASSERT_STREQ(text, want, "the lock file records PID COMMAND and the kernel");
 	free(text);
 
 	rc = try_in_child(0, errpath, &ms);
-	CHECK(rc == 1, "timeout 0 while held: -EWOULDBLOCK (child exit %d)", rc);
+	ASSERT_EQ(rc, 1, "timeout 0 while held: -EWOULDBLOCK");
 	read_file(errpath, &text, NULL);
 	snprintf(want, sizeof(want), "is held by %d (start)", (int)getpid());
-	CHECK(text && strstr(text, want), "the message names the holder: %s", text ? text : "");
+	ASSERT_CONTAINS(text, want, "the message names the holder: %s", text ? text : "");
 	free(text);
 
 	rc = try_in_child(1, errpath, &ms);
-	CHECK(rc == 2, "timeout 1 while held: -ETIMEDOUT (child exit %d)", rc);
-	CHECK(ms >= 1000 && ms < 5000, "gave up after about 1 s (%lld ms)", ms);
+	ASSERT_EQ(rc, 2, "timeout 1 while held: -ETIMEDOUT");
+	ASSERT_GE(ms, 1000, "gave up after about 1 s (%lld ms)", ms);
+	ASSERT_LT(ms, 5000, "gave up after about 1 s (%lld ms)", ms);
 	read_file(errpath, &text, NULL);
 	snprintf(want, sizeof(want), "waiting for %d (start) holding %s", (int)getpid(), lockpath);
-	CHECK(text && strstr(text, want), "says whom it waits for: %s", text ? text : "");
-	CHECK(text && strstr(text, "Gave up after 1 s"), "says it gave up");
+	ASSERT_CONTAINS(text, want, "says whom it waits for: %s", text ? text : "");
+	ASSERT_CONTAINS(text, "Gave up after 1 s", "says it gave up");
 	free(text);
 
 	lock_release(fd);
 	rc = try_in_child(5, errpath, &ms);
-	CHECK(rc == 0 && ms < 2000, "after release the lock is taken at once (%lld ms)", ms);
+	ASSERT_EQ(rc, 0, "after release the lock is taken at once (%lld ms)", ms);
+	ASSERT_LT(ms, 2000, "after release the lock is taken at once (%lld ms)", ms);
 
 	/* A holder that releases while the other waits: the waiter gets it then. */
 	fd = lock_take(&s, "compile", 0, NULL);
@@ -223,26 +239,24 @@ int main(void)
 	int status;
 	lock_release(fd);
 	waitpid(waiter, &status, 0);
-	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "a waiter gets the lock on release");
-	CHECK(now_ms() - t0 < 2000, "within about a poll interval (%lld ms)", now_ms() - t0);
+	ASSERT_TRUE(WIFEXITED(status), "a waiter gets the lock on release");
+	ASSERT_EQ(WEXITSTATUS(status), 0, "a waiter gets the lock on release");
+	ASSERT_LT(now_ms() - t0, 2000, "within about a poll interval (%lld ms)", now_ms() - t0);
 	read_file(errpath, &text, NULL);
 	snprintf(want, sizeof(want), "waiting for %d (compile)", (int)getpid());
-	CHECK(text && strstr(text, want), "the waiter named the holder: %s", text ? text : "");
+	ASSERT_CONTAINS(text, want, "the waiter named the holder: %s", text ? text : "");
 	free(text);
 
 	/* status: shared with other statuses, never while a command holds it, never waiting. */
 	fd = lock_take(&s, "stop", 0, NULL);
 	rc = lock_try_shared(&s);
-	CHECK(rc == -EWOULDBLOCK, "shared try while a command holds it: -EWOULDBLOCK (%d)", rc);
+	ASSERT_EQ(rc, -EWOULDBLOCK, "shared try while a command holds it: -EWOULDBLOCK");
 	lock_release(fd);
 	int sh1 = lock_try_shared(&s), sh2 = lock_try_shared(&s);
-	CHECK(sh1 >= 0 && sh2 >= 0, "two shared holders at once");
+	ASSERT_GE(sh1, 0, "two shared holders at once");
+	ASSERT_GE(sh2, 0, "two shared holders at once");
 	rc = try_in_child(0, errpath, &ms);
-	CHECK(rc == 1, "a command cannot take it while shared holders hold it (exit %d)", rc);
+	ASSERT_EQ(rc, 1, "a command cannot take it while shared holders hold it");
 	lock_release(sh1);
 	lock_release(sh2);
-	test_hostile_lock_files(tmp, lockpath, errpath);
-	test_ancestors(tmp, errpath);
-	CHECK(rm_rf(tmp) == 0, "cleanup");
-	return test_summary();
 }

@@ -11,9 +11,11 @@
 
 #include "fsutil.h"
 #include "log.h"
-#include "svc_test.h"
+#include "capture.h"
+#include "test.h"
 
-static char *tmp, logpath[600];
+static const char *tmp;
+static char logpath[600];
 
 /* The log so far, with the "Mon dd HH:MM:SS: " of every line checked and removed. */
 static char *log_body(void)
@@ -46,7 +48,7 @@ static char *log_body(void)
 	return out;
 }
 
-int main(void)
+TEST(lines)
 {
 	struct capture c;
 	char *err, *body, outpath[700], *out;
@@ -54,13 +56,14 @@ int main(void)
 	struct stat st;
 
 	umask(022);
-	if (make_temp_dir("/tmp", "test_svc_log.", &tmp) < 0)
-		return 2;
+	tmp = test_tmpdir();
 	snprintf(logpath, sizeof(logpath), "%s/var/log/systemtap.log", tmp);
-	CHECK(log_fd() == -1, "no log before log_open");
-	CHECK(log_open(logpath) == 0 && log_fd() >= 0, "log_open creates the directory and file");
-	CHECK(stat(logpath, &st) == 0 && (st.st_mode & 0777) == 0644, "log file mode 0644");
-	CHECK((fcntl(log_fd(), F_GETFD) & FD_CLOEXEC) != 0, "log fd is close-on-exec");
+	ASSERT_EQ(log_fd(), -1, "no log before log_open");
+	ASSERT_EQ(log_open(logpath), 0, "log_open creates the directory and file");
+	ASSERT_OK(log_fd(), "log_open creates the directory and file");
+	ASSERT_EQ(stat(logpath, &st), 0, "log file mode 0644");
+	ASSERT_EQ((st.st_mode & 0777), 0644, "log file mode 0644");
+	ASSERT_NE((fcntl(log_fd(), F_GETFD) & FD_CLOEXEC), 0, "log fd is close-on-exec");
 
 	log_line("plain %d", 42);
 	/* clog: stdout as given (no newline added), each piece a log line of its own. */
@@ -76,9 +79,9 @@ int main(void)
 	clog("two\nlines\n");
 	dup2(saved, 1);
 	close(saved);
-	CHECK(read_file(outpath, &out, NULL) == 0, "stdout captured");
-	CHECK_STR(out, "Starting systemtap:  Compiling script1 ... done\ntwo\nlines\n",
-		  "clog's stdout, no newline added");
+	ASSERT_EQ(read_file(outpath, &out, NULL), 0, "stdout captured");
+	ASSERT_STREQ(out, "Starting systemtap:  Compiling script1 ... done\ntwo\nlines\n",
+		     "clog's stdout, no newline added");
 	free(out);
 
 	capture_begin(&c);
@@ -87,13 +90,14 @@ int main(void)
 	int r2 = log_error_errno(EACCES, "Failed to open %s", "/y");
 	log_warning("%s is not a valid script name", "a-b");
 	err = capture_end(&c);
-	CHECK(r == -ENOENT && r2 == -EACCES, "log_error_errno returns the negative errno");
-	CHECK_STR(err,
-		  "systemtap-service: no script file(/x.stp).\n"
-		  "systemtap-service: Failed to read /etc/x: No such file or directory\n"
-		  "systemtap-service: Failed to open /y: Permission denied\n"
-		  "systemtap-service: warning: a-b is not a valid script name\n",
-		  "stderr messages");
+	ASSERT_EQ(r, -ENOENT, "log_error_errno returns the negative errno");
+	ASSERT_EQ(r2, -EACCES, "log_error_errno returns the negative errno");
+	ASSERT_STREQ(err,
+		     "systemtap-service: no script file(/x.stp).\n"
+		     "systemtap-service: Failed to read /etc/x: No such file or directory\n"
+		     "systemtap-service: Failed to open /y: Permission denied\n"
+		     "systemtap-service: warning: a-b is not a valid script name\n",
+		     "stderr messages");
 	free(err);
 
 	char *argv[] = {"/usr/bin/stap",
@@ -107,33 +111,32 @@ int main(void)
 			NULL};
 	log_exec(argv);
 	log_close();
-	CHECK(log_fd() == -1, "log_close");
+	ASSERT_EQ(log_fd(), -1, "log_close");
 	log_line("not logged after close");
 
 	body = log_body();
 	printf("%s", body);
-	CHECK_STR(body,
-		  "plain 42\n"
-		  "Starting systemtap: \n"
-		  " Compiling script1 ... \n"
-		  "done\n"
-		  "two\n"
-		  "lines\n"
-		  "Error: no script file(/x.stp).\n"
-		  "Error: Failed to read /etc/x: No such file or directory\n"
-		  "Error: Failed to open /y: Permission denied\n"
-		  "Warning: a-b is not a valid script name\n"
-		  "Exec: /usr/bin/stap -E 'probe procfs(\"srvstat\").read {$value = \"x\"}' "
-		  "'it'\\''s' '' 'a'$'\\n''b' -D X=1,y:z@h/p.q%+^_\n",
-		  "log lines: timestamped, English month, one per piece, Exec quoted");
+	ASSERT_STREQ(body,
+		     "plain 42\n"
+		     "Starting systemtap: \n"
+		     " Compiling script1 ... \n"
+		     "done\n"
+		     "two\n"
+		     "lines\n"
+		     "Error: no script file(/x.stp).\n"
+		     "Error: Failed to read /etc/x: No such file or directory\n"
+		     "Error: Failed to open /y: Permission denied\n"
+		     "Warning: a-b is not a valid script name\n"
+		     "Exec: /usr/bin/stap -E 'probe procfs(\"srvstat\").read {$value = \"x\"}' "
+		     "'it'\\''s' '' 'a'$'\\n''b' -D X=1,y:z@h/p.q%+^_\n",
+		     "log lines: timestamped, English month, one per piece, Exec quoted");
 	free(body);
 
-	CHECK(log_open("") == 0 && log_fd() == -1, "LOG_FILE empty: no log");
-	CHECK(log_open(NULL) == 0 && log_fd() == -1, "NULL: no log");
+	ASSERT_EQ(log_open(""), 0, "LOG_FILE empty: no log");
+	ASSERT_EQ(log_fd(), -1, "LOG_FILE empty: no log");
+	ASSERT_EQ(log_open(NULL), 0, "NULL: no log");
+	ASSERT_EQ(log_fd(), -1, "NULL: no log");
 	snprintf(outpath, sizeof(outpath), "%s/stdout/log", tmp);
-	CHECK(log_open(outpath) == -ENOTDIR && log_fd() == -1,
-	      "a log under a file: -ENOTDIR, no log");
-	rm_rf(tmp);
-	free(tmp);
-	return test_summary();
+	ASSERT_EQ(log_open(outpath), -ENOTDIR, "a log under a file: -ENOTDIR, no log");
+	ASSERT_EQ(log_fd(), -1, "a log under a file: -ENOTDIR, no log");
 }

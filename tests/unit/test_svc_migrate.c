@@ -10,7 +10,7 @@
 #include "module_origin.h"
 #include "stap_onboot_cli.h"
 #include "strv.h"
-#include "svc_test.h"
+#include "test.h"
 #include "upstream_options.h"
 
 /* argv of "stap-onboot WORDS" (blank separated) mapped; joined with | or NULL on error. */
@@ -36,7 +36,7 @@ static void maps_to(const char *words, const char *want)
 	char *got = mapped(words, &r), what[200];
 
 	snprintf(what, sizeof(what), "stap-onboot %s", words);
-	CHECK_STR(got, want, what);
+	ASSERT_STREQ(got, want, "%s", what);
 	free(got);
 }
 
@@ -45,19 +45,25 @@ static void refused(const char *words)
 	int r;
 	char *got = mapped(words, &r);
 
-	CHECK(!got && r == -EINVAL, "stap-onboot %s: a usage error", words);
+	ASSERT_FALSE(got, "stap-onboot %s: a usage error", words);
+	ASSERT_EQ(r, -EINVAL, "stap-onboot %s: a usage error", words);
 	free(got);
 }
 
-static void test_cli(void)
+TEST(cli)
 {
 	int r;
 	char *got;
 
-	CHECK(stap_onboot_invoked("/usr/bin/stap-onboot") && stap_onboot_invoked("stap-onboot") &&
-		  !stap_onboot_invoked("/usr/sbin/systemtap-service") &&
-		  !stap_onboot_invoked("stap-onboot2") && !stap_onboot_invoked(NULL),
-	      "argv[0] ending in /stap-onboot selects the mode");
+	ASSERT_TRUE(stap_onboot_invoked("/usr/bin/stap-onboot"),
+		    "argv[0] ending in /stap-onboot selects the mode");
+	ASSERT_TRUE(stap_onboot_invoked("stap-onboot"),
+		    "argv[0] ending in /stap-onboot selects the mode");
+	ASSERT_FALSE(stap_onboot_invoked("/usr/sbin/systemtap-service"),
+		     "argv[0] ending in /stap-onboot selects the mode");
+	ASSERT_FALSE(stap_onboot_invoked("stap-onboot2"),
+		     "argv[0] ending in /stap-onboot selects the mode");
+	ASSERT_FALSE(stap_onboot_invoked(NULL), "argv[0] ending in /stap-onboot selects the mode");
 	maps_to("", "systemtap-service|onboot");
 	maps_to("-b a -r 6.1.0-1 b", "systemtap-service|onboot|-b|a|-r|6.1.0-1|b");
 	maps_to("-br6.1.0-1 -c /etc/x -o /boot/y.img", "systemtap-service|onboot|-br6.1.0-1|-c|"
@@ -71,7 +77,8 @@ static void test_cli(void)
 	refused("-r");
 	refused("a -c");
 	got = mapped("-h", &r);
-	CHECK(!got && r == 1, "-h: the usage, exit 0");
+	ASSERT_FALSE(got, "-h: the usage, exit 0");
+	ASSERT_EQ(r, 1, "-h: the usage, exit 0");
 }
 
 static int parse(const char *text, struct upstream_options *o)
@@ -79,25 +86,28 @@ static int parse(const char *text, struct upstream_options *o)
 	return upstream_options_parse(text, strlen(text), "x.options", o);
 }
 
-static void test_options(void)
+TEST(options)
 {
 	struct upstream_options o;
 
-	CHECK(parse("STAP_OPTIONS=\"-g -D X=1\"\nSTAPRUN_OPTIONS='-b 8'\n", &o) == 0 &&
-		  streq(o.stap, "-g -D X=1") && streq(o.staprun, "-b 8"),
-	      "both keys, double and single quotes");
+	ASSERT_EQ(parse("STAP_OPTIONS=\"-g -D X=1\"\nSTAPRUN_OPTIONS='-b 8'\n", &o), 0,
+		  "both keys, double and single quotes");
+	ASSERT_STREQ(o.stap, "-g -D X=1", "both keys, double and single quotes");
+	ASSERT_STREQ(o.staprun, "-b 8", "both keys, double and single quotes");
 	upstream_options_free(&o);
-	CHECK(parse("# nothing\n\n", &o) == 0 && streq(o.stap, "") && streq(o.staprun, ""),
-	      "no keys: empty options");
+	ASSERT_EQ(parse("# nothing\n\n", &o), 0, "no keys: empty options");
+	ASSERT_STREQ(o.stap, "", "no keys: empty options");
+	ASSERT_STREQ(o.staprun, "", "no keys: empty options");
 	upstream_options_free(&o);
-	CHECK(parse("OTHER=1\nSTAP_OPTIONS=-v\nSTAP_OPTIONS=-g\n", &o) == 0 && streq(o.stap, "-g"),
-	      "other keys ignored, the last assignment wins, as in the shell");
+	ASSERT_EQ(parse("OTHER=1\nSTAP_OPTIONS=-v\nSTAP_OPTIONS=-g\n", &o), 0,
+		  "other keys ignored, the last assignment wins, as in the shell");
+	ASSERT_STREQ(o.stap, "-g", "other keys ignored, the last assignment wins, as in the shell");
 	upstream_options_free(&o);
-	CHECK(parse("STAP_OPTIONS=\"$(rm -rf /)\"\n", &o) == -EINVAL,
-	      "command substitution is refused, never run");
-	CHECK(parse("STAP_OPTIONS=-g; touch /x\n", &o) == -EINVAL, "a second command is refused");
-	CHECK(upstream_options_read("/nonexistent/x.options", &o) == -ENOENT,
-	      "a missing file: -ENOENT, no message");
+	ASSERT_EQ(parse("STAP_OPTIONS=\"$(rm -rf /)\"\n", &o), -EINVAL,
+		  "command substitution is refused, never run");
+	ASSERT_EQ(parse("STAP_OPTIONS=-g; touch /x\n", &o), -EINVAL, "a second command is refused");
+	ASSERT_EQ(upstream_options_read("/nonexistent/x.options", &o), -ENOENT,
+		  "a missing file: -ENOENT, no message");
 }
 
 static void origin_is(const char *data, size_t len, const char *want, bool want_srv)
@@ -105,14 +115,17 @@ static void origin_is(const char *data, size_t len, const char *want, bool want_
 	char *v = (char *)"unset";
 	bool srv = !want_srv;
 
-	CHECK(module_origin_scan(data, len, &v, &srv) == 0 &&
-		  (want ? v && streq(v, want) : v == NULL) && srv == want_srv,
-	      "module bytes: version %s, srvstat %s", want ? want : "none",
-	      want_srv ? "yes" : "no");
+	ASSERT_EQ(module_origin_scan(data, len, &v, &srv), 0,
+		  "module bytes: version %s, srvstat %s", want ? want : "none",
+		  want_srv ? "yes" : "no");
+	ASSERT_TRUE(want ? v && streq(v, want) : v == NULL, "module bytes: version %s, srvstat %s",
+		    want ? want : "none", want_srv ? "yes" : "no");
+	ASSERT_EQ(srv, want_srv, "module bytes: version %s, srvstat %s", want ? want : "none",
+		  want_srv ? "yes" : "no");
 	free(v);
 }
 
-static void test_origin(void)
+TEST(origin)
 {
 	static const char real[] = "\0GPL\0%s (%s): systemtap: %s, base\0004.8/0.188\0srvstat\0";
 	static const char five[] = "x\0005.1.1/0.190\0";
@@ -127,12 +140,4 @@ static void test_origin(void)
 	origin_is("\0004/0.1\0", 8, NULL, false);
 	origin_is("\0004.8.1.2/0.1\0", 14, NULL, false);
 	origin_is("", 0, NULL, false);
-}
-
-int main(void)
-{
-	test_cli();
-	test_options();
-	test_origin();
-	return test_summary();
 }

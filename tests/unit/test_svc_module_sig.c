@@ -11,7 +11,8 @@
 #include <unistd.h>
 
 #include "cache.h"
-#include "cache_test.h"
+#include "cache_fixture.h"
+#include "test.h"
 #include "cert_id.h"
 #include "module_sig.h"
 #include "module_sign.h"
@@ -67,10 +68,15 @@ static void check_cert(const char *rel, const char *serial, const char *cn)
 	struct cert_id id;
 	int r = read_id(rel, &id);
 
-	CHECK(r == 0 && STREQ(id.serial, serial), "%s: serial %s (expected %s)", rel,
-	      id.serial ? id.serial : "(none)", serial);
-	CHECK(r == 0 && (cn ? STREQ(id.issuer_cn, cn) : !id.issuer_cn), "%s: issuer CN %s", rel,
-	      id.issuer_cn ? id.issuer_cn : "(none)");
+	ASSERT_EQ(r, 0, "%s: serial %s (expected %s)", rel, id.serial ? id.serial : "(none)",
+		  serial);
+	ASSERT_STREQ(id.serial, serial, "%s: serial %s (expected %s)", rel,
+		     id.serial ? id.serial : "(none)", serial);
+	ASSERT_EQ(r, 0, "%s: issuer CN %s", rel, id.issuer_cn ? id.issuer_cn : "(none)");
+	if (cn)
+		ASSERT_STREQ(id.issuer_cn, cn, "%s: issuer CN", rel);
+	else
+		ASSERT_NULL(id.issuer_cn, "%s: no issuer CN", rel);
 	cert_id_free(&id);
 }
 
@@ -86,7 +92,7 @@ static char *openssl_serial(const char *rel)
 	return s;
 }
 
-static void test_cert_read(void)
+TEST(cert_read)
 {
 	struct cert_id id;
 
@@ -112,9 +118,9 @@ static void test_cert_read(void)
 	}
 	put_text("garbage.pem", "-----BEGIN CERTIFICATE-----\nnot*base64\n"
 				"-----END CERTIFICATE-----\n");
-	CHECK(read_id("garbage.pem", &id) == -EBADMSG, "a PEM block that is no base64: -EBADMSG");
+	ASSERT_EQ(read_id("garbage.pem", &id), -EBADMSG, "a PEM block that is no base64: -EBADMSG");
 	put_text("empty.der", "");
-	CHECK(read_id("empty.der", &id) == -EBADMSG, "an empty file: -EBADMSG");
+	ASSERT_EQ(read_id("empty.der", &id), -EBADMSG, "an empty file: -EBADMSG");
 	{
 		_cleanup_free_ char *p = path("a.der"), *data = NULL;
 		size_t len;
@@ -122,30 +128,35 @@ static void test_cert_read(void)
 		if (read_file(p, &data, &len) < 0)
 			abort();
 		put("cut.der", data, 40);
-		CHECK(read_id("cut.der", &id) == -EBADMSG, "a certificate cut short: -EBADMSG");
+		ASSERT_EQ(read_id("cut.der", &id), -EBADMSG, "a certificate cut short: -EBADMSG");
 		put("key.der", "\x30\x82\xff\xff", 4);
-		CHECK(read_id("key.der", &id) == -EBADMSG, "a length past the end: -EBADMSG");
+		ASSERT_EQ(read_id("key.der", &id), -EBADMSG, "a length past the end: -EBADMSG");
 	}
-	CHECK(read_id("a.key", &id) == -EBADMSG, "a private key is not a certificate");
-	CHECK(read_id("none.der", &id) == -ENOENT, "a missing file: -ENOENT");
+	ASSERT_EQ(read_id("a.key", &id), -EBADMSG, "a private key is not a certificate");
+	ASSERT_EQ(read_id("none.der", &id), -ENOENT, "a missing file: -ENOENT");
 }
 
-static void test_compare(void)
+TEST(compare)
 {
 	struct cert_id id = {.serial = "C0:FF:EE:00", .issuer_cn = "stap-onboot-test"};
 	struct cert_id no_cn = {.serial = "C0:FF:EE:00"};
 
-	CHECK(module_signed_by("C0:FF:EE:00", "stap-onboot-test", &id), "same serial and name");
-	CHECK(module_signed_by("c0:ff:ee:00", "stap-onboot-test", &id), "hex case ignored");
-	CHECK(module_signed_by("C0:FF:EE:00", NULL, &id), "no signer name: the serial decides");
-	CHECK(module_signed_by("C0:FF:EE:00", "anyone", &no_cn), "no CN: the serial decides");
-	CHECK(!module_signed_by("C0:FF:EE:01", "stap-onboot-test", &id), "other serial");
-	CHECK(!module_signed_by("C0:FF:EE", "stap-onboot-test", &id), "a prefix of the serial");
-	CHECK(!module_signed_by("C0:FF:EE:00", "Other CA", &id), "same serial, other issuer");
-	CHECK(!module_signed_by(NULL, NULL, &id), "unsigned");
+	ASSERT_TRUE(module_signed_by("C0:FF:EE:00", "stap-onboot-test", &id),
+		    "same serial and name");
+	ASSERT_TRUE(module_signed_by("c0:ff:ee:00", "stap-onboot-test", &id), "hex case ignored");
+	ASSERT_TRUE(module_signed_by("C0:FF:EE:00", NULL, &id),
+		    "no signer name: the serial decides");
+	ASSERT_TRUE(module_signed_by("C0:FF:EE:00", "anyone", &no_cn), "no CN: the serial decides");
+	ASSERT_FALSE(module_signed_by("C0:FF:EE:01", "stap-onboot-test", &id), "other serial");
+	ASSERT_FALSE(module_signed_by("C0:FF:EE", "stap-onboot-test", &id),
+		     "a prefix of the serial");
+	ASSERT_FALSE(module_signed_by("C0:FF:EE:00", "Other CA", &id), "same serial, other issuer");
+	ASSERT_FALSE(module_signed_by(NULL, NULL, &id), "unsigned");
 }
 
-/* MODULES_PATH/KVER/build/scripts/sign-file of an installed kernel, or exit. */
+/* MODULES_PATH/KVER/build/scripts/sign-file of an installed kernel (the setup), or exit. */
+static char *sign_file;
+
 static char *host_sign_file(void)
 {
 	DIR *d = opendir("/lib/modules");
@@ -170,42 +181,43 @@ static char *host_sign_file(void)
 	return p;
 }
 
-static void test_signer_prepare(const char *sign_file)
+TEST(signer_prepare)
 {
 	struct settings s = {.modules_path = path("modules"), .kernel_release = (char *)kver};
 	struct module_signer m = {0};
 	_cleanup_free_ char *tool = path("modules/6.1.0-56-amd64/build/scripts/sign-file");
 
-	CHECK(module_signer_prepare(&s, &m) == -ENOENT, "no headers: -ENOENT");
+	ASSERT_EQ(module_signer_prepare(&s, &m), -ENOENT, "no headers: -ENOENT");
 	put_text("modules/6.1.0-56-amd64/build/Makefile", "");
-	CHECK(module_signer_prepare(&s, &m) == -ENOENT, "headers without sign-file: -ENOENT");
+	ASSERT_EQ(module_signer_prepare(&s, &m), -ENOENT, "headers without sign-file: -ENOENT");
 	put_text("modules/6.1.0-56-amd64/build/scripts/README", "");
 	if (symlink(sign_file, tool) < 0)
 		abort();
-	CHECK(module_signer_prepare(&s, &m) == 0 && STREQ(m.hash, "sha256") &&
-		  STREQ(m.sign_file, tool),
-	      "sign-file found; no config: sha256");
+	ASSERT_EQ(module_signer_prepare(&s, &m), 0, "sign-file found; no config: sha256");
+	ASSERT_STREQ(m.hash, "sha256", "sign-file found; no config: sha256");
+	ASSERT_STREQ(m.sign_file, tool, "sign-file found; no config: sha256");
 	module_signer_free(&m);
 	put_text("modules/6.1.0-56-amd64/build/.config",
 		 "# CONFIG_X is not set\nCONFIG_MODULE_SIG_HASH=\"sha384\"\n");
-	CHECK(module_signer_prepare(&s, &m) == 0 && STREQ(m.hash, "sha384"), ".config: sha384");
+	ASSERT_EQ(module_signer_prepare(&s, &m), 0, ".config: sha384");
+	ASSERT_STREQ(m.hash, "sha384", ".config: sha384");
 	module_signer_free(&m);
 	put_text("modules/6.1.0-56-amd64/build/include/config/auto.conf",
 		 "CONFIG_A=y\nCONFIG_MODULE_SIG_HASH=sha512\n");
-	CHECK(module_signer_prepare(&s, &m) == 0 && STREQ(m.hash, "sha512"),
-	      "auto.conf before .config: sha512");
+	ASSERT_EQ(module_signer_prepare(&s, &m), 0, "auto.conf before .config: sha512");
+	ASSERT_STREQ(m.hash, "sha512", "auto.conf before .config: sha512");
 	module_signer_free(&m);
 	/* sign-file would block for ever opening a FIFO key: refused at once, as a directory. */
 	s.module_sign_key = path("key.fifo");
 	if (mkfifo(s.module_sign_key, 0600) < 0)
 		abort();
-	CHECK(module_signer_prepare(&s, &m) == -ENOTREGULAR, "a FIFO key: -ENOTREGULAR at once");
+	ASSERT_EQ(module_signer_prepare(&s, &m), -ENOTREGULAR, "a FIFO key: -ENOTREGULAR at once");
 	free(s.module_sign_key);
 	s.module_sign_key = path("modules");
-	CHECK(module_signer_prepare(&s, &m) == -ENOTREGULAR, "a directory key: -ENOTREGULAR");
+	ASSERT_EQ(module_signer_prepare(&s, &m), -ENOTREGULAR, "a directory key: -ENOTREGULAR");
 	free(s.module_sign_key);
 	s.module_sign_key = path("modules/6.1.0-56-amd64/build/Makefile");
-	CHECK(module_signer_prepare(&s, &m) == 0, "a regular file key: fine");
+	ASSERT_EQ(module_signer_prepare(&s, &m), 0, "a regular file key: fine");
 	module_signer_free(&m);
 	free(s.module_sign_key);
 	free(s.modules_path);
@@ -229,12 +241,11 @@ static enum cache_state check(const struct settings *s)
 {
 	enum cache_state st = (enum cache_state) - 1;
 
-	if (cache_check(s, "x", "--", &st) < 0)
-		CHECK(0, "cache_check failed");
+	ASSERT_OK(cache_check(s, "x", "--", &st));
 	return st;
 }
 
-static void test_sign_and_check(const char *sign_file)
+TEST(sign_and_check)
 {
 	struct settings s = {.script_path = path("script.d"),
 			     .cache_path = path("cache/6.1.0-56-amd64"),
@@ -250,38 +261,42 @@ static void test_sign_and_check(const char *sign_file)
 
 	make_cert("a2", "/CN=other issuer", "0xC0FFEE00");
 	put_cache(&s);
-	CHECK(check(&s) == CACHE_VALID, "no signing configured: an unsigned module is valid");
+	ASSERT_EQ(check(&s), CACHE_VALID, "no signing configured: an unsigned module is valid");
 	s.module_sign_key = a_key;
 	s.module_sign_cert = a_der;
 	st = check(&s);
-	CHECK(st == CACHE_UNSIGNED, "signing configured, unsigned module: %s",
-	      cache_state_to_string(st));
-	CHECK(module_sign(&s, &m, ko) == 0, "module signed with a.key");
-	CHECK(module_signature(ko, &key, &signer) == 0 && STREQ(key, "C0:FF:EE:00") &&
-		  STREQ(signer, "stap-onboot-test"),
-	      "libkmod reads the signature: %s by %s", key ? key : "-", signer ? signer : "-");
-	CHECK(check(&s) == CACHE_VALID, "signed with the configured key: valid");
+	ASSERT_EQ(st, CACHE_UNSIGNED, "signing configured, unsigned module: %s",
+		  cache_state_to_string(st));
+	ASSERT_EQ(module_sign(&s, &m, ko), 0, "module signed with a.key");
+	ASSERT_EQ(module_signature(ko, &key, &signer), 0, "libkmod reads the signature: %s by %s",
+		  key ? key : "-", signer ? signer : "-");
+	ASSERT_STREQ(key, "C0:FF:EE:00", "libkmod reads the signature: %s by %s", key ? key : "-",
+		     signer ? signer : "-");
+	ASSERT_STREQ(signer, "stap-onboot-test", "libkmod reads the signature: %s by %s",
+		     key ? key : "-", signer ? signer : "-");
+	ASSERT_EQ(check(&s), CACHE_VALID, "signed with the configured key: valid");
 	s.module_sign_cert = b_pem;
 	st = check(&s);
-	CHECK(st == CACHE_OTHER_KEY, "another certificate configured: %s",
-	      cache_state_to_string(st));
+	ASSERT_EQ(st, CACHE_OTHER_KEY, "another certificate configured: %s",
+		  cache_state_to_string(st));
 	{
 		_cleanup_free_ char *a2 = path("a2.pem");
 		s.module_sign_cert = a2;
-		CHECK(check(&s) == CACHE_OTHER_KEY, "same serial, another issuer: other key");
+		ASSERT_EQ(check(&s), CACHE_OTHER_KEY, "same serial, another issuer: other key");
 	}
 	s.module_sign_cert = NULL;
-	CHECK(check(&s) == CACHE_VALID, "signing removed: a signed module stays valid");
+	ASSERT_EQ(check(&s), CACHE_VALID, "signing removed: a signed module stays valid");
 
 	/* A key that does not match the certificate: sign-file fails, the module is kept. */
 	s.module_sign_key = b_key;
 	s.module_sign_cert = a_der;
 	if (read_file(ko, &before, &lb) < 0)
 		abort();
-	CHECK(module_sign(&s, &m, ko) == -EBADMSG, "key and certificate do not match: -EBADMSG");
+	ASSERT_EQ(module_sign(&s, &m, ko), -EBADMSG, "key and certificate do not match: -EBADMSG");
 	if (read_file(ko, &after, &la) < 0)
 		abort();
-	CHECK(la == lb && memcmp(before, after, la) == 0, "the module is unchanged");
+	ASSERT_EQ(la, lb, "the module is unchanged");
+	ASSERT_EQ(memcmp(before, after, la), 0, "the module is unchanged");
 	{
 		_cleanup_free_ char *dir = path("cache/6.1.0-56-amd64");
 		DIR *d = opendir(dir);
@@ -292,7 +307,7 @@ static void test_sign_and_check(const char *sign_file)
 			n += de->d_name[0] != '.';
 		if (d)
 			closedir(d);
-		CHECK(n == 2, "no temporary file left next to it (%d entries)", n);
+		ASSERT_EQ(n, 2, "no temporary file left next to it (%d entries)", n);
 	}
 	free(s.script_path);
 	free(s.cache_path);
@@ -300,24 +315,15 @@ static void test_sign_and_check(const char *sign_file)
 	free(s.boot_path);
 }
 
-int main(void)
+static void setup(void)
 {
-	_cleanup_free_ char *sign_file = NULL;
-
-	if (!mkdtemp(root)) {
-		perror("mkdtemp");
-		return 1;
-	}
+	cache_fixture_setup();
 	sign_file = host_sign_file();
-	test_cert_read();
-	test_compare();
-	test_signer_prepare(sign_file);
-	test_sign_and_check(sign_file);
-	rm_rf(root);
-	if (failures) {
-		printf("%d check(s) failed\n", failures);
-		return 1;
-	}
-	printf("all module signing checks passed\n");
-	return 0;
 }
+TEST_SETUP(setup)
+
+static void teardown(void)
+{
+	free(sign_file);
+}
+TEST_TEARDOWN(teardown)

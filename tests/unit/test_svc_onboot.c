@@ -19,11 +19,12 @@
 #include "onboot_preflight.h"
 #include "onboot_tempfile.h"
 #include "onboot_util.h"
-#include "svc_test.h"
+#include "files.h"
+#include "test.h"
 
 #define MIB (1024ULL * 1024ULL)
 
-static char root[] = "/tmp/test_svc_onboot.XXXXXX";
+static const char *root; /* the program's temp directory */
 
 static char *at(const char *rel)
 {
@@ -58,7 +59,7 @@ static int count_entries(const char *dir, const char *prefix)
 	return n;
 }
 
-static void test_manifest_text(void)
+TEST(manifest_text)
 {
 	struct onboot_script v[] = {
 	    {.name = (char *)"counter", .protocol = 4, .bufsize = 0, .ko_size = 1000},
@@ -67,72 +68,68 @@ static void test_manifest_text(void)
 	_cleanup_free_ char *text = NULL, *empty = NULL;
 	char *bad = NULL;
 
-	CHECK(onboot_manifest_text("6.1.0-56-amd64", true, false, COLLECT_LOG_SIZE_DEFAULT, v, 2,
-				   &text) == 0,
-	      "manifest text");
-	CHECK_STR(text,
-		  "stap-onboot-manifest 1\n"
-		  "# Written by systemtap-service onboot; run it again to change this file.\n"
-		  "kernel 6.1.0-56-amd64\n"
-		  "log_boot_err yes\n"
-		  "mode early\n"
-		  "log_size 4194304\n"
-		  "script counter protocol=4 bufsize=0\n"
-		  "script needs_counter protocol=5 bufsize=8\n",
-		  "two scripts, format line first, start order kept");
+	ASSERT_EQ(onboot_manifest_text("6.1.0-56-amd64", true, false, COLLECT_LOG_SIZE_DEFAULT, v,
+				       2, &text),
+		  0, "manifest text");
+	ASSERT_STREQ(text,
+		     "stap-onboot-manifest 1\n"
+		     "# Written by systemtap-service onboot; run it again to change this file.\n"
+		     "kernel 6.1.0-56-amd64\n"
+		     "log_boot_err yes\n"
+		     "mode early\n"
+		     "log_size 4194304\n"
+		     "script counter protocol=4 bufsize=0\n"
+		     "script needs_counter protocol=5 bufsize=8\n",
+		     "two scripts, format line first, start order kept");
 	free(text);
 	text = NULL;
-	CHECK(onboot_manifest_text("6.1.0-56-amd64", false, true, 65536, v, 1, &text) == 0 &&
-		  strstr(text, "\nlog_boot_err no\nmode hook\nlog_size 65536\nscript counter"),
-	      "ONBOOT_MODE=hook: mode hook; ONBOOT_LOG_SIZE=64K: log_size 65536");
+	ASSERT_EQ(onboot_manifest_text("6.1.0-56-amd64", false, true, 65536, v, 1, &text), 0,
+		  "ONBOOT_MODE=hook, ONBOOT_LOG_SIZE=64K");
+	ASSERT_CONTAINS(text, "\nlog_boot_err no\nmode hook\nlog_size 65536\nscript counter",
+			"ONBOOT_MODE=hook: mode hook; ONBOOT_LOG_SIZE=64K: log_size 65536");
 	free(text);
 	text = NULL;
-	CHECK(onboot_manifest_text("6.1.0-56-amd64", false, true, COLLECT_LOG_SIZE_MAX + 1, v, 1,
-				   &text) == -EINVAL &&
-		  !text,
-	      "a log_size above 1G is refused");
-	CHECK(onboot_manifest_text("6.1.0-56-amd64", false, false, COLLECT_LOG_SIZE_DEFAULT, NULL,
-				   0, &empty) == 0,
-	      "manifest without scripts");
-	CHECK_STR(empty,
-		  "stap-onboot-manifest 1\n"
-		  "# Written by systemtap-service onboot; run it again to change this file.\n"
-		  "kernel 6.1.0-56-amd64\n"
-		  "log_boot_err no\n"
-		  "mode early\n"
-		  "log_size 4194304\n",
-		  "no scripts: a valid manifest listing none");
+	ASSERT_EQ(onboot_manifest_text("6.1.0-56-amd64", false, true, COLLECT_LOG_SIZE_MAX + 1, v,
+				       1, &text),
+		  -EINVAL, "a log_size above 1G is refused");
+	ASSERT_NULL(text, "a log_size above 1G is refused");
+	ASSERT_EQ(onboot_manifest_text("6.1.0-56-amd64", false, false, COLLECT_LOG_SIZE_DEFAULT,
+				       NULL, 0, &empty),
+		  0, "manifest without scripts");
+	ASSERT_STREQ(empty,
+		     "stap-onboot-manifest 1\n"
+		     "# Written by systemtap-service onboot; run it again to change this file.\n"
+		     "kernel 6.1.0-56-amd64\n"
+		     "log_boot_err no\n"
+		     "mode early\n"
+		     "log_size 4194304\n",
+		     "no scripts: a valid manifest listing none");
 
 	v[0].name = (char *)"bad-name";
-	CHECK(onboot_manifest_text("k", false, false, COLLECT_LOG_SIZE_DEFAULT, v, 1, &bad) ==
-		      -EINVAL &&
-		  !bad,
-	      "bad name refused");
+	ASSERT_EQ(onboot_manifest_text("k", false, false, COLLECT_LOG_SIZE_DEFAULT, v, 1, &bad),
+		  -EINVAL, "bad name refused");
+	ASSERT_NULL(bad, "bad name refused");
 	v[0].name = (char *)"counter";
 	v[0].protocol = 3;
-	CHECK(onboot_manifest_text("k", false, false, COLLECT_LOG_SIZE_DEFAULT, v, 1, &bad) ==
-		  -EINVAL,
-	      "protocol 3 refused");
+	ASSERT_EQ(onboot_manifest_text("k", false, false, COLLECT_LOG_SIZE_DEFAULT, v, 1, &bad),
+		  -EINVAL, "protocol 3 refused");
 	v[0].protocol = 4;
 	v[0].bufsize = 4096;
-	CHECK(onboot_manifest_text("k", false, false, COLLECT_LOG_SIZE_DEFAULT, v, 1, &bad) ==
-		  -EINVAL,
-	      "bufsize 4096 refused");
+	ASSERT_EQ(onboot_manifest_text("k", false, false, COLLECT_LOG_SIZE_DEFAULT, v, 1, &bad),
+		  -EINVAL, "bufsize 4096 refused");
 	v[0].bufsize = 4095;
-	CHECK(onboot_manifest_text("k", false, false, COLLECT_LOG_SIZE_DEFAULT, v, 1, &bad) == 0 &&
-		  bad,
-	      "bufsize 4095 accepted");
+	ASSERT_EQ(onboot_manifest_text("k", false, false, COLLECT_LOG_SIZE_DEFAULT, v, 1, &bad), 0,
+		  "bufsize 4095 accepted");
+	ASSERT_NOT_NULL(bad, "bufsize 4095 accepted");
 	free(bad);
 	bad = NULL;
-	CHECK(onboot_manifest_text("6.1 x", false, false, COLLECT_LOG_SIZE_DEFAULT, v, 1, &bad) ==
-		  -EINVAL,
-	      "kver with a blank");
-	CHECK(onboot_manifest_text("", false, false, COLLECT_LOG_SIZE_DEFAULT, v, 1, &bad) ==
-		  -EINVAL,
-	      "empty kver");
+	ASSERT_EQ(onboot_manifest_text("6.1 x", false, false, COLLECT_LOG_SIZE_DEFAULT, v, 1, &bad),
+		  -EINVAL, "kver with a blank");
+	ASSERT_EQ(onboot_manifest_text("", false, false, COLLECT_LOG_SIZE_DEFAULT, v, 1, &bad),
+		  -EINVAL, "empty kver");
 }
 
-static void test_temp_files(void)
+TEST(temp_files)
 {
 	_cleanup_free_ char *dir = at("temp"), *other = at("temp/.x.img.stap-onboot.toolong1");
 	struct onboot_temp a = ONBOOT_TEMP_INIT, b = ONBOOT_TEMP_INIT;
@@ -140,53 +137,68 @@ static void test_temp_files(void)
 	struct stat st;
 
 	mkdir_p(dir, 0755);
-	CHECK(onboot_temp_create(dir, ".x.img.stap-onboot.", &b) == 0 && b.path, "temp created: %s",
-	      b.path);
-	CHECK(stat(b.path, &st) == 0 && (st.st_mode & 07777) == 0600, "temp file mode 0600");
+	ASSERT_EQ(onboot_temp_create(dir, ".x.img.stap-onboot.", &b), 0, "temp created: %s",
+		  b.path);
+	ASSERT_TRUE(b.path, "temp created: %s", b.path);
+	ASSERT_EQ(stat(b.path, &st), 0, "temp file mode 0600");
+	ASSERT_EQ((st.st_mode & 07777), 0600, "temp file mode 0600");
 	/* b's owner "dies": its lock goes, its file stays (what SIGKILL leaves behind). */
 	close(b.fd);
 	stale = b.path;
 	b = (struct onboot_temp)ONBOOT_TEMP_INIT;
 	put_file(other, "not a temp name: PREFIX + 8 characters\n");
-	CHECK(onboot_temp_clean_stale(dir, ".x.img.stap-onboot.") == 0, "stale cleaning runs");
-	CHECK(!path_exists(stale), "the unlocked temp file was removed");
-	CHECK(path_exists(other), "a name that is not PREFIX + 6 characters is left alone");
+	ASSERT_EQ(onboot_temp_clean_stale(dir, ".x.img.stap-onboot."), 0, "stale cleaning runs");
+	ASSERT_FALSE(path_exists(stale), "the unlocked temp file was removed");
+	ASSERT_TRUE(path_exists(other), "a name that is not PREFIX + 6 characters is left alone");
 
-	CHECK(onboot_temp_create(dir, ".x.img.stap-onboot.", &a) == 0, "temp created: %s", a.path);
-	CHECK(onboot_temp_clean_stale(dir, ".x.img.stap-onboot.") == -EBUSY,
-	      "a temp file held by a live run: -EBUSY");
-	CHECK(path_exists(a.path), "...and it is left alone");
+	ASSERT_EQ(onboot_temp_create(dir, ".x.img.stap-onboot.", &a), 0, "temp created: %s",
+		  a.path);
+	ASSERT_EQ(onboot_temp_clean_stale(dir, ".x.img.stap-onboot."), -EBUSY,
+		  "a temp file held by a live run: -EBUSY");
+	ASSERT_TRUE(path_exists(a.path), "...and it is left alone");
 	stale = (free(stale), strdup(a.path));
 	onboot_temp_remove(&a);
-	CHECK(!path_exists(stale) && !a.path && a.fd < 0, "onboot_temp_remove unlinks and resets");
+	ASSERT_FALSE(path_exists(stale), "onboot_temp_remove unlinks and resets");
+	ASSERT_FALSE(a.path, "onboot_temp_remove unlinks and resets");
+	ASSERT_LT(a.fd, 0, "onboot_temp_remove unlinks and resets");
 	onboot_temp_remove(&a);
-	CHECK(true, "removing an empty temp twice is harmless");
+	ASSERT_TRUE(true, "removing an empty temp twice is harmless");
 }
 
-static void test_estimate(void)
+TEST(estimate)
 {
-	CHECK(onboot_estimate_need(0, 100) == 32 * MIB + 100 + 4 * MIB,
-	      "no image: 32 MiB base + payload + 4 MiB margin");
-	CHECK(onboot_estimate_need(100 * MIB, MIB) == 100 * MIB + MIB + 10 * MIB,
-	      "100 MiB image: + payload + 10%% margin");
-	CHECK(onboot_estimate_need(10 * MIB, 0) == 14 * MIB, "small image: margin at least 4 MiB");
+	ASSERT_EQ(onboot_estimate_need(0, 100), 32 * MIB + 100 + 4 * MIB,
+		  "no image: 32 MiB base + payload + 4 MiB margin");
+	ASSERT_EQ(onboot_estimate_need(100 * MIB, MIB), 100 * MIB + MIB + 10 * MIB,
+		  "100 MiB image: + payload + 10%% margin");
+	ASSERT_EQ(onboot_estimate_need(10 * MIB, 0), 14 * MIB,
+		  "small image: margin at least 4 MiB");
 }
 
-static void test_fs_probe(void)
+TEST(fs_probe)
 {
 	struct onboot_fs fs;
 
-	CHECK(onboot_fs_probe(root, &fs) == 0 && fs.device && fs.avail > 0,
-	      "probe %s: %s (%s) %s, %llu bytes free", root, fs.device, fs.fstype ? fs.fstype : "?",
-	      fs.block ? "block device" : "no block device", (unsigned long long)fs.avail);
+	ASSERT_EQ(onboot_fs_probe(root, &fs), 0, "probe %s: %s (%s) %s, %llu bytes free", root,
+		  fs.device, fs.fstype ? fs.fstype : "?",
+		  fs.block ? "block device" : "no block device", (unsigned long long)fs.avail);
+	ASSERT_TRUE(fs.device, "probe %s: %s (%s) %s, %llu bytes free", root, fs.device,
+		    fs.fstype ? fs.fstype : "?", fs.block ? "block device" : "no block device",
+		    (unsigned long long)fs.avail);
+	ASSERT_GT(fs.avail, 0, "probe %s: %s (%s) %s, %llu bytes free", root, fs.device,
+		  fs.fstype ? fs.fstype : "?", fs.block ? "block device" : "no block device",
+		  (unsigned long long)fs.avail);
 	onboot_fs_free(&fs);
 	if (path_exists("/dev/shm")) {
-		CHECK(onboot_fs_probe("/dev/shm", &fs) == 0 && !fs.block && fs.fstype &&
-			  streq(fs.fstype, "tmpfs"),
-		      "/dev/shm: %s, no block device", fs.fstype ? fs.fstype : "?");
+		ASSERT_EQ(onboot_fs_probe("/dev/shm", &fs), 0, "/dev/shm: %s, no block device",
+			  fs.fstype ? fs.fstype : "?");
+		ASSERT_FALSE(fs.block, "/dev/shm: %s, no block device",
+			     fs.fstype ? fs.fstype : "?");
+		ASSERT_STREQ(fs.fstype, "tmpfs", "/dev/shm: %s, no block device",
+			     fs.fstype ? fs.fstype : "?");
 		onboot_fs_free(&fs);
 	}
-	CHECK(onboot_fs_probe("/nonexistent/dir", &fs) == -ENOENT, "missing directory: -ENOENT");
+	ASSERT_EQ(onboot_fs_probe("/nonexistent/dir", &fs), -ENOENT, "missing directory: -ENOENT");
 }
 
 static struct onboot_temp staged_image(const char *output, const char *content)
@@ -199,7 +211,7 @@ static struct onboot_temp staged_image(const char *output, const char *content)
 	return t;
 }
 
-static void test_image_commit(void)
+TEST(image_commit)
 {
 	_cleanup_free_ char *img = at("boot/initramfs-k.img"),
 			    *bak = at("boot/initramfs-k.img.bak"), *dir = at("boot"),
@@ -209,46 +221,48 @@ static void test_image_commit(void)
 	struct stat st;
 	char *why = NULL;
 
-	CHECK_STR(prefix, ".initramfs-k.img.stap-onboot.", "temp image prefix");
+	ASSERT_STREQ(prefix, ".initramfs-k.img.stap-onboot.", "temp image prefix");
 	mkdir_p(dir, 0755);
 
 	t = staged_image(img, "image 1\n");
-	CHECK(onboot_image_commit(&t, img, true, &b, &why) == 0 && b == ONBOOT_BACKUP_NO_OLD,
-	      "first image, -b: nothing to back up");
-	CHECK(stat(img, &st) == 0 && (st.st_mode & 07777) == 0600, "a new image gets mode 0600");
-	CHECK(!path_exists(bak), "no .bak without an old image");
+	ASSERT_EQ(onboot_image_commit(&t, img, true, &b, &why), 0,
+		  "first image, -b: nothing to back up");
+	ASSERT_EQ(b, ONBOOT_BACKUP_NO_OLD, "first image, -b: nothing to back up");
+	ASSERT_EQ(stat(img, &st), 0, "a new image gets mode 0600");
+	ASSERT_EQ((st.st_mode & 07777), 0600, "a new image gets mode 0600");
+	ASSERT_FALSE(path_exists(bak), "no .bak without an old image");
 
 	chmod(img, 0644);
 	t = staged_image(img, "image 2\n");
-	CHECK(onboot_image_commit(&t, img, true, &b, &why) == 0 && b == ONBOOT_BACKUP_KEPT,
-	      "second image, -b: old kept");
+	ASSERT_EQ(onboot_image_commit(&t, img, true, &b, &why), 0, "second image, -b: old kept");
+	ASSERT_EQ(b, ONBOOT_BACKUP_KEPT, "second image, -b: old kept");
 	text = slurp(bak);
-	CHECK_STR(text, "image 1\n", ".bak holds the previous image");
+	ASSERT_STREQ(text, "image 1\n", ".bak holds the previous image");
 	free(text);
 	text = NULL;
 	text = slurp(img);
-	CHECK_STR(text, "image 2\n", "the image is the new one");
+	ASSERT_STREQ(text, "image 2\n", "the image is the new one");
 	free(text);
 	text = NULL;
-	CHECK(stat(img, &st) == 0 && (st.st_mode & 07777) == 0644,
-	      "the new image keeps the old one's mode 0644");
+	ASSERT_EQ(stat(img, &st), 0, "the new image keeps the old one's mode 0644");
+	ASSERT_EQ((st.st_mode & 07777), 0644, "the new image keeps the old one's mode 0644");
 
 	t = staged_image(img, "image 3\n");
-	CHECK(onboot_image_commit(&t, img, true, &b, &why) == 0 && b == ONBOOT_BACKUP_EXISTS,
-	      "third image, -b: .bak exists");
+	ASSERT_EQ(onboot_image_commit(&t, img, true, &b, &why), 0, "third image, -b: .bak exists");
+	ASSERT_EQ(b, ONBOOT_BACKUP_EXISTS, "third image, -b: .bak exists");
 	text = slurp(bak);
-	CHECK_STR(text, "image 1\n", "an existing .bak is never replaced");
+	ASSERT_STREQ(text, "image 1\n", "an existing .bak is never replaced");
 	free(text);
 	text = NULL;
 
 	t = staged_image(img, "image 4\n");
-	CHECK(onboot_image_commit(&t, img, false, &b, &why) == 0 && b == ONBOOT_BACKUP_NOT_ASKED,
-	      "fourth image without -b");
+	ASSERT_EQ(onboot_image_commit(&t, img, false, &b, &why), 0, "fourth image without -b");
+	ASSERT_EQ(b, ONBOOT_BACKUP_NOT_ASKED, "fourth image without -b");
 	text = slurp(img);
-	CHECK_STR(text, "image 4\n", "replaced without backup");
+	ASSERT_STREQ(text, "image 4\n", "replaced without backup");
 	free(text);
 	text = NULL;
-	CHECK(count_entries(dir, ".initramfs-k.img.stap-onboot.") == 0, "no temp image left");
+	ASSERT_EQ(count_entries(dir, ".initramfs-k.img.stap-onboot."), 0, "no temp image left");
 
 	/* A rename that fails (the output is a directory): a reason, the staged file is still
 	 * there for the caller to remove, nothing else changed. */
@@ -258,52 +272,48 @@ static void test_image_commit(void)
 		mkdir_p(sub, 0755);
 		put_file(subfile, "x");
 		t = staged_image(sub, "image 5\n");
-		CHECK(onboot_image_commit(&t, sub, false, &b, &why) == -EISDIR && why &&
-			  strstr(why, "cannot rename"),
-		      "failed rename: -EISDIR, reason \"%s\"", why ? why : "(none)");
-		CHECK(t.path && path_exists(t.path) && path_exists(subfile),
-		      "staged file left for the caller, output untouched");
+		ASSERT_EQ(onboot_image_commit(&t, sub, false, &b, &why), -EISDIR,
+			  "failed rename: -EISDIR, reason \"%s\"", why ? why : "(none)");
+		ASSERT_CONTAINS(why, "cannot rename", "failed rename: -EISDIR, reason \"%s\"",
+				why ? why : "(none)");
+		ASSERT_TRUE(t.path, "staged file left for the caller, output untouched");
+		ASSERT_TRUE(path_exists(t.path),
+			    "staged file left for the caller, output untouched");
+		ASSERT_TRUE(path_exists(subfile),
+			    "staged file left for the caller, output untouched");
 		onboot_temp_remove(&t);
 		free(why);
 		why = NULL;
 	}
 }
 
-static void test_util(void)
+TEST(util)
 {
 	_cleanup_free_ char *sh = NULL, *abs = NULL, *cwd = getcwd(NULL, 0), *want = NULL,
 			    *d1 = onboot_dirname("/boot/x.img"), *d2 = onboot_dirname("/x");
 	char *none = NULL;
 	char buf[32];
 
-	CHECK(onboot_find_program("sh", &sh) == 0 && sh && sh[0] == '/', "sh found on PATH: %s",
-	      sh ? sh : "(none)");
-	CHECK(onboot_find_program("/nonexistent/dracut", &none) == -ENOENT && !none,
-	      "missing program: -ENOENT");
-	CHECK(onboot_find_program("no-such-program-here", &none) == -ENOENT, "not on PATH");
-	CHECK(onboot_absolute_path("boot/x.img", &abs) == 0, "relative path made absolute");
+	ASSERT_EQ(onboot_find_program("sh", &sh), 0, "sh found on PATH: %s", sh ? sh : "(none)");
+	ASSERT_TRUE(sh, "sh found on PATH: %s", sh ? sh : "(none)");
+	ASSERT_EQ(sh[0], '/', "sh found on PATH: %s", sh ? sh : "(none)");
+	ASSERT_EQ(onboot_find_program("/nonexistent/dracut", &none), -ENOENT,
+		  "missing program: -ENOENT");
+	ASSERT_FALSE(none, "missing program: -ENOENT");
+	ASSERT_EQ(onboot_find_program("no-such-program-here", &none), -ENOENT, "not on PATH");
+	ASSERT_EQ(onboot_absolute_path("boot/x.img", &abs), 0, "relative path made absolute");
 	if (asprintf(&want, "%s/boot/x.img", cwd) < 0)
 		abort();
-	CHECK_STR(abs, want, "relative -o is taken from the current directory");
-	CHECK_STR(d1, "/boot", "dirname /boot/x.img");
-	CHECK_STR(d2, "/", "dirname /x");
-	CHECK_STR(onboot_format_size(512, buf, sizeof(buf)), "512 bytes", "size in bytes");
-	CHECK_STR(onboot_format_size(36 * MIB, buf, sizeof(buf)), "36 MiB", "size in MiB");
-	CHECK_STR(onboot_format_size(3 * MIB / 2, buf, sizeof(buf)), "1.5 MiB", "size 1.5 MiB");
+	ASSERT_STREQ(abs, want, "relative -o is taken from the current directory");
+	ASSERT_STREQ(d1, "/boot", "dirname /boot/x.img");
+	ASSERT_STREQ(d2, "/", "dirname /x");
+	ASSERT_STREQ(onboot_format_size(512, buf, sizeof(buf)), "512 bytes", "size in bytes");
+	ASSERT_STREQ(onboot_format_size(36 * MIB, buf, sizeof(buf)), "36 MiB", "size in MiB");
+	ASSERT_STREQ(onboot_format_size(3 * MIB / 2, buf, sizeof(buf)), "1.5 MiB", "size 1.5 MiB");
 }
 
-int main(void)
+static void setup(void)
 {
-	if (!mkdtemp(root)) {
-		perror("mkdtemp");
-		return 2;
-	}
-	test_manifest_text();
-	test_temp_files();
-	test_estimate();
-	test_fs_probe();
-	test_image_commit();
-	test_util();
-	rm_rf(root);
-	return test_summary();
+	root = test_tmpdir();
 }
+TEST_SETUP(setup)

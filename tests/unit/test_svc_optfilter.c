@@ -7,7 +7,7 @@
 
 #include "optfilter.h"
 #include "strv.h"
-#include "svc_test.h"
+#include "test.h"
 
 /* opt -> split -> normalize -> compile options, joined with sep (NULL on any error). */
 static char *compile_opts(const char *opt, const char *sep)
@@ -41,7 +41,7 @@ static void compile_is(const char *opt, const char *want)
 	char *got = compile_opts(opt, " "), what[300];
 
 	snprintf(what, sizeof(what), "compile options of '%s'", opt);
-	CHECK_STR(got, want, what);
+	ASSERT_STREQ(got, want, "%s", what);
 	free(got);
 }
 
@@ -51,12 +51,12 @@ static void run_is(const char *opt, const char *want, enum run_mode want_mode)
 	char *got = run_opts(opt, NULL, " ", &mode), what[300];
 
 	snprintf(what, sizeof(what), "run options of '%s'", opt);
-	CHECK_STR(got, want, what);
-	CHECK(mode == want_mode, "mode %s", want_mode == RUN_MODE_DAEMON ? "-D" : "-L");
+	ASSERT_STREQ(got, want, "%s", what);
+	ASSERT_EQ(mode, want_mode, "mode %s", want_mode == RUN_MODE_DAEMON ? "-D" : "-L");
 	free(got);
 }
 
-static void test_upstream_examples(void)
+TEST(upstream_examples)
 {
 	compile_is("", "--");
 	compile_is("-v", "-v --");
@@ -70,7 +70,7 @@ static void test_upstream_examples(void)
 	run_is("-S 10,5 -o /tmp/o", "-S 10,5 -o /tmp/o -D", RUN_MODE_DAEMON);
 }
 
-static void test_lists(void)
+TEST(lists)
 {
 	/* Dropped for compiling: -p -m -r -c -x -e -s -o -S with argument, -h -V -k -F. */
 	compile_is("-p 4 -m m -r r -c c -x 1 -e e -s 1 -o o -S 1,1 -h -V -k -F", "--");
@@ -83,7 +83,7 @@ static void test_lists(void)
 	run_is("-x 5 -s 16 -o /o -c c", "-x 5 -b 16 -o /o -c c -D", RUN_MODE_DAEMON);
 }
 
-static void test_normalization(void)
+TEST(normalization)
 {
 	compile_is("-vg", "-v -g --");
 	compile_is("-vvp4", "-v -v --");
@@ -101,40 +101,40 @@ static void test_normalization(void)
 	run_is("-o -s", "-o -s -D", RUN_MODE_DAEMON);
 }
 
-static void test_quoting(void)
+TEST(quoting)
 {
 	char *got;
 	enum run_mode mode;
 
 	got = compile_opts("-D 'MSG=\"a b\"' -I \"/dir with blanks\" -v", "|");
-	CHECK_STR(got, "-D|MSG=\"a b\"|-I|/dir with blanks|-v|--",
-		  "quoted arguments stay one word");
+	ASSERT_STREQ(got, "-D|MSG=\"a b\"|-I|/dir with blanks|-v|--",
+		     "quoted arguments stay one word");
 	free(got);
 	got = run_opts("-c \"ls -l /tmp\" -o '/var/log/my out'", NULL, "|", &mode);
-	CHECK_STR(got, "-c|ls -l /tmp|-o|/var/log/my out|-D", "quoted staprun arguments");
+	ASSERT_STREQ(got, "-c|ls -l /tmp|-o|/var/log/my out|-D", "quoted staprun arguments");
 	free(got);
 	got = compile_opts("-DX=a\\ b -D\"Y=c d\" 'pos 1'", "|");
-	CHECK_STR(got, "-D|X=a b|-D|Y=c d|--|pos 1", "backslash and attached quoted arguments");
+	ASSERT_STREQ(got, "-D|X=a b|-D|Y=c d|--|pos 1", "backslash and attached quoted arguments");
 	free(got);
 	got = compile_opts("-D 'Z=it'\\''s' -D \"Q=\\\"\\$\\`\\\\\"", "|");
-	CHECK_STR(got, "-D|Z=it's|-D|Q=\"$`\\|--", "escapes inside quotes");
+	ASSERT_STREQ(got, "-D|Z=it's|-D|Q=\"$`\\|--", "escapes inside quotes");
 	free(got);
 	got = compile_opts(" \t-v\n\n-g  ", "|");
-	CHECK_STR(got, "-v|-g|--", "blanks, tabs and newlines separate words");
+	ASSERT_STREQ(got, "-v|-g|--", "blanks, tabs and newlines separate words");
 	free(got);
 	got = compile_opts("-e ''", "|");
-	CHECK_STR(got, "--", "an empty quoted argument is a word");
+	ASSERT_STREQ(got, "--", "an empty quoted argument is a word");
 	free(got);
 }
 
-static void test_uprobes(void)
+TEST(uprobes)
 {
 	char *got = run_opts("--save-uprobes -s 4", "/c/uprobes/uprobes.ko", " ", NULL);
 
-	CHECK_STR(got, "-u/c/uprobes/uprobes.ko -b 4 -L", "--save-uprobes with uprobes.ko");
+	ASSERT_STREQ(got, "-u/c/uprobes/uprobes.ko -b 4 -L", "--save-uprobes with uprobes.ko");
 	free(got);
 	got = run_opts("--save-uprobes -s 4", NULL, " ", NULL);
-	CHECK_STR(got, "-b 4 -L", "--save-uprobes without uprobes.ko is dropped");
+	ASSERT_STREQ(got, "-b 4 -L", "--save-uprobes without uprobes.ko is dropped");
 	free(got);
 }
 
@@ -144,14 +144,15 @@ static void normalize_fails(const char *opt, const char *want_bad)
 	char *bad = NULL;
 	int r;
 
-	CHECK(opts_split(opt, &w) == 0, "split '%s'", opt);
+	ASSERT_EQ(opts_split(opt, &w), 0, "split '%s'", opt);
 	r = opts_normalize(w, &n, &bad);
-	CHECK(r == -EINVAL && n == NULL, "'%s' is a parse error", opt);
-	CHECK_STR(bad, want_bad, "offending word");
+	ASSERT_EQ(r, -EINVAL, "'%s' is a parse error", opt);
+	ASSERT_NULL(n, "'%s' is a parse error", opt);
+	ASSERT_STREQ(bad, want_bad, "offending word");
 	free(bad);
 }
 
-static void test_errors(void)
+TEST(errors)
 {
 	_cleanup_strv_free_ char **w = NULL;
 
@@ -168,10 +169,12 @@ static void test_errors(void)
 	normalize_fails("-gx", "-gx");
 	normalize_fails("--=x", "--=x");
 	normalize_fails("-:", "-:");
-	CHECK(opts_split("-D 'unbalanced", &w) == -EINVAL && w == NULL, "unbalanced ' quote");
-	CHECK(opts_split("-D \"unbalanced", &w) == -EINVAL, "unbalanced \" quote");
-	CHECK(opts_split("-D x\\", &w) == -EINVAL, "trailing backslash");
-	CHECK(opts_split(NULL, &w) == 0 && strv_length(w) == 0, "NULL text: no words");
+	ASSERT_EQ(opts_split("-D 'unbalanced", &w), -EINVAL, "unbalanced ' quote");
+	ASSERT_NULL(w, "unbalanced ' quote");
+	ASSERT_EQ(opts_split("-D \"unbalanced", &w), -EINVAL, "unbalanced \" quote");
+	ASSERT_EQ(opts_split("-D x\\", &w), -EINVAL, "trailing backslash");
+	ASSERT_EQ(opts_split(NULL, &w), 0, "NULL text: no words");
+	ASSERT_EQ(strv_length(w), 0, "NULL text: no words");
 }
 
 static void refused_is(const char *opt, const char *want)
@@ -180,15 +183,16 @@ static void refused_is(const char *opt, const char *want)
 	char *bad = NULL;
 	int r;
 
-	CHECK(opts_split(opt, &w) == 0, "split '%s'", opt);
+	ASSERT_EQ(opts_split(opt, &w), 0, "split '%s'", opt);
 	r = opts_normalize(w, &n, &bad);
-	CHECK(r == -EPERM && n == NULL, "'%s' is refused (%d)", opt, r);
-	CHECK_STR(bad, want, "the option and why");
+	ASSERT_EQ(r, -EPERM, "'%s' is refused (%d)", opt, r);
+	ASSERT_NULL(n, "'%s' is refused (%d)", opt, r);
+	ASSERT_STREQ(bad, want, "the option and why");
 	free(bad);
 }
 
 /* stap 4.8's long options (`stap --help`), each with its argument form. */
-static void test_long_options(void)
+TEST(long_options)
 {
 	compile_is("--use-server=localhost:5000 --trust-servers=ssl,signer,no-prompt -g",
 		   "--use-server=localhost:5000 --trust-servers=ssl,signer,no-prompt -g --");
@@ -225,16 +229,4 @@ static void test_long_options(void)
 				       "module");
 	refused_is("--list-servers=online", "--list-servers: reports on compile servers and builds "
 					    "nothing (run stap --list-servers yourself)");
-}
-
-int main(void)
-{
-	test_upstream_examples();
-	test_lists();
-	test_normalization();
-	test_quoting();
-	test_uprobes();
-	test_errors();
-	test_long_options();
-	return test_summary();
 }

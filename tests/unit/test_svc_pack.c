@@ -15,13 +15,13 @@
 #include "pack_index.h"
 #include "pack_stream.h"
 #include "sha256.h"
-#include "svc_test.h"
+#include "test.h"
 
 #define K1 "6.1.0-57-amd64"
 #define K2 "6.1.0-56-amd64"
 #define SHA "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
-static char dir[] = "/tmp/test_svc_pack.XXXXXX";
+static const char *dir; /* the program's temp directory */
 
 struct member {
 	const char *path, *data;
@@ -117,7 +117,7 @@ static int read_pack(const char *bytes, size_t len, size_t step, struct seen *se
 	return pack_read(&r, "test.pack", &sink, ix);
 }
 
-static void test_round_trip(void)
+TEST(round_trip)
 {
 	size_t len, n = ELEMENTSOF(members);
 	char *bytes = make_pack(n, SIZE_MAX, NULL, &len);
@@ -125,24 +125,37 @@ static void test_round_trip(void)
 	struct seen seen;
 	bool same = true;
 
-	CHECK(len % 512 == 0, "the pack is padded to 512-byte blocks, as cpio writes (%zu)", len);
+	ASSERT_EQ(len % 512, 0, "the pack is padded to 512-byte blocks, as cpio writes (%zu)", len);
 	for (size_t step = 1; step <= 4096; step *= 8) {
-		CHECK(read_pack(bytes, len, step, &seen, &ix) == 0 && seen.ends == n &&
-			  ix.n_files == n,
-		      "read back in pieces of %zu bytes: every member checked and handed over",
-		      step);
+		ASSERT_EQ(read_pack(bytes, len, step, &seen, &ix), 0,
+			  "read back in pieces of %zu bytes: every member checked and handed over",
+			  step);
+		ASSERT_EQ(seen.ends, n,
+			  "read back in pieces of %zu bytes: every member checked and handed over",
+			  step);
+		ASSERT_EQ(ix.n_files, n,
+			  "read back in pieces of %zu bytes: every member checked and handed over",
+			  step);
 		for (size_t i = 0; i < n; i++)
 			same = same && seen.lens[i] == strlen(members[i].data) &&
 			       memcmp(seen.got[i], members[i].data, seen.lens[i]) == 0;
-		if (step == 1)
-			CHECK(ix.files[2].kind == PACK_KO && ix.files[2].kernel &&
-				  streq(ix.files[2].kernel, K1) &&
-				  streq(ix.files[2].name, "alpha") &&
-				  ix.files[0].kind == PACK_SET && ix.files[1].kind == PACK_SCRIPT,
-			      "each member's kind, kernel and script name");
+		if (step == 1) {
+			ASSERT_EQ(ix.files[2].kind, PACK_KO,
+				  "each member's kind, kernel and script name");
+			ASSERT_TRUE(ix.files[2].kernel,
+				    "each member's kind, kernel and script name");
+			ASSERT_STREQ(ix.files[2].kernel, K1,
+				     "each member's kind, kernel and script name");
+			ASSERT_STREQ(ix.files[2].name, "alpha",
+				     "each member's kind, kernel and script name");
+			ASSERT_EQ(ix.files[0].kind, PACK_SET,
+				  "each member's kind, kernel and script name");
+			ASSERT_EQ(ix.files[1].kind, PACK_SCRIPT,
+				  "each member's kind, kernel and script name");
+		}
 		pack_index_free(&ix);
 	}
-	CHECK(same, "the bytes handed over are the members' bytes");
+	ASSERT_TRUE(same, "the bytes handed over are the members' bytes");
 	free(bytes);
 }
 
@@ -152,7 +165,7 @@ static void flip_ko(size_t i, char *buf)
 		buf[3] ^= 1;
 }
 
-static void test_damage(void)
+TEST(damage)
 {
 	size_t len, n = ELEMENTSOF(members);
 	struct pack_index ix;
@@ -160,37 +173,40 @@ static void test_damage(void)
 	char *bytes;
 
 	bytes = make_pack(n, SIZE_MAX, flip_ko, &len);
-	CHECK(read_pack(bytes, len, 4096, &seen, &ix) == -EBADMSG && seen.ends == 2,
-	      "one flipped bit in a module: refused, that member never ends (%zu ended)",
-	      seen.ends);
+	ASSERT_EQ(read_pack(bytes, len, 4096, &seen, &ix), -EBADMSG,
+		  "one flipped bit in a module: refused, that member never ends (%zu ended)",
+		  seen.ends);
+	ASSERT_EQ(seen.ends, 2,
+		  "one flipped bit in a module: refused, that member never ends (%zu ended)",
+		  seen.ends);
 	free(bytes);
 	bytes = make_pack(n, 3, NULL, &len);
-	CHECK(read_pack(bytes, len, 4096, &seen, &ix) == -EBADMSG,
-	      "a listed member missing: refused");
+	ASSERT_EQ(read_pack(bytes, len, 4096, &seen, &ix), -EBADMSG,
+		  "a listed member missing: refused");
 	free(bytes);
 	bytes = make_pack(n, SIZE_MAX, NULL, &len);
-	CHECK(read_pack(bytes, len - 512, 4096, &seen, &ix) == -EBADMSG,
-	      "the trailer cut off: refused");
-	CHECK(read_pack(bytes, 200, 4096, &seen, &ix) == -EBADMSG, "cut in the index: refused");
+	ASSERT_EQ(read_pack(bytes, len - 512, 4096, &seen, &ix), -EBADMSG,
+		  "the trailer cut off: refused");
+	ASSERT_EQ(read_pack(bytes, 200, 4096, &seen, &ix), -EBADMSG, "cut in the index: refused");
 	{
 		char *more = malloc(len + 512);
 		memcpy(more, bytes, len);
 		memset(more + len, 'x', 512);
-		CHECK(read_pack(more, len + 512, 4096, &seen, &ix) == -EBADMSG,
-		      "bytes after the trailer: refused");
+		ASSERT_EQ(read_pack(more, len + 512, 4096, &seen, &ix), -EBADMSG,
+			  "bytes after the trailer: refused");
 		memcpy(more + len, bytes, 512); /* a second archive */
-		CHECK(read_pack(more, len + 512, 4096, &seen, &ix) == -EBADMSG,
-		      "a second archive after the first: refused");
+		ASSERT_EQ(read_pack(more, len + 512, 4096, &seen, &ix), -EBADMSG,
+			  "a second archive after the first: refused");
 		free(more);
 	}
 	free(bytes);
 	bytes = make_pack(n, SIZE_MAX, NULL, &len);
 	memcpy(bytes + 110, "stap-onboot-paXk", 16); /* the index's name */
-	CHECK(read_pack(bytes, len, 4096, &seen, &ix) == -EBADMSG, "no index first: refused");
+	ASSERT_EQ(read_pack(bytes, len, 4096, &seen, &ix), -EBADMSG, "no index first: refused");
 	free(bytes);
-	CHECK(read_pack("070701", 6, 4096, &seen, &ix) == -EBADMSG &&
-		  read_pack("", 0, 1, &seen, &ix) == -EBADMSG,
-	      "a stub and an empty file: refused");
+	ASSERT_EQ(read_pack("070701", 6, 4096, &seen, &ix), -EBADMSG,
+		  "a stub and an empty file: refused");
+	ASSERT_EQ(read_pack("", 0, 1, &seen, &ix), -EBADMSG, "a stub and an empty file: refused");
 }
 
 static int parse(const char *text)
@@ -203,7 +219,7 @@ static int parse(const char *text)
 	return r;
 }
 
-static void test_index_lines(void)
+TEST(index_lines)
 {
 	static const char *const bad[] = {
 	    "stap-onboot-pack 2\n",
@@ -231,27 +247,24 @@ static void test_index_lines(void)
 	    "",
 	};
 
-	CHECK(parse("stap-onboot-pack 1\nkernel k\nfile set 1 " SHA "\nfile scripts/a.stp 0 " SHA
-		    "\nfile k/a.ko 5 " SHA "\nfile k/a.opts 5 " SHA "\n") == 0,
-	      "a whole index parses");
-	CHECK(parse("stap-onboot-pack 1\n") == 0, "an index of nothing parses (the pack is empty)");
+	ASSERT_EQ(parse("stap-onboot-pack 1\nkernel k\nfile set 1 " SHA
+			"\nfile scripts/a.stp 0 " SHA "\nfile k/a.ko 5 " SHA
+			"\nfile k/a.opts 5 " SHA "\n"),
+		  0, "a whole index parses");
+	ASSERT_EQ(parse("stap-onboot-pack 1\n"), 0,
+		  "an index of nothing parses (the pack is empty)");
 	for (size_t i = 0; i < ELEMENTSOF(bad); i++)
-		CHECK(parse(bad[i]) == -EBADMSG, "refused: \"%.60s\"", bad[i]);
+		ASSERT_EQ(parse(bad[i]), -EBADMSG, "refused: \"%.60s\"", bad[i]);
 	{
 		char text[] = "stap-onboot-pack 1\nkernel k\0x\n";
 		struct pack_index ix;
-		CHECK(pack_index_parse(text, sizeof(text) - 1, "index", &ix) == -EBADMSG,
-		      "a NUL byte in a line is refused");
+		ASSERT_EQ(pack_index_parse(text, sizeof(text) - 1, "index", &ix), -EBADMSG,
+			  "a NUL byte in a line is refused");
 	}
 }
 
-int main(void)
+static void setup(void)
 {
-	if (!mkdtemp(dir))
-		abort();
-	test_round_trip();
-	test_damage();
-	test_index_lines();
-	rm_rf(dir);
-	return test_summary();
+	dir = test_tmpdir();
 }
+TEST_SETUP(setup)

@@ -15,10 +15,11 @@
 #include "fsutil.h"
 #include "interrupt.h"
 #include "run.h"
-#include "svc_test.h"
+#include "capture.h"
+#include "test.h"
 #include "timelimit.h"
 
-static char *tmp;
+static const char *tmp; /* the program's temp directory */
 
 static double now(void)
 {
@@ -64,7 +65,7 @@ static pid_t pid_from(const char *name)
 	return pid;
 }
 
-static void test_killed_with_group(void)
+TEST(killed_with_group)
 {
 	struct run_limit l = {1, "TEST_TIMEOUT", "testing the limit"};
 	char script[700], *argv[] = {"sh", "-c", script, NULL};
@@ -78,17 +79,19 @@ static void test_killed_with_group(void)
 	capture_begin(&c);
 	r = run_logged_limited(argv, NULL, &l, NULL);
 	err = capture_end(&c);
-	CHECK(r == -ETIME, "past its limit: -ETIME (%d)", r);
-	CHECK(now() - t0 >= 0.9 && now() - t0 < 3, "after about 1 s (%.2f s)", now() - t0);
-	CHECK(err && strstr(err, "sh (testing the limit) did not finish within 1 s and was killed "
-				 "with its process group; if it needs longer, raise TEST_TIMEOUT "
-				 "(seconds, 0: no limit) in the config"),
-	      "one message naming program, subject, limit, setting: %s", err ? err : "");
-	CHECK(gone(pid_from("group")), "the child's own child is gone too");
+	ASSERT_EQ(r, -ETIME, "past its limit: -ETIME");
+	ASSERT_GE(now() - t0, 0.9, "after about 1 s (%.2f s)", now() - t0);
+	ASSERT_LT(now() - t0, 3, "after about 1 s (%.2f s)", now() - t0);
+	ASSERT_CONTAINS(err,
+			"sh (testing the limit) did not finish within 1 s and was killed "
+			"with its process group; if it needs longer, raise TEST_TIMEOUT "
+			"(seconds, 0: no limit) in the config",
+			"one message naming program, subject, limit, setting: %s", err ? err : "");
+	ASSERT_TRUE(gone(pid_from("group")), "the child's own child is gone too");
 	free(err);
 }
 
-static void test_term_ignored(void)
+TEST(term_ignored)
 {
 	struct run_limit l = {1, "TEST_TIMEOUT", "ignoring SIGTERM"};
 	char script[700], *argv[] = {"sh", "-c", script, NULL};
@@ -103,15 +106,15 @@ static void test_term_ignored(void)
 	capture_begin(&c);
 	r = run_logged_limited(argv, NULL, &l, NULL);
 	free(capture_end(&c));
-	CHECK(r == -ETIME, "SIGTERM ignored: still -ETIME (%d)", r);
-	CHECK(now() - t0 >= 1.2 && now() - t0 < 3, "SIGKILL after the grace time (%.2f s)",
-	      now() - t0);
-	CHECK(gone(pid_from("stubborn")), "its child is gone too");
+	ASSERT_EQ(r, -ETIME, "SIGTERM ignored: still -ETIME");
+	ASSERT_GE(now() - t0, 1.2, "SIGKILL after the grace time (%.2f s)", now() - t0);
+	ASSERT_LT(now() - t0, 3, "SIGKILL after the grace time (%.2f s)", now() - t0);
+	ASSERT_TRUE(gone(pid_from("stubborn")), "its child is gone too");
 	timelimit_set_grace_ms(TIMELIMIT_GRACE_MS);
 }
 
 /* With ret_note the message is handed back for the caller's report, not logged. */
-static void test_note(void)
+TEST(note)
 {
 	struct run_limit l = {1, "TOOL_TIMEOUT", "pointing the boot loader at IMG"};
 	char *argv[] = {"sleep", "1000", NULL}, *note = NULL, *err;
@@ -121,19 +124,20 @@ static void test_note(void)
 	capture_begin(&c);
 	r = run_logged_limited(argv, NULL, &l, &note);
 	err = capture_end(&c);
-	CHECK(r == -ETIME, "-ETIME (%d)", r);
-	CHECK_STR(
+	ASSERT_EQ(r, -ETIME, "-ETIME");
+	ASSERT_STREQ(
 	    note,
 	    "sleep (pointing the boot loader at IMG) did not finish within 1 s and was killed "
 	    "with its process group; if it needs longer, raise TOOL_TIMEOUT (seconds, 0: no "
 	    "limit) in the config",
 	    "the note");
-	CHECK(err && !*err, "nothing logged: %s", err ? err : "");
+	ASSERT_TRUE(err, "nothing logged: %s", err ? err : "");
+	ASSERT_STREQ(err, "", "nothing logged: %s", err ? err : "");
 	free(note);
 	free(err);
 }
 
-static void test_capture_limited(void)
+TEST(capture_limited)
 {
 	struct run_limit l = {1, "TEST_TIMEOUT", "capturing"};
 	char *argv[] = {"sh", "-c", "echo partial; trap 'exit 0' TERM; sleep 1000 & wait", NULL};
@@ -144,11 +148,11 @@ static void test_capture_limited(void)
 	capture_begin(&c);
 	r = run_capture_limited(argv, NULL, &l, &out);
 	free(capture_end(&c));
-	CHECK(r == -ETIME, "captured, exits 0 on SIGTERM: still -ETIME (%d)", r);
-	CHECK(strcmp(out, "untouched") == 0, "no output handed back");
+	ASSERT_EQ(r, -ETIME, "captured, exits 0 on SIGTERM: still -ETIME");
+	ASSERT_STREQ(out, "untouched", "no output handed back");
 }
 
-static void test_within_limits(void)
+TEST(within_limits)
 {
 	struct run_limit l = {5, "TEST_TIMEOUT", "quick"}, none = {0, "TEST_TIMEOUT", "unlimited"};
 	char *t[] = {"true", NULL}, *f[] = {"sh", "-c", "exit 3", NULL};
@@ -158,15 +162,16 @@ static void test_within_limits(void)
 
 	for (int i = 0; i < 50; i++)
 		all = all && run_logged_limited(t, NULL, &l, NULL) == 0;
-	CHECK(all, "50 quick children within their limits: 0 each");
-	CHECK(run_logged_limited(f, NULL, &l, NULL) == 3, "an exit code within the limit is kept");
-	CHECK(run_capture_limited(argv, NULL, &none, &out) == 0 && out && !strcmp(out, "done\n"),
-	      "limit 0: no limit");
+	ASSERT_TRUE(all, "50 quick children within their limits: 0 each");
+	ASSERT_EQ(run_logged_limited(f, NULL, &l, NULL), 3,
+		  "an exit code within the limit is kept");
+	ASSERT_EQ(run_capture_limited(argv, NULL, &none, &out), 0, "limit 0: no limit");
+	ASSERT_STREQ(out, "done\n", "limit 0: no limit");
 	free(out);
 }
 
 /* As compile_jobs.c: several children at once, each with its own limit, reaped in any order. */
-static void test_parallel(void)
+TEST(parallel)
 {
 	struct run_limit slow = {1, "COMPILE_TIMEOUT", "compiling script slow"},
 			 fast = {10, "COMPILE_TIMEOUT", "compiling script fast"};
@@ -190,25 +195,16 @@ static void test_parallel(void)
 			codes[1] = run_status(pid, status);
 	}
 	err = capture_end(&c);
-	CHECK(codes[1] == 0, "the quick one: 0 (%d)", codes[1]);
-	CHECK(codes[0] == -ETIME, "the one past its limit: -ETIME (%d)", codes[0]);
-	CHECK(err && strstr(err, "sleep (compiling script slow) did not finish within 1 s") &&
-		  !strstr(err, "script fast"),
-	      "only it is reported: %s", err ? err : "");
+	ASSERT_EQ(codes[1], 0, "the quick one: 0 (%d)", codes[1]);
+	ASSERT_EQ(codes[0], -ETIME, "the one past its limit: -ETIME (%d)", codes[0]);
+	ASSERT_CONTAINS(err, "sleep (compiling script slow) did not finish within 1 s",
+			"only it is reported: %s", err ? err : "");
+	ASSERT_NOT_CONTAINS(err, "script fast", "only it is reported: %s", err ? err : "");
 	free(err);
 }
 
-int main(void)
+static void setup(void)
 {
-	if (make_temp_dir("/tmp", "test_svc_run_limit.", &tmp) < 0)
-		return 2;
-	test_killed_with_group();
-	test_term_ignored();
-	test_note();
-	test_capture_limited();
-	test_within_limits();
-	test_parallel();
-	rm_rf(tmp);
-	free(tmp);
-	return test_summary();
+	tmp = test_tmpdir();
 }
+TEST_SETUP(setup)

@@ -11,9 +11,10 @@
 #include "macro.h"
 #include "mok_lists.h"
 #include "sb_state.h"
-#include "sb_test.h"
+#include "sb_fixture.h"
+#include "test.h"
 
-static char *dir;
+static const char *dir; /* the program's temp directory: the certificates */
 static char *der_a, *der_b;
 static size_t len_a, len_b;
 
@@ -43,34 +44,34 @@ static enum sb_mode mode(const struct settings *s)
 	return st.mode;
 }
 
-static void test_mode(void)
+TEST(mode)
 {
 	struct settings s;
 
 	fresh(&s);
-	CHECK(mode(&s) == SB_NOT_EFI, "no firmware/efi: not an EFI system");
+	ASSERT_EQ(mode(&s), SB_NOT_EFI, "no firmware/efi: not an EFI system");
 	sb_sysfile(s.sysfs_path, "firmware/efi/runtime", "", 0);
-	CHECK(mode(&s) == SB_UNKNOWN, "firmware/efi without efivarfs: unknown");
+	ASSERT_EQ(mode(&s), SB_UNKNOWN, "firmware/efi without efivarfs: unknown");
 	byte_var(&s, "Timeout", EFI_GLOBAL_GUID, 7, 5);
-	CHECK(mode(&s) == SB_OFF, "efivarfs without SecureBoot: off");
+	ASSERT_EQ(mode(&s), SB_OFF, "efivarfs without SecureBoot: off");
 	byte_var(&s, "SecureBoot", EFI_GLOBAL_GUID, 6, 0);
-	CHECK(mode(&s) == SB_OFF, "SecureBoot 0: off");
+	ASSERT_EQ(mode(&s), SB_OFF, "SecureBoot 0: off");
 	byte_var(&s, "SecureBoot", EFI_GLOBAL_GUID, 6, 1);
-	CHECK(mode(&s) == SB_ON, "SecureBoot 1: on");
+	ASSERT_EQ(mode(&s), SB_ON, "SecureBoot 1: on");
 	byte_var(&s, "SetupMode", EFI_GLOBAL_GUID, 6, 1);
-	CHECK(mode(&s) == SB_SETUP_MODE, "SetupMode 1: setup mode (off for the kernel)");
+	ASSERT_EQ(mode(&s), SB_SETUP_MODE, "SetupMode 1: setup mode (off for the kernel)");
 	byte_var(&s, "SetupMode", EFI_GLOBAL_GUID, 6, 0);
-	CHECK(mode(&s) == SB_ON, "SetupMode 0: on");
+	ASSERT_EQ(mode(&s), SB_ON, "SetupMode 0: on");
 	byte_var(&s, "MokSBStateRT", EFI_SHIM_GUID, 6, 1);
-	CHECK(mode(&s) == SB_SHIM_INSECURE, "volatile MokSBStateRT 1: shim does not validate");
+	ASSERT_EQ(mode(&s), SB_SHIM_INSECURE, "volatile MokSBStateRT 1: shim does not validate");
 	byte_var(&s, "MokSBStateRT", EFI_SHIM_GUID, 7, 1);
-	CHECK(mode(&s) == SB_ON, "a non-volatile MokSBStateRT is ignored, as the kernel does");
+	ASSERT_EQ(mode(&s), SB_ON, "a non-volatile MokSBStateRT is ignored, as the kernel does");
 	sb_efivar(s.sysfs_path, "SecureBoot", EFI_GLOBAL_GUID, 6, "", 0);
-	CHECK(mode(&s) == SB_OFF, "a SecureBoot variable without a value: off");
+	ASSERT_EQ(mode(&s), SB_OFF, "a SecureBoot variable without a value: off");
 	sb_sysfile(s.sysfs_path, "firmware/efi/efivars/SecureBoot-" EFI_GLOBAL_GUID, "\6", 1);
-	CHECK(mode(&s) == SB_OFF, "a SecureBoot file shorter than its attributes: off");
+	ASSERT_EQ(mode(&s), SB_OFF, "a SecureBoot file shorter than its attributes: off");
 	s.sysfs_path = NULL;
-	CHECK(mode(&s) == SB_NOT_EFI, "no SYSFS_PATH: not an EFI system");
+	ASSERT_EQ(mode(&s), SB_NOT_EFI, "no SYSFS_PATH: not an EFI system");
 }
 
 static void lockdown_is(struct settings *s, const char *text, const char *want)
@@ -80,11 +81,11 @@ static void lockdown_is(struct settings *s, const char *text, const char *want)
 	if (text)
 		sb_sysfile(s->sysfs_path, "kernel/security/lockdown", text, strlen(text));
 	sb_state_read(s, &st);
-	CHECK(strcmp(st.lockdown, want) == 0, "lockdown \"%.*s\": \"%s\"",
-	      text ? (int)strcspn(text, "\n") : 4, text ? text : "none", st.lockdown);
+	ASSERT_STREQ(st.lockdown, want, "lockdown \"%.*s\": \"%s\"",
+		     text ? (int)strcspn(text, "\n") : 4, text ? text : "none", st.lockdown);
 }
 
-static void test_lockdown(void)
+TEST(lockdown)
 {
 	struct settings s;
 	struct sb_state st;
@@ -100,25 +101,27 @@ static void test_lockdown(void)
 
 	fresh(&s);
 	sb_state_read(&s, &st);
-	CHECK(!sb_enforcing(&st) && !sb_enforcing_reason(&st), "nothing: signatures not required");
+	ASSERT_FALSE(sb_enforcing(&st), "nothing: signatures not required");
+	ASSERT_FALSE(sb_enforcing_reason(&st), "nothing: signatures not required");
 	sb_sysfile(s.sysfs_path, "kernel/security/lockdown", "[none] integrity\n", 17);
 	sb_state_read(&s, &st);
-	CHECK(!sb_enforcing(&st), "lockdown none: not required");
+	ASSERT_FALSE(sb_enforcing(&st), "lockdown none: not required");
 	sb_sysfile(s.sysfs_path, "kernel/security/lockdown", "none [integrity]\n", 17);
 	sb_state_read(&s, &st);
-	CHECK(sb_enforcing(&st),
-	      "lockdown integrity (lockdown= on a machine without UEFI): required");
-	CHECK_STR(sb_enforcing_reason(&st), "the kernel is in integrity lockdown", "its reason");
+	ASSERT_TRUE(sb_enforcing(&st),
+		    "lockdown integrity (lockdown= on a machine without UEFI): required");
+	ASSERT_STREQ(sb_enforcing_reason(&st), "the kernel is in integrity lockdown", "its reason");
 	fresh(&s);
 	sb_sysfile(s.sysfs_path, "module/module/parameters/sig_enforce", "Y\n", 2);
 	sb_state_read(&s, &st);
-	CHECK(st.sig_enforce && sb_enforcing(&st), "sig_enforce Y: required");
+	ASSERT_TRUE(st.sig_enforce, "sig_enforce Y: required");
+	ASSERT_TRUE(sb_enforcing(&st), "sig_enforce Y: required");
 	sb_sysfile(s.sysfs_path, "module/module/parameters/sig_enforce", "N\n", 2);
 	sb_state_read(&s, &st);
-	CHECK(!st.sig_enforce, "sig_enforce N");
+	ASSERT_FALSE(st.sig_enforce, "sig_enforce N");
 	byte_var(&s, "SecureBoot", EFI_GLOBAL_GUID, 6, 1);
 	sb_state_read(&s, &st);
-	CHECK_STR(sb_enforcing_reason(&st), "Secure Boot is on", "Secure Boot: required");
+	ASSERT_STREQ(sb_enforcing_reason(&st), "Secure Boot is on", "Secure Boot: required");
 }
 
 static enum mok_enrollment find(const struct settings *s, const char *der, size_t len,
@@ -128,7 +131,7 @@ static enum mok_enrollment find(const struct settings *s, const char *der, size_
 	enum mok_enrollment e;
 
 	if (mok_lists_read(s, &l) < 0) {
-		CHECK(0, "mok_lists_read");
+		ASSERT_TRUE(0, "mok_lists_read");
 		return MOK_UNKNOWN;
 	}
 	e = mok_lists_find(&l, der, len);
@@ -137,7 +140,7 @@ static enum mok_enrollment find(const struct settings *s, const char *der, size_
 	return e;
 }
 
-static void test_lists(void)
+TEST(lists)
 {
 	struct settings s;
 	struct sb_buf a = {.len = 0}, b = {.len = 0}, ab = {.len = 0};
@@ -150,45 +153,49 @@ static void test_lists(void)
 
 	fresh(&s);
 	sb_sysfile(s.sysfs_path, "firmware/efi/runtime", "", 0);
-	CHECK(find(&s, der_a, len_a, &from) == MOK_UNKNOWN && !from,
-	      "UEFI without efivarfs or MOK table: unknown");
+	ASSERT_EQ(find(&s, der_a, len_a, &from), MOK_UNKNOWN,
+		  "UEFI without efivarfs or MOK table: unknown");
+	ASSERT_FALSE(from, "UEFI without efivarfs or MOK table: unknown");
 	sb_sysfile(s.sysfs_path, "firmware/efi/mok-variables/MokListRT", ab.data, ab.len);
-	CHECK(find(&s, der_a, len_a, &from) == MOK_ENROLLED && STREQ(from, "MOK table"),
-	      "a in shim's MOK table: enrolled");
+	ASSERT_EQ(find(&s, der_a, len_a, &from), MOK_ENROLLED, "a in shim's MOK table: enrolled");
+	ASSERT_STREQ(from, "MOK table", "a in shim's MOK table: enrolled");
 	sb_sysfile(s.sysfs_path, "firmware/efi/mok-variables/MokListRT", b.data, b.len);
 	byte_var(&s, "SecureBoot", EFI_GLOBAL_GUID, 6, 1);
-	CHECK(find(&s, der_a, len_a, &from) == MOK_NOT_ENROLLED, "only b in the table: a not");
+	ASSERT_EQ(find(&s, der_a, len_a, &from), MOK_NOT_ENROLLED, "only b in the table: a not");
 
 	fresh(&s);
 	byte_var(&s, "SecureBoot", EFI_GLOBAL_GUID, 6, 1);
-	CHECK(find(&s, der_a, len_a, &from) == MOK_NOT_ENROLLED && STREQ(from, "none"),
-	      "efivarfs without MokListRT (no shim): not enrolled");
+	ASSERT_EQ(find(&s, der_a, len_a, &from), MOK_NOT_ENROLLED,
+		  "efivarfs without MokListRT (no shim): not enrolled");
+	ASSERT_STREQ(from, "none", "efivarfs without MokListRT (no shim): not enrolled");
 	sb_efivar(s.sysfs_path, "MokListRT", EFI_SHIM_GUID, 6, b.data, b.len);
-	CHECK(find(&s, der_a, len_a, &from) == MOK_NOT_ENROLLED && STREQ(from, "EFI variable"),
-	      "the EFI variable MokListRT with b: a not enrolled");
+	ASSERT_EQ(find(&s, der_a, len_a, &from), MOK_NOT_ENROLLED,
+		  "the EFI variable MokListRT with b: a not enrolled");
+	ASSERT_STREQ(from, "EFI variable", "the EFI variable MokListRT with b: a not enrolled");
 	sb_efivar(s.sysfs_path, "MokListRT1", EFI_SHIM_GUID, 6, a.data, a.len);
-	CHECK(find(&s, der_a, len_a, &from) == MOK_OVERFLOW,
-	      "a in MokListRT1 only: Linux reads that only through the MOK table (overflow)");
-	CHECK(find(&s, der_b, len_b, &from) == MOK_ENROLLED, "b in MokListRT: enrolled");
+	ASSERT_EQ(find(&s, der_a, len_a, &from), MOK_OVERFLOW,
+		  "a in MokListRT1 only: Linux reads that only through the MOK table (overflow)");
+	ASSERT_EQ(find(&s, der_b, len_b, &from), MOK_ENROLLED, "b in MokListRT: enrolled");
 	sb_sysfile(s.sysfs_path, "firmware/efi/mok-variables/MokListRT", ab.data, ab.len);
-	CHECK(find(&s, der_a, len_a, &from) == MOK_ENROLLED && STREQ(from, "MOK table"),
-	      "the MOK table holds the whole list: a enrolled");
+	ASSERT_EQ(find(&s, der_a, len_a, &from), MOK_ENROLLED,
+		  "the MOK table holds the whole list: a enrolled");
+	ASSERT_STREQ(from, "MOK table", "the MOK table holds the whole list: a enrolled");
 
 	fresh(&s);
 	byte_var(&s, "SecureBoot", EFI_GLOBAL_GUID, 6, 1);
 	sb_efivar(s.sysfs_path, "MokListRT", EFI_SHIM_GUID, 6, b.data, b.len);
 	sb_efivar(s.sysfs_path, "db", EFI_DB_GUID, 7, a.data, a.len);
-	CHECK(find(&s, der_a, len_a, &from) == MOK_IN_DB, "a in db: in db");
+	ASSERT_EQ(find(&s, der_a, len_a, &from), MOK_IN_DB, "a in db: in db");
 	byte_var(&s, "MokIgnoreDB", EFI_SHIM_GUID, 6, 1);
-	CHECK(find(&s, der_a, len_a, &from) == MOK_NOT_ENROLLED,
-	      "MokIgnoreDB: the kernel skips db, a not enrolled");
+	ASSERT_EQ(find(&s, der_a, len_a, &from), MOK_NOT_ENROLLED,
+		  "MokIgnoreDB: the kernel skips db, a not enrolled");
 	sb_efivar(s.sysfs_path, "MokNew", EFI_SHIM_GUID, 7, ab.data, ab.len);
-	CHECK(find(&s, der_a, len_a, &from) == MOK_PENDING, "a in MokNew: queued");
-	CHECK(find(&s, der_b, len_b, &from) == MOK_ENROLLED,
-	      "b in MokListRT and MokNew: enrolled first");
+	ASSERT_EQ(find(&s, der_a, len_a, &from), MOK_PENDING, "a in MokNew: queued");
+	ASSERT_EQ(find(&s, der_b, len_b, &from), MOK_ENROLLED,
+		  "b in MokListRT and MokNew: enrolled first");
 }
 
-static void test_trust(void)
+TEST(trust)
 {
 	struct settings s;
 	struct sb_buf a = {.len = 0}, junk = {.len = 0};
@@ -213,50 +220,56 @@ static void test_trust(void)
 	sb_sysfile(s.sysfs_path, "firmware/efi/mok-variables/MokListRT", junk.data, junk.len);
 	if (mok_lists_read(&s, &l) < 0)
 		exit(2);
-	CHECK(!l.mok_trusted, "no MokListTrustedRT in the table");
-	CHECK(mok_lists_trust(&l, true, ia.serial, ia.issuer_cn, &platform) && platform,
-	      "a module signed by a: trusted through MokListRT (an entry that is no certificate "
-	      "skipped), in the platform keyring without MokListTrustedRT");
+	ASSERT_FALSE(l.mok_trusted, "no MokListTrustedRT in the table");
+	ASSERT_TRUE(
+	    mok_lists_trust(&l, true, ia.serial, ia.issuer_cn, &platform),
+	    "a module signed by a: trusted through MokListRT (an entry that is no certificate "
+	    "skipped), in the platform keyring without MokListTrustedRT");
+	ASSERT_TRUE(
+	    platform,
+	    "a module signed by a: trusted through MokListRT (an entry that is no certificate "
+	    "skipped), in the platform keyring without MokListTrustedRT");
 	mok_lists_free(&l);
 	sb_sysfile(s.sysfs_path, "firmware/efi/mok-variables/MokListTrustedRT", "\x01", 1);
 	if (mok_lists_read(&s, &l) < 0)
 		exit(2);
-	CHECK(l.mok_trusted && mok_lists_trust(&l, true, ia.serial, ia.issuer_cn, &platform) &&
-		  !platform,
-	      "with MokListTrustedRT: the machine keyring");
-	CHECK(!mok_lists_trust(&l, false, ia.serial, ia.issuer_cn, &platform),
-	      "without Secure Boot the kernel does not load MOK keys: not trusted");
-	CHECK(!mok_lists_trust(&l, true, ib.serial, ib.issuer_cn, &platform),
-	      "signed by b: not trusted");
-	CHECK(!mok_lists_trust(&l, true, ia.serial, "someone else", &platform),
-	      "a's serial with another signer: not trusted");
+	ASSERT_TRUE(l.mok_trusted, "with MokListTrustedRT: the machine keyring");
+	ASSERT_TRUE(mok_lists_trust(&l, true, ia.serial, ia.issuer_cn, &platform),
+		    "with MokListTrustedRT: the machine keyring");
+	ASSERT_FALSE(platform, "with MokListTrustedRT: the machine keyring");
+	ASSERT_FALSE(mok_lists_trust(&l, false, ia.serial, ia.issuer_cn, &platform),
+		     "without Secure Boot the kernel does not load MOK keys: not trusted");
+	ASSERT_FALSE(mok_lists_trust(&l, true, ib.serial, ib.issuer_cn, &platform),
+		     "signed by b: not trusted");
+	ASSERT_FALSE(mok_lists_trust(&l, true, ia.serial, "someone else", &platform),
+		     "a's serial with another signer: not trusted");
 	mok_lists_free(&l);
 	sb_efivar(s.sysfs_path, "db", EFI_DB_GUID, 7, a.data, a.len);
 	sb_sysfile(s.sysfs_path, "firmware/efi/mok-variables/MokListRT", "", 0);
 	if (mok_lists_read(&s, &l) < 0)
 		exit(2);
-	CHECK(mok_lists_trust(&l, false, ia.serial, ia.issuer_cn, &platform) && platform,
-	      "a in db: trusted, through the platform keyring (the distributions' kernels)");
+	ASSERT_TRUE(mok_lists_trust(&l, false, ia.serial, ia.issuer_cn, &platform),
+		    "a in db: trusted, through the platform keyring (the distributions' kernels)");
+	ASSERT_TRUE(platform,
+		    "a in db: trusted, through the platform keyring (the distributions' kernels)");
 	mok_lists_free(&l);
 	cert_id_free(&ia);
 	cert_id_free(&ib);
 }
 
-int main(void)
+static void setup(void)
 {
-	if (make_temp_dir("/tmp", "test_svc_sb_state.", &dir) < 0)
-		return 2;
+	dir = test_tmpdir();
 	sb_make_cert(dir, "a", "stap-onboot-test");
 	sb_make_cert(dir, "b", "another key");
 	der_a = sb_slurp(dir, "a.der", &len_a);
 	der_b = sb_slurp(dir, "b.der", &len_b);
-	test_mode();
-	test_lockdown();
-	test_lists();
-	test_trust();
+}
+TEST_SETUP(setup)
+
+static void teardown(void)
+{
 	free(der_a);
 	free(der_b);
-	rm_rf(dir);
-	free(dir);
-	return test_summary();
 }
+TEST_TEARDOWN(teardown)

@@ -13,7 +13,8 @@
 #include "log.h"
 #include "script_walk.h"
 #include "strfmt.h"
-#include "svc_test.h"
+#include "capture.h"
+#include "test.h"
 
 /* The step's script: what each name returns, and the order the names were visited in. */
 struct plan {
@@ -64,65 +65,83 @@ static int walk(struct invocation *inv, struct plan *p, bool reverse, char **err
 	return r;
 }
 
-int main(void)
+TEST(walk)
 {
 	struct settings s = {0};
 	struct invocation inv = {.s = &s};
 	struct plan p = {0};
-	char logpath[] = "/tmp/test_svc_script_walk.XXXXXX";
-	int fd = mkstemp(logpath);
+	char logpath[600];
 	char *err;
 	int r;
 
-	if (fd < 0 || log_open(logpath) < 0 || interrupt_install() < 0)
-		return 2;
-	close(fd);
+	snprintf(logpath, sizeof(logpath), "%s/log", test_tmpdir());
+	ASSERT_EQ(log_open(logpath), 0);
+	ASSERT_EQ(interrupt_install(), 0);
 	r = walk(&inv, &p, false, &err);
-	CHECK(r == 0 && strcmp(p.seen, "abc") == 0 && inv.nr_fails == 0,
-	      "every name in order, OK and SKIPPED are no failure (%d, %s)", r, p.seen);
+	ASSERT_EQ(r, 0, "every name in order, OK and SKIPPED are no failure (%d, %s)", r, p.seen);
+	ASSERT_STREQ(p.seen, "abc", "every name in order, OK and SKIPPED are no failure (%d, %s)",
+		     r, p.seen);
+	ASSERT_EQ(inv.nr_fails, 0, "every name in order, OK and SKIPPED are no failure (%d, %s)", r,
+		  p.seen);
 	free(err);
 
 	p = (struct plan){0};
 	r = walk(&inv, &p, true, &err);
-	CHECK(r == 0 && strcmp(p.seen, "cba") == 0, "reversed (%s)", p.seen);
+	ASSERT_EQ(r, 0, "reversed");
+	ASSERT_STREQ(p.seen, "cba", "reversed");
 	free(err);
 
 	p = (struct plan){.fail = "b"};
 	r = walk(&inv, &p, false, &err);
-	CHECK(r == 0 && strcmp(p.seen, "abc") == 0 && inv.nr_fails == 1,
-	      "PASSALL=no: a failure is counted and the walk goes on (%d, %s)", r, p.seen);
-	CHECK(strstr(err, "Failed to walk \"b\". (7)") != NULL, "with the step's message and code");
+	ASSERT_EQ(r, 0, "PASSALL=no: a failure is counted and the walk goes on (%d, %s)", r,
+		  p.seen);
+	ASSERT_STREQ(p.seen, "abc",
+		     "PASSALL=no: a failure is counted and the walk goes on (%d, %s)", r, p.seen);
+	ASSERT_EQ(inv.nr_fails, 1, "PASSALL=no: a failure is counted and the walk goes on (%d, %s)",
+		  r, p.seen);
+	ASSERT_CONTAINS(err, "Failed to walk \"b\". (7)", "with the step's message and code");
 	free(err);
 
 	s.passall = true;
 	inv.nr_fails = 0;
 	p = (struct plan){.fail = "b"};
 	r = walk(&inv, &p, false, &err);
-	CHECK(r == -ECANCELED && strcmp(p.seen, "ab") == 0,
-	      "PASSALL=yes: the first failure ends the walk (%d, %s)", r, p.seen);
-	CHECK(strstr(err, "Failed to walk \"b\". (7)") != NULL, "naming the script");
+	ASSERT_EQ(r, -ECANCELED, "PASSALL=yes: the first failure ends the walk (%d, %s)", r,
+		  p.seen);
+	ASSERT_STREQ(p.seen, "ab", "PASSALL=yes: the first failure ends the walk (%d, %s)", r,
+		     p.seen);
+	ASSERT_CONTAINS(err, "Failed to walk \"b\". (7)", "naming the script");
 	free(err);
 
 	s.passall = false;
 	p = (struct plan){.abort = "a"};
 	r = walk(&inv, &p, false, &err);
-	CHECK(r == -ECANCELED && strcmp(p.seen, "a") == 0 && inv.nr_fails == 0,
-	      "an aborting step ends the walk, PASSALL or not (%d, %s)", r, p.seen);
+	ASSERT_EQ(r, -ECANCELED, "an aborting step ends the walk, PASSALL or not (%d, %s)", r,
+		  p.seen);
+	ASSERT_STREQ(p.seen, "a", "an aborting step ends the walk, PASSALL or not (%d, %s)", r,
+		     p.seen);
+	ASSERT_EQ(inv.nr_fails, 0, "an aborting step ends the walk, PASSALL or not (%d, %s)", r,
+		  p.seen);
 	free(err);
 
 	p = (struct plan){.signal = "b"};
 	r = walk(&inv, &p, false, &err);
-	CHECK(r == -EINTR && strcmp(p.seen, "ab") == 0 && inv.nr_fails == 0,
-	      "a signal during a step: -EINTR, no failure counted, no further step (%d, %s)", r,
-	      p.seen);
-	CHECK(strstr(err, "Failed to walk") == NULL, "and no failure message");
+	ASSERT_EQ(r, -EINTR,
+		  "a signal during a step: -EINTR, no failure counted, no further step (%d, %s)", r,
+		  p.seen);
+	ASSERT_STREQ(p.seen, "ab",
+		     "a signal during a step: -EINTR, no failure counted, no further step (%d, %s)",
+		     r, p.seen);
+	ASSERT_EQ(inv.nr_fails, 0,
+		  "a signal during a step: -EINTR, no failure counted, no further step (%d, %s)", r,
+		  p.seen);
+	ASSERT_NOT_CONTAINS(err, "Failed to walk", "and no failure message");
 	free(err);
 
 	p = (struct plan){0};
 	r = walk(&inv, &p, false, &err);
-	CHECK(r == -EINTR && p.seen[0] == '\0', "after a signal no step runs (%d)", r);
+	ASSERT_EQ(r, -EINTR, "after a signal no step runs");
+	ASSERT_EQ(p.seen[0], '\0', "after a signal no step runs (%d)", r);
 	free(err);
 	log_close();
-	unlink(logpath);
-	return test_summary();
 }

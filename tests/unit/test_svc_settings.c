@@ -11,8 +11,10 @@
 #include "fsutil.h"
 #include "log_api.h"
 #include "settings.h"
-#include "settings_test.h"
-#include "svc_test.h"
+#include "settings_fixture.h"
+#include "capture.h"
+#include "files.h"
+#include "test.h"
 
 /* Writes the main config (CONFIG_PATH set to conf_d first) and loads it; stderr in *err. */
 static void conf_file(const char *name, const char *text)
@@ -23,58 +25,70 @@ static void conf_file(const char *name, const char *text)
 	put_file(path, text);
 }
 
-static void test_defaults(void)
+TEST(defaults)
 {
 	struct settings s;
 	char *err, want[600];
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
-	CHECK(load(&s, "", "6.1.0-test", &err) == 0, "empty config loads (conf.d missing: fine)");
-	CHECK(err[0] == '\0', "no messages");
+	ASSERT_EQ(load(&s, "", "6.1.0-test", &err), 0, "empty config loads (conf.d missing: fine)");
+	ASSERT_EQ(err[0], '\0', "no messages");
 	free(err);
-	CHECK_STR(s.script_path, SYSCONFDIR "/systemtap/script.d", "SCRIPT_PATH default");
-	CHECK_STR(s.cache_root, LOCALSTATEDIR "/cache/systemtap", "CACHE_PATH default");
-	CHECK_STR(s.cache_path, LOCALSTATEDIR "/cache/systemtap/6.1.0-test",
-		  "cache_path = CACHE_PATH/KRELEASE");
-	CHECK_STR(s.stat_path, RUNSTATEDIR "/systemtap", "STAT_PATH default");
-	CHECK_STR(s.temp_path, "/tmp", "TEMP_PATH default");
-	CHECK_STR(s.log_file, LOCALSTATEDIR "/log/systemtap.log", "LOG_FILE default");
-	CHECK(s.passall && !s.recursive && s.autocompile && !s.allow_cacheonly && !s.log_boot_err,
-	      "booleans: PASSALL=yes RECURSIVE=no AUTOCOMPILE=yes ALLOW_CACHEONLY=no "
-	      "LOG_BOOT_ERR=no");
-	CHECK_STR(s.default_start, "", "DEFAULT_START default");
-	CHECK_STR(s.stap, "/usr/bin/stap", "STAP default");
-	CHECK_STR(s.staprun, "/usr/bin/staprun", "STAPRUN default");
-	CHECK_STR(s.dracut, "dracut", "DRACUT default (PATH lookup)");
-	CHECK_STR(s.new_kernel_pkg, "/sbin/new-kernel-pkg", "NEW_KERNEL_PKG default");
-	CHECK_STR(s.grubby, "/sbin/grubby", "GRUBBY default");
-	CHECK_STR(s.kernel_install, "kernel-install", "KERNEL_INSTALL default");
-	CHECK(s.compile_jobs == (cpus < 1 ? 1 : cpus), "COMPILE_JOBS default = %d online CPUs",
-	      s.compile_jobs);
-	CHECK_STR(s.boot_path, "/boot", "BOOT_PATH default");
-	CHECK_STR(s.modules_path, "/lib/modules", "MODULES_PATH default");
-	CHECK_STR(s.proc_path, "/proc", "PROC_PATH default");
+	ASSERT_STREQ(s.script_path, SYSCONFDIR "/systemtap/script.d", "SCRIPT_PATH default");
+	ASSERT_STREQ(s.cache_root, LOCALSTATEDIR "/cache/systemtap", "CACHE_PATH default");
+	ASSERT_STREQ(s.cache_path, LOCALSTATEDIR "/cache/systemtap/6.1.0-test",
+		     "cache_path = CACHE_PATH/KRELEASE");
+	ASSERT_STREQ(s.stat_path, RUNSTATEDIR "/systemtap", "STAT_PATH default");
+	ASSERT_STREQ(s.temp_path, "/tmp", "TEMP_PATH default");
+	ASSERT_STREQ(s.log_file, LOCALSTATEDIR "/log/systemtap.log", "LOG_FILE default");
+	ASSERT_TRUE(s.passall,
+		    "booleans: PASSALL=yes RECURSIVE=no AUTOCOMPILE=yes ALLOW_CACHEONLY=no "
+		    "LOG_BOOT_ERR=no");
+	ASSERT_FALSE(s.recursive,
+		     "booleans: PASSALL=yes RECURSIVE=no AUTOCOMPILE=yes ALLOW_CACHEONLY=no "
+		     "LOG_BOOT_ERR=no");
+	ASSERT_TRUE(s.autocompile,
+		    "booleans: PASSALL=yes RECURSIVE=no AUTOCOMPILE=yes ALLOW_CACHEONLY=no "
+		    "LOG_BOOT_ERR=no");
+	ASSERT_FALSE(s.allow_cacheonly,
+		     "booleans: PASSALL=yes RECURSIVE=no AUTOCOMPILE=yes ALLOW_CACHEONLY=no "
+		     "LOG_BOOT_ERR=no");
+	ASSERT_FALSE(s.log_boot_err,
+		     "booleans: PASSALL=yes RECURSIVE=no AUTOCOMPILE=yes ALLOW_CACHEONLY=no "
+		     "LOG_BOOT_ERR=no");
+	ASSERT_STREQ(s.default_start, "", "DEFAULT_START default");
+	ASSERT_STREQ(s.stap, "/usr/bin/stap", "STAP default");
+	ASSERT_STREQ(s.staprun, "/usr/bin/staprun", "STAPRUN default");
+	ASSERT_STREQ(s.dracut, "dracut", "DRACUT default (PATH lookup)");
+	ASSERT_STREQ(s.new_kernel_pkg, "/sbin/new-kernel-pkg", "NEW_KERNEL_PKG default");
+	ASSERT_STREQ(s.grubby, "/sbin/grubby", "GRUBBY default");
+	ASSERT_STREQ(s.kernel_install, "kernel-install", "KERNEL_INSTALL default");
+	ASSERT_EQ(s.compile_jobs, (cpus < 1 ? 1 : cpus), "COMPILE_JOBS default = %d online CPUs",
+		  s.compile_jobs);
+	ASSERT_STREQ(s.boot_path, "/boot", "BOOT_PATH default");
+	ASSERT_STREQ(s.modules_path, "/lib/modules", "MODULES_PATH default");
+	ASSERT_STREQ(s.proc_path, "/proc", "PROC_PATH default");
 	snprintf(want, sizeof(want), "%s", conf_d);
-	CHECK_STR(s.config_path, want, "CONFIG_PATH as set");
+	ASSERT_STREQ(s.config_path, want, "CONFIG_PATH as set");
 	settings_free(&s);
 }
 
-static void test_kernel_release(void)
+TEST(kernel_release)
 {
 	struct settings s;
 	struct utsname u;
 	char *err;
 
 	uname(&u);
-	CHECK(load(&s, "CACHE_PATH=/c//\n", NULL, &err) == 0, "load without -r");
+	ASSERT_EQ(load(&s, "CACHE_PATH=/c//\n", NULL, &err), 0, "load without -r");
 	free(err);
-	CHECK_STR(s.kernel_release, u.release, "kernel_release from uname(2)");
+	ASSERT_STREQ(s.kernel_release, u.release, "kernel_release from uname(2)");
 	char want[400];
 	snprintf(want, sizeof(want), "/c/%s", u.release);
-	CHECK_STR(s.cache_path, want, "cache_path (trailing slashes of CACHE_PATH dropped)");
+	ASSERT_STREQ(s.cache_path, want, "cache_path (trailing slashes of CACHE_PATH dropped)");
 	settings_free(&s);
-	CHECK(load(&s, "", "../x", &err) == -EINVAL && strstr(err, "Invalid kernel release"),
-	      "a kernel release with '/' is refused");
+	ASSERT_EQ(load(&s, "", "../x", &err), -EINVAL, "a kernel release with '/' is refused");
+	ASSERT_CONTAINS(err, "Invalid kernel release", "a kernel release with '/' is refused");
 	free(err);
 }
 
@@ -86,30 +100,31 @@ static void check_bool_value(const char *key, const char *value, size_t offset, 
 
 	snprintf(text, sizeof(text), "\n%s=%s\n", key, value);
 	snprintf(where, sizeof(where), "%s:3:", main_conf);
-	CHECK(load(&s, text, "k", &err) == 0, "%s=%s loads", key, value);
-	CHECK(*(bool *)((char *)&s + offset) == want, "%s=%s means %s", key, value,
-	      want ? "yes" : "no");
-	if (warn)
-		CHECK(strstr(err, "warning:") && strstr(err, where) && strstr(err, key),
-		      "a warning names %s and %s", where, key);
-	else
-		CHECK(err[0] == '\0', "no warning");
+	ASSERT_EQ(load(&s, text, "k", &err), 0, "%s=%s loads", key, value);
+	ASSERT_EQ(*(bool *)((char *)&s + offset), want, "%s=%s means %s", key, value,
+		  want ? "yes" : "no");
+	if (warn) {
+		ASSERT_CONTAINS(err, "warning:", "a warning names %s and %s", where, key);
+		ASSERT_CONTAINS(err, where, "a warning names %s and %s", where, key);
+		ASSERT_CONTAINS(err, key, "a warning names %s and %s", where, key);
+	} else
+		ASSERT_EQ(err[0], '\0', "no warning");
 	free(err);
 	settings_free(&s);
 }
 
-static void test_booleans(void)
+TEST(booleans)
 {
 	static const char *const yes[] = {"y", "Y", "yes", "Yes", "YES", "1"};
 	static const char *const no[] = {"n", "N", "no", "No", "NO", "0"};
 	static const char *const invalid[] = {"maybe", "", "2", "true", "yES"};
 
 	for (size_t i = 0; i < 6; i++) {
-		CHECK(parse_bool(yes[i]) == 1, "parse_bool(%s) = 1", yes[i]);
-		CHECK(parse_bool(no[i]) == 0, "parse_bool(%s) = 0", no[i]);
+		ASSERT_EQ(parse_bool(yes[i]), 1, "parse_bool(%s) = 1", yes[i]);
+		ASSERT_EQ(parse_bool(no[i]), 0, "parse_bool(%s) = 0", no[i]);
 	}
 	for (size_t i = 0; i < 5; i++)
-		CHECK(parse_bool(invalid[i]) == -1, "parse_bool(\"%s\") = -1", invalid[i]);
+		ASSERT_EQ(parse_bool(invalid[i]), -1, "parse_bool(\"%s\") = -1", invalid[i]);
 	check_bool_value("PASSALL", "no", offsetof(struct settings, passall), false, false);
 	check_bool_value("RECURSIVE", "Yes", offsetof(struct settings, recursive), true, false);
 	check_bool_value("AUTOCOMPILE", "0", offsetof(struct settings, autocompile), false, false);
@@ -128,7 +143,7 @@ static void test_booleans(void)
 			 true);
 }
 
-static void test_conf_d_order(void)
+TEST(conf_d_order)
 {
 	struct settings s;
 	char *err;
@@ -142,22 +157,23 @@ static void test_conf_d_order(void)
 	conf_file(".hidden.conf", "s_OPT=hidden\n");
 	conf_file("c.conf.bak", "s_OPT=bak\n");
 	conf_file("noext", "s_OPT=noext\n");
-	CHECK(load(&s, "PASSALL=yes\ns_OPT=main\nx_REQ='a b'\n", "k", &err) == 0, "load conf.d");
-	CHECK(err[0] == '\0', "no messages");
+	ASSERT_EQ(load(&s, "PASSALL=yes\ns_OPT=main\nx_REQ='a b'\n", "k", &err), 0, "load conf.d");
+	ASSERT_EQ(err[0], '\0', "no messages");
 	free(err);
-	CHECK_STR(settings_script_opt(&s, "s"), "b", "b.conf overrides a.conf and the main config");
-	CHECK_STR(settings_script_opt(&s, "t"), "a", "a.conf read");
-	CHECK_STR(settings_script_opt(&s, "u"), "a", "C order: B.conf before a.conf");
-	CHECK_STR(settings_script_opt(&s, "w"), "9", "C order: 10.conf before 9.conf");
-	CHECK(!s.passall, "conf.d overrides a global parameter of the main config");
-	CHECK_STR(settings_script_req(&s, "x"), "a b", "_REQ from the main config");
-	CHECK_STR(settings_script_opt(&s, "nope"), "", "unset _OPT is \"\"");
-	CHECK_STR(settings_script_req(&s, "nope"), "", "unset _REQ is \"\"");
-	CHECK_STR(settings_script_opt(&s, "bad-name"), "", "_OPT of an invalid name is \"\"");
+	ASSERT_STREQ(settings_script_opt(&s, "s"), "b",
+		     "b.conf overrides a.conf and the main config");
+	ASSERT_STREQ(settings_script_opt(&s, "t"), "a", "a.conf read");
+	ASSERT_STREQ(settings_script_opt(&s, "u"), "a", "C order: B.conf before a.conf");
+	ASSERT_STREQ(settings_script_opt(&s, "w"), "9", "C order: 10.conf before 9.conf");
+	ASSERT_FALSE(s.passall, "conf.d overrides a global parameter of the main config");
+	ASSERT_STREQ(settings_script_req(&s, "x"), "a b", "_REQ from the main config");
+	ASSERT_STREQ(settings_script_opt(&s, "nope"), "", "unset _OPT is \"\"");
+	ASSERT_STREQ(settings_script_req(&s, "nope"), "", "unset _REQ is \"\"");
+	ASSERT_STREQ(settings_script_opt(&s, "bad-name"), "", "_OPT of an invalid name is \"\"");
 	settings_free(&s);
 }
 
-static void test_config_path_from_main(void)
+TEST(config_path_from_main)
 {
 	struct settings s;
 	char other[600], text[700], *err;
@@ -167,11 +183,12 @@ static void test_config_path_from_main(void)
 	snprintf(text, sizeof(text), "%s/x.conf", other);
 	put_file(text, "o_OPT=other\n");
 	snprintf(text, sizeof(text), "CONFIG_PATH=%s/\n", other);
-	CHECK(load(&s, text, "k", &err) == 0, "main config changes CONFIG_PATH");
+	ASSERT_EQ(load(&s, text, "k", &err), 0, "main config changes CONFIG_PATH");
 	free(err);
-	CHECK_STR(settings_script_opt(&s, "o"), "other", "files of the new CONFIG_PATH are read");
-	CHECK_STR(settings_script_opt(&s, "s"), "", "files of the old CONFIG_PATH are not");
-	CHECK_STR(s.config_path, other, "config_path is the new one");
+	ASSERT_STREQ(settings_script_opt(&s, "o"), "other",
+		     "files of the new CONFIG_PATH are read");
+	ASSERT_STREQ(settings_script_opt(&s, "s"), "", "files of the old CONFIG_PATH are not");
+	ASSERT_STREQ(s.config_path, other, "config_path is the new one");
 	settings_free(&s);
 }
 
@@ -181,13 +198,13 @@ static void expect_error(const char *text, const char *what, const char *where_s
 	char *err, where[700];
 
 	snprintf(where, sizeof(where), "%s%s", main_conf, where_suffix);
-	CHECK(load(&s, text, "k", &err) == -EINVAL, "refused: %s", text);
-	CHECK(strstr(err, where) && strstr(err, what), "error names %s and says \"%s\"", where,
-	      what);
+	ASSERT_EQ(load(&s, text, "k", &err), -EINVAL, "refused: %s", text);
+	ASSERT_CONTAINS(err, where, "error names %s and says \"%s\"", where, what);
+	ASSERT_CONTAINS(err, what, "error names %s and says \"%s\"", where, what);
 	free(err);
 }
 
-static void test_errors(void)
+TEST(errors)
 {
 	struct settings s;
 	struct capture c;
@@ -198,8 +215,9 @@ static void test_errors(void)
 	capture_begin(&c);
 	r = settings_load(&s, path, "k");
 	err = capture_end(&c);
-	CHECK(r == -ENOENT && strstr(err, path) && strstr(err, "No such file"),
-	      "a missing main config is an error naming it");
+	ASSERT_EQ(r, -ENOENT, "a missing main config is an error naming it");
+	ASSERT_CONTAINS(err, path, "a missing main config is an error naming it");
+	ASSERT_CONTAINS(err, "No such file", "a missing main config is an error naming it");
 	free(err);
 
 	expect_error("COMPILE_JOBS=0", "COMPILE_JOBS must be a positive integer", ":2:");
@@ -215,34 +233,39 @@ static void test_errors(void)
 
 	/* conf.d entries that cannot be read: a dangling symlink and a directory. */
 	snprintf(path, sizeof(path), "%s/zz.conf", conf_d);
-	CHECK(symlink("/nonexistent/target", path) == 0, "dangling symlink zz.conf");
-	CHECK(load(&s, "", "k", &err) == -ENOENT && strstr(err, path),
-	      "an unreadable conf.d file is an error naming it");
+	ASSERT_EQ(symlink("/nonexistent/target", path), 0, "dangling symlink zz.conf");
+	ASSERT_EQ(load(&s, "", "k", &err), -ENOENT,
+		  "an unreadable conf.d file is an error naming it");
+	ASSERT_CONTAINS(err, path, "an unreadable conf.d file is an error naming it");
 	free(err);
 	unlink(path);
 	mkdir(path, 0755);
-	CHECK(load(&s, "", "k", &err) == -ENOTREGULAR && strstr(err, path) &&
-		  strstr(err, "not a regular file"),
-	      "a directory named *.conf is an error naming it");
+	ASSERT_EQ(load(&s, "", "k", &err), -ENOTREGULAR,
+		  "a directory named *.conf is an error naming it");
+	ASSERT_CONTAINS(err, path, "a directory named *.conf is an error naming it");
+	ASSERT_CONTAINS(err, "not a regular file",
+			"a directory named *.conf is an error naming it");
 	free(err);
 	rmdir(path);
 	/* A FIFO would block a plain open() for good (no writer): refused at once. */
 	alarm(10);
 	mkfifo(path, 0644);
-	CHECK(load(&s, "", "k", &err) == -ENOTREGULAR && strstr(err, path) &&
-		  strstr(err, "not a regular file"),
-	      "a FIFO named *.conf is refused at once, naming it");
+	ASSERT_EQ(load(&s, "", "k", &err), -ENOTREGULAR,
+		  "a FIFO named *.conf is refused at once, naming it");
+	ASSERT_CONTAINS(err, path, "a FIFO named *.conf is refused at once, naming it");
+	ASSERT_CONTAINS(err, "not a regular file",
+			"a FIFO named *.conf is refused at once, naming it");
 	alarm(0);
 	free(err);
 	unlink(path);
 }
 
-static void test_values_and_warnings(void)
+TEST(values_and_warnings)
 {
 	struct settings s;
 	char *err, where[700];
 
-	CHECK(
+	ASSERT_EQ(
 	    load(&s,
 		 "COMPILE_JOBS=3\nLOG_FILE=\nSTAP=/opt/st/stap\nDRACUT=/usr/bin/dracut\n"
 		 "NEW_KERNEL_PKG=nkp\nGRUBBY=/g\nKERNEL_INSTALL=/ki\n"
@@ -250,46 +273,47 @@ static void test_values_and_warnings(void)
 		 "DEFAULT_START='a b'\nSTAT_PATH=/r/run\nTEMP_PATH=/r/tmp\nSCRIPT_PATH=/r/s.d\n"
 		 "lowercase_helper=1\nMYSCRIPT_OPT=-v\nMYSCRIPT_REQ=x\n"
 		 "PASSAL=no\nKRELEASE=9.9\nINITRAMFS=/x.img\nLSINITRD=/l\n",
-		 "k", &err) == 0,
-	    "every parameter set");
-	CHECK(s.compile_jobs == 3, "COMPILE_JOBS=3");
-	CHECK_STR(s.log_file, "", "LOG_FILE= means no log file");
-	CHECK_STR(s.stap, "/opt/st/stap", "STAP");
-	CHECK_STR(s.staprun, "/sr", "STAPRUN");
-	CHECK_STR(s.dracut, "/usr/bin/dracut", "DRACUT");
-	CHECK_STR(s.new_kernel_pkg, "nkp", "NEW_KERNEL_PKG");
-	CHECK_STR(s.grubby, "/g", "GRUBBY");
-	CHECK_STR(s.kernel_install, "/ki", "KERNEL_INSTALL");
-	CHECK_STR(s.boot_path, "/r/boot", "BOOT_PATH");
-	CHECK_STR(s.modules_path, "/r/lib/modules", "MODULES_PATH");
-	CHECK_STR(s.proc_path, "/r/proc", "PROC_PATH");
-	CHECK_STR(s.default_start, "a b", "DEFAULT_START");
-	CHECK_STR(s.stat_path, "/r/run", "STAT_PATH");
-	CHECK_STR(s.temp_path, "/r/tmp", "TEMP_PATH");
-	CHECK_STR(s.script_path, "/r/s.d", "SCRIPT_PATH");
-	CHECK_STR(s.kernel_release, "k", "KRELEASE in the config does not change the release");
+		 "k", &err),
+	    0, "every parameter set");
+	ASSERT_EQ(s.compile_jobs, 3, "COMPILE_JOBS=3");
+	ASSERT_STREQ(s.log_file, "", "LOG_FILE= means no log file");
+	ASSERT_STREQ(s.stap, "/opt/st/stap", "STAP");
+	ASSERT_STREQ(s.staprun, "/sr", "STAPRUN");
+	ASSERT_STREQ(s.dracut, "/usr/bin/dracut", "DRACUT");
+	ASSERT_STREQ(s.new_kernel_pkg, "nkp", "NEW_KERNEL_PKG");
+	ASSERT_STREQ(s.grubby, "/g", "GRUBBY");
+	ASSERT_STREQ(s.kernel_install, "/ki", "KERNEL_INSTALL");
+	ASSERT_STREQ(s.boot_path, "/r/boot", "BOOT_PATH");
+	ASSERT_STREQ(s.modules_path, "/r/lib/modules", "MODULES_PATH");
+	ASSERT_STREQ(s.proc_path, "/r/proc", "PROC_PATH");
+	ASSERT_STREQ(s.default_start, "a b", "DEFAULT_START");
+	ASSERT_STREQ(s.stat_path, "/r/run", "STAT_PATH");
+	ASSERT_STREQ(s.temp_path, "/r/tmp", "TEMP_PATH");
+	ASSERT_STREQ(s.script_path, "/r/s.d", "SCRIPT_PATH");
+	ASSERT_STREQ(s.kernel_release, "k", "KRELEASE in the config does not change the release");
 	snprintf(where, sizeof(where), "%s:20: unknown parameter PASSAL", main_conf);
-	CHECK(strstr(err, where) != NULL, "typo PASSAL warned with file:line");
+	ASSERT_CONTAINS(err, where, "typo PASSAL warned with file:line");
 	snprintf(where, sizeof(where), "%s:21: KRELEASE cannot be set", main_conf);
-	CHECK(strstr(err, where) != NULL, "internal KRELEASE warned");
+	ASSERT_CONTAINS(err, where, "internal KRELEASE warned");
 	snprintf(where, sizeof(where), "%s:22: INITRAMFS cannot be set", main_conf);
-	CHECK(strstr(err, where) != NULL, "internal INITRAMFS warned");
+	ASSERT_CONTAINS(err, where, "internal INITRAMFS warned");
 	snprintf(where, sizeof(where),
 		 "%s:23: LSINITRD is not used any more (onboot reads the image itself); ignored",
 		 main_conf);
-	CHECK(strstr(err, where) != NULL, "LSINITRD: warned as not used any more");
-	CHECK(!strstr(err, "lowercase_helper") && !strstr(err, "MYSCRIPT"),
-	      "no warning for lowercase keys nor <script>_OPT/_REQ");
+	ASSERT_CONTAINS(err, where, "LSINITRD: warned as not used any more");
+	ASSERT_NOT_CONTAINS(err, "lowercase_helper",
+			    "no warning for lowercase keys nor <script>_OPT/_REQ");
+	ASSERT_NOT_CONTAINS(err, "MYSCRIPT", "no warning for lowercase keys nor <script>_OPT/_REQ");
 	free(err);
 	settings_free(&s);
-	CHECK(load(&s, "COMPILE_JOBS=", "k", &err) == 0 && s.compile_jobs >= 1,
-	      "COMPILE_JOBS= means the default");
+	ASSERT_EQ(load(&s, "COMPILE_JOBS=", "k", &err), 0, "COMPILE_JOBS= means the default");
+	ASSERT_GE(s.compile_jobs, 1, "COMPILE_JOBS= means the default");
 	free(err);
 	settings_free(&s);
 }
 
 /* The installed default config: all comments; uncommented it gives exactly the defaults. */
-static void test_config_default(void)
+TEST(config_default)
 {
 	const char *top = getenv("TOP") ? getenv("TOP") : ".";
 	static const char *const keys[] = {
@@ -308,16 +332,17 @@ static void test_config_default(void)
 
 	snprintf(path, sizeof(path), "%s/service/config.default", top);
 	if (read_file(path, &text, &len) < 0) {
-		CHECK(0, "read %s", path);
+		ASSERT_TRUE(0, "read %s", path);
 		return;
 	}
-	CHECK(config_parse_text(&cfg, text, len, path) == 0 && cfg.n == 0,
-	      "config.default parses and sets nothing");
+	ASSERT_EQ(config_parse_text(&cfg, text, len, path), 0,
+		  "config.default parses and sets nothing");
+	ASSERT_EQ(cfg.n, 0, "config.default parses and sets nothing");
 	config_free(&cfg);
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		char line[64];
 		snprintf(line, sizeof(line), "\n#%s=", keys[i]);
-		CHECK(strstr(text, line) != NULL, "config.default shows %s", keys[i]);
+		ASSERT_CONTAINS(text, line, "config.default shows %s", keys[i]);
 	}
 	/* Uncomment "#KEY=" lines (a "#" before an upper-case letter). */
 	for (p = text; (p = strstr(p, "\n#")); p++)
@@ -329,49 +354,39 @@ static void test_config_default(void)
 		exit(2);
 	free(text);
 	text = p;
-	CHECK(load(&u, text, "k", &err) == 0, "config.default uncommented loads");
-	CHECK(err[0] == '\0', "without warnings");
+	ASSERT_EQ(load(&u, text, "k", &err), 0, "config.default uncommented loads");
+	ASSERT_EQ(err[0], '\0', "without warnings");
 	free(err);
-	CHECK(load(&d, "", "k", &err) == 0, "empty config loads");
+	ASSERT_EQ(load(&d, "", "k", &err), 0, "empty config loads");
 	free(err);
-	CHECK_STR(u.script_path, d.script_path, "same SCRIPT_PATH");
-	CHECK_STR(u.cache_path, d.cache_path, "same CACHE_PATH");
-	CHECK_STR(u.stat_path, d.stat_path, "same STAT_PATH");
-	CHECK_STR(u.temp_path, d.temp_path, "same TEMP_PATH");
-	CHECK_STR(u.log_file, d.log_file, "same LOG_FILE");
-	CHECK(u.passall == d.passall && u.recursive == d.recursive &&
-		  u.autocompile == d.autocompile && u.allow_cacheonly == d.allow_cacheonly &&
-		  u.log_boot_err == d.log_boot_err && u.compile_jobs == d.compile_jobs,
-	      "same booleans and COMPILE_JOBS");
-	CHECK_STR(u.default_start, d.default_start, "same DEFAULT_START");
-	CHECK_STR(u.stap, d.stap, "same STAP");
-	CHECK_STR(u.staprun, d.staprun, "same STAPRUN");
-	CHECK_STR(u.dracut, d.dracut, "same DRACUT");
-	CHECK_STR(u.new_kernel_pkg, d.new_kernel_pkg, "same NEW_KERNEL_PKG");
-	CHECK_STR(u.grubby, d.grubby, "same GRUBBY");
-	CHECK_STR(u.kernel_install, d.kernel_install, "same KERNEL_INSTALL");
-	CHECK_STR(u.boot_path, d.boot_path, "same BOOT_PATH");
-	CHECK_STR(u.modules_path, d.modules_path, "same MODULES_PATH");
-	CHECK_STR(u.proc_path, d.proc_path, "same PROC_PATH");
-	CHECK(!*u.module_sign_key && !*u.module_sign_cert, "no module signing");
-	CHECK_STR(u.onboot_log_dir, d.onboot_log_dir, "same ONBOOT_LOG_DIR");
-	CHECK(u.onboot_log_size == d.onboot_log_size, "same ONBOOT_LOG_SIZE");
+	ASSERT_STREQ(u.script_path, d.script_path, "same SCRIPT_PATH");
+	ASSERT_STREQ(u.cache_path, d.cache_path, "same CACHE_PATH");
+	ASSERT_STREQ(u.stat_path, d.stat_path, "same STAT_PATH");
+	ASSERT_STREQ(u.temp_path, d.temp_path, "same TEMP_PATH");
+	ASSERT_STREQ(u.log_file, d.log_file, "same LOG_FILE");
+	ASSERT_EQ(u.passall, d.passall, "same booleans and COMPILE_JOBS");
+	ASSERT_EQ(u.recursive, d.recursive, "same booleans and COMPILE_JOBS");
+	ASSERT_EQ(u.autocompile, d.autocompile, "same booleans and COMPILE_JOBS");
+	ASSERT_EQ(u.allow_cacheonly, d.allow_cacheonly, "same booleans and COMPILE_JOBS");
+	ASSERT_EQ(u.log_boot_err, d.log_boot_err, "same booleans and COMPILE_JOBS");
+	ASSERT_EQ(u.compile_jobs, d.compile_jobs, "same booleans and COMPILE_JOBS");
+	ASSERT_STREQ(u.default_start, d.default_start, "same DEFAULT_START");
+	ASSERT_STREQ(u.stap, d.stap, "same STAP");
+	ASSERT_STREQ(u.staprun, d.staprun, "same STAPRUN");
+	ASSERT_STREQ(u.dracut, d.dracut, "same DRACUT");
+	ASSERT_STREQ(u.new_kernel_pkg, d.new_kernel_pkg, "same NEW_KERNEL_PKG");
+	ASSERT_STREQ(u.grubby, d.grubby, "same GRUBBY");
+	ASSERT_STREQ(u.kernel_install, d.kernel_install, "same KERNEL_INSTALL");
+	ASSERT_STREQ(u.boot_path, d.boot_path, "same BOOT_PATH");
+	ASSERT_STREQ(u.modules_path, d.modules_path, "same MODULES_PATH");
+	ASSERT_STREQ(u.proc_path, d.proc_path, "same PROC_PATH");
+	ASSERT_STREQ(u.module_sign_key, "", "no module signing");
+	ASSERT_STREQ(u.module_sign_cert, "", "no module signing");
+	ASSERT_STREQ(u.onboot_log_dir, d.onboot_log_dir, "same ONBOOT_LOG_DIR");
+	ASSERT_EQ(u.onboot_log_size, d.onboot_log_size, "same ONBOOT_LOG_SIZE");
 	settings_free(&u);
 	settings_free(&d);
 	free(text);
 }
 
-int main(void)
-{
-	settings_test_begin("test_svc_settings.");
-	test_defaults();
-	test_kernel_release();
-	test_booleans();
-	test_conf_d_order();
-	test_config_path_from_main();
-	test_errors();
-	test_values_and_warnings();
-	test_config_default();
-	settings_test_end();
-	return test_summary();
-}
+TEST_SETUP(settings_fixture_setup)

@@ -8,43 +8,48 @@
 #include "fsutil.h"
 #include "macro.h"
 #include "settings.h"
-#include "settings_test.h"
-#include "svc_test.h"
+#include "settings_fixture.h"
+#include "test.h"
 
-static void test_defaults(void)
+TEST(defaults)
 {
 	struct settings s;
 	char *err;
 
-	CHECK(load(&s, "", "k", &err) == 0, "no limits set: loads");
-	CHECK(s.compile_timeout == 1800, "COMPILE_TIMEOUT default 1800 (%u)", s.compile_timeout);
-	CHECK(s.dracut_timeout == 900, "DRACUT_TIMEOUT default 900 (%u)", s.dracut_timeout);
-	CHECK(s.tool_timeout == 300, "TOOL_TIMEOUT default 300 (%u)", s.tool_timeout);
+	ASSERT_EQ(load(&s, "", "k", &err), 0, "no limits set: loads");
+	ASSERT_EQ(s.compile_timeout, 1800, "COMPILE_TIMEOUT default 1800");
+	ASSERT_EQ(s.dracut_timeout, 900, "DRACUT_TIMEOUT default 900");
+	ASSERT_EQ(s.tool_timeout, 300, "TOOL_TIMEOUT default 300");
 	settings_free(&s);
 	free(err);
 }
 
-static void test_values(void)
+TEST(values)
 {
 	struct settings s;
 	char *err;
 
-	CHECK(load(&s, "COMPILE_TIMEOUT=0\nDRACUT_TIMEOUT=2592000\nTOOL_TIMEOUT=\"7\"\n", "k",
-		   &err) == 0 &&
-		  !*err,
-	      "0, the maximum and a quoted value load without messages");
-	CHECK(s.compile_timeout == 0 && s.dracut_timeout == 2592000 && s.tool_timeout == 7,
-	      "as set: %u %u %u", s.compile_timeout, s.dracut_timeout, s.tool_timeout);
+	ASSERT_EQ(
+	    load(&s, "COMPILE_TIMEOUT=0\nDRACUT_TIMEOUT=2592000\nTOOL_TIMEOUT=\"7\"\n", "k", &err),
+	    0, "0, the maximum and a quoted value load without messages");
+	ASSERT_STREQ(err, "", "0, the maximum and a quoted value load without messages");
+	ASSERT_EQ(s.compile_timeout, 0, "as set: %u %u %u", s.compile_timeout, s.dracut_timeout,
+		  s.tool_timeout);
+	ASSERT_EQ(s.dracut_timeout, 2592000, "as set: %u %u %u", s.compile_timeout,
+		  s.dracut_timeout, s.tool_timeout);
+	ASSERT_EQ(s.tool_timeout, 7, "as set: %u %u %u", s.compile_timeout, s.dracut_timeout,
+		  s.tool_timeout);
 	settings_free(&s);
 	free(err);
-	CHECK(load(&s, "COMPILE_TIMEOUT=5\nCOMPILE_TIMEOUT=\n", "k", &err) == 0 &&
-		  s.compile_timeout == 1800,
-	      "COMPILE_TIMEOUT= means the default (%u)", s.compile_timeout);
+	ASSERT_EQ(load(&s, "COMPILE_TIMEOUT=5\nCOMPILE_TIMEOUT=\n", "k", &err), 0,
+		  "COMPILE_TIMEOUT= means the default (%u)", s.compile_timeout);
+	ASSERT_EQ(s.compile_timeout, 1800, "COMPILE_TIMEOUT= means the default (%u)",
+		  s.compile_timeout);
 	settings_free(&s);
 	free(err);
 }
 
-static void test_errors(void)
+TEST(errors)
 {
 	static const char *const bad[] = {"-1", "abc", "10s", " 5", "2592001", "99999999999999999"};
 
@@ -55,18 +60,10 @@ static void test_errors(void)
 		snprintf(text, sizeof(text), "TOOL_TIMEOUT='%s'\n", bad[i]);
 		snprintf(where, sizeof(where), "%s:2: TOOL_TIMEOUT must be a number of seconds",
 			 main_conf);
-		CHECK(load(&s, text, "k", &err) == -EINVAL, "TOOL_TIMEOUT='%s' refused", bad[i]);
-		CHECK(err && strstr(err, where), "naming file:line: %s", err ? err : "");
+		ASSERT_EQ(load(&s, text, "k", &err), -EINVAL, "TOOL_TIMEOUT='%s' refused", bad[i]);
+		ASSERT_CONTAINS(err, where, "naming file:line: %s", err ? err : "");
 		free(err);
 	}
 }
 
-int main(void)
-{
-	settings_test_begin("test_svc_settings_limits.");
-	test_defaults();
-	test_values();
-	test_errors();
-	settings_test_end();
-	return test_summary();
-}
+TEST_SETUP(settings_fixture_setup)

@@ -8,8 +8,8 @@
 
 #include "macro.h"
 #include "settings.h"
-#include "settings_test.h"
-#include "svc_test.h"
+#include "settings_fixture.h"
+#include "test.h"
 
 static void expect_error(const char *text, const char *what)
 {
@@ -17,49 +17,51 @@ static void expect_error(const char *text, const char *what)
 	char *err, where[700];
 
 	snprintf(where, sizeof(where), "%s:2:", main_conf);
-	CHECK(load(&s, text, "k", &err) == -EINVAL, "refused: %s", text);
-	CHECK(strstr(err, where) && strstr(err, what), "error names %s and says \"%s\": %s", where,
-	      what, err);
+	ASSERT_EQ(load(&s, text, "k", &err), -EINVAL, "refused: %s", text);
+	ASSERT_CONTAINS(err, where, "the error names the file and line");
+	ASSERT_CONTAINS(err, what, "the error says why");
 	free(err);
 }
 
-/* Loads text: its ONBOOT_LOG_DIR and ONBOOT_LOG_SIZE when it loads. */
-static bool loads(const char *text, const char *dir, unsigned long long size)
+/* Loads text: its ONBOOT_LOG_DIR and ONBOOT_LOG_SIZE are dir and size. */
+static void expect_loads(const char *text, const char *dir, unsigned long long size,
+			 const char *what)
 {
 	struct settings s;
 	char *err;
-	bool ok;
 
-	ok = load(&s, text, "k", &err) == 0 && !*err && streq(s.onboot_log_dir, dir) &&
-	     s.onboot_log_size == size;
+	ASSERT_EQ(load(&s, text, "k", &err), 0, "%s: loads", what);
+	ASSERT_STREQ(err, "", "%s: no messages", what);
+	ASSERT_STREQ(s.onboot_log_dir, dir, "%s", what);
+	ASSERT_EQ(s.onboot_log_size, size, "%s", what);
 	free(err);
-	if (ok)
-		settings_free(&s);
-	return ok;
+	settings_free(&s);
 }
 
-int main(void)
+TEST(values)
+{
+	expect_loads("", LOCALSTATEDIR "/log/systemtap/onboot", 4194304ULL,
+		     "defaults: LOCALSTATEDIR/log/systemtap/onboot, 4M");
+	expect_loads("ONBOOT_LOG_DIR=/r/log/onboot/\nONBOOT_LOG_SIZE=512k\n", "/r/log/onboot",
+		     524288, "ONBOOT_LOG_DIR (trailing slash dropped), ONBOOT_LOG_SIZE=512k");
+	expect_loads("ONBOOT_LOG_SIZE=3M\n", LOCALSTATEDIR "/log/systemtap/onboot", 3145728,
+		     "ONBOOT_LOG_SIZE=3M");
+	expect_loads("ONBOOT_LOG_SIZE=1G\n", LOCALSTATEDIR "/log/systemtap/onboot", 1073741824ULL,
+		     "ONBOOT_LOG_SIZE=1G: the largest");
+	expect_loads("ONBOOT_LOG_SIZE=0\n", LOCALSTATEDIR "/log/systemtap/onboot", 0,
+		     "ONBOOT_LOG_SIZE=0: nothing kept before the log directory is there");
+}
+
+TEST(errors)
 {
 	static const char *const bad_sizes[] = {"ONBOOT_LOG_SIZE=",    "ONBOOT_LOG_SIZE=4T",
 						"ONBOOT_LOG_SIZE=2G",  "ONBOOT_LOG_SIZE=-1",
 						"ONBOOT_LOG_SIZE=1MB", "ONBOOT_LOG_SIZE=1K1"};
 
-	settings_test_begin("test_svc_settings_onboot.");
-	CHECK(loads("", LOCALSTATEDIR "/log/systemtap/onboot", 4194304ULL),
-	      "defaults: LOCALSTATEDIR/log/systemtap/onboot, 4M");
-	CHECK(
-	    loads("ONBOOT_LOG_DIR=/r/log/onboot/\nONBOOT_LOG_SIZE=512k\n", "/r/log/onboot", 524288),
-	    "ONBOOT_LOG_DIR (trailing slash dropped), ONBOOT_LOG_SIZE=512k");
-	CHECK(loads("ONBOOT_LOG_SIZE=3M\n", LOCALSTATEDIR "/log/systemtap/onboot", 3145728),
-	      "ONBOOT_LOG_SIZE=3M");
-	CHECK(loads("ONBOOT_LOG_SIZE=1G\n", LOCALSTATEDIR "/log/systemtap/onboot", 1073741824ULL),
-	      "ONBOOT_LOG_SIZE=1G: the largest");
-	CHECK(loads("ONBOOT_LOG_SIZE=0\n", LOCALSTATEDIR "/log/systemtap/onboot", 0),
-	      "ONBOOT_LOG_SIZE=0: nothing kept before the log directory is there");
 	expect_error("ONBOOT_LOG_DIR=log", "ONBOOT_LOG_DIR must be an absolute path");
 	expect_error("ONBOOT_LOG_DIR=", "ONBOOT_LOG_DIR must not be empty");
 	for (size_t i = 0; i < ELEMENTSOF(bad_sizes); i++)
 		expect_error(bad_sizes[i], "ONBOOT_LOG_SIZE must be a number of bytes");
-	settings_test_end();
-	return test_summary();
 }
+
+TEST_SETUP(settings_fixture_setup)

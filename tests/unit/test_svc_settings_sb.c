@@ -8,31 +8,31 @@
 #include "fsutil.h"
 #include "macro.h"
 #include "settings.h"
-#include "settings_test.h"
-#include "svc_test.h"
+#include "settings_fixture.h"
+#include "test.h"
 
-static void test_values(void)
+TEST(values)
 {
 	struct settings s;
 	char *err;
 
-	CHECK(load(&s, "", "k", &err) == 0, "defaults load");
-	CHECK_STR(s.sysfs_path, "/sys", "SYSFS_PATH default");
-	CHECK_STR(s.dkms_path, LOCALSTATEDIR "/lib/dkms", "DKMS_PATH default");
-	CHECK_STR(s.mokutil, "mokutil", "MOKUTIL default (PATH lookup)");
+	ASSERT_EQ(load(&s, "", "k", &err), 0, "defaults load");
+	ASSERT_STREQ(s.sysfs_path, "/sys", "SYSFS_PATH default");
+	ASSERT_STREQ(s.dkms_path, LOCALSTATEDIR "/lib/dkms", "DKMS_PATH default");
+	ASSERT_STREQ(s.mokutil, "mokutil", "MOKUTIL default (PATH lookup)");
 	settings_free(&s);
 	free(err);
-	CHECK(load(&s, "SYSFS_PATH=/r/sys/\nDKMS_PATH=/r/dkms//\nMOKUTIL=/opt/mokutil\n", "k",
-		   &err) == 0 &&
-		  !*err,
-	      "all three set: loads without messages");
-	CHECK_STR(s.sysfs_path, "/r/sys", "SYSFS_PATH (trailing / dropped)");
-	CHECK_STR(s.dkms_path, "/r/dkms", "DKMS_PATH");
-	CHECK_STR(s.mokutil, "/opt/mokutil", "MOKUTIL");
+	ASSERT_EQ(
+	    load(&s, "SYSFS_PATH=/r/sys/\nDKMS_PATH=/r/dkms//\nMOKUTIL=/opt/mokutil\n", "k", &err),
+	    0, "all three set: loads without messages");
+	ASSERT_STREQ(err, "", "all three set: loads without messages");
+	ASSERT_STREQ(s.sysfs_path, "/r/sys", "SYSFS_PATH (trailing / dropped)");
+	ASSERT_STREQ(s.dkms_path, "/r/dkms", "DKMS_PATH");
+	ASSERT_STREQ(s.mokutil, "/opt/mokutil", "MOKUTIL");
 	settings_free(&s);
 	free(err);
-	CHECK(load(&s, "DKMS_PATH=\n", "k", &err) == 0, "DKMS_PATH= loads");
-	CHECK_STR(s.dkms_path, "", "DKMS_PATH= means never DKMS's key");
+	ASSERT_EQ(load(&s, "DKMS_PATH=\n", "k", &err), 0, "DKMS_PATH= loads");
+	ASSERT_STREQ(s.dkms_path, "", "DKMS_PATH= means never DKMS's key");
 	settings_free(&s);
 	free(err);
 }
@@ -42,12 +42,12 @@ static void refused(const char *text, const char *what)
 	struct settings s;
 	char *err;
 
-	CHECK(load(&s, text, "k", &err) == -EINVAL && strstr(err, what), "refused: %s (%s)", text,
-	      what);
+	ASSERT_EQ(load(&s, text, "k", &err), -EINVAL, "refused: %s (%s)", text, what);
+	ASSERT_CONTAINS(err, what, "refused: %s (%s)", text, what);
 	free(err);
 }
 
-static void test_refused(void)
+TEST(refused)
 {
 	refused("SYSFS_PATH=", "SYSFS_PATH must not be empty");
 	refused("SYSFS_PATH=sys", "SYSFS_PATH must be an absolute path");
@@ -56,7 +56,7 @@ static void test_refused(void)
 }
 
 /* config.default shows each one, commented, with its default. */
-static void test_config_default(void)
+TEST(config_default)
 {
 	const char *top = getenv("TOP") ? getenv("TOP") : ".";
 	static const char *const lines[] = {"\n#SYSFS_PATH=/sys\n", "\n#DKMS_PATH=/var/lib/dkms\n",
@@ -65,21 +65,13 @@ static void test_config_default(void)
 
 	snprintf(path, sizeof(path), "%s/service/config.default", top);
 	if (read_file(path, &text, NULL) < 0) {
-		CHECK(0, "read %s", path);
+		ASSERT_TRUE(0, "read %s", path);
 		return;
 	}
 	for (size_t i = 0; i < ELEMENTSOF(lines); i++)
-		CHECK(strstr(text, lines[i]) != NULL, "config.default has %.*s",
-		      (int)strlen(lines[i]) - 2, lines[i] + 1);
+		ASSERT_CONTAINS(text, lines[i], "config.default has %.*s",
+				(int)strlen(lines[i]) - 2, lines[i] + 1);
 	free(text);
 }
 
-int main(void)
-{
-	settings_test_begin("test_svc_settings_sb.");
-	test_values();
-	test_refused();
-	test_config_default();
-	settings_test_end();
-	return test_summary();
-}
+TEST_SETUP(settings_fixture_setup)

@@ -8,8 +8,9 @@
 #include "fsutil.h"
 #include "macro.h"
 #include "settings.h"
-#include "settings_test.h"
-#include "svc_test.h"
+#include "settings_fixture.h"
+#include "files.h"
+#include "test.h"
 
 static void expect_error(const char *text, const char *where_suffix, const char *what)
 {
@@ -17,32 +18,32 @@ static void expect_error(const char *text, const char *where_suffix, const char 
 	char *err, where[700];
 
 	snprintf(where, sizeof(where), "%s%s", main_conf, where_suffix);
-	CHECK(load(&s, text, "k", &err) == -EINVAL, "refused: %s", text);
-	CHECK(strstr(err, where) && strstr(err, what), "error names %s and says \"%s\": %s", where,
-	      what, err);
+	ASSERT_EQ(load(&s, text, "k", &err), -EINVAL, "refused: %s", text);
+	ASSERT_CONTAINS(err, where, "error names %s and says \"%s\": %s", where, what, err);
+	ASSERT_CONTAINS(err, what, "error names %s and says \"%s\": %s", where, what, err);
 	free(err);
 }
 
-static void test_sign_settings(void)
+TEST(sign_settings)
 {
 	struct settings s;
 	char *err, path[600];
 
-	CHECK(load(&s, "", "k", &err) == 0, "no signing settings: loads");
-	CHECK_STR(s.module_sign_key, "", "MODULE_SIGN_KEY default: none");
-	CHECK_STR(s.module_sign_cert, "", "MODULE_SIGN_CERT default: none");
+	ASSERT_EQ(load(&s, "", "k", &err), 0, "no signing settings: loads");
+	ASSERT_STREQ(s.module_sign_key, "", "MODULE_SIGN_KEY default: none");
+	ASSERT_STREQ(s.module_sign_cert, "", "MODULE_SIGN_CERT default: none");
 	settings_free(&s);
 	free(err);
-	CHECK(load(&s, "MODULE_SIGN_KEY=/etc/k/mok.priv\nMODULE_SIGN_CERT=/etc/k/mok.der/\n", "k",
-		   &err) == 0 &&
-		  !*err,
-	      "both set: loads without messages");
-	CHECK_STR(s.module_sign_key, "/etc/k/mok.priv", "MODULE_SIGN_KEY");
-	CHECK_STR(s.module_sign_cert, "/etc/k/mok.der", "MODULE_SIGN_CERT (trailing / dropped)");
+	ASSERT_EQ(load(&s, "MODULE_SIGN_KEY=/etc/k/mok.priv\nMODULE_SIGN_CERT=/etc/k/mok.der/\n",
+		       "k", &err),
+		  0, "both set: loads without messages");
+	ASSERT_STREQ(err, "", "both set: loads without messages");
+	ASSERT_STREQ(s.module_sign_key, "/etc/k/mok.priv", "MODULE_SIGN_KEY");
+	ASSERT_STREQ(s.module_sign_cert, "/etc/k/mok.der", "MODULE_SIGN_CERT (trailing / dropped)");
 	settings_free(&s);
 	free(err);
-	CHECK(load(&s, "MODULE_SIGN_KEY=\nMODULE_SIGN_CERT=\n", "k", &err) == 0,
-	      "both empty: no signing");
+	ASSERT_EQ(load(&s, "MODULE_SIGN_KEY=\nMODULE_SIGN_CERT=\n", "k", &err), 0,
+		  "both empty: no signing");
 	settings_free(&s);
 	free(err);
 
@@ -58,21 +59,22 @@ static void test_sign_settings(void)
 	mkdir_p(conf_d, 0755);
 	snprintf(path, sizeof(path), "%s/50-sign.conf", conf_d);
 	put_file(path, "MODULE_SIGN_CERT=\n");
-	CHECK(load(&s, "MODULE_SIGN_KEY=/k\nMODULE_SIGN_CERT=/c\n", "k", &err) == -EINVAL &&
-		  strstr(err, main_conf) && strstr(err, ":2: MODULE_SIGN_KEY is set"),
-	      "conf.d clears MODULE_SIGN_CERT: refused, naming where the key is set: %s", err);
+	ASSERT_EQ(load(&s, "MODULE_SIGN_KEY=/k\nMODULE_SIGN_CERT=/c\n", "k", &err), -EINVAL,
+		  "conf.d clears MODULE_SIGN_CERT: refused, naming where the key is set: %s", err);
+	ASSERT_CONTAINS(err, main_conf,
+			"conf.d clears MODULE_SIGN_CERT: refused, naming where the key is set: %s",
+			err);
+	ASSERT_CONTAINS(err, ":2: MODULE_SIGN_KEY is set",
+			"conf.d clears MODULE_SIGN_CERT: refused, naming where the key is set: %s",
+			err);
 	free(err);
 	put_file(path, "MODULE_SIGN_CERT=/c\n");
-	CHECK(load(&s, "MODULE_SIGN_KEY=/k\n", "k", &err) == 0 && streq(s.module_sign_cert, "/c"),
-	      "key in the main config, certificate in conf.d: loads");
+	ASSERT_EQ(load(&s, "MODULE_SIGN_KEY=/k\n", "k", &err), 0,
+		  "key in the main config, certificate in conf.d: loads");
+	ASSERT_STREQ(s.module_sign_cert, "/c",
+		     "key in the main config, certificate in conf.d: loads");
 	settings_free(&s);
 	free(err);
 }
 
-int main(void)
-{
-	settings_test_begin("test_svc_settings_sign.");
-	test_sign_settings();
-	settings_test_end();
-	return test_summary();
-}
+TEST_SETUP(settings_fixture_setup)

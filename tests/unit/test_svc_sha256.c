@@ -10,7 +10,7 @@
 #include "fsutil.h"
 #include "macro.h"
 #include "sha256.h"
-#include "svc_test.h"
+#include "test.h"
 
 struct vector {
 	const char *what;
@@ -72,7 +72,7 @@ static void hex_in_steps(const char *data, size_t len, size_t step, char out[SHA
 	sha256_to_hex(d, out);
 }
 
-static void test_vectors(void)
+TEST(vectors)
 {
 	static const size_t steps[] = {1, 3, 55, 63, 64, 65, 4096};
 
@@ -84,29 +84,31 @@ static void test_vectors(void)
 		bool same = true;
 
 		sha256_hex(m, len, hex);
-		CHECK_STR(hex, v->hex, v->what);
+		ASSERT_STREQ(hex, v->hex, "%s", v->what);
 		for (size_t k = 0; k < ELEMENTSOF(steps) && (len < 5000 || steps[k] > 50); k++) {
 			hex_in_steps(m, len, steps[k], hex);
 			same = same && streq(hex, v->hex);
 		}
-		CHECK(same, "%s: the same digest however the input is split", v->what);
+		ASSERT_TRUE(same, "%s: the same digest however the input is split", v->what);
 		free(m);
 	}
 }
 
-static void test_hex_valid(void)
+TEST(hex_valid)
 {
-	CHECK(sha256_hex_valid(vectors[0].hex), "a digest is 64 lower-case hex digits");
-	CHECK(!sha256_hex_valid("E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"),
-	      "upper case is not how digests are written");
-	CHECK(!sha256_hex_valid("e3b0") && !sha256_hex_valid("") && !sha256_hex_valid(NULL),
-	      "short, empty and NULL are no digest");
-	CHECK(
-	    !sha256_hex_valid("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b8550"),
+	ASSERT_TRUE(sha256_hex_valid(vectors[0].hex), "a digest is 64 lower-case hex digits");
+	ASSERT_FALSE(
+	    sha256_hex_valid("E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"),
+	    "upper case is not how digests are written");
+	ASSERT_FALSE(sha256_hex_valid("e3b0"), "short, empty and NULL are no digest");
+	ASSERT_FALSE(sha256_hex_valid(""), "short, empty and NULL are no digest");
+	ASSERT_FALSE(sha256_hex_valid(NULL), "short, empty and NULL are no digest");
+	ASSERT_FALSE(
+	    sha256_hex_valid("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b8550"),
 	    "65 digits are no digest");
 }
 
-static void test_file(void)
+TEST(file)
 {
 	char dir[] = "/tmp/test_svc_sha256.XXXXXX", hex[SHA256_HEX_SIZE];
 	_cleanup_free_ char *f = NULL, *fifo = NULL, *big = NULL;
@@ -118,26 +120,19 @@ static void test_file(void)
 	f = path_join(dir, "abc");
 	fifo = path_join(dir, "fifo");
 	big = path_join(dir, "big");
-	CHECK(write_file_atomic(f, "abc", 3, 0644) == 0 && sha256_file(f, hex) == 0 &&
-		  streq(hex, vectors[1].hex),
-	      "sha256_file of a file holding \"abc\"");
+	ASSERT_EQ(write_file_atomic(f, "abc", 3, 0644), 0, "sha256_file of a file holding \"abc\"");
+	ASSERT_EQ(sha256_file(f, hex), 0, "sha256_file of a file holding \"abc\"");
+	ASSERT_STREQ(hex, vectors[1].hex, "sha256_file of a file holding \"abc\"");
 	m = message(&vectors[4], &len);
-	CHECK(write_file_atomic(big, m, len, 0644) == 0 && sha256_file(big, hex) == 0 &&
-		  streq(hex, vectors[4].hex),
-	      "sha256_file of a million 'a' (read in pieces)");
+	ASSERT_EQ(write_file_atomic(big, m, len, 0644), 0,
+		  "sha256_file of a million 'a' (read in pieces)");
+	ASSERT_EQ(sha256_file(big, hex), 0, "sha256_file of a million 'a' (read in pieces)");
+	ASSERT_STREQ(hex, vectors[4].hex, "sha256_file of a million 'a' (read in pieces)");
 	free(m);
-	CHECK(mkfifo(fifo, 0600) == 0 && sha256_file(fifo, hex) == -ENOTREGULAR,
-	      "a FIFO is refused without blocking");
-	CHECK(sha256_file(dir, hex) == -ENOTREGULAR, "a directory is refused");
+	ASSERT_EQ(mkfifo(fifo, 0600), 0, "a FIFO is refused without blocking");
+	ASSERT_EQ(sha256_file(fifo, hex), -ENOTREGULAR, "a FIFO is refused without blocking");
+	ASSERT_EQ(sha256_file(dir, hex), -ENOTREGULAR, "a directory is refused");
 	unlink(f);
-	CHECK(sha256_file(f, hex) == -ENOENT, "a missing file is -ENOENT");
+	ASSERT_EQ(sha256_file(f, hex), -ENOENT, "a missing file is -ENOENT");
 	rm_rf(dir);
-}
-
-int main(void)
-{
-	test_vectors();
-	test_hex_valid();
-	test_file();
-	return test_summary();
 }

@@ -11,10 +11,12 @@
 
 #include "macro.h"
 #include "mok_test_key.h"
-#include "sb_test.h"
+#include "capture.h"
+#include "sb_fixture.h"
+#include "test.h"
 #include "sign_key.h"
 
-static char *dir;
+static const char *dir; /* the program's temp directory: the certificate */
 
 /* A settings struct whose SYSFS_PATH says Secure Boot on (sb) or off, and whose DKMS_PATH is
  * dir/dkms (a fresh name each time: sign_key_get works each answer out once). */
@@ -64,12 +66,12 @@ static const struct sign_key *get(const struct settings *s, char **err)
 
 	capture_begin(&c);
 	if (sign_key_get(s, &k) < 0)
-		CHECK(0, "sign_key_get failed");
+		ASSERT_TRUE(0, "sign_key_get failed");
 	*err = capture_end(&c);
 	return k;
 }
 
-static void test_choice(void)
+TEST(choice)
 {
 	struct settings s;
 	const struct sign_key *k;
@@ -82,47 +84,67 @@ static void test_choice(void)
 	s.module_sign_key = key;
 	s.module_sign_cert = cert;
 	k = get(&s, &err);
-	CHECK(k->origin == SIGN_KEY_CONFIG && STREQ(k->key, key) && STREQ(k->cert, cert) && !*err,
-	      "MODULE_SIGN_KEY set: the configured pair, quietly");
+	ASSERT_EQ(k->origin, SIGN_KEY_CONFIG, "MODULE_SIGN_KEY set: the configured pair, quietly");
+	ASSERT_STREQ(k->key, key, "MODULE_SIGN_KEY set: the configured pair, quietly");
+	ASSERT_STREQ(k->cert, cert, "MODULE_SIGN_KEY set: the configured pair, quietly");
+	ASSERT_STREQ(err, "", "MODULE_SIGN_KEY set: the configured pair, quietly");
 	free(err);
 
 	s = machine(false, "dkms1");
 	k = get(&s, &err);
-	CHECK(k->origin == SIGN_KEY_NONE && !k->key && !*err,
-	      "Secure Boot off, DKMS's pair there: no key, no warning");
+	ASSERT_EQ(k->origin, SIGN_KEY_NONE,
+		  "Secure Boot off, DKMS's pair there: no key, no warning");
+	ASSERT_FALSE(k->key, "Secure Boot off, DKMS's pair there: no key, no warning");
+	ASSERT_STREQ(err, "", "Secure Boot off, DKMS's pair there: no key, no warning");
 	free(err);
 
 	s = machine(true, "dkms1");
 	k = get(&s, &err);
-	CHECK(k->origin == SIGN_KEY_DKMS && STREQ(k->key, path_in(s.dkms_path, "mok.key")) &&
-		  STREQ(k->cert, path_in(s.dkms_path, "mok.pub")) && !*err,
-	      "Secure Boot on, nothing configured: DKMS's pair (%s)", k->key ? k->key : "none");
+	ASSERT_EQ(k->origin, SIGN_KEY_DKMS, "Secure Boot on, nothing configured: DKMS's pair (%s)",
+		  k->key ? k->key : "none");
+	ASSERT_STREQ(k->key, path_in(s.dkms_path, "mok.key"),
+		     "Secure Boot on, nothing configured: DKMS's pair (%s)",
+		     k->key ? k->key : "none");
+	ASSERT_STREQ(k->cert, path_in(s.dkms_path, "mok.pub"),
+		     "Secure Boot on, nothing configured: DKMS's pair (%s)",
+		     k->key ? k->key : "none");
+	ASSERT_STREQ(err, "", "Secure Boot on, nothing configured: DKMS's pair (%s)",
+		     k->key ? k->key : "none");
 	free(err);
 
 	dkms_pair("dkms2", false, 0600);
 	s = machine(true, "dkms2");
 	k = get(&s, &err);
-	CHECK(k->origin == SIGN_KEY_NONE, "DKMS's key without its certificate: no key");
-	CHECK(strstr(err, "Secure Boot is on and no module signing key is set") &&
-		  strstr(err, "openssl req -new -x509") && strstr(err, "mokutil --import") &&
-		  strstr(err, "MODULE_SIGN_KEY=") && strstr(err, "MokManager") &&
-		  strstr(err, "/state/mok/mok.der"),
-	      "the warning says how to make a key and enroll it");
+	ASSERT_EQ(k->origin, SIGN_KEY_NONE, "DKMS's key without its certificate: no key");
+	ASSERT_CONTAINS(err, "Secure Boot is on and no module signing key is set",
+			"the warning says how to make a key and enroll it");
+	ASSERT_CONTAINS(err, "openssl req -new -x509",
+			"the warning says how to make a key and enroll it");
+	ASSERT_CONTAINS(err, "mokutil --import",
+			"the warning says how to make a key and enroll it");
+	ASSERT_CONTAINS(err,
+			"MODULE_SIGN_KEY=", "the warning says how to make a key and enroll it");
+	ASSERT_CONTAINS(err, "MokManager", "the warning says how to make a key and enroll it");
+	ASSERT_CONTAINS(err, "/state/mok/mok.der",
+			"the warning says how to make a key and enroll it");
 	free(err);
 	s = machine(true, "dkms3");
 	s.dkms_path = "";
 	k = get(&s, &err);
-	CHECK(k->origin == SIGN_KEY_NONE && !*err,
-	      "DKMS_PATH empty, still no key: the warning is not given twice in one run");
+	ASSERT_EQ(k->origin, SIGN_KEY_NONE,
+		  "DKMS_PATH empty, still no key: the warning is not given twice in one run");
+	ASSERT_STREQ(err, "",
+		     "DKMS_PATH empty, still no key: the warning is not given twice in one run");
 	free(err);
 	s.sysfs_path = NULL;
 	s.dkms_path = NULL;
 	k = get(&s, &err);
-	CHECK(k->origin == SIGN_KEY_NONE && !*err, "settings without SYSFS_PATH: no key");
+	ASSERT_EQ(k->origin, SIGN_KEY_NONE, "settings without SYSFS_PATH: no key");
+	ASSERT_STREQ(err, "", "settings without SYSFS_PATH: no key");
 	free(err);
 }
 
-static void test_key_mode(void)
+TEST(key_mode)
 {
 	struct settings s;
 	const struct sign_key *k;
@@ -131,18 +153,22 @@ static void test_key_mode(void)
 	dkms_pair("dkms-open", true, 0644);
 	s = machine(true, "dkms-open");
 	k = get(&s, &err);
-	CHECK(k->origin == SIGN_KEY_DKMS && strstr(err, "is readable by every user (mode 0644)") &&
-		  strstr(err, k->key) && strstr(err, "chmod 600"),
-	      "a world-readable key: the warning names it and the chmod");
+	ASSERT_EQ(k->origin, SIGN_KEY_DKMS,
+		  "a world-readable key: the warning names it and the chmod");
+	ASSERT_CONTAINS(err, "is readable by every user (mode 0644)",
+			"a world-readable key: the warning names it and the chmod");
+	ASSERT_CONTAINS(err, k->key, "a world-readable key: the warning names it and the chmod");
+	ASSERT_CONTAINS(err, "chmod 600",
+			"a world-readable key: the warning names it and the chmod");
 	free(err);
 	k = get(&s, &err);
-	CHECK(!*err, "once per run");
+	ASSERT_STREQ(err, "", "once per run");
 	free(err);
 
 	dkms_pair("dkms-group", true, 0640);
 	s = machine(true, "dkms-group");
 	k = get(&s, &err);
-	CHECK(!*err, "0640 with root's group: no warning");
+	ASSERT_STREQ(err, "", "0640 with root's group: no warning");
 	free(err);
 	if (geteuid() == 0) {
 		dkms_pair("dkms-daemon", true, 0640);
@@ -150,9 +176,12 @@ static void test_key_mode(void)
 			exit(2);
 		s = machine(true, "dkms-daemon");
 		k = get(&s, &err);
-		CHECK(strstr(err, "is readable by group") && strstr(err, "(mode 0640)") &&
-			  strstr(err, "chmod 600"),
-		      "0640 with another group: the warning names the group");
+		ASSERT_CONTAINS(err, "is readable by group",
+				"0640 with another group: the warning names the group");
+		ASSERT_CONTAINS(err, "(mode 0640)",
+				"0640 with another group: the warning names the group");
+		ASSERT_CONTAINS(err, "chmod 600",
+				"0640 with another group: the warning names the group");
 		free(err);
 	}
 }
@@ -172,7 +201,7 @@ static void standin(const char *answer)
 	put_file(path_in(dir, "answer"), answer);
 }
 
-static void test_mokutil(void)
+TEST(mokutil)
 {
 	struct settings s = machine(true, "none");
 	char *der, *given, *args, *note, cert[600], pem[600], mokutil[600];
@@ -187,49 +216,45 @@ static void test_mokutil(void)
 	der = sb_slurp(dir, "a.der", &len);
 	standin("FILE is already enrolled\n");
 	e = mok_test_key(&s, cert, der, len, &note);
-	CHECK(e == MOK_ENROLLED && STREQ(note, "mokutil --test-key"), "\"already enrolled\" (%s)",
-	      note);
+	ASSERT_EQ(e, MOK_ENROLLED, "\"already enrolled\"");
+	ASSERT_STREQ(note, "mokutil --test-key", "\"already enrolled\"");
 	free(note);
 	args = sb_slurp(dir, "mokutil.args", &glen);
-	CHECK(strncmp(args, "--test-key\n", 11) == 0 && strstr(args, cert),
-	      "argv: --test-key and the DER file itself");
+	ASSERT_EQ(strncmp(args, "--test-key\n", 11), 0, "argv: --test-key and the DER file itself");
+	ASSERT_CONTAINS(args, cert, "argv: --test-key and the DER file itself");
 	free(args);
 	standin("FILE is not enrolled\n");
-	CHECK(mok_test_key(&s, cert, der, len, &note) == MOK_NOT_ENROLLED, "\"not enrolled\"");
+	ASSERT_EQ(mok_test_key(&s, cert, der, len, &note), MOK_NOT_ENROLLED, "\"not enrolled\"");
 	free(note);
 	standin("FILE is already in the enrollment request\n");
-	CHECK(mok_test_key(&s, cert, der, len, &note) == MOK_PENDING,
-	      "\"in the enrollment request\"");
+	ASSERT_EQ(mok_test_key(&s, cert, der, len, &note), MOK_PENDING,
+		  "\"in the enrollment request\"");
 	free(note);
 	standin("FILE is already in db\n");
-	CHECK(mok_test_key(&s, cert, der, len, &note) == MOK_IN_DB, "\"already in db\"");
+	ASSERT_EQ(mok_test_key(&s, cert, der, len, &note), MOK_IN_DB, "\"already in db\"");
 	free(note);
 	standin("EFI variables are not supported on this system\n");
 	e = mok_test_key(&s, pem, der, len, &note);
-	CHECK(e == MOK_UNKNOWN && STREQ(note, "EFI variables are not supported on this system"),
-	      "anything else: unknown, with mokutil's words (%s)", note);
+	ASSERT_EQ(e, MOK_UNKNOWN, "anything else: unknown, with mokutil's words (%s)", note);
+	ASSERT_STREQ(note, "EFI variables are not supported on this system",
+		     "anything else: unknown, with mokutil's words (%s)", note);
 	free(note);
 	given = sb_slurp(dir, "mokutil.given", &glen);
-	CHECK(glen == len && memcmp(given, der, len) == 0,
-	      "a PEM certificate reaches mokutil as its DER bytes");
+	ASSERT_EQ(glen, len, "a PEM certificate reaches mokutil as its DER bytes");
+	ASSERT_EQ(memcmp(given, der, len), 0, "a PEM certificate reaches mokutil as its DER bytes");
 	free(given);
-	CHECK(rmdir(s.temp_path) == 0, "the DER copy is gone from TEMP_PATH");
+	ASSERT_EQ(rmdir(s.temp_path), 0, "the DER copy is gone from TEMP_PATH");
 	snprintf(mokutil, sizeof(mokutil), "%s/no-such-mokutil", dir);
 	e = mok_test_key(&s, cert, der, len, &note);
-	CHECK(e == MOK_UNKNOWN && note && strstr(note, "cannot run"), "no mokutil: %s", note);
+	ASSERT_EQ(e, MOK_UNKNOWN, "no mokutil: %s", note);
+	ASSERT_CONTAINS(note, "cannot run", "no mokutil: %s", note);
 	free(note);
 	free(der);
 }
 
-int main(void)
+static void setup(void)
 {
-	if (make_temp_dir("/tmp", "test_svc_sign_key.", &dir) < 0)
-		return 2;
+	dir = test_tmpdir();
 	sb_make_cert(dir, "a", "stap-onboot-test");
-	test_choice();
-	test_key_mode();
-	test_mokutil();
-	rm_rf(dir);
-	free(dir);
-	return test_summary();
 }
+TEST_SETUP(setup)

@@ -15,9 +15,9 @@
 #include "onboot_set.h"
 #include "onboot_snapshot.h"
 #include "settings.h"
-#include "svc_test.h"
+#include "test.h"
 
-static char root[] = "/tmp/test_svc_snapshot.XXXXXX";
+static const char *root; /* the program's temp directory */
 
 static char *at(const char *rel)
 {
@@ -43,48 +43,61 @@ static void put(const char *path, const char *text)
 		abort();
 }
 
-static void test_round_trip(void)
+TEST(round_trip)
 {
 	struct manifest m = {.kind = MANIFEST_BOOT, .log_boot_err = true}, back, set = {0};
 	_cleanup_free_ char *text = NULL, *set_text = NULL;
 
 	m.kernel = strdup("6.1.0-57-amd64");
-	CHECK(manifest_add_script(&m, "alpha", 4, 0, NULL, NULL) == 0 &&
-		  manifest_add_script(&m, "beta", 5, 16, " answer=42 who=me", NULL) == 0,
-	      "records built in memory");
-	CHECK(manifest_format(&m, &text) == 0, "manifest written");
-	CHECK(manifest_parse(text, strlen(text), "rt", MANIFEST_BOOT, &back) == 0 &&
-		  back.bad_lines == 0 && back.n_scripts == 2 && back.log_boot_err &&
-		  !strcmp(back.kernel, "6.1.0-57-amd64") && back.scripts[1].protocol == 5 &&
-		  back.scripts[1].bufsize == 16 &&
-		  !strcmp(back.scripts[1].params, " answer=42 who=me"),
-	      "the parser reads back what the writer wrote:\n%s", text);
+	ASSERT_EQ(manifest_add_script(&m, "alpha", 4, 0, NULL, NULL), 0, "records built in memory");
+	ASSERT_EQ(manifest_add_script(&m, "beta", 5, 16, " answer=42 who=me", NULL), 0,
+		  "records built in memory");
+	ASSERT_EQ(manifest_format(&m, &text), 0, "manifest written");
+	ASSERT_EQ(manifest_parse(text, strlen(text), "rt", MANIFEST_BOOT, &back), 0,
+		  "the parser reads back what the writer wrote:\n%s", text);
+	ASSERT_EQ(back.bad_lines, 0, "the parser reads back what the writer wrote:\n%s", text);
+	ASSERT_EQ(back.n_scripts, 2, "the parser reads back what the writer wrote:\n%s", text);
+	ASSERT_TRUE(back.log_boot_err, "the parser reads back what the writer wrote:\n%s", text);
+	ASSERT_STREQ(back.kernel, "6.1.0-57-amd64",
+		     "the parser reads back what the writer wrote:\n%s", text);
+	ASSERT_EQ(back.scripts[1].protocol, 5, "the parser reads back what the writer wrote:\n%s",
+		  text);
+	ASSERT_EQ(back.scripts[1].bufsize, 16, "the parser reads back what the writer wrote:\n%s",
+		  text);
+	ASSERT_STREQ(back.scripts[1].params, " answer=42 who=me",
+		     "the parser reads back what the writer wrote:\n%s", text);
 	manifest_free(&back);
-	CHECK(manifest_add_script(&m, "alpha", 4, 0, NULL, NULL) == 0 &&
-		  manifest_format(&m, &set_text) == -EINVAL && !set_text,
-	      "a name twice is refused by the writer");
+	ASSERT_EQ(manifest_add_script(&m, "alpha", 4, 0, NULL, NULL), 0,
+		  "a name twice is refused by the writer");
+	ASSERT_EQ(manifest_format(&m, &set_text), -EINVAL, "a name twice is refused by the writer");
+	ASSERT_FALSE(set_text, "a name twice is refused by the writer");
 	manifest_free(&m);
 
 	set.kind = MANIFEST_SET;
-	CHECK(manifest_add_script(&set, "durable", 0, 0, NULL, "-DMAXACTION=100 -G x=\"a b\"%#") ==
-		      0 &&
-		  manifest_add_script(&set, "plain", 0, 0, NULL, "") == 0,
-	      "a set with options holding blanks, quotes, '%%' and '#'");
-	CHECK(manifest_format(&set, &set_text) == 0 && strstr(set_text, "stap-onboot-set 1\n") &&
-		  strstr(set_text, "script plain\n"),
-	      "set written:\n%s", set_text ? set_text : "");
-	CHECK(manifest_parse(set_text, strlen(set_text), "set", MANIFEST_SET, &back) == 0 &&
-		  back.n_scripts == 2 && !back.bad_lines &&
-		  !strcmp(back.scripts[0].opts, "-DMAXACTION=100 -G x=\"a b\"%#") &&
-		  !strcmp(back.scripts[1].opts, ""),
-	      "the set reads back the same options");
+	ASSERT_EQ(
+	    manifest_add_script(&set, "durable", 0, 0, NULL, "-DMAXACTION=100 -G x=\"a b\"%#"), 0,
+	    "a set with options holding blanks, quotes, '%%' and '#'");
+	ASSERT_EQ(manifest_add_script(&set, "plain", 0, 0, NULL, ""), 0,
+		  "a set with options holding blanks, quotes, '%%' and '#'");
+	ASSERT_EQ(manifest_format(&set, &set_text), 0, "set written:\n%s",
+		  set_text ? set_text : "");
+	ASSERT_CONTAINS(set_text, "stap-onboot-set 1\n", "set written:\n%s",
+			set_text ? set_text : "");
+	ASSERT_CONTAINS(set_text, "script plain\n", "set written:\n%s", set_text ? set_text : "");
+	ASSERT_EQ(manifest_parse(set_text, strlen(set_text), "set", MANIFEST_SET, &back), 0,
+		  "the set reads back the same options");
+	ASSERT_EQ(back.n_scripts, 2, "the set reads back the same options");
+	ASSERT_FALSE(back.bad_lines, "the set reads back the same options");
+	ASSERT_STREQ(back.scripts[0].opts, "-DMAXACTION=100 -G x=\"a b\"%#",
+		     "the set reads back the same options");
+	ASSERT_STREQ(back.scripts[1].opts, "", "the set reads back the same options");
 	manifest_free(&back);
-	CHECK(manifest_parse(set_text, strlen(set_text), "set", MANIFEST_BOOT, &back) == -EBADMSG,
-	      "a set is not a manifest: the loader refuses it");
+	ASSERT_EQ(manifest_parse(set_text, strlen(set_text), "set", MANIFEST_BOOT, &back), -EBADMSG,
+		  "a set is not a manifest: the loader refuses it");
 	manifest_free(&set);
 }
 
-static void test_duplicates_linear(void)
+TEST(duplicates_linear)
 {
 	/* 140,000 lines took a minute with the old quadratic duplicate check. */
 	size_t n = 140000, len = 0;
@@ -94,14 +107,17 @@ static void test_duplicates_linear(void)
 	len += (size_t)sprintf(text, "stap-onboot-manifest 1\n");
 	for (size_t i = 0; i < n; i++)
 		len += (size_t)sprintf(text + len, "script s%zu protocol=4\n", i % (n - 1));
-	CHECK(manifest_parse(text, len, "big", MANIFEST_BOOT, &m) == 0 && m.n_scripts == n - 1 &&
-		  m.bad_lines == 1,
-	      "140,000 lines: one duplicate found, the rest kept (%zu scripts)", m.n_scripts);
+	ASSERT_EQ(manifest_parse(text, len, "big", MANIFEST_BOOT, &m), 0,
+		  "140,000 lines: one duplicate found, the rest kept (%zu scripts)", m.n_scripts);
+	ASSERT_EQ(m.n_scripts, n - 1,
+		  "140,000 lines: one duplicate found, the rest kept (%zu scripts)", m.n_scripts);
+	ASSERT_EQ(m.bad_lines, 1, "140,000 lines: one duplicate found, the rest kept (%zu scripts)",
+		  m.n_scripts);
 	manifest_free(&m);
 	free(text);
 }
 
-static void test_snapshot(void)
+TEST(snapshot)
 {
 	_cleanup_free_ char *kcache = at("cache/k1"), *ko = at("cache/k1/alpha.ko"),
 			    *snap_ko = at("cache/k1/onboot/alpha.ko"), *staged = NULL,
@@ -116,36 +132,43 @@ static void test_snapshot(void)
 	mkdir_p(kcache, 0755);
 	put(ko, "module v1");
 	v[0].ko_path = strdup(ko);
-	CHECK(onboot_snapshot_load(kcache, &snap) == -ENOENT, "no snapshot yet");
-	CHECK(onboot_snapshot_stage(kcache, "stap-onboot-manifest 1\nscript alpha protocol=4\n", v,
-				    1, NULL, &staged) == 0 &&
-		  strstr(v[0].ko_path, "/.onboot."),
-	      "staged: %s", staged);
-	CHECK(stat(kcache, &st) == 0 && onboot_snapshot_commit(staged, kcache) == 0 &&
-		  (got = slurp(snap_ko)) && !strcmp(got, "module v1"),
-	      "committed: onboot/alpha.ko is the cached module");
+	ASSERT_EQ(onboot_snapshot_load(kcache, &snap), -ENOENT, "no snapshot yet");
+	ASSERT_EQ(onboot_snapshot_stage(kcache, "stap-onboot-manifest 1\nscript alpha protocol=4\n",
+					v, 1, NULL, &staged),
+		  0, "staged: %s", staged);
+	ASSERT_CONTAINS(v[0].ko_path, "/.onboot.", "staged: %s", staged);
+	ASSERT_EQ(stat(kcache, &st), 0, "committed: onboot/alpha.ko is the cached module");
+	ASSERT_EQ(onboot_snapshot_commit(staged, kcache), 0,
+		  "committed: onboot/alpha.ko is the cached module");
+	ASSERT_TRUE(got = slurp(snap_ko), "committed: onboot/alpha.ko is the cached module");
+	ASSERT_STREQ(got, "module v1", "committed: onboot/alpha.ko is the cached module");
 	free(got);
 	/* compile replaces the cache's module by rename: the snapshot keeps the old bytes. */
 	put(ko, "module v2, other options");
 	unlink(ko);
 	got = slurp(snap_ko);
-	CHECK(got && !strcmp(got, "module v1"),
-	      "recompile and cleanup leave the snapshot as it was");
+	ASSERT_STREQ(got, "module v1", "recompile and cleanup leave the snapshot as it was");
 	free(got);
 	put(ko, "module v3");
 	free(v[0].ko_path);
 	v[0].ko_path = strdup(ko);
-	CHECK(onboot_snapshot_stage(kcache, "stap-onboot-manifest 1\nscript alpha protocol=4\n", v,
-				    1, "beta: did not compile\n", &staged2) == 0 &&
-		  onboot_snapshot_commit(staged2, kcache) == 0 && access(staged2, F_OK) < 0,
-	      "a second snapshot is swapped in and the old one removed");
+	ASSERT_EQ(onboot_snapshot_stage(kcache, "stap-onboot-manifest 1\nscript alpha protocol=4\n",
+					v, 1, "beta: did not compile\n", &staged2),
+		  0, "a second snapshot is swapped in and the old one removed");
+	ASSERT_EQ(onboot_snapshot_commit(staged2, kcache), 0,
+		  "a second snapshot is swapped in and the old one removed");
+	ASSERT_LT(access(staged2, F_OK), 0,
+		  "a second snapshot is swapped in and the old one removed");
 	got = slurp(snap_ko);
-	CHECK(got && !strcmp(got, "module v3"), "the new snapshot holds the new module");
+	ASSERT_STREQ(got, "module v3", "the new snapshot holds the new module");
 	free(got);
-	CHECK(onboot_snapshot_load(kcache, &snap) == 0 && snap.n == 1 &&
-		  !strcmp(snap.v[0].ko_path, snap_ko) &&
-		  !strcmp(snap.not_built, "beta: did not compile\n"),
-	      "loaded: scripts, their modules in the snapshot, what was not built");
+	ASSERT_EQ(onboot_snapshot_load(kcache, &snap), 0,
+		  "loaded: scripts, their modules in the snapshot, what was not built");
+	ASSERT_EQ(snap.n, 1, "loaded: scripts, their modules in the snapshot, what was not built");
+	ASSERT_STREQ(snap.v[0].ko_path, snap_ko,
+		     "loaded: scripts, their modules in the snapshot, what was not built");
+	ASSERT_STREQ(snap.not_built, "beta: did not compile\n",
+		     "loaded: scripts, their modules in the snapshot, what was not built");
 	onboot_snapshot_free(&snap);
 	{
 		/* What a killed run leaves, and what a live run (with its own config and lock,
@@ -162,20 +185,23 @@ static void test_snapshot(void)
 		mkdir_p(dead_stage, 0755);
 		mkdir_p(dead_gone, 0755);
 		mkdir_p(staged, 0755);
-		CHECK(onboot_snapshot_clean_stale(kcache) == 0 && access(dead_stage, F_OK) < 0 &&
-			  access(dead_gone, F_OK) < 0,
-		      "a killed run's staging and removal directories are removed");
-		CHECK(access(staged, F_OK) == 0,
-		      "a live run's staging directory in the same cache is left alone");
+		ASSERT_EQ(onboot_snapshot_clean_stale(kcache), 0,
+			  "a killed run's staging and removal directories are removed");
+		ASSERT_LT(access(dead_stage, F_OK), 0,
+			  "a killed run's staging and removal directories are removed");
+		ASSERT_LT(access(dead_gone, F_OK), 0,
+			  "a killed run's staging and removal directories are removed");
+		ASSERT_EQ(access(staged, F_OK), 0,
+			  "a live run's staging directory in the same cache is left alone");
 		rm_rf(staged);
 	}
-	CHECK(onboot_snapshot_remove(kcache) == 0 && access(snap_ko, F_OK) < 0 &&
-		  onboot_snapshot_remove(kcache) == 0,
-	      "removed, and removing it again is fine");
+	ASSERT_EQ(onboot_snapshot_remove(kcache), 0, "removed, and removing it again is fine");
+	ASSERT_LT(access(snap_ko, F_OK), 0, "removed, and removing it again is fine");
+	ASSERT_EQ(onboot_snapshot_remove(kcache), 0, "removed, and removing it again is fine");
 	onboot_scripts_free(v, 1);
 }
 
-static void test_set(void)
+TEST(set)
 {
 	struct settings s = {0};
 	struct onboot_script v[2] = {{.name = (char *)"b_first"}, {.name = (char *)"a_second"}};
@@ -183,28 +209,31 @@ static void test_set(void)
 
 	s.state_path = at("state");
 	config_set(&s.cfg, "b_first_OPT", "-DX=1 -g", "test");
-	CHECK(onboot_set_read(&s, &m) == 0 && m.n_scripts == 0, "no file: an empty set");
+	ASSERT_EQ(onboot_set_read(&s, &m), 0, "no file: an empty set");
+	ASSERT_EQ(m.n_scripts, 0, "no file: an empty set");
 	manifest_free(&m);
-	CHECK(onboot_set_write(&s, v, 2) == 0 && onboot_set_read(&s, &m) == 0 && m.n_scripts == 2 &&
-		  !strcmp(m.scripts[0].name, "b_first") && !strcmp(m.scripts[0].opts, "-DX=1 -g") &&
-		  !strcmp(m.scripts[1].opts, ""),
-	      "recorded in start order with the options each was built with");
+	ASSERT_EQ(onboot_set_write(&s, v, 2), 0,
+		  "recorded in start order with the options each was built with");
+	ASSERT_EQ(onboot_set_read(&s, &m), 0,
+		  "recorded in start order with the options each was built with");
+	ASSERT_EQ(m.n_scripts, 2, "recorded in start order with the options each was built with");
+	ASSERT_STREQ(m.scripts[0].name, "b_first",
+		     "recorded in start order with the options each was built with");
+	ASSERT_STREQ(m.scripts[0].opts, "-DX=1 -g",
+		     "recorded in start order with the options each was built with");
+	ASSERT_STREQ(m.scripts[1].opts, "",
+		     "recorded in start order with the options each was built with");
 	manifest_free(&m);
-	CHECK(onboot_set_write(&s, v, 0) == 0 && onboot_set_read(&s, &m) == 0 && m.n_scripts == 0,
-	      "onboot without names clears the set");
+	ASSERT_EQ(onboot_set_write(&s, v, 0), 0, "onboot without names clears the set");
+	ASSERT_EQ(onboot_set_read(&s, &m), 0, "onboot without names clears the set");
+	ASSERT_EQ(m.n_scripts, 0, "onboot without names clears the set");
 	manifest_free(&m);
 	free(s.state_path);
 	config_free(&s.cfg);
 }
 
-int main(void)
+static void setup(void)
 {
-	if (!mkdtemp(root))
-		return 2;
-	test_round_trip();
-	test_duplicates_linear();
-	test_snapshot();
-	test_set();
-	rm_rf(root);
-	return test_summary();
+	root = test_tmpdir();
 }
+TEST_SETUP(setup)

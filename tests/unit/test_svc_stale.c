@@ -11,9 +11,10 @@
 
 #include "fsutil.h"
 #include "stale.h"
-#include "svc_test.h"
+#include "files.h"
+#include "test.h"
 
-static char *tmp;
+static const char *tmp; /* the program's temp directory */
 
 static char *at(const char *rel)
 {
@@ -31,30 +32,32 @@ static pid_t dead_pid(void)
 	return pid;
 }
 
-static void test_names(void)
+TEST(names)
 {
-	CHECK(temp_owner(".alpha.ko.1234.AbC9eF", ".") == 1234, ".NAME.ko.PID.XXXXXX");
-	CHECK(temp_owner(".alpha.1234.AbC9eF", ".") == 1234, ".NAME.PID.XXXXXX (pid file temp)");
-	CHECK(temp_owner("cache.77.x1y2z3", "cache.") == 77, "cache.PID.XXXXXX");
-	CHECK(temp_owner("cache.x1y2z3", "cache.") == 0, "the old cache.XXXXXX: no owner");
-	CHECK(temp_owner(".alpha.ko.1234.AbC9e", ".") == 0, "5 random characters: no");
-	CHECK(temp_owner(".alpha.ko.1234.AbC-eF", ".") == 0, "not letters/digits: no");
-	CHECK(temp_owner(".alpha.ko.x1234.AbC9eF", ".") == 0, "digits not after a dot: no");
-	CHECK(temp_owner(".alpha.ko.99999999999.AbC9eF", ".") == 0, "no pid that large");
-	CHECK(temp_owner(".alpha.ko.0.AbC9eF", ".") == 0, "pid 0: no");
-	CHECK(temp_owner("alpha.ko.1234.AbC9eF", ".") == 0, "without the prefix: no");
-	CHECK(temp_owner("mycache.1.abcdef", "cache.") == 0, "another prefix: no");
+	ASSERT_EQ(temp_owner(".alpha.ko.1234.AbC9eF", "."), 1234, ".NAME.ko.PID.XXXXXX");
+	ASSERT_EQ(temp_owner(".alpha.1234.AbC9eF", "."), 1234, ".NAME.PID.XXXXXX (pid file temp)");
+	ASSERT_EQ(temp_owner("cache.77.x1y2z3", "cache."), 77, "cache.PID.XXXXXX");
+	ASSERT_EQ(temp_owner("cache.x1y2z3", "cache."), 0, "the old cache.XXXXXX: no owner");
+	ASSERT_EQ(temp_owner(".alpha.ko.1234.AbC9e", "."), 0, "5 random characters: no");
+	ASSERT_EQ(temp_owner(".alpha.ko.1234.AbC-eF", "."), 0, "not letters/digits: no");
+	ASSERT_EQ(temp_owner(".alpha.ko.x1234.AbC9eF", "."), 0, "digits not after a dot: no");
+	ASSERT_EQ(temp_owner(".alpha.ko.99999999999.AbC9eF", "."), 0, "no pid that large");
+	ASSERT_EQ(temp_owner(".alpha.ko.0.AbC9eF", "."), 0, "pid 0: no");
+	ASSERT_EQ(temp_owner("alpha.ko.1234.AbC9eF", "."), 0, "without the prefix: no");
+	ASSERT_EQ(temp_owner("mycache.1.abcdef", "cache."), 0, "another prefix: no");
 }
 
-static void test_our_temps_are_named(void)
+TEST(our_temps_are_named)
 {
 	char *d = NULL;
 
-	CHECK(make_temp_dir(tmp, "cache.", &d) == 0, "make_temp_dir");
-	CHECK(d && temp_owner(strrchr(d, '/') + 1, "cache.") == getpid(),
-	      "make_temp_dir's name gives our pid: %s", d ? d : "");
-	CHECK(remove_stale_temps(tmp, "cache.") == 0 && d && path_exists(d),
-	      "a live owner's directory stays");
+	ASSERT_EQ(make_temp_dir(tmp, "cache.", &d), 0, "make_temp_dir");
+	ASSERT_TRUE(d, "make_temp_dir's name gives our pid: %s", d ? d : "");
+	ASSERT_EQ(temp_owner(strrchr(d, '/') + 1, "cache."), getpid(),
+		  "make_temp_dir's name gives our pid: %s", d ? d : "");
+	ASSERT_EQ(remove_stale_temps(tmp, "cache."), 0, "a live owner's directory stays");
+	ASSERT_TRUE(d, "a live owner's directory stays");
+	ASSERT_TRUE(path_exists(d), "a live owner's directory stays");
 	rm_rf(d);
 	free(d);
 }
@@ -64,7 +67,7 @@ static void put(const char *rel)
 	write_file_atomic(at(rel), "x", 1, 0644);
 }
 
-static void test_removal(void)
+TEST(removal)
 {
 	char name[256], live[128], dead_dir[128], dead_file[128], odd[128], link[256];
 	pid_t dead = dead_pid();
@@ -86,25 +89,24 @@ static void test_removal(void)
 	put(odd);
 	put("c/.lock");
 	r = remove_stale_temps(at("c"), ".");
-	CHECK(r == 2, "two leftovers removed (%d)", r);
-	CHECK(!path_exists(at(dead_file)), "a dead owner's half-written file goes");
-	CHECK(!path_exists(at(dead_dir)), "a dead owner's directory goes, with its tree");
-	CHECK(path_exists(at("outside")), "a symlink's target outside stays");
-	CHECK(path_exists(at(live)), "a live owner's temp stays");
-	CHECK(path_exists(at(odd)) && path_exists(at("c/.lock")), "other files stay");
-	CHECK(remove_stale_temps(at("nosuch"), ".") == 0, "a missing directory: nothing to do");
+	ASSERT_EQ(r, 2, "two leftovers removed");
+	ASSERT_FALSE(path_exists(at(dead_file)), "a dead owner's half-written file goes");
+	ASSERT_FALSE(path_exists(at(dead_dir)), "a dead owner's directory goes, with its tree");
+	ASSERT_TRUE(path_exists(at("outside")), "a symlink's target outside stays");
+	ASSERT_TRUE(path_exists(at(live)), "a live owner's temp stays");
+	ASSERT_TRUE(path_exists(at(odd)), "other files stay");
+	ASSERT_TRUE(path_exists(at("c/.lock")), "other files stay");
+	ASSERT_EQ(remove_stale_temps(at("nosuch"), "."), 0, "a missing directory: nothing to do");
 }
 
-int main(void)
+static void setup(void)
 {
-	char tmpl[] = "/tmp/test_svc_stale.XXXXXX";
-
-	tmp = mkdtemp(tmpl);
-	if (!tmp)
-		return 2;
-	test_names();
-	test_our_temps_are_named();
-	test_removal();
-	CHECK(rm_rf(tmp) == 0, "cleanup");
-	return test_summary();
+	tmp = test_tmpdir();
 }
+TEST_SETUP(setup)
+
+static void teardown(void)
+{
+	ASSERT_EQ(rm_rf(tmp), 0, "cleanup");
+}
+TEST_TEARDOWN(teardown)

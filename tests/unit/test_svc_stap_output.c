@@ -8,9 +8,10 @@
 #include "fsutil.h"
 #include "log.h"
 #include "stap_output.h"
-#include "svc_test.h"
+#include "files.h"
+#include "test.h"
 
-static char *tmpdir;
+static const char *tmpdir; /* the program's temp directory */
 
 /* What stap_output_show_errors(err, code) prints on stdout (malloc'd). */
 static char *shown(const char *err, int code)
@@ -38,59 +39,54 @@ static char *shown(const char *err, int code)
 	return text;
 }
 
-static void test_show_errors(void)
+TEST(show_errors)
 {
 	char *out, err[1024] = "";
 
 	out = shown("semantic error: no match\r\n\n   \nPass 2: analysis failed.\n", 1);
-	CHECK_STR(out, "    semantic error: no match\n    Pass 2: analysis failed.\n",
-		  "blank lines dropped, CR trimmed, lines indented");
+	ASSERT_STREQ(out, "    semantic error: no match\n    Pass 2: analysis failed.\n",
+		     "blank lines dropped, CR trimmed, lines indented");
 	free(out);
 
 	for (int i = 1; i <= 20; i++)
 		snprintf(err + strlen(err), sizeof(err) - strlen(err), "line %d\n", i);
 	out = shown(err, 1);
-	CHECK(strncmp(out, "    line 9\n", 11) == 0, "only the last 12 lines: starts at line 9");
-	CHECK(strstr(out, "    line 20\n") != NULL && strstr(out, "line 8\n") == NULL,
-	      "ends at line 20, line 8 left out");
+	ASSERT_EQ(strncmp(out, "    line 9\n", 11), 0, "only the last 12 lines: starts at line 9");
+	ASSERT_CONTAINS(out, "    line 20\n", "ends at line 20, line 8 left out");
+	ASSERT_NOT_CONTAINS(out, "line 8\n", "ends at line 20, line 8 left out");
 	free(out);
 
 	out = shown("no newline at the end", 1);
-	CHECK_STR(out, "    no newline at the end\n", "a last line without newline is shown");
+	ASSERT_STREQ(out, "    no newline at the end\n", "a last line without newline is shown");
 	free(out);
 
 	out = shown(NULL, 137);
-	CHECK_STR(out, "    (stap printed no error, exit code 137)\n", "no stderr at all");
+	ASSERT_STREQ(out, "    (stap printed no error, exit code 137)\n", "no stderr at all");
 	free(out);
 	out = shown(" \n\t\n", 2);
-	CHECK_STR(out, "    (stap printed no error, exit code 2)\n", "only blank stderr");
+	ASSERT_STREQ(out, "    (stap printed no error, exit code 2)\n", "only blank stderr");
 	free(out);
 }
 
-static void test_log(void)
+TEST(log)
 {
 	char *log = path_in(tmpdir, "log/systemtap.log"), *text = NULL;
 
 	log_raw("not logged: no log open\n");
-	CHECK(log_open(log) == 0, "log_open %s", log);
+	ASSERT_EQ(log_open(log), 0, "log_open %s", log);
 	log_raw("Pass 1: parsed\n");
 	log_raw(NULL);
 	log_raw("");
 	log_raw("stderr text without newline");
 	log_close();
-	CHECK(read_file(log, &text, NULL) == 0, "read %s", log);
-	CHECK_STR(text, "Pass 1: parsed\nstderr text without newline",
-		  "the output is copied as it is, nothing added");
+	ASSERT_EQ(read_file(log, &text, NULL), 0, "read %s", log);
+	ASSERT_STREQ(text, "Pass 1: parsed\nstderr text without newline",
+		     "the output is copied as it is, nothing added");
 	free(text);
 }
 
-int main(void)
+static void setup(void)
 {
-	if (make_temp_dir("/tmp", "test_svc_stap_output.", &tmpdir) < 0)
-		return 2;
-	test_show_errors();
-	test_log();
-	rm_rf(tmpdir);
-	free(tmpdir);
-	return test_summary();
+	tmpdir = test_tmpdir();
 }
+TEST_SETUP(setup)

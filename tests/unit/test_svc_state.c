@@ -16,9 +16,11 @@
 #include "macro.h"
 #include "state.h"
 #include "strv.h"
-#include "svc_test.h"
+#include "capture.h"
+#include "files.h"
+#include "test.h"
 
-static char *tmp;
+static const char *tmp; /* the program's temp directory */
 static struct settings s;
 
 static char *at(const char *rel)
@@ -73,39 +75,43 @@ static int count_entries(const char *dir)
 	return n;
 }
 
-static void test_pidfiles(void)
+TEST(pidfiles)
 {
 	_cleanup_strv_free_ char **names = NULL;
 	struct stat st;
 	char *text, *joined;
 
-	CHECK(pidfile_write(&s, "alpha", 1234) == 0, "pidfile_write alpha 1234");
+	ASSERT_EQ(pidfile_write(&s, "alpha", 1234), 0, "pidfile_write alpha 1234");
 	text = slurp(at("stat/alpha"));
-	CHECK_STR(text, "1234\n", "pid file content");
+	ASSERT_STREQ(text, "1234\n", "pid file content");
 	free(text);
-	CHECK(stat(at("stat/alpha"), &st) == 0 && (st.st_mode & 07777) == 0644, "mode 0644");
-	CHECK(pidfile_write(&s, "alpha", 0) == 0, "rewrite with 0");
+	ASSERT_EQ(stat(at("stat/alpha"), &st), 0, "mode 0644");
+	ASSERT_EQ((st.st_mode & 07777), 0644, "mode 0644");
+	ASSERT_EQ(pidfile_write(&s, "alpha", 0), 0, "rewrite with 0");
 	text = slurp(at("stat/alpha"));
-	CHECK_STR(text, "0\n", "rewritten pid file");
+	ASSERT_STREQ(text, "0\n", "rewritten pid file");
 	free(text);
-	CHECK(pidfile_write(&s, "beta", 7) == 0, "pidfile_write beta");
+	ASSERT_EQ(pidfile_write(&s, "beta", 7), 0, "pidfile_write beta");
 	put_file(at("stat/x.log"), "boot error\n");
 	put_file(at("stat/.lock"), "1 start\n");
 	put_file(at("stat/9bad"), "0\n");
 	mkdir(at("stat/gamma"), 0755);
-	CHECK(pidfiles_list(&s, &names) == 0, "pidfiles_list");
+	ASSERT_EQ(pidfiles_list(&s, &names), 0, "pidfiles_list");
 	joined = strv_join(names, " ");
-	CHECK_STR(joined, "alpha beta", "only regular files named like scripts, sorted");
+	ASSERT_STREQ(joined, "alpha beta", "only regular files named like scripts, sorted");
 	free(joined);
-	CHECK(pidfile_remove(&s, "beta") == 0 && !path_exists(at("stat/beta")), "pidfile_remove");
-	CHECK(pidfile_remove(&s, "beta") == 0, "removing a missing pid file is fine");
-	CHECK(count_entries(at("stat")) == 5,
-	      "no temp file left beside alpha x.log .lock 9bad gamma");
+	ASSERT_EQ(pidfile_remove(&s, "beta"), 0, "pidfile_remove");
+	ASSERT_FALSE(path_exists(at("stat/beta")), "pidfile_remove");
+	ASSERT_EQ(pidfile_remove(&s, "beta"), 0, "removing a missing pid file is fine");
+	ASSERT_EQ(count_entries(at("stat")), 5,
+		  "no temp file left beside alpha x.log .lock 9bad gamma");
 
 	struct settings none = s;
 	char **empty = NULL;
 	none.stat_path = at("no-such-dir");
-	CHECK(pidfiles_list(&none, &empty) == 0 && empty && !empty[0], "missing STAT_PATH: empty");
+	ASSERT_EQ(pidfiles_list(&none, &empty), 0, "missing STAT_PATH: empty");
+	ASSERT_TRUE(empty, "missing STAT_PATH: empty");
+	ASSERT_FALSE(empty[0], "missing STAT_PATH: empty");
 	strv_free(empty);
 }
 
@@ -115,17 +121,22 @@ static void expect_state(const char *name, enum script_state want, pid_t want_pi
 	pid_t pid = -1;
 	int r = script_state(&s, name, &st, &pid);
 
-	CHECK(r == 0 && st == want && pid == want_pid,
-	      "%s: state %d pid %d (got r=%d state %d pid %d)", name, want, (int)want_pid, r,
-	      (int)st, (int)pid);
+	ASSERT_EQ(r, 0, "%s: state %d pid %d (got r=%d state %d pid %d)", name, want, (int)want_pid,
+		  r, (int)st, (int)pid);
+	ASSERT_EQ(st, want, "%s: state %d pid %d (got r=%d state %d pid %d)", name, want,
+		  (int)want_pid, r, (int)st, (int)pid);
+	ASSERT_EQ(pid, want_pid, "%s: state %d pid %d (got r=%d state %d pid %d)", name, want,
+		  (int)want_pid, r, (int)st, (int)pid);
 }
 
-static void test_states(void)
+/* In the test's own mount namespace, which goes with its process. */
+TEST(states)
 {
 	struct capture c;
 	bool loaded = true;
 	char *err;
 
+	ASSERT_EQ(fake_sysmodule(), 0, "a fake /sys/module is needed for the state checks");
 	fake_module("running", "live\n");
 	fake_module("coming", "coming\n");
 	fake_module("going", "going\n");
@@ -137,10 +148,14 @@ static void test_states(void)
 	put_file(at("stat/garbled"), "not a pid\n");
 	fake_module("garbled", "live\n");
 
-	CHECK(module_loaded("running", &loaded) == 0 && loaded, "live: loaded");
-	CHECK(module_loaded("coming", &loaded) == 0 && loaded, "coming: loaded");
-	CHECK(module_loaded("going", &loaded) == 0 && !loaded, "going: not loaded");
-	CHECK(module_loaded("absent", &loaded) == 0 && !loaded, "absent: not loaded");
+	ASSERT_EQ(module_loaded("running", &loaded), 0, "live: loaded");
+	ASSERT_TRUE(loaded, "live: loaded");
+	ASSERT_EQ(module_loaded("coming", &loaded), 0, "coming: loaded");
+	ASSERT_TRUE(loaded, "coming: loaded");
+	ASSERT_EQ(module_loaded("going", &loaded), 0, "going: not loaded");
+	ASSERT_FALSE(loaded, "going: not loaded");
+	ASSERT_EQ(module_loaded("absent", &loaded), 0, "absent: not loaded");
+	ASSERT_FALSE(loaded, "absent: not loaded");
 	expect_state("running", SCRIPT_RUNNING, 4242);
 	expect_state("coming", SCRIPT_RUNNING, 0);
 	expect_state("going", SCRIPT_DEAD_PIDFILE, 0);
@@ -150,16 +165,16 @@ static void test_states(void)
 	capture_begin(&c);
 	expect_state("garbled", SCRIPT_RUNNING, 0);
 	err = capture_end(&c);
-	CHECK(strstr(err, "does not hold a pid") != NULL, "a garbled pid file is reported");
+	ASSERT_CONTAINS(err, "does not hold a pid", "a garbled pid file is reported");
 	free(err);
 }
 
-static void test_adoption(void)
+TEST(adoption)
 {
 	char *text;
 
 	mkdir(at("proc"), 0755);
-	CHECK(adopt_boot_modules(&s) == 0, "no PROC_PATH/systemtap: nothing to adopt");
+	ASSERT_EQ(adopt_boot_modules(&s), 0, "no PROC_PATH/systemtap: nothing to adopt");
 	mkdir(at("proc/systemtap"), 0755);
 	mkdir(at("proc/systemtap/booted"), 0755);
 	put_file(at("proc/systemtap/booted/srvstat"), "running\n");
@@ -184,21 +199,21 @@ static void test_adoption(void)
 	mkdir(at("proc/systemtap/running"), 0755); /* already has pid file 4242 */
 	put_file(at("proc/systemtap/running/srvstat"), "running\n");
 
-	CHECK(adopt_boot_modules(&s) == 0, "adopt_boot_modules");
+	ASSERT_EQ(adopt_boot_modules(&s), 0, "adopt_boot_modules");
 	text = slurp(at("stat/booted"));
-	CHECK_STR(text, "0\n", "booted adopted with pid 0");
+	ASSERT_STREQ(text, "0\n", "booted adopted with pid 0");
 	free(text);
-	CHECK(!path_exists(at("stat/plain")), "no srvstat: not adopted");
-	CHECK(!path_exists(at("stat/idle")), "srvstat not 'running': not adopted");
-	CHECK(!path_exists(at("stat/bad-name")), "bad name: not adopted");
+	ASSERT_FALSE(path_exists(at("stat/plain")), "no srvstat: not adopted");
+	ASSERT_FALSE(path_exists(at("stat/idle")), "srvstat not 'running': not adopted");
+	ASSERT_FALSE(path_exists(at("stat/bad-name")), "bad name: not adopted");
 	for (size_t i = 0; i < ELEMENTSOF(not_running); i++) {
 		char path[64];
 		snprintf(path, sizeof(path), "stat/fake%zu", i);
-		CHECK(!path_exists(at(path)), "srvstat \"%s\": not adopted", not_running[i]);
+		ASSERT_FALSE(path_exists(at(path)), "srvstat \"%s\": not adopted", not_running[i]);
 	}
-	CHECK(path_exists(at("stat/nonl")), "\"running\" without its newline: adopted");
+	ASSERT_TRUE(path_exists(at("stat/nonl")), "\"running\" without its newline: adopted");
 	text = slurp(at("stat/running"));
-	CHECK_STR(text, "4242\n", "an existing pid file is kept");
+	ASSERT_STREQ(text, "4242\n", "an existing pid file is kept");
 	free(text);
 }
 
@@ -207,7 +222,6 @@ static void test_adoption(void)
 static void fake_process(int pid, const char *exe, const char *ctl, const char *argv, size_t len)
 {
 	char dir[64], path[96];
-	FILE *f;
 
 	snprintf(dir, sizeof(dir), "proc/%d", pid);
 	mkdir(at(dir), 0755);
@@ -222,9 +236,7 @@ static void fake_process(int pid, const char *exe, const char *ctl, const char *
 	if (symlink(exe, at(path)) < 0)
 		exit(2);
 	snprintf(path, sizeof(path), "%s/cmdline", dir);
-	f = fopen(at(path), "w");
-	if (!f || fwrite(argv, 1, len, f) != len || fclose(f) != 0)
-		exit(2);
+	put_bytes_in(tmp, path, argv, len);
 }
 
 static void collector_state(const char *name, int pid)
@@ -240,11 +252,13 @@ static void collector_state(const char *name, int pid)
 
 /* Boot modules with a collector: the pid file gets the collector's pid, once it really is
  * that module's collector. */
-static void test_adoption_collectors(void)
+TEST(adoption_collectors)
 {
 	static const char argv_a[] = "@init";
 	char *text;
 
+	mkdir(at("proc"), 0755);
+	mkdir(at("proc/systemtap"), 0755);
 	mkdir(at("stat/onboot.d"), 0755);
 	static const char *const names[] = {"col_a", "col_b", "col_c", "col_d"};
 	for (size_t i = 0; i < ELEMENTSOF(names); i++) {
@@ -266,42 +280,35 @@ static void test_adoption_collectors(void)
 	fake_process(31340, "/usr/sbin/stap-early-loader", "/proc/systemtap/col_d/.cmd", argv_a,
 		     sizeof(argv_a));
 	collector_state("col_d", 31340);
-	CHECK(adopt_boot_modules(&s) == 0, "adopt_boot_modules with collectors");
+	ASSERT_EQ(adopt_boot_modules(&s), 0, "adopt_boot_modules with collectors");
 	text = slurp(at("stat/col_a"));
-	CHECK_STR(text, "31337\n", "col_a: its collector's pid (its program deleted: switch-root)");
+	ASSERT_STREQ(text, "31337\n",
+		     "col_a: its collector's pid (its program deleted: switch-root)");
 	free(text);
 	text = slurp(at("stat/col_b"));
-	CHECK_STR(text, "0\n", "col_b: the state's pid is another's collector: 0");
+	ASSERT_STREQ(text, "0\n", "col_b: the state's pid is another's collector: 0");
 	free(text);
 	text = slurp(at("stat/col_c"));
-	CHECK_STR(text, "0\n", "col_c: the pid runs another program (holding the channel): 0");
+	ASSERT_STREQ(text, "0\n", "col_c: the pid runs another program (holding the channel): 0");
 	free(text);
 	text = slurp(at("stat/col_d"));
-	CHECK_STR(text, "31340\n", "col_d: a pid file 0 gets the collector's pid");
+	ASSERT_STREQ(text, "31340\n", "col_d: a pid file 0 gets the collector's pid");
 	free(text);
 }
 
-int main(void)
+static void setup(void)
 {
-	char tmpl[] = "/tmp/test_svc_state.XXXXXX";
-
-	tmp = mkdtemp(tmpl);
-	if (!tmp)
-		return 2;
+	tmp = test_tmpdir();
 	s.stat_path = strdup(at("stat"));
 	s.proc_path = strdup(at("proc"));
 	mkdir(s.stat_path, 0755);
-	test_pidfiles();
-	if (fake_sysmodule() == 0) {
-		test_states();
-		umount("/sys/module");
-	} else {
-		CHECK(0, "a fake /sys/module is needed for the state checks");
-	}
-	test_adoption();
-	test_adoption_collectors();
-	CHECK(rm_rf(tmp) == 0, "cleanup");
+}
+TEST_SETUP(setup)
+
+static void teardown(void)
+{
+	ASSERT_EQ(rm_rf(tmp), 0, "cleanup");
 	free(s.stat_path);
 	free(s.proc_path);
-	return test_summary();
 }
+TEST_TEARDOWN(teardown)

@@ -4,30 +4,32 @@
 
 #include "names.h"
 #include "strv.h"
-#include "svc_test.h"
+#include "test.h"
 
-static void test_push_join(void)
+TEST(push_join)
 {
 	_cleanup_strv_free_ char **v = NULL;
 	char *j;
 
-	CHECK(strv_length(v) == 0, "NULL vector has length 0");
+	ASSERT_EQ(strv_length(v), 0, "NULL vector has length 0");
 	j = strv_join(v, " ");
-	CHECK_STR(j, "", "join of NULL vector");
+	ASSERT_STREQ(j, "", "join of NULL vector");
 	free(j);
-	CHECK(strv_push(&v, "a") == 0 && strv_push(&v, "b c") == 0, "push two");
-	CHECK(strv_consume(&v, strdup("d")) == 0, "consume one");
-	CHECK(strv_length(v) == 3, "length 3");
-	CHECK(v[3] == NULL, "NULL terminated");
+	ASSERT_EQ(strv_push(&v, "a"), 0, "push two");
+	ASSERT_EQ(strv_push(&v, "b c"), 0, "push two");
+	ASSERT_EQ(strv_consume(&v, strdup("d")), 0, "consume one");
+	ASSERT_EQ(strv_length(v), 3, "length 3");
+	ASSERT_NULL(v[3], "NULL terminated");
 	j = strv_join(v, ", ");
-	CHECK_STR(j, "a, b c, d", "join with separator");
+	ASSERT_STREQ(j, "a, b c, d", "join with separator");
 	free(j);
-	CHECK(strv_contains(v, "b c") && !strv_contains(v, "b"), "contains exact entries only");
-	CHECK(strv_consume(&v, NULL) < 0, "consume of NULL (failed allocation) is -ENOMEM");
-	CHECK(strv_length(v) == 3, "a failed consume leaves the vector unchanged");
+	ASSERT_TRUE(strv_contains(v, "b c"), "contains exact entries only");
+	ASSERT_FALSE(strv_contains(v, "b"), "contains exact entries only");
+	ASSERT_LT(strv_consume(&v, NULL), 0, "consume of NULL (failed allocation) is -ENOMEM");
+	ASSERT_EQ(strv_length(v), 3, "a failed consume leaves the vector unchanged");
 }
 
-static void test_extend(void)
+TEST(extend)
 {
 	_cleanup_strv_free_ char **a = NULL, **b = NULL;
 	char *j;
@@ -35,27 +37,30 @@ static void test_extend(void)
 	strv_push(&a, "1");
 	strv_push(&b, "2");
 	strv_push(&b, "3");
-	CHECK(strv_extend(&a, b) == 0 && strv_extend(&a, NULL) == 0, "extend (also by NULL)");
+	ASSERT_EQ(strv_extend(&a, b), 0, "extend (also by NULL)");
+	ASSERT_EQ(strv_extend(&a, NULL), 0, "extend (also by NULL)");
 	j = strv_join(a, "|");
-	CHECK_STR(j, "1|2|3", "extended vector");
+	ASSERT_STREQ(j, "1|2|3", "extended vector");
 	free(j);
-	CHECK(a[1] != b[0], "extend copies the strings");
+	ASSERT_TRUE(a[1] != b[0], "extend copies the strings");
 }
 
-static void test_split(void)
+TEST(split)
 {
 	_cleanup_strv_free_ char **v = NULL, **e = NULL;
 	char *j;
 
-	CHECK(strv_split_blanks("  a\tbb \n ccc  ", &v) == 0, "split on blanks");
+	ASSERT_EQ(strv_split_blanks("  a\tbb \n ccc  ", &v), 0, "split on blanks");
 	j = strv_join(v, "|");
-	CHECK_STR(j, "a|bb|ccc", "split words");
+	ASSERT_STREQ(j, "a|bb|ccc", "split words");
 	free(j);
-	CHECK(strv_split_blanks(" \t\n ", &e) == 0 && e && strv_length(e) == 0,
-	      "split of blanks only is an empty (non-NULL) vector");
+	ASSERT_EQ(strv_split_blanks(" \t\n ", &e), 0,
+		  "split of blanks only is an empty (non-NULL) vector");
+	ASSERT_TRUE(e, "split of blanks only is an empty (non-NULL) vector");
+	ASSERT_EQ(strv_length(e), 0, "split of blanks only is an empty (non-NULL) vector");
 }
 
-static void test_names(void)
+TEST(names)
 {
 	static const char *const good[] = {
 	    "a",	   "_",	  "script1",
@@ -74,13 +79,13 @@ static void test_names(void)
 	    "a2345678901234567890123456789012345678901234567890123456"};
 
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
-		CHECK(script_name_valid(good[i]), "valid name \"%s\"", good[i]);
+		ASSERT_TRUE(script_name_valid(good[i]), "valid name \"%s\"", good[i]);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		CHECK(!script_name_valid(bad[i]), "invalid name \"%s\"", bad[i]);
-	CHECK(!script_name_valid(NULL), "NULL is not a name");
+		ASSERT_FALSE(script_name_valid(bad[i]), "invalid name \"%s\"", bad[i]);
+	ASSERT_FALSE(script_name_valid(NULL), "NULL is not a name");
 }
 
-static void test_kernel_releases(void)
+TEST(kernel_releases)
 {
 	static const char *const good[] = {
 	    "6.1.0-56-amd64", "5.14.0-427.el9.x86_64", "6.8.0+", "a",
@@ -99,18 +104,8 @@ static void test_kernel_releases(void)
 	    "a2345678901234567890123456789012345678901234567890123456789012345"};
 
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
-		CHECK(kernel_release_valid(good[i]), "valid release \"%s\"", good[i]);
+		ASSERT_TRUE(kernel_release_valid(good[i]), "valid release \"%s\"", good[i]);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		CHECK(!kernel_release_valid(bad[i]), "invalid release \"%s\"", bad[i]);
-	CHECK(!kernel_release_valid(NULL), "NULL is not a release");
-}
-
-int main(void)
-{
-	test_push_join();
-	test_extend();
-	test_split();
-	test_names();
-	test_kernel_releases();
-	return test_summary();
+		ASSERT_FALSE(kernel_release_valid(bad[i]), "invalid release \"%s\"", bad[i]);
+	ASSERT_FALSE(kernel_release_valid(NULL), "NULL is not a release");
 }

@@ -1,4 +1,4 @@
-/* sb_test.h: real certificates from openssl and hand-built EFI signature lists for the Secure
+/* sb_fixture.h: real certificates from openssl and hand-built EFI signature lists for the Secure
  * Boot unit tests (header only). */
 #pragma once
 #include <stdbool.h>
@@ -9,15 +9,9 @@
 
 #include "cert_id.h"
 #include "efi_siglist.h"
+#include "files.h"
 #include "fsutil.h"
 #include "run.h"
-#include "svc_test.h"
-
-static inline bool sb_streq(const char *a, const char *b)
-{
-	return a && b && strcmp(a, b) == 0;
-}
-#define STREQ(a, b) sb_streq((a), (b))
 
 /* Runs argv in dir; exits 2 when it fails (the tools are part of the test setup). */
 static inline void sb_run_ok(char *const argv[], const char *dir)

@@ -1,4 +1,4 @@
-/* cache_test.h: the temp root, files and hand-made modules of the cache unit tests
+/* cache_fixture.h: the temp root, files and hand-made modules of the cache unit tests
  * (header only). */
 #pragma once
 #include <elf.h>
@@ -11,24 +11,10 @@
 
 #include "fsutil.h"
 #include "macro.h"
+#include "test.h"
 
-static int failures;
-
-#define CHECK(cond, ...)                                                                           \
-	do {                                                                                       \
-		if (cond) {                                                                        \
-			printf("ok: ");                                                            \
-		} else {                                                                           \
-			printf("FAIL (%s:%d): ", __FILE__, __LINE__);                              \
-			failures++;                                                                \
-		}                                                                                  \
-		printf(__VA_ARGS__);                                                               \
-		printf("\n");                                                                      \
-	} while (0)
-
-#define STREQ(a, b) ((a) && (b) && strcmp((a), (b)) == 0)
-
-static char root[] = "/tmp/test_svc_cache.XXXXXX"; /* mkdtemp in main */
+/* The program's temp directory, set by cache_fixture_setup. */
+static const char *root;
 static const char *const kver = "6.1.0-56-amd64";
 
 static inline char *path(const char *rel)
@@ -104,4 +90,11 @@ static inline void put_ko(const char *rel, const char *vermagic)
 			     .sh_size = sizeof(shstr),
 			     .sh_addralign = 1};
 	put(rel, buf, shoff + 3 * sizeof(Elf64_Shdr));
+}
+
+/* Run from the program's TEST_SETUP: the root is the program's temp directory, shared by its
+ * tests. */
+static inline void cache_fixture_setup(void)
+{
+	root = test_tmpdir();
 }

@@ -1,30 +1,24 @@
-/* settings_test.h: a main config and a conf.d in a temp directory, loaded by settings_load,
- * for the settings tests (header-only). */
+/* settings_fixture.h: a main config and a conf.d in the program's temp directory, loaded by
+ * settings_load, for the settings tests (header-only). */
 #pragma once
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "fsutil.h"
 #include "settings.h"
-#include "svc_test.h"
+#include "capture.h"
+#include "files.h"
+#include "test.h"
 
-static char *tmpdir;
+static const char *tmpdir;
 static char main_conf[512], conf_d[512];
 
-/* Creates the temp directory (name: prefix + pid + random) and the two paths; exits 2 when it
- * cannot. */
-static inline void settings_test_begin(const char *prefix)
+/* The program's TEST_SETUP: the two paths in the program's temp directory. */
+static inline void settings_fixture_setup(void)
 {
-	if (make_temp_dir("/tmp", prefix, &tmpdir) < 0)
-		exit(2);
+	tmpdir = test_tmpdir();
 	snprintf(main_conf, sizeof(main_conf), "%s/config", tmpdir);
 	snprintf(conf_d, sizeof(conf_d), "%s/conf.d", tmpdir);
-}
-
-static inline void settings_test_end(void)
-{
-	rm_rf(tmpdir);
-	free(tmpdir);
 }
 
 /* Writes text as the main config (CONFIG_PATH pointing at conf_d first) and loads it for
