@@ -15,6 +15,7 @@
 #include "macro.h"
 #include "onboot_util.h"
 #include "stap_version.h"
+#include "tempfile.h"
 
 #define MEMO_FILE ".stap-version"
 #define MEMO_MAGIC "STAP_ONBOOT_STAP_VERSION=1"

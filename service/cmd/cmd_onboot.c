@@ -188,12 +188,7 @@ int cmd_onboot(struct invocation *inv)
 			return EXIT_FAIL;
 	}
 
-	/* Temp files of killed runs go first: they may hold the room the new image needs. */
-	r = onboot_image_clean_stale(output);
-	if (r == 0)
-		r = onboot_snapshot_clean_stale(s->cache_path);
-	if (r == 0)
-		r = onboot_preflight(output, payload_size(v, n, loader));
+	r = onboot_preflight(output, payload_size(v, n, loader));
 	if (r == 0) {
 		struct onboot_request req = {
 		    .s = s,

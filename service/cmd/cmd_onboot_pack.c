@@ -21,13 +21,11 @@
 #include "manifest.h"
 #include "onboot_scripts.h"
 #include "onboot_set.h"
-#include "onboot_tempfile.h"
 #include "onboot_util.h"
 #include "pack_index.h"
 #include "pack_stream.h"
 #include "strv.h"
-
-#define PACK_TEMP_SUFFIX ".stap-pack."
+#include "tempfile.h"
 
 /* The scripts to pack, in start order: the named ones (their <NAME>_OPT), else the recorded
  * set (its options). -ENOENT after a message when there is neither, -ELOOP after FAILED. */
@@ -155,34 +153,20 @@ static int write_pack(int fd, const struct settings *s, const struct pack_index 
 	return r == 0 ? pack_write_trailer(fd, ino) : r;
 }
 
-/* ix into FILE: a locked temp beside it, synced, renamed over it. */
+/* ix into FILE: a temp beside it, synced, renamed over it. */
 static int commit_pack(const struct settings *s, const char *file, const struct pack_index *ix,
 		       const char *set)
 {
-	_cleanup_free_ char *dir = onboot_dirname(file), *prefix = NULL;
-	struct onboot_temp t = ONBOOT_TEMP_INIT;
-	const char *base = strrchr(file, '/') + 1;
+	struct temp t = TEMP_INIT;
 	int r;
 
-	if (!dir || asprintf(&prefix, ".%s" PACK_TEMP_SUFFIX, base) < 0)
-		return log_error_errno(-ENOMEM, "Failed to pack");
-	r = onboot_temp_clean_stale(dir, prefix);
+	r = temp_file(file, &t);
 	if (r == 0)
-		r = onboot_temp_create(dir, prefix, &t);
-	if (r < 0)
-		return r;
-	r = write_pack(t.fd, s, ix, set);
-	if (r == 0 && (fchmod(t.fd, 0644) < 0 || fsync(t.fd) < 0))
-		r = -errno;
-	if (r == 0 && rename(t.path, file) < 0)
-		r = -errno;
-	if (r < 0) {
-		log_error_errno(r, "Failed to write %s", file);
-		onboot_temp_remove(&t);
-		return r;
-	}
-	onboot_temp_release(&t);
-	return fsync_parent_dir(file);
+		r = write_pack(t.fd, s, ix, set);
+	if (r == 0)
+		r = temp_commit(&t, file, 0644);
+	temp_discard(&t);
+	return r < 0 ? log_error_errno(r, "Failed to write %s", file) : 0;
 }
 
 /* Every kernel to pack: the -r list, else the target kernel. */

@@ -133,9 +133,7 @@ static int refresh_image(struct invocation *inv)
 		    .n = snap.n,
 		};
 
-		r = onboot_image_clean_stale(image);
-		if (r == 0)
-			r = onboot_build(&req);
+		r = onboot_build(&req);
 	}
 out:
 	onboot_snapshot_free(&snap);
@@ -147,9 +145,10 @@ int cmd_onboot_refresh(struct invocation *inv)
 	struct settings *s = inv->s;
 	const char *kver = s->kernel_release;
 	_cleanup_strv_free_ char **names = NULL;
-	_cleanup_free_ char *build = NULL, *text = NULL, *staged = NULL, *not_built = NULL,
+	_cleanup_free_ char *build = NULL, *text = NULL, *not_built = NULL,
 			    *set_path = onboot_set_path(s);
 	struct manifest set = {0};
+	struct temp staged = TEMP_INIT;
 	struct onboot_script *v = NULL;
 	size_t n = 0;
 	int r;
@@ -161,8 +160,6 @@ int cmd_onboot_refresh(struct invocation *inv)
 		log_error_errno(r, "Failed to make cache directory (%s)", s->cache_path);
 		goto fail;
 	}
-	if (onboot_snapshot_clean_stale(s->cache_path) < 0)
-		goto fail;
 	if (set.n_scripts == 0) {
 		clog("No onboot set is recorded in %s: nothing to build for %s\n", set_path, kver);
 		r = onboot_snapshot_remove(s->cache_path);
@@ -188,7 +185,7 @@ int cmd_onboot_refresh(struct invocation *inv)
 	if (r == 0)
 		r = onboot_snapshot_stage(s->cache_path, text, v, n, not_built, &staged);
 	if (r == 0)
-		r = onboot_snapshot_commit(staged, s->cache_path);
+		r = onboot_snapshot_commit(&staged, s->cache_path);
 	if (r == 0) {
 		clog("Onboot snapshot of %s: %zu of %zu scripts (%s/" ONBOOT_SNAPSHOT_DIR ")\n",
 		     kver, n, set.n_scripts, s->cache_path);
@@ -198,6 +195,7 @@ int cmd_onboot_refresh(struct invocation *inv)
 		if (inv->image)
 			r = refresh_image(inv);
 	}
+	temp_discard(&staged);
 	onboot_scripts_free(v, n);
 	manifest_free(&set);
 	if (r < 0)

@@ -13,6 +13,7 @@
 #include "names.h"
 #include "state.h"
 #include "strv.h"
+#include "tempfile.h"
 
 int module_loaded(const char *name, bool *ret)
 {

@@ -10,10 +10,10 @@
 #include "onboot_build.h"
 #include "onboot_dracut.h"
 #include "onboot_image.h"
-#include "onboot_tempfile.h"
 #include "optfilter.h"
 #include "strfmt.h"
 #include "strv.h"
+#include "tempfile.h"
 
 static char *creation_label(const struct onboot_script *v, size_t n)
 {
@@ -144,7 +144,7 @@ static int run_dracut(const struct onboot_request *req, char *const argv[], char
 int onboot_build(const struct onboot_request *req)
 {
 	const struct settings *s = req->s;
-	struct onboot_temp img = ONBOOT_TEMP_INIT;
+	struct temp img = TEMP_INIT;
 	_cleanup_free_ char *why = NULL, *label = creation_label(req->v, req->n),
 			    *env_manifest = NULL, *env_loader = NULL;
 	char *env[3] = {NULL, NULL, NULL};
@@ -194,6 +194,6 @@ int onboot_build(const struct onboot_request *req)
 	say_backup(req->output, backup);
 	say_log_file(s);
 out:
-	onboot_temp_remove(&img);
+	temp_discard(&img);
 	return r;
 }

@@ -22,35 +22,30 @@
 #define IMG_INIT_REAL "init.real"
 #define IMG_HOOK_TAIL "dracut/hooks/cmdline/01-stap-early-loader.sh"
 
-char *onboot_image_temp_prefix(const char *output)
+int onboot_image_stage(const char *output, struct temp *ret)
 {
-	const char *base = strrchr(output, '/');
-	char *prefix;
+	_cleanup_free_ char *dir = onboot_dirname(output);
+	const char *base = strrchr(output, '/') + 1;
+	size_t busy = 0;
+	int r;
 
-	base = base ? base + 1 : output;
-	if (asprintf(&prefix, ".%s.stap-onboot.", base) < 0)
-		return NULL;
-	return prefix;
-}
-
-int onboot_image_clean_stale(const char *output)
-{
-	_cleanup_free_ char *dir = onboot_dirname(output),
-			    *prefix = onboot_image_temp_prefix(output);
-
-	if (!dir || !prefix)
+	if (!dir)
 		return log_error_errno(-ENOMEM, "Failed to prepare %s", output);
-	return onboot_temp_clean_stale(dir, prefix);
-}
-
-int onboot_image_stage(const char *output, struct onboot_temp *ret)
-{
-	_cleanup_free_ char *dir = onboot_dirname(output),
-			    *prefix = onboot_image_temp_prefix(output);
-
-	if (!dir || !prefix)
-		return log_error_errno(-ENOMEM, "Failed to prepare %s", output);
-	return onboot_temp_create(dir, prefix, ret);
+	/* The leftovers go first: they may hold the room the new image needs. A live temp of
+	 * the same image is another onboot building it now (with a config of its own). */
+	r = temp_clean(dir, base, &busy);
+	if (r < 0)
+		return log_error_errno(r, "Failed to read directory %s", dir);
+	if (busy) {
+		log_error("A temporary image of %s in %s is in use: is another systemtap-service "
+			  "onboot running?",
+			  output, dir);
+		return -EBUSY;
+	}
+	r = temp_file_named(output, ret);
+	if (r < 0)
+		return log_error_errno(r, "Failed to create a temporary file in %s", dir);
+	return 0;
 }
 
 /* Where dracut puts the hook: /usr/lib (merged /usr), /lib, or /var/lib (dracut-ng). */
@@ -245,7 +240,7 @@ static int keep_backup(const char *output, const char *bak, enum backup_done *re
 	return 0;
 }
 
-int onboot_image_commit(struct onboot_temp *staged, const char *output, bool backup,
+int onboot_image_commit(struct temp *staged, const char *output, bool backup,
 			enum onboot_backup *ret_backup, char **ret_reason)
 {
 	_cleanup_free_ char *bak = NULL;
@@ -272,7 +267,7 @@ int onboot_image_commit(struct onboot_temp *staged, const char *output, bool bac
 			log_error_errno(-errno, "Failed to rename %s back to %s", bak, output);
 		return r;
 	}
-	onboot_temp_release(staged);
+	temp_release(staged);
 	r = fsync_parent_dir(output);
 	if (r < 0)
 		log_warning("Failed to sync the directory of %s: %s", output, strerror(-r));

@@ -8,15 +8,13 @@
 #include <stddef.h>
 
 #include "onboot_manifest.h"
-#include "onboot_tempfile.h"
+#include "tempfile.h"
 #include "settings.h"
 
-/* Temp images are DIR/.BASENAME.stap-onboot.XXXXXX. Newly allocated; NULL on ENOMEM. */
-char *onboot_image_temp_prefix(const char *output);
-/* Removes the temp images of output that killed runs left (onboot_temp_clean_stale). */
-int onboot_image_clean_stale(const char *output);
-/* Creates a new locked temp image in the output's directory. 0 or -errno after log_error. */
-int onboot_image_stage(const char *output, struct onboot_temp *ret);
+/* A new temp image (named: dracut writes it) beside output (absolute), after the leftovers of
+ * killed runs there went. 0 and *ret, -EBUSY when a live process holds a temp image of output,
+ * or -errno, after log_error. */
+int onboot_image_stage(const char *output, struct temp *ret);
 /* Checks image as the kernel will unpack it, in one pass over its archives (initrd_scan: no
  * temp files; a compressed image goes through one decompressor): /init must be there; with
  * scripts also the loader, the cmdline/01 hook, the manifest (byte for byte manifest_text) and
@@ -37,5 +35,5 @@ enum onboot_backup {
  * old image as output.bak when backup (an existing .bak is never replaced) and renames the
  * staged image over output. On failure output is what it was. Prints nothing (but a failed
  * undo). 0 and *ret_backup, or -errno and *ret_reason as for onboot_image_verify. */
-int onboot_image_commit(struct onboot_temp *staged, const char *output, bool backup,
+int onboot_image_commit(struct temp *staged, const char *output, bool backup,
 			enum onboot_backup *ret_backup, char **ret_reason);

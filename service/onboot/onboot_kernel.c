@@ -25,7 +25,7 @@ static void remove_legacy_manifest(const char *kcache)
 }
 
 /* After the image is in place: the snapshot and the set follow it. */
-static int commit(struct onboot_request *req, const char *staged)
+static int commit(struct onboot_request *req, struct temp *staged)
 {
 	const struct settings *s = req->s;
 	int r;
@@ -47,7 +47,8 @@ static int commit(struct onboot_request *req, const char *staged)
 int onboot_build_kernel(struct onboot_request *req, bool record)
 {
 	const struct settings *s = req->s;
-	_cleanup_free_ char *text = NULL, *staged = NULL, *mpath = NULL;
+	_cleanup_free_ char *text = NULL, *mpath = NULL;
+	struct temp staged = TEMP_INIT;
 	int r;
 
 	r = onboot_manifest_text(s->kernel_release, s->log_boot_err, s->onboot_hook, req->v, req->n,
@@ -57,7 +58,7 @@ int onboot_build_kernel(struct onboot_request *req, bool record)
 	r = onboot_snapshot_stage(s->cache_path, text, req->v, req->n, NULL, &staged);
 	if (r < 0)
 		return r;
-	mpath = path_join(staged, ONBOOT_SNAPSHOT_MANIFEST);
+	mpath = path_join(staged.path, ONBOOT_SNAPSHOT_MANIFEST);
 	if (!mpath) {
 		r = log_error_errno(-ENOMEM, "Failed to build the initramfs");
 		goto out;
@@ -65,17 +66,10 @@ int onboot_build_kernel(struct onboot_request *req, bool record)
 	req->manifest_path = mpath;
 	req->manifest_text = text;
 	r = onboot_build(req);
-	if (r == 0 && record) {
-		r = commit(req, staged);
-		if (r == 0 && req->n) {
-			/* Renamed into place: nothing left to remove. */
-			free(staged);
-			staged = NULL;
-		}
-	}
+	if (r == 0 && record)
+		r = commit(req, &staged);
 out:
 	req->manifest_path = req->manifest_text = NULL;
-	if (staged)
-		rm_rf(staged);
+	temp_discard(&staged);
 	return r;
 }

@@ -10,6 +10,7 @@
 #include "macro.h"
 #include "onboot_set.h"
 #include "strv.h"
+#include "tempfile.h"
 
 char *onboot_set_path(const struct settings *s)
 {

@@ -10,6 +10,7 @@
 #include "cache.h"
 #include "cache_install.h"
 #include "cache_kernel.h"
+#include "tempfile.h"
 #include "cache_test.h"
 #include "stap_version.h"
 

@@ -11,6 +11,7 @@
 
 #include "cache.h"
 #include "cache_kernel.h"
+#include "tempfile.h"
 #include "cache_test.h"
 #include "sha256.h"
 #include "stap_version.h"

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cache_kernel.h"
+#include "tempfile.h"
 #include "cache_test.h"
 #include "kmodctx.h"
 

@@ -8,6 +8,7 @@
 
 #include "efi_siglist.h"
 #include "macro.h"
+#include "tempfile.h"
 #include "sb_test.h"
 
 static char *dir;

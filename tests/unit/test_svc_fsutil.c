@@ -12,6 +12,7 @@
 #include "fsutil.h"
 #include "log_api.h"
 #include "svc_test.h"
+#include "tempfile.h"
 
 static char *tmp;
 

@@ -17,6 +17,7 @@
 #include "onboot_initrd_scan.h"
 #include "run.h"
 #include "svc_test.h"
+#include "tempfile.h"
 
 static char *tmpdir;
 

@@ -15,6 +15,7 @@
 #include "fsutil.h"
 #include "lock.h"
 #include "svc_test.h"
+#include "tempfile.h"
 
 static struct settings s;
 

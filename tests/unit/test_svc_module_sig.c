@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cache.h"
+#include "tempfile.h"
 #include "cache_test.h"
 #include "cert_id.h"
 #include "module_sig.h"

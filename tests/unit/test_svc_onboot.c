@@ -1,6 +1,6 @@
-/* test_svc_onboot.c: the pieces of `onboot` that need no dracut: the manifest text, locked
- * temp files and stale-file cleaning, the space estimate, the
- * file system probe, the image commit with its backup rules, and the small path helpers. */
+/* test_svc_onboot.c: the pieces of `onboot` that need no dracut: the manifest text, the space
+ * estimate, the file system probe, the image commit with its backup rules, and the small path
+ * helpers. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -16,9 +16,9 @@
 #include "onboot_image.h"
 #include "onboot_manifest.h"
 #include "onboot_preflight.h"
-#include "onboot_tempfile.h"
 #include "onboot_util.h"
 #include "svc_test.h"
+#include "tempfile.h"
 
 #define MIB (1024ULL * 1024ULL)
 
@@ -112,37 +112,6 @@ static void test_manifest_text(void)
 	CHECK(onboot_manifest_text("", false, false, v, 1, &bad) == -EINVAL, "empty kver");
 }
 
-static void test_temp_files(void)
-{
-	_cleanup_free_ char *dir = at("temp"), *other = at("temp/.x.img.stap-onboot.toolong1");
-	struct onboot_temp a = ONBOOT_TEMP_INIT, b = ONBOOT_TEMP_INIT;
-	_cleanup_free_ char *stale = NULL;
-	struct stat st;
-
-	mkdir_p(dir, 0755);
-	CHECK(onboot_temp_create(dir, ".x.img.stap-onboot.", &b) == 0 && b.path, "temp created: %s",
-	      b.path);
-	CHECK(stat(b.path, &st) == 0 && (st.st_mode & 07777) == 0600, "temp file mode 0600");
-	/* b's owner "dies": its lock goes, its file stays (what SIGKILL leaves behind). */
-	close(b.fd);
-	stale = b.path;
-	b = (struct onboot_temp)ONBOOT_TEMP_INIT;
-	put_file(other, "not a temp name: PREFIX + 8 characters\n");
-	CHECK(onboot_temp_clean_stale(dir, ".x.img.stap-onboot.") == 0, "stale cleaning runs");
-	CHECK(!path_exists(stale), "the unlocked temp file was removed");
-	CHECK(path_exists(other), "a name that is not PREFIX + 6 characters is left alone");
-
-	CHECK(onboot_temp_create(dir, ".x.img.stap-onboot.", &a) == 0, "temp created: %s", a.path);
-	CHECK(onboot_temp_clean_stale(dir, ".x.img.stap-onboot.") == -EBUSY,
-	      "a temp file held by a live run: -EBUSY");
-	CHECK(path_exists(a.path), "...and it is left alone");
-	stale = (free(stale), strdup(a.path));
-	onboot_temp_remove(&a);
-	CHECK(!path_exists(stale) && !a.path && a.fd < 0, "onboot_temp_remove unlinks and resets");
-	onboot_temp_remove(&a);
-	CHECK(true, "removing an empty temp twice is harmless");
-}
-
 static void test_estimate(void)
 {
 	CHECK(onboot_estimate_need(0, 100) == 32 * MIB + 100 + 4 * MIB,
@@ -169,9 +138,9 @@ static void test_fs_probe(void)
 	CHECK(onboot_fs_probe("/nonexistent/dir", &fs) == -ENOENT, "missing directory: -ENOENT");
 }
 
-static struct onboot_temp staged_image(const char *output, const char *content)
+static struct temp staged_image(const char *output, const char *content)
 {
-	struct onboot_temp t = ONBOOT_TEMP_INIT;
+	struct temp t = TEMP_INIT;
 
 	if (onboot_image_stage(output, &t) < 0)
 		abort();
@@ -182,14 +151,12 @@ static struct onboot_temp staged_image(const char *output, const char *content)
 static void test_image_commit(void)
 {
 	_cleanup_free_ char *img = at("boot/initramfs-k.img"),
-			    *bak = at("boot/initramfs-k.img.bak"), *dir = at("boot"),
-			    *prefix = onboot_image_temp_prefix(img), *text = NULL;
-	struct onboot_temp t;
+			    *bak = at("boot/initramfs-k.img.bak"), *dir = at("boot"), *text = NULL;
+	struct temp t;
 	enum onboot_backup b;
 	struct stat st;
 	char *why = NULL;
 
-	CHECK_STR(prefix, ".initramfs-k.img.stap-onboot.", "temp image prefix");
 	mkdir_p(dir, 0755);
 
 	t = staged_image(img, "image 1\n");
@@ -228,7 +195,7 @@ static void test_image_commit(void)
 	CHECK_STR(text, "image 4\n", "replaced without backup");
 	free(text);
 	text = NULL;
-	CHECK(count_entries(dir, ".initramfs-k.img.stap-onboot.") == 0, "no temp image left");
+	CHECK(count_entries(dir, ".initramfs-k.img" TEMP_MARK) == 0, "no temp image left");
 
 	/* A rename that fails (the output is a directory): a reason, the staged file is still
 	 * there for the caller to remove, nothing else changed. */
@@ -243,7 +210,7 @@ static void test_image_commit(void)
 		      "failed rename: -EISDIR, reason \"%s\"", why ? why : "(none)");
 		CHECK(t.path && path_exists(t.path) && path_exists(subfile),
 		      "staged file left for the caller, output untouched");
-		onboot_temp_remove(&t);
+		temp_discard(&t);
 		free(why);
 		why = NULL;
 	}
@@ -279,7 +246,6 @@ int main(void)
 		return 2;
 	}
 	test_manifest_text();
-	test_temp_files();
 	test_estimate();
 	test_fs_probe();
 	test_image_commit();

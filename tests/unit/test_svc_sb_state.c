@@ -11,6 +11,7 @@
 #include "macro.h"
 #include "mok_lists.h"
 #include "sb_state.h"
+#include "tempfile.h"
 #include "sb_test.h"
 
 static char *dir;

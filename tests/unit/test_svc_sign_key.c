@@ -11,6 +11,7 @@
 
 #include "macro.h"
 #include "mok_test_key.h"
+#include "tempfile.h"
 #include "sb_test.h"
 #include "sign_key.h"
 

@@ -16,6 +16,7 @@
 #include "onboot_snapshot.h"
 #include "settings.h"
 #include "svc_test.h"
+#include "tempfile.h"
 
 static char root[] = "/tmp/test_svc_snapshot.XXXXXX";
 
@@ -104,8 +105,8 @@ static void test_duplicates_linear(void)
 static void test_snapshot(void)
 {
 	_cleanup_free_ char *kcache = at("cache/k1"), *ko = at("cache/k1/alpha.ko"),
-			    *snap_ko = at("cache/k1/onboot/alpha.ko"), *staged = NULL,
-			    *staged2 = NULL;
+			    *snap_ko = at("cache/k1/onboot/alpha.ko"), *old_name = NULL;
+	struct temp staged = TEMP_INIT, staged2 = TEMP_INIT;
 	char *got = NULL;
 	struct onboot_script *v = calloc(1, sizeof(*v));
 	struct onboot_snapshot snap;
@@ -119,9 +120,9 @@ static void test_snapshot(void)
 	CHECK(onboot_snapshot_load(kcache, &snap) == -ENOENT, "no snapshot yet");
 	CHECK(onboot_snapshot_stage(kcache, "stap-onboot-manifest 1\nscript alpha protocol=4\n", v,
 				    1, NULL, &staged) == 0 &&
-		  strstr(v[0].ko_path, "/.onboot."),
-	      "staged: %s", staged);
-	CHECK(stat(kcache, &st) == 0 && onboot_snapshot_commit(staged, kcache) == 0 &&
+		  strstr(v[0].ko_path, "/.onboot" TEMP_MARK),
+	      "staged: %s", staged.path);
+	CHECK(stat(kcache, &st) == 0 && onboot_snapshot_commit(&staged, kcache) == 0 &&
 		  (got = slurp(snap_ko)) && !strcmp(got, "module v1"),
 	      "committed: onboot/alpha.ko is the cached module");
 	free(got);
@@ -137,7 +138,9 @@ static void test_snapshot(void)
 	v[0].ko_path = strdup(ko);
 	CHECK(onboot_snapshot_stage(kcache, "stap-onboot-manifest 1\nscript alpha protocol=4\n", v,
 				    1, "beta: did not compile\n", &staged2) == 0 &&
-		  onboot_snapshot_commit(staged2, kcache) == 0 && access(staged2, F_OK) < 0,
+		  (old_name = strdup(staged2.path)) &&
+		  onboot_snapshot_commit(&staged2, kcache) == 0 && access(old_name, F_OK) < 0 &&
+		  !staged2.dir,
 	      "a second snapshot is swapped in and the old one removed");
 	got = slurp(snap_ko);
 	CHECK(got && !strcmp(got, "module v3"), "the new snapshot holds the new module");
@@ -148,26 +151,23 @@ static void test_snapshot(void)
 	      "loaded: scripts, their modules in the snapshot, what was not built");
 	onboot_snapshot_free(&snap);
 	{
-		/* What a killed run leaves, and what a live run (with its own config and lock,
-		 * in the same cache) is staging right now. */
-		char dead_stage[700], dead_gone[700];
-		pid_t dead = fork();
+		/* What a killed run leaves (a staging directory whose lock went with its owner),
+		 * and what a live run (its own config and lock, the same cache) stages now. */
+		struct temp dead = TEMP_INIT, live = TEMP_INIT;
+		_cleanup_free_ char *dead_path = NULL;
 
-		if (dead == 0)
-			_exit(0);
-		waitpid(dead, NULL, 0);
-		snprintf(dead_stage, sizeof(dead_stage), "%s/.onboot.%d.abcDEF", kcache, (int)dead);
-		snprintf(dead_gone, sizeof(dead_gone), "%s/.onboot.gone.%d.a1b2c3", kcache,
-			 (int)dead);
-		mkdir_p(dead_stage, 0755);
-		mkdir_p(dead_gone, 0755);
-		mkdir_p(staged, 0755);
-		CHECK(onboot_snapshot_clean_stale(kcache) == 0 && access(dead_stage, F_OK) < 0 &&
-			  access(dead_gone, F_OK) < 0,
-		      "a killed run's staging and removal directories are removed");
-		CHECK(access(staged, F_OK) == 0,
+		CHECK(temp_dir(kcache, "onboot", &dead) == 0 &&
+			  temp_dir(kcache, "onboot", &live) == 0,
+		      "two staging directories");
+		dead_path = strdup(dead.path);
+		close(dead.fd);
+		dead.fd = -1;
+		temp_release(&dead);
+		CHECK(temp_clean(kcache, NULL, NULL) == 0 && access(dead_path, F_OK) < 0,
+		      "a killed run's staging directory is removed");
+		CHECK(access(live.path, F_OK) == 0,
 		      "a live run's staging directory in the same cache is left alone");
-		rm_rf(staged);
+		temp_discard(&live);
 	}
 	CHECK(onboot_snapshot_remove(kcache) == 0 && access(snap_ko, F_OK) < 0 &&
 		  onboot_snapshot_remove(kcache) == 0,
