@@ -254,6 +254,7 @@ int main(int argc, char *argv[])
 		cli_free(&cli);
 		return r == -ENOMEM ? EXIT_FAIL : EXIT_NOT_CONFIGURED;
 	}
+	log_set_verbose(cli.verbose);
 	r = log_open(s.log_file);
 	if (r < 0)
 		log_warning("Cannot write LOG_FILE %s: %s", s.log_file, errno_reason(r));

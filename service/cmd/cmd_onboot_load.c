@@ -132,7 +132,7 @@ static int install_kernel(struct settings *s, const struct pack_check *p, size_t
 static int install(struct settings *s, const struct pack_check *p)
 {
 	_cleanup_free_ char *set_src = path_join(p->stage, PACK_SET_PATH),
-			    *set_dst = onboot_set_path(s);
+			    *set_dst = onboot_set_path(s->state_path);
 	int r = mkdir_p(s->script_path, 0755);
 
 	for (size_t i = 0; r == 0 && i < p->set.n_scripts; i++) {

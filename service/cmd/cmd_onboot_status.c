@@ -83,12 +83,12 @@ static int kernels(const struct settings *s, char ***ret)
 /* Prints the recorded set; *ret_names gets its names joined by blanks (NULL when empty). */
 static void print_set(const struct settings *s, char **ret_names)
 {
-	_cleanup_free_ char *path = onboot_set_path(s);
+	_cleanup_free_ char *path = onboot_set_path(s->state_path);
 	_cleanup_strv_free_ char **names = NULL;
 	struct manifest set;
 
 	*ret_names = NULL;
-	if (!path || onboot_set_read(s, &set) < 0)
+	if (!path || onboot_set_read(s->state_path, &set) < 0)
 		return;
 	for (size_t i = 0; i < set.n_scripts; i++)
 		if (strv_push(&names, set.scripts[i].name) < 0)
@@ -104,8 +104,9 @@ static void print_set(const struct settings *s, char **ret_names)
 static int kernel_status(const struct settings *s, const char *kver, const char *set,
 			 const struct sb_report *sb, size_t *n_modules)
 {
-	_cleanup_free_ char *kcache = path_join(s->cache_root, kver), *image = NULL, *why = NULL,
+	_cleanup_free_ char *kcache = path_join(s->cache_root, kver), *image = NULL,
 			    *vmlinuz = NULL;
+	struct onboot_verdict held = {0};
 	struct onboot_snapshot snap = {0};
 	bool have_snap, bad = false, refused, rebuild;
 	int r;
@@ -142,15 +143,19 @@ static int kernel_status(const struct settings *s, const char *kver, const char 
 	if (!path_exists(image)) {
 		bad = snap.n > 0;
 		clog("  image: %s does not exist%s\n", image, bad ? "" : " (nothing to start)");
-	} else if (onboot_image_verify(s, image, snap.v, snap.n, snap.manifest_text, &why) == 0)
+	} else if ((r = onboot_image_check(s->dracut_timeout, image, snap.v, snap.n,
+					   snap.manifest_text, &held)) < 0) {
+		onboot_snapshot_free(&snap);
+		return r;
+	} else if (held.ok)
 		clog("  image: %s holds %s\n", image,
 		     snap.n ? "this snapshot" : "no onboot scripts");
 	else {
 		bad = true;
 		clog("  image: %s does NOT hold %s: %s\n", image,
-		     snap.n ? "this snapshot" : "what this kernel should start (none)",
-		     why ? why : "image check failed");
+		     snap.n ? "this snapshot" : "what this kernel should start (none)", held.why);
 	}
+	onboot_verdict_free(&held);
 	refused = sb_status_modules(sb, &snap, &rebuild) > 0;
 	if (bad || rebuild)
 		clog("  to fix: %ssystemtap-service onboot --refresh --image -r %s\n",

@@ -342,7 +342,7 @@ static int compile_needed(struct invocation *inv, char *const *names,
 	*ret_n = 0;
 	if (!todo)
 		return 0;
-	r = compile_scripts(inv->s, todo, true, ret_res);
+	r = compile_scripts(inv->s, todo, NULL, true, ret_res);
 	if (r < 0)
 		return r;
 	*ret_n = strv_length(todo);
@@ -377,8 +377,8 @@ int cmd_start(struct invocation *inv)
 		return EXIT_FAIL;
 	}
 	r = order_scripts(inv, names, &ordered);
-	if (r != 0)
-		return r;
+	if (r < 0)
+		return exit_code_of(r);
 	if (compile_needed(inv, ordered, &w.res, &w.nres) < 0) {
 		clog("FAILED");
 		return EXIT_FAIL;

@@ -24,6 +24,7 @@ void cli_usage(FILE *f)
 	      "\t-r kernelrelease: specify kernel release version\n"
 	      "\t-R \t\t: recursively dependency checking\n"
 	      "\t-y \t\t: answer yes for all questions\n"
+	      "\t-v \t\t: verbose: every detail on stdout too (else only in the log)\n"
 	      "\tscript(s)\t: specify systemtap scripts\n"
 	      "onboot only:\n"
 	      "\t--status\t: show the onboot scripts each installed kernel starts\n"
@@ -58,6 +59,7 @@ static int parse_letter(struct cli *c, char letter, const char *arg, bool *used)
 		     : letter == 'y' ? &c->assume_yes
 		     : letter == 'b' ? &c->backup
 		     : letter == 'h' ? &c->help
+		     : letter == 'v' ? &c->verbose
 				     : NULL;
 
 	if (flag) {

@@ -53,13 +53,12 @@ static int run_tool(const struct settings *s, const char *image, const char *wha
 
 	if (!subject)
 		return log_error_errno(-ENOMEM, "Failed to run %s", argv[0]);
-	clog(" Updating bootloader (%s) ... ", what);
 	r = run_logged_limited(argv, NULL, &limit, &late);
 	if (r == 0) {
-		clog("done\n");
+		log_detail(" Updating bootloader (%s) ... done\n", what);
 		return 0;
 	}
-	clog("error\n");
+	clog(" Updating bootloader (%s) ... error\n", what);
 	if (r == -ETIME)
 		log_error("%s", late ? late : strerror(ETIME));
 	else if (r < 0)
@@ -109,8 +108,8 @@ int onboot_update_bootloader(const struct settings *s, const char *image)
 
 		return run_tool(s, image, "kernel-install", argv);
 	}
-	clog("NB: no bootloader tool found (new-kernel-pkg, grubby, or kernel-install with Boot "
-	     "Loader Spec entries); the boot loader finds %s by its name\n",
-	     image);
+	log_detail("NB: no bootloader tool found (new-kernel-pkg, grubby, or kernel-install with "
+		   "Boot Loader Spec entries); the boot loader finds %s by its name\n",
+		   image);
 	return 0;
 }

@@ -105,3 +105,28 @@ int onboot_find_loader(const struct settings *s, char **ret)
 		return log_error_errno(r, "Failed to find stap-early-loader");
 	return 0;
 }
+
+int onboot_find_tools(const struct settings *s, const char *opt_output, bool with_scripts,
+		      char **ret_output, char **ret_dracut, char **ret_loader)
+{
+	_cleanup_free_ char *output = NULL, *dracut = NULL, *loader = NULL;
+	int r;
+
+	if (onboot_find_program(s->dracut, &dracut) < 0) {
+		log_error("%s not found", s->dracut);
+		return -ENOENT;
+	}
+	r = onboot_resolve_output(s, opt_output, &output);
+	if (r == 0 && with_scripts) {
+		r = onboot_check_dracut_module();
+		if (r == 0)
+			r = onboot_find_loader(s, &loader);
+	}
+	if (r < 0)
+		return r;
+	*ret_output = output;
+	*ret_dracut = dracut;
+	*ret_loader = loader;
+	output = dracut = loader = NULL;
+	return 0;
+}

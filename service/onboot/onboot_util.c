@@ -148,12 +148,22 @@ int onboot_default_image(const struct settings *s, const char *kver, char **ret)
 	return 0;
 }
 
-int onboot_reason(char **ret_reason, int err, const char *fmt, ...)
+int onboot_refuse(struct onboot_verdict *ret, const char *fmt, ...)
 {
 	va_list ap;
+	char *why;
 
 	va_start(ap, fmt);
-	*ret_reason = strdup_vprintf(fmt, ap);
+	why = strdup_vprintf(fmt, ap);
 	va_end(ap);
-	return err;
+	if (!why)
+		return -ENOMEM;
+	*ret = (struct onboot_verdict){.ok = false, .why = why};
+	return 0;
+}
+
+void onboot_verdict_free(struct onboot_verdict *v)
+{
+	free(v->why);
+	*v = (struct onboot_verdict){0};
 }

@@ -71,7 +71,7 @@ dracut_once() {
 #!/bin/sh
 for a; do img=\$last; last=\$a; done
 m=\${STAP_ONBOOT_MANIFEST:+\$(dirname "\$STAP_ONBOOT_MANIFEST")}
-key=\$({ printf '%s\\n' "\$@" | grep -v '\\.stap-onboot\\.'; [ -z "\$m" ] || cat "\$m"/* 2>/dev/null; } | cksum | cut -d' ' -f1)
+key=\$({ printf '%s\\n' "\$@" | grep -v '\\.stap-tmp\\.'; [ -z "\$m" ] || cat "\$m"/* 2>/dev/null; } | cksum | cut -d' ' -f1)
 if [ -f "$ROOT/dracut-once.d/\$key.img" ]; then
 	cp "$ROOT/dracut-once.d/\$key.img" "\$img"
 else

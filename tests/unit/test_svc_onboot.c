@@ -155,19 +155,18 @@ static void test_image_commit(void)
 	struct temp t;
 	enum onboot_backup b;
 	struct stat st;
-	char *why = NULL;
 
 	mkdir_p(dir, 0755);
 
 	t = staged_image(img, "image 1\n");
-	CHECK(onboot_image_commit(&t, img, true, &b, &why) == 0 && b == ONBOOT_BACKUP_NO_OLD,
+	CHECK(onboot_image_commit(&t, img, true, &b) == 0 && b == ONBOOT_BACKUP_NO_OLD,
 	      "first image, -b: nothing to back up");
 	CHECK(stat(img, &st) == 0 && (st.st_mode & 07777) == 0600, "a new image gets mode 0600");
 	CHECK(!path_exists(bak), "no .bak without an old image");
 
 	chmod(img, 0644);
 	t = staged_image(img, "image 2\n");
-	CHECK(onboot_image_commit(&t, img, true, &b, &why) == 0 && b == ONBOOT_BACKUP_KEPT,
+	CHECK(onboot_image_commit(&t, img, true, &b) == 0 && b == ONBOOT_BACKUP_KEPT,
 	      "second image, -b: old kept");
 	text = slurp(bak);
 	CHECK_STR(text, "image 1\n", ".bak holds the previous image");
@@ -181,7 +180,7 @@ static void test_image_commit(void)
 	      "the new image keeps the old one's mode 0644");
 
 	t = staged_image(img, "image 3\n");
-	CHECK(onboot_image_commit(&t, img, true, &b, &why) == 0 && b == ONBOOT_BACKUP_EXISTS,
+	CHECK(onboot_image_commit(&t, img, true, &b) == 0 && b == ONBOOT_BACKUP_EXISTS,
 	      "third image, -b: .bak exists");
 	text = slurp(bak);
 	CHECK_STR(text, "image 1\n", "an existing .bak is never replaced");
@@ -189,7 +188,7 @@ static void test_image_commit(void)
 	text = NULL;
 
 	t = staged_image(img, "image 4\n");
-	CHECK(onboot_image_commit(&t, img, false, &b, &why) == 0 && b == ONBOOT_BACKUP_NOT_ASKED,
+	CHECK(onboot_image_commit(&t, img, false, &b) == 0 && b == ONBOOT_BACKUP_NOT_ASKED,
 	      "fourth image without -b");
 	text = slurp(img);
 	CHECK_STR(text, "image 4\n", "replaced without backup");
@@ -205,14 +204,11 @@ static void test_image_commit(void)
 		mkdir_p(sub, 0755);
 		put_file(subfile, "x");
 		t = staged_image(sub, "image 5\n");
-		CHECK(onboot_image_commit(&t, sub, false, &b, &why) == -EISDIR && why &&
-			  strstr(why, "cannot rename"),
-		      "failed rename: -EISDIR, reason \"%s\"", why ? why : "(none)");
+		CHECK(onboot_image_commit(&t, sub, false, &b) == -EISDIR,
+		      "failed rename: -EISDIR (the step that failed is in LOG_FILE)");
 		CHECK(t.path && path_exists(t.path) && path_exists(subfile),
 		      "staged file left for the caller, output untouched");
 		temp_discard(&t);
-		free(why);
-		why = NULL;
 	}
 }
 

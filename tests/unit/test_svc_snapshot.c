@@ -177,24 +177,29 @@ static void test_snapshot(void)
 
 static void test_set(void)
 {
-	struct settings s = {0};
-	struct onboot_script v[2] = {{.name = (char *)"b_first"}, {.name = (char *)"a_second"}};
+	_cleanup_free_ char *state = at("state");
+	struct onboot_script v[2] = {{.name = (char *)"b_first", .opts = (char *)"-DX=1 -g"},
+				     {.name = (char *)"a_second"}};
+	struct onboot_script *back = NULL;
 	struct manifest m;
+	size_t n = 0;
 
-	s.state_path = at("state");
-	config_set(&s.cfg, "b_first_OPT", "-DX=1 -g", "test");
-	CHECK(onboot_set_read(&s, &m) == 0 && m.n_scripts == 0, "no file: an empty set");
+	CHECK(onboot_set_read(state, &m) == 0 && m.n_scripts == 0, "no file: an empty set");
 	manifest_free(&m);
-	CHECK(onboot_set_write(&s, v, 2) == 0 && onboot_set_read(&s, &m) == 0 && m.n_scripts == 2 &&
-		  !strcmp(m.scripts[0].name, "b_first") && !strcmp(m.scripts[0].opts, "-DX=1 -g") &&
-		  !strcmp(m.scripts[1].opts, ""),
+	CHECK(onboot_set_write(state, v, 2) == 0 && onboot_set_read(state, &m) == 0 &&
+		  m.n_scripts == 2 && !strcmp(m.scripts[0].name, "b_first") &&
+		  !strcmp(m.scripts[0].opts, "-DX=1 -g") && !strcmp(m.scripts[1].opts, ""),
 	      "recorded in start order with the options each was built with");
+	CHECK(onboot_set_scripts(&m, &back, &n) == 0 && n == 2 &&
+		  !strcmp(back[0].name, "b_first") && !strcmp(back[0].opts, "-DX=1 -g") &&
+		  !strcmp(back[1].opts, ""),
+	      "read back as a request's scripts: names in order, each with its options");
+	onboot_scripts_free(back, n);
 	manifest_free(&m);
-	CHECK(onboot_set_write(&s, v, 0) == 0 && onboot_set_read(&s, &m) == 0 && m.n_scripts == 0,
+	CHECK(onboot_set_write(state, v, 0) == 0 && onboot_set_read(state, &m) == 0 &&
+		  m.n_scripts == 0,
 	      "onboot without names clears the set");
 	manifest_free(&m);
-	free(s.state_path);
-	config_free(&s.cfg);
 }
 
 int main(void)
