@@ -13,6 +13,7 @@ DRACUTMODDIR  ?= $(PREFIX)/lib/dracut/modules.d
 BASHCOMPDIR   ?= $(or $(shell pkg-config --variable=completionsdir bash-completion 2>/dev/null),$(PREFIX)/share/bash-completion/completions)
 KERNELHOOKDIR ?= $(SYSCONFDIR)/kernel
 KERNELINSTALLDIR ?= $(PREFIX)/lib/kernel/install.d
+ONBOOTLOGDIR  ?= $(LOCALSTATEDIR)/log/systemtap/onboot
 DESTDIR       ?=
 
 CC      ?= cc
@@ -145,6 +146,10 @@ $(B)/fuzz/fuzz_lock: tests/fuzz/fuzz_lock.c $(SVC_LIB_SRC)
 $(B)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c $(LOADER_LIB_SRC)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $^ -o $@
+# The collectors' socket requests and state file (common/collect_proto.c).
+$(B)/fuzz/fuzz_collect: tests/fuzz/fuzz_collect.c common/collect_proto.c common/names.c
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) $^ -o $@
 
 FUZZERS := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 20
@@ -236,6 +241,17 @@ install: all
 	install -D -m 0755 $(B)/45-systemtap-onboot.install $(DESTDIR)$(KERNELINSTALLDIR)/45-systemtap-onboot.install
 	sed -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' completion/systemtap-service.in > $(B)/systemtap-service.bash
 	install -D -m 0644 $(B)/systemtap-service.bash $(DESTDIR)$(BASHCOMPDIR)/systemtap-service
+	@# The saved output of the scripts started at boot: its unit, enabled as systemctl enable
+	@# does (an admin may disable it), and the logrotate snippet of ONBOOTLOGDIR.
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@ONBOOTLOGDIR@|$(ONBOOTLOGDIR)|g' \
+	    -e 's|@RUNSTATEDIR@|$(RUNSTATEDIR)|g' service/systemtap-onboot-log.service.in > $(B)/systemtap-onboot-log.service
+	install -D -m 0644 $(B)/systemtap-onboot-log.service $(DESTDIR)$(UNITDIR)/systemtap-onboot-log.service
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/systemd/system/sysinit.target.wants
+	ln -sf $(UNITDIR)/systemtap-onboot-log.service \
+	    $(DESTDIR)$(SYSCONFDIR)/systemd/system/sysinit.target.wants/systemtap-onboot-log.service
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@ONBOOTLOGDIR@|$(ONBOOTLOGDIR)|g' \
+	    service/systemtap-onboot.logrotate.in > $(B)/systemtap-onboot.logrotate
+	install -D -m 0644 $(B)/systemtap-onboot.logrotate $(DESTDIR)$(SYSCONFDIR)/logrotate.d/systemtap-onboot
 
 clean:
 	rm -rf $(B)

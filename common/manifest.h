@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "collect_proto.h"
 #include "names.h"
 
 #define MANIFEST_DEFAULT_PATH "/usr/lib/stap-onboot/manifest"
@@ -42,6 +43,10 @@ struct manifest {
 	char *kernel; /* NULL when the manifest has no kernel line (always in a set) */
 	bool log_boot_err;
 	enum manifest_mode mode; /* a manifest's; always MANIFEST_MODE_EARLY in a set */
+	/* "log_size BYTES" (ONBOOT_LOG_SIZE): what each script's collector keeps in memory
+	 * until it is given the log directory; COLLECT_LOG_SIZE_DEFAULT when absent (and in a
+	 * set), at most COLLECT_LOG_SIZE_MAX. */
+	unsigned long long log_size;
 	struct manifest_script *scripts;
 	size_t n_scripts;
 	unsigned bad_lines; /* lines that were rejected (each already logged) */

@@ -88,6 +88,24 @@ static int parse_uint(const char *s, unsigned max, unsigned *ret)
 	return 0;
 }
 
+/* A log_size value: decimal bytes, at most COLLECT_LOG_SIZE_MAX. */
+static int parse_size(const char *s, unsigned long long *ret)
+{
+	unsigned long long v = 0;
+
+	if (!*s)
+		return -EINVAL;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		v = v * 10 + (unsigned long long)(*s - '0');
+		if (v > COLLECT_LOG_SIZE_MAX)
+			return -ERANGE;
+	}
+	*ret = v;
+	return 0;
+}
+
 static int append_param(const struct line *l, char *params, size_t *len, const char *kv)
 {
 	const char *eq = strchr(kv, '=');
@@ -205,6 +223,15 @@ static int parse_record(const struct line *l, struct parser *p)
 		p->m.log_boot_err = strcmp(l->word[1], "yes") == 0;
 		return 0;
 	}
+	if (p->m.kind == MANIFEST_BOOT && strcmp(kw, "log_size") == 0) {
+		unsigned long long v = 0;
+
+		if (l->n_words != 2 || parse_size(l->word[1], &v) < 0)
+			return bad_line(
+			    l, "log_size must be a number of bytes from 0 to 1073741824", NULL);
+		p->m.log_size = v;
+		return 0;
+	}
 	if (p->m.kind == MANIFEST_BOOT && strcmp(kw, "mode") == 0) {
 		if (l->n_words != 2 || (strcmp(l->word[1], "early") && strcmp(l->word[1], "hook")))
 			return bad_line(l, "mode must be early or hook", NULL);
@@ -270,7 +297,7 @@ static int parse_line(struct line *l, const char *text, size_t len, struct parse
 int manifest_parse(const char *text, size_t len, const char *origin, enum manifest_kind kind,
 		   struct manifest *ret)
 {
-	struct parser p = {.m = {.kind = kind}};
+	struct parser p = {.m = {.kind = kind, .log_size = COLLECT_LOG_SIZE_DEFAULT}};
 	struct line *l;
 	size_t pos = 0;
 	int r = 0;

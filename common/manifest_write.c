@@ -60,7 +60,8 @@ static int check_records(const struct manifest *m)
 	struct manifest_names seen = {0};
 	int r = 0;
 
-	if (m->kind == MANIFEST_BOOT && m->kernel && !kernel_release_valid(m->kernel))
+	if (m->kind == MANIFEST_BOOT &&
+	    ((m->kernel && !kernel_release_valid(m->kernel)) || m->log_size > COLLECT_LOG_SIZE_MAX))
 		return -EINVAL;
 	for (size_t i = 0; i < m->n_scripts && r == 0; i++) {
 		const struct manifest_script *s = &m->scripts[i];
@@ -126,6 +127,7 @@ int manifest_format(const struct manifest *m, char **ret)
 			fprintf(f, "kernel %s\n", m->kernel);
 		fprintf(f, "log_boot_err %s\n", m->log_boot_err ? "yes" : "no");
 		fprintf(f, "mode %s\n", m->mode == MANIFEST_MODE_HOOK ? "hook" : "early");
+		fprintf(f, "log_size %llu\n", m->log_size);
 	} else
 		fputs(
 		    "stap-onboot-set 1\n"

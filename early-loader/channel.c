@@ -40,6 +40,22 @@ int channel_open(struct channel *ch, const char *root, const char *script, int p
 	return log_error_errno(fd, "%s: cannot open control channel %s", script, path);
 }
 
+/* The runtime's count at exit (transport.c, _stp_cleanup_and_exit): "There were N transport
+ * failures. Try stap -s ...". */
+static void note_failures(struct channel *ch, const char *line)
+{
+	static const char what[] = "WARNING: There were ";
+	unsigned long long n = 0;
+	const char *p = line + sizeof(what) - 1;
+
+	if (strncmp(line, what, sizeof(what) - 1) != 0 || *p < '0' || *p > '9')
+		return;
+	for (; *p >= '0' && *p <= '9' && n < (1ULL << 60); p++)
+		n = n * 10 + (unsigned long long)(*p - '0');
+	if (strncmp(p, " transport failures", 19) == 0)
+		ch->transport_failures = n;
+}
+
 static void handle_text(struct channel *ch, const unsigned char *data, size_t len)
 {
 	char text[CTL_PAYLOAD_MAX + 1];
@@ -54,9 +70,10 @@ static void handle_text(struct channel *ch, const unsigned char *data, size_t le
 		if (strncmp(line, "ERROR: ", 7) == 0) {
 			ch->errors = true;
 			log_error("%s: %s", ch->script, line);
-		} else if (strncmp(line, "WARNING: ", 9) == 0)
+		} else if (strncmp(line, "WARNING: ", 9) == 0) {
+			note_failures(ch, line);
 			log_warning("%s: %s", ch->script, line);
-		else
+		} else
 			log_info("%s: %s", ch->script, line);
 	}
 }

@@ -13,6 +13,9 @@ struct channel {
 	bool errors;	     /* an "ERROR: " line from the module */
 	bool exit_requested; /* STP_REQUEST_EXIT */
 	bool exited;	     /* STP_EXIT */
+	/* "WARNING: There were N transport failures" at the module's exit: output its full
+	 * buffer refused while attached (0: none reported). */
+	unsigned long long transport_failures;
 };
 
 /* What channel_wait waits for. */

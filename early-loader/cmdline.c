@@ -15,19 +15,35 @@ static bool value_is_true(const char *v)
 	return !v || (strcmp(v, "0") && strcmp(v, "no") && strcmp(v, "off"));
 }
 
-static int add_skip(struct boot_switches *b, const char *list)
+/* Appends "list," to *names (",a,b," so far; NULL: empty). */
+static int add_names(char **names, const char *list)
 {
-	size_t old = b->skip ? strlen(b->skip) : 1;
+	size_t old = *names ? strlen(*names) : 1;
 	size_t add = strlen(list);
-	char *n = realloc(b->skip, old + add + 2);
+	char *n = realloc(*names, old + add + 2);
 
 	if (!n)
 		return -ENOMEM;
-	if (!b->skip)
+	if (!*names)
 		strcpy(n, ",");
 	strcat(n, list);
 	strcat(n, ",");
-	b->skip = n;
+	*names = n;
+	return 0;
+}
+
+/* rd.systemtap.console: no value or dracut's true words: every script; 0, no, off: none;
+ * anything else: names. */
+static int apply_console(struct boot_switches *b, const char *v)
+{
+	if (!v || strcmp(v, "1") == 0 || strcmp(v, "yes") == 0 || strcmp(v, "on") == 0) {
+		b->console_all = true;
+	} else if (!value_is_true(v)) {
+		b->console_all = false;
+		free(b->console);
+		b->console = NULL;
+	} else if (*v)
+		return add_names(&b->console, v);
 	return 0;
 }
 
@@ -67,7 +83,9 @@ static int apply(struct boot_switches *b, char *word)
 	else if (strcmp(word, "rd.debug") == 0 || strcmp(word, "rdinitdebug") == 0)
 		b->verbose = value_is_true(value);
 	else if (strcmp(word, "rd.systemtap.skip") == 0 && value && *value)
-		return add_skip(b, value);
+		return add_names(&b->skip, value);
+	else if (strcmp(word, "rd.systemtap.console") == 0)
+		return apply_console(b, value);
 	else if (strcmp(word, "rd.systemtap.mode") == 0 && value)
 		apply_mode(b, value);
 	else if (strcmp(word, "rd.systemtap.timeout") == 0 && value)
@@ -133,20 +151,32 @@ int cmdline_load(const char *path, struct boot_switches *ret)
 	return r;
 }
 
-bool boot_switches_skip(const struct boot_switches *b, const char *script)
+/* True when the ",a,b," list names script. */
+static bool names_have(const char *names, const char *script)
 {
 	size_t n = strlen(script);
 
-	if (!b->skip || n == 0)
+	if (!names || n == 0)
 		return false;
-	for (const char *p = b->skip; (p = strstr(p, script)); p++)
-		if (p > b->skip && p[-1] == ',' && p[n] == ',')
+	for (const char *p = names; (p = strstr(p, script)); p++)
+		if (p > names && p[-1] == ',' && p[n] == ',')
 			return true;
 	return false;
+}
+
+bool boot_switches_skip(const struct boot_switches *b, const char *script)
+{
+	return names_have(b->skip, script);
+}
+
+bool boot_switches_console(const struct boot_switches *b, const char *script)
+{
+	return b->console_all || names_have(b->console, script);
 }
 
 void boot_switches_free(struct boot_switches *b)
 {
 	free(b->skip);
-	b->skip = NULL;
+	free(b->console);
+	b->skip = b->console = NULL;
 }

@@ -19,6 +19,11 @@ struct boot_switches {
 	char *skip;	     /* ",a,b," from every rd.systemtap.skip=a,b (NULL: none) */
 	enum boot_mode mode; /* rd.systemtap.mode=early|hook (last valid one wins) */
 	unsigned timeout_s;  /* rd.systemtap.timeout=SECONDS (1..3600), 0: not given */
+	/* rd.systemtap.console=: copy the scripts' output to the kernel log until it is saved:
+	 * 1 (yes, on, or no value) every script, 0 (no, off) none, else a list of names that
+	 * adds up like skip's. */
+	bool console_all;
+	char *console; /* ",a,b," (NULL: none named) */
 };
 
 /* Parses a kernel command line (words, "double quoted" values allowed); the last
@@ -30,5 +35,8 @@ int cmdline_load(const char *path, struct boot_switches *ret);
 
 /* True when rd.systemtap.skip= names the script. */
 bool boot_switches_skip(const struct boot_switches *b, const char *script);
+
+/* True when rd.systemtap.console= asks for the script's output on the console. */
+bool boot_switches_console(const struct boot_switches *b, const char *script);
 
 void boot_switches_free(struct boot_switches *b);

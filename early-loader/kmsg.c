@@ -17,6 +17,8 @@
 #define RECORD_MAX 1024
 
 static const char *kmsg_path;
+static int kmsg_dirfd = AT_FDCWD;
+static const char *kmsg_name; /* kmsg_path relative to kmsg_dirfd */
 static bool kmsg_create;
 static bool to_stderr = true;
 static bool verbose;
@@ -51,7 +53,10 @@ bool log_stderr_is_journal(void)
 
 void log_setup(const char *path, bool create, bool use_stderr)
 {
-	kmsg_path = path;
+	if (kmsg_dirfd >= 0)
+		close(kmsg_dirfd);
+	kmsg_dirfd = AT_FDCWD;
+	kmsg_path = kmsg_name = path;
 	kmsg_create = create;
 	to_stderr = use_stderr;
 	stderr_console_level = -2;
@@ -109,29 +114,76 @@ void log_set_script_fd(int fd)
 	script_fd = fd;
 }
 
+int log_pin_kmsg_dir(void)
+{
+	const char *slash = kmsg_path ? strrchr(kmsg_path, '/') : NULL;
+	char dir[4096];
+	size_t n;
+	int fd;
+
+	if (!slash)
+		return -EINVAL;
+	n = slash == kmsg_path ? 1 : (size_t)(slash - kmsg_path);
+	if (n >= sizeof(dir))
+		return -ENAMETOOLONG;
+	memcpy(dir, kmsg_path, n);
+	dir[n] = '\0';
+	fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (kmsg_dirfd >= 0)
+		close(kmsg_dirfd);
+	kmsg_dirfd = fd;
+	kmsg_name = slash + 1;
+	return 0;
+}
+
 /* /dev/kmsg rate-limits each open file (10 records per 5 s), so every record gets its own
  * open: a failing boot must not lose the lines that say why. */
+/* Writes one record (n bytes with its newline) to the kernel log: true when it took it. */
+static bool write_record(const char *rec, size_t n)
+{
+	int flags = O_WRONLY | O_CLOEXEC | O_NOCTTY | O_APPEND;
+	bool ok;
+	int fd;
+
+	if (!kmsg_name)
+		return false;
+	if (kmsg_create)
+		flags |= O_CREAT;
+	fd = openat(kmsg_dirfd, kmsg_name, flags, 0644);
+	if (fd < 0)
+		return false;
+	ok = write_all(fd, rec, n) == 0;
+	close(fd);
+	return ok;
+}
+
 /* True when the record reached the kernel log. */
 static bool write_kmsg(enum log_level level, const char *text)
 {
 	char rec[RECORD_MAX + 32];
-	int flags = O_WRONLY | O_CLOEXEC | O_NOCTTY | O_APPEND;
-	int fd, n;
+	int n = snprintf(rec, sizeof(rec), "<%d>" LOG_PREFIX "%s\n", (int)level, text);
 
-	bool ok = false;
+	return n > 0 && write_record(rec, (size_t)n < sizeof(rec) ? (size_t)n : sizeof(rec) - 1);
+}
 
-	if (!kmsg_path)
-		return false;
-	if (kmsg_create)
-		flags |= O_CREAT;
-	fd = open(kmsg_path, flags, 0644);
-	if (fd < 0)
-		return false;
-	n = snprintf(rec, sizeof(rec), "<%d>" LOG_PREFIX "%s\n", (int)level, text);
-	if (n > 0)
-		ok = write_all(fd, rec, (size_t)n < sizeof(rec) ? (size_t)n : sizeof(rec) - 1) == 0;
-	close(fd);
-	return ok;
+void log_kmsg_line(enum log_level level, const char *prefix, const char *text, size_t len)
+{
+	char rec[RECORD_MAX + 32];
+	int n = snprintf(rec, sizeof(rec), "<%d>%s: ", (int)level, prefix);
+	size_t room;
+
+	if (n < 0 || (size_t)n >= RECORD_MAX)
+		return;
+	room = RECORD_MAX - (size_t)n;
+	if (len > room)
+		len = room;
+	/* The kernel shows control characters as escapes; a newline would end the record. */
+	for (size_t i = 0; i < len; i++)
+		rec[(size_t)n + i] = text[i] == '\n' ? ' ' : text[i];
+	rec[(size_t)n + len] = '\n';
+	write_record(rec, (size_t)n + len + 1);
 }
 
 static void write_line(int fd, const char *text)

@@ -3,12 +3,14 @@
  * and, while a script is being started with log_boot_err yes, that script's log file. */
 #pragma once
 #include <stdbool.h>
+#include <stddef.h>
 
 #define LOG_PREFIX "stap-early-loader: "
 
 enum log_level {
 	LEVEL_ERR = 3,
 	LEVEL_WARNING = 4,
+	LEVEL_NOTICE = 5,
 	LEVEL_INFO = 6,
 	LEVEL_DEBUG = 7,
 };
@@ -24,6 +26,13 @@ void log_set_verbose(bool verbose);
 bool log_is_verbose(void);
 /* Also copy every record to fd (-1: stop). The fd stays the caller's. */
 void log_set_script_fd(int fd);
+/* From now on the kernel log is opened relative to its directory, opened here once: a
+ * collector keeps logging after switch-root, when its own "/" is the old initramfs. 0 or
+ * -errno (then paths are used as before). */
+int log_pin_kmsg_dir(void);
+/* One record "<level>PREFIX: TEXT" (len bytes of text, cut at a record's size) in the kernel
+ * log only: a script's output line copied to the console (rd.systemtap.console). */
+void log_kmsg_line(enum log_level level, const char *prefix, const char *text, size_t len);
 
 /* Whether a console whose /proc/sys/kernel/printk text starts with printk (its first number:
  * console_loglevel) shows a kernel-log record of level: then the loader does not also write

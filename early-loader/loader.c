@@ -34,7 +34,6 @@ void loader_config_init(struct loader_config *cfg, const char *root, const char 
 	    .module_dir = module_dir,
 	    .transport_timeout_ms = LOADER_TRANSPORT_TIMEOUT_MS,
 	    .reply_timeout_ms = LOADER_REPLY_TIMEOUT_MS,
-	    .window_ms = LOADER_WINDOW_MS,
 	};
 }
 
@@ -96,8 +95,7 @@ out:
 	return r;
 }
 
-/* delete_module, retried like staprun while the module is briefly busy. */
-static int unload_module(const char *name)
+int loader_unload(const char *name)
 {
 	int r = 0;
 
@@ -106,6 +104,10 @@ static int unload_module(const char *name)
 		if ((r != -EAGAIN && r != -EINTR && r != -EBUSY) || i + 1 == UNLOAD_TRIES)
 			break;
 		sysseam->sleep_ms(100 * (i + 1));
+	}
+	if (r == -ENOENT) {
+		log_debug("%s: the module is not loaded (any more)", name);
+		return 0;
 	}
 	if (r < 0)
 		return log_error_errno(r,
@@ -166,8 +168,9 @@ static int prepare(const struct loader_config *cfg, struct channel *ch, unsigned
  * as STP_OOB_DATA "ERROR: ..." on the same FIFO (_stp_ctl_ready_q, list_add_tail) before
  * that, so it is read before the reply. exit() (_stp_exit, io.c) and too many errors only set
  * _stp_exit_flag: STP_REQUEST_EXIT follows from the control timer (_stp_ctl_work_callback,
- * every STP_CTL_TIMER_INTERVAL, about 20 ms) after the reply; loader_watch catches those in
- * one window for all modules. staprun -L itself detaches right after writing STP_START
+ * every STP_CTL_TIMER_INTERVAL, about 20 ms) after the reply; the script's collector, which
+ * holds the channel from then on, catches it (collect.c). staprun -L itself detaches right
+ * after writing STP_START
  * (staprun/mainloop.c, stp_main_loop). Only after an error line does this wait here for the
  * exit request that confirms the failure (none comes when MAXERRORS tolerates the error).
  * Returns 0 when the probes run, 1 when the module wants to exit, or -errno (logged). */
@@ -233,6 +236,25 @@ static void log_phases(const char *name, const struct phases *ph)
 		  name, d[0], d[1], d[2], d[3], d[4]);
 }
 
+/* A failed start (r < 0, or 1: it asked to exit after error lines): STP_EXIT when the
+ * channel is open, unload. Returns the -errno to report. */
+static int fail_module(const struct loader_config *cfg, struct loader_armed *a, int r)
+{
+	const char *name = a->script->name;
+
+	if (r == 1) {
+		log_error("%s: a begin probe failed (error lines above)", name);
+		r = -ECANCELED;
+	}
+	if (a->ch.fd >= 0)
+		end_module(cfg, &a->ch);
+	if (loader_unload(name) == 0)
+		log_error("%s: failed after %llu ms; module unloaded", name, ms_since(a->t0));
+	else
+		log_error("%s: failed after %llu ms", name, ms_since(a->t0));
+	return r;
+}
+
 int loader_start_script(const struct loader_config *cfg, const struct manifest_script *s,
 			struct loader_armed *a)
 {
@@ -252,49 +274,25 @@ int loader_start_script(const struct loader_config *cfg, const struct manifest_s
 	if (r < 0) {
 		log_phases(s->name, &ph);
 		channel_close(&a->ch);
-		return loader_settle(cfg, a, r);
+		return fail_module(cfg, a, r);
 	}
 	r = start_probes(cfg, &a->ch);
 	a->replied = ph.start = sysseam->now_ms();
 	log_phases(s->name, &ph);
-	if (r != 0)
-		return loader_settle(cfg, a, r);
+	if (r < 0 || (r == 1 && a->ch.errors))
+		return fail_module(cfg, a, r);
+	if (r == 1) {
+		/* exit() in a begin probe: its collector ends it and keeps its output. */
+		log_info("%s: finished during start (exit() without error) in %llu ms", s->name,
+			 ms_since(a->t0));
+		return SCRIPT_FINISHED;
+	}
 	if (a->ch.errors)
 		/* Error lines but no exit: the script allows errors (MAXERRORS). */
 		log_warning("%s: armed in %llu ms despite the errors above (the script keeps "
 			    "running)",
 			    s->name, ms_since(a->t0));
 	else
-		log_info("%s: armed in %llu ms (running; flight recorder mode once detached)",
-			 s->name, ms_since(a->t0));
+		log_info("%s: armed in %llu ms (running)", s->name, ms_since(a->t0));
 	return SCRIPT_ARMED;
-}
-
-int loader_settle(const struct loader_config *cfg, struct loader_armed *a, int r)
-{
-	const char *name = a->script->name;
-
-	if (r == 0 || (r == 1 && !a->ch.errors)) {
-		channel_close(&a->ch);
-		if (r == 0) {
-			log_debug("%s: detached", name);
-			return a->outcome = SCRIPT_ARMED;
-		}
-		/* exit() in a begin probe: leave it loaded like staprun -L, its output intact. */
-		log_info("%s: finished during start (exit() without error) in %llu ms; left "
-			 "loaded: read its output with 'staprun -A %s'",
-			 name, ms_since(a->t0), name);
-		return a->outcome = SCRIPT_FINISHED;
-	}
-	if (r == 1) {
-		log_error("%s: a begin probe failed (error lines above)", name);
-		r = -ECANCELED;
-	}
-	if (a->ch.fd >= 0)
-		end_module(cfg, &a->ch);
-	if (unload_module(name) == 0)
-		log_error("%s: failed after %llu ms; module unloaded", name, ms_since(a->t0));
-	else
-		log_error("%s: failed after %llu ms", name, ms_since(a->t0));
-	return a->outcome = r;
 }

@@ -4,8 +4,10 @@
  * dracut cmdline hook runs it with --hook).
  * stap-early-loader --list MANIFEST [--kernel KVER], --list-mode MANIFEST: what the dracut
  * module asks when it packs an image: the same parser decides what goes into the image and
- * what starts at boot. */
+ * what starts at boot. Run as "@stap-early-loader --collect NAME ..." it is a script's output
+ * collector (collect.h), which the loader starts for each script it armed. */
 #include "cmdline.h"
+#include "collect.h"
 #include "kmsg.h"
 #include "manifest.h"
 #include "pid1.h"
@@ -96,6 +98,10 @@ int main(int argc, char **argv)
 	bool verbose = false, hook = false, list_mode = false;
 	int c;
 
+	/* A script's output collector (collect.h) run as a program. */
+	if (argv[0] && argv[0][0] == '@')
+		return collect_main(argc, argv);
+	collect_note_argv(argv);
 	/* The kernel's arguments for init are not ours to parse. */
 	if (getpid() == 1) {
 		startall_request_init(&req, MANIFEST_DEFAULT_PATH, false);

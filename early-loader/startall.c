@@ -2,12 +2,13 @@
 #include "startall.h"
 
 #include "cmdline.h"
+#include "collect.h"
+#include "collect_out.h"
 #include "fileio.h"
 #include "kmsg.h"
 #include "manifest.h"
 #include "sysseam.h"
 #include "tunables.h"
-#include "watch.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -112,46 +113,68 @@ static void check_kernel(const struct manifest *m)
 			    m->kernel, release);
 }
 
-/* Starts one script. An armed one keeps its channel and log file open in *a for the final
- * window: returns true then. */
-static bool start_one(const struct loader_config *cfg, const struct manifest_script *s,
-		      const struct startall_request *req, bool log_boot_err, struct tally *t,
-		      struct loader_armed *a)
+/* Gives an armed (or finished) module's open channel and log file to its collector, which
+ * keeps them for the script's whole run; closes the loader's copies. Without a collector the
+ * module runs on detached, in flight-recorder mode, as staprun -L leaves it. */
+static void hand_over(const struct startall_request *req, const struct boot_switches *sw,
+		      const struct manifest *m, struct loader_armed *a, bool finished)
 {
-	int fd = log_boot_err ? open_script_log(req->rundir, s->name) : -1;
+	const char *name = a->script->name;
+	struct collect_args ca = {
+	    .name = name,
+	    .protocol = a->ch.protocol,
+	    .ctl_fd = a->ch.fd,
+	    .log_fd = a->log_fd,
+	    .log_size = (size_t)m->log_size,
+	    .console = boot_switches_console(sw, name),
+	    .exit_requested = finished,
+	    .verbose = log_is_verbose(),
+	    .root = req->root,
+	    .rundir = req->rundir,
+	    .kmsg_path = req->kmsg_path,
+	    .kmsg_is_file = req->kmsg_is_file,
+	};
+	pid_t pid;
+
+	out_now(&ca.armed_ns, &ca.armed_boot_ns);
+	pid = collect_spawn(&ca);
+	if (pid < 0)
+		log_warning("%s: cannot start its output collector (%s): it runs on detached; "
+			    "'staprun -A %s' reads its output",
+			    name, strerror(-pid), name);
+	else
+		log_debug("%s: collector %d holds its control channel", name, (int)pid);
+	channel_close(&a->ch);
+	if (a->log_fd >= 0)
+		close(a->log_fd);
+	a->log_fd = -1;
+}
+
+/* Starts one script; an armed one goes to its collector. */
+static void start_one(const struct loader_config *cfg, const struct manifest_script *s,
+		      const struct startall_request *req, const struct boot_switches *sw,
+		      const struct manifest *m, struct tally *t)
+{
+	int fd = m->log_boot_err ? open_script_log(req->rundir, s->name) : -1;
+	struct loader_armed a;
 	int r;
 
 	log_set_script_fd(fd);
-	r = loader_start_script(cfg, s, a);
-	log_set_script_fd(-1);
-	if (r == SCRIPT_ARMED) {
-		a->log_fd = fd;
-		return true;
+	r = loader_start_script(cfg, s, &a);
+	if (r == SCRIPT_ARMED || r == SCRIPT_FINISHED) {
+		a.log_fd = fd;
+		fd = -1;
+		hand_over(req, sw, m, &a, r == SCRIPT_FINISHED);
 	}
+	log_set_script_fd(-1);
 	if (fd >= 0)
 		close(fd);
-	if (r == SCRIPT_FINISHED)
+	if (r == SCRIPT_ARMED)
+		t->armed++;
+	else if (r == SCRIPT_FINISHED)
 		t->finished++;
 	else
 		t->failed++;
-	return false;
-}
-
-/* The one window for late exit requests, then the armed scripts' final outcomes. */
-static void watch_armed(const struct loader_config *cfg, struct loader_armed *armed, size_t n,
-			struct tally *t)
-{
-	loader_watch(cfg, armed, n);
-	for (size_t i = 0; i < n; i++) {
-		if (armed[i].log_fd >= 0)
-			close(armed[i].log_fd);
-		if (armed[i].outcome == SCRIPT_ARMED)
-			t->armed++;
-		else if (armed[i].outcome == SCRIPT_FINISHED)
-			t->finished++;
-		else
-			t->failed++;
-	}
 }
 
 static int exit_status(unsigned failures)
@@ -164,11 +187,9 @@ static int run_manifest(const struct startall_request *req, const struct boot_sw
 			const char *text, size_t len, uint64_t t0,
 			const struct loader_config *timeouts)
 {
-	struct loader_armed *armed = NULL;
 	struct kernel_syms syms = {0};
 	struct loader_config cfg;
 	char module_dir[PATH_MAX];
-	size_t n_armed = 0;
 	struct tally t = {0};
 	bool tuned = false, fips = false;
 	struct manifest m;
@@ -194,12 +215,6 @@ static int run_manifest(const struct startall_request *req, const struct boot_sw
 	cfg.root = req->root;
 	cfg.module_dir = module_dir;
 	cfg.syms = &syms;
-	armed = calloc(m.n_scripts ? m.n_scripts : 1, sizeof(*armed));
-	if (!armed) {
-		log_error("no SystemTap script started: out of memory");
-		t.failed = (unsigned)m.n_scripts;
-		goto out;
-	}
 	for (size_t i = 0; i < m.n_scripts; i++) {
 		const struct manifest_script *s = &m.scripts[i];
 
@@ -217,17 +232,14 @@ static int run_manifest(const struct startall_request *req, const struct boot_sw
 			t.failed++;
 			continue;
 		}
-		if (start_one(&cfg, s, req, m.log_boot_err, &t, &armed[n_armed]))
-			n_armed++;
+		start_one(&cfg, s, req, sw, &m, &t);
 	}
-	watch_armed(&cfg, armed, n_armed, &t);
 out:
 	log_msg(t.failed || m.bad_lines ? LEVEL_ERR : LEVEL_INFO,
 		"%u armed, %u finished, %u failed, %u skipped, %u bad manifest lines (%llu ms)",
 		t.armed, t.finished, t.failed, t.skipped, m.bad_lines,
 		(unsigned long long)(sysseam->now_ms() - t0));
 	r = exit_status(t.failed + m.bad_lines);
-	free(armed);
 	manifest_free(&m);
 	return r;
 }

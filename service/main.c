@@ -109,6 +109,10 @@ static const char *lock_label(const struct cli *cli)
 		return "onboot --load";
 	case ONBOOT_MODE_IMPORT:
 		return "onboot --import";
+	case ONBOOT_MODE_SAVE_LOG:
+		return "onboot --save-log";
+	case ONBOOT_MODE_CLOSE_LOG:
+		return "onboot --close-log";
 	case ONBOOT_MODE_BUILD:
 		break;
 	}
@@ -155,6 +159,10 @@ static int run_command(const struct command *cmd, struct cli *cli, struct settin
 	    .stap_onboot = cli->stap_onboot,
 	    .s = s,
 	};
+	/* The collectors' files are theirs, not the service's state: the unit at boot and
+	 * logrotate never wait for a compile that holds the lock. */
+	bool lock = cmd->lock && cli->onboot != ONBOOT_MODE_SAVE_LOG &&
+		    cli->onboot != ONBOOT_MODE_CLOSE_LOG;
 	int lock_fd = -1, rc, r;
 
 	if (cli->recursive || !inv.names_given)
@@ -165,7 +173,7 @@ static int run_command(const struct command *cmd, struct cli *cli, struct settin
 		clog("FAILED\n");
 		return EXIT_FAIL;
 	}
-	if (cmd->lock) {
+	if (lock) {
 		struct lock_holder ancestor;
 
 		lock_fd = lock_take(s, lock_label(cli), lock_timeout(), &ancestor);
@@ -183,13 +191,13 @@ static int run_command(const struct command *cmd, struct cli *cli, struct settin
 	 * A failure here was reported and must not keep the command from running. Writing pid
 	 * files needs the lock (a stop may be removing them): status takes it shared, only when
 	 * no command holds it, and else adopts nothing. */
-	if (!cmd->lock)
+	if (!lock)
 		lock_fd = lock_try_shared(s);
 	if (lock_fd >= 0)
 		(void)adopt_boot_modules(s);
 	else
 		log_line("Not adopting boot-time modules now (lock: %s)", errno_reason(lock_fd));
-	if (!cmd->lock) {
+	if (!lock) {
 		lock_release(lock_fd);
 		lock_fd = -1;
 	}
@@ -243,7 +251,7 @@ int main(int argc, char *argv[])
 	if ((cli.onboot || cli.image) && !streq(cmd->name, "onboot")) {
 		fprintf(stderr,
 			"systemtap-service: --status, --refresh, --image, --forget, --pack, "
-			"--load and --import are options of onboot\n");
+			"--load, --import, --save-log and --close-log are options of onboot\n");
 		cli_usage(stderr);
 		cli_free(&cli);
 		return EXIT_USAGE;

@@ -103,6 +103,10 @@ int cmd_onboot(struct invocation *inv)
 		return cmd_onboot_load(inv);
 	case ONBOOT_MODE_IMPORT:
 		return cmd_onboot_import(inv);
+	case ONBOOT_MODE_SAVE_LOG:
+		return cmd_onboot_save_log(inv);
+	case ONBOOT_MODE_CLOSE_LOG:
+		return cmd_onboot_close_log(inv);
 	case ONBOOT_MODE_BUILD:
 		break;
 	}

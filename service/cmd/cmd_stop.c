@@ -1,5 +1,6 @@
-/* cmd_stop.c: stop: dependents before their requirements; kill -TERM for a stapio daemon,
- * staprun -d for a detached module, re-checking up to 10 times as upstream. */
+/* cmd_stop.c: stop: dependents before their requirements; kill -TERM for a stapio daemon or
+ * the output collector of a script started at boot, staprun -d for a detached module,
+ * re-checking up to 10 times as upstream. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include "interrupt.h"
 #include "log.h"
 #include "macro.h"
+#include "onboot_collect.h"
 #include "run.h"
 #include "script_walk.h"
 #include "state.h"
@@ -23,6 +25,8 @@
 
 #define STOP_ATTEMPTS 10
 #define POLL_MS 100
+/* How long stop waits, after the unload, for a collector to finish its file. */
+#define COLLECTOR_FINISH_MS 5000
 
 /* True when PROC_PATH/systemtap/name exists: a systemtap module (its control directory). */
 static bool is_systemtap_module(const struct settings *s, const char *name)
@@ -98,9 +102,10 @@ static int unload_detached(const struct settings *s, const char *name)
 	return 0;
 }
 
-/* SIGTERM to pid when it is name's stapio. Checked and signalled through one pidfd where the
- * kernel has them: a pid reused in between is never signalled. 1 sent, 0 not name's stapio
- * (or gone), -errno after an error. */
+/* SIGTERM to pid when it is name's stapio or output collector (which ends the module, writes
+ * the rest of its output and unloads it). Checked and signalled through one pidfd where the
+ * kernel has them: a pid reused in between is never signalled. 1 sent, 0 neither (or gone),
+ * -errno after an error. */
 static int term_stapio(const struct settings *s, pid_t pid, const char *name)
 {
 	_cleanup_close_ int pidfd = -1;
@@ -111,7 +116,7 @@ static int term_stapio(const struct settings *s, pid_t pid, const char *name)
 	if (pidfd < 0 && errno == ESRCH)
 		return 0;
 #endif
-	if (!is_stapio_of(s, pid, name))
+	if (!is_stapio_of(s, pid, name) && !collect_is_of(s, pid, name))
 		return 0;
 	log_line("Exec: kill -TERM %d", (int)pid);
 #ifdef SYS_pidfd_send_signal
@@ -135,7 +140,8 @@ static int send_stop(const struct settings *s, const char *name, pid_t pid)
 	if (r != 0)
 		return r < 0 ? r : 0;
 	if (pid > 0)
-		log_line("Process %d is not a stapio of %s (any more); unloading with staprun -d",
+		log_line("Process %d is not the stapio or collector of %s (any more); unloading "
+			 "with staprun -d",
 			 (int)pid, name);
 	return unload_detached(s, name);
 }
@@ -158,6 +164,25 @@ static int wait_stopped(const struct settings *s, const char *name)
 		nanosleep(&pause, NULL);
 	}
 	return 0;
+}
+
+/* After the unload: waits until name's collector pid has written the end of its output (it
+ * exited, or ended and keeps the output in memory for a later save), so that its file no
+ * longer changes when stop returns. A collector that takes longer is left to finish. */
+static void wait_collector(const struct settings *s, pid_t pid, const char *name)
+{
+	for (int waited = 0; waited < COLLECTOR_FINISH_MS && !interrupted(); waited += POLL_MS) {
+		struct timespec pause = {0, POLL_MS * 1000000L};
+		struct collect_state st;
+
+		if (!collect_is_of(s, pid, name))
+			return;
+		if (collect_state_read(s, name, &st) > 0 && st.module != COLLECT_MODULE_RUNNING &&
+		    st.output != COLLECT_OUTPUT_FILE)
+			return;
+		nanosleep(&pause, NULL);
+	}
+	log_line("The collector %d of %s is still writing; not waiting longer", (int)pid, name);
 }
 
 /* Stops one script (for_each_script). On SCRIPT_FAILED *ret_code is 1, or
@@ -191,11 +216,15 @@ static enum script_result stop_step(struct invocation *inv, const char *name, vo
 		}
 		/* Loaded without a pid file but with a control directory: a systemtap module
 		 * started by hand; detached, so staprun -d unloads it. */
+		bool collector = pid > 0 && collect_is_of(s, pid, name);
+
 		if (send_stop(s, name, pid) < 0)
 			return SCRIPT_FAILED;
 		r = wait_stopped(s, name);
 		if (r < 0)
 			return SCRIPT_FAILED;
+		if (r > 0 && collector)
+			wait_collector(s, pid, name);
 		if (r > 0)
 			return SCRIPT_OK;
 	}

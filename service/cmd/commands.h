@@ -52,3 +52,9 @@ int cmd_onboot_load(struct invocation *inv);
 /* onboot --import [-r KVER]: upstream stap-onboot's MODULES_PATH/KVER/systemtap/NAME.ko and
  * their NAME.options taken into the cache (cmd_onboot_import.c). */
 int cmd_onboot_import(struct invocation *inv);
+/* onboot --save-log: every collector of a script started at boot writes its output to
+ * ONBOOT_LOG_DIR/NAME.log from now on (systemtap-onboot-log.service). EXIT_OK, or EXIT_FAIL
+ * when the directory cannot be used or a collector refused. */
+int cmd_onboot_save_log(struct invocation *inv);
+/* onboot --close-log: the collectors close their files (the unit's stop, at shutdown). */
+int cmd_onboot_close_log(struct invocation *inv);

@@ -33,6 +33,8 @@ void cli_usage(FILE *f)
 	      "\t--pack file\t: the set's modules for each -r kernelrelease into file\n"
 	      "\t--load file\t: check the modules of a pack and put them into the caches\n"
 	      "\t--import\t: take over upstream stap-onboot's modules of -r kernelrelease\n"
+	      "\t--save-log\t: save the output of the scripts started at boot to ONBOOT_LOG_DIR\n"
+	      "\t--close-log\t: close those output files (at shutdown)\n"
 	      "\n"
 	      "See systemtap-service(8) for full documentation\n",
 	      f);
@@ -117,9 +119,16 @@ static int parse_long(struct cli *c, const char *word, const char *next)
 		enum onboot_mode mode;
 		bool takes_file;
 	} modes[] = {
-	    {"--status", ONBOOT_MODE_STATUS, false}, {"--refresh", ONBOOT_MODE_REFRESH, false},
-	    {"--forget", ONBOOT_MODE_FORGET, false}, {"--pack", ONBOOT_MODE_PACK, true},
-	    {"--load", ONBOOT_MODE_LOAD, true},	     {"--import", ONBOOT_MODE_IMPORT, false},
+	    /* clang-format off */
+	    {"--status", ONBOOT_MODE_STATUS, false},
+	    {"--refresh", ONBOOT_MODE_REFRESH, false},
+	    {"--forget", ONBOOT_MODE_FORGET, false},
+	    {"--pack", ONBOOT_MODE_PACK, true},
+	    {"--load", ONBOOT_MODE_LOAD, true},
+	    {"--import", ONBOOT_MODE_IMPORT, false},
+	    {"--save-log", ONBOOT_MODE_SAVE_LOG, false},
+	    {"--close-log", ONBOOT_MODE_CLOSE_LOG, false},
+	    /* clang-format on */
 	};
 	const char *eq = strchr(word, '=');
 	size_t len = eq ? (size_t)(eq - word) : strlen(word);
@@ -135,7 +144,8 @@ static int parse_long(struct cli *c, const char *word, const char *next)
 			return bad_option("option '%s' doesn't allow an argument", modes[i].name);
 		if (c->onboot && c->onboot != modes[i].mode)
 			return bad_option("'%s' cannot be combined with another of --status, "
-					  "--refresh, --forget, --pack, --load, --import",
+					  "--refresh, --forget, --pack, --load, --import, "
+					  "--save-log, --close-log",
 					  modes[i].name);
 		c->onboot = modes[i].mode;
 		if (!modes[i].takes_file)

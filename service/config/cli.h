@@ -1,7 +1,7 @@
 /* cli.h: the command line of systemtap-service: COMMAND first, then options and script names
  * in any order (-c FILE -r KVER -o IMG -R -y -b -v, clustered or not; "--" ends the options),
  * and onboot's long options --status, --refresh [--image], --forget, --pack FILE, --load FILE,
- * --import. */
+ * --import, --save-log, --close-log. */
 #pragma once
 #include <stdbool.h>
 #include <stdio.h>
@@ -16,6 +16,9 @@ enum onboot_mode {
 	ONBOOT_MODE_PACK,   /* --pack FILE: the set's modules for each -r KVER, into one file */
 	ONBOOT_MODE_LOAD,   /* --load FILE: a pack's modules checked and put into the caches */
 	ONBOOT_MODE_IMPORT, /* --import: upstream stap-onboot's MODULES_PATH/KVER/systemtap/ */
+	/* The boot scripts' saved output (systemtap-onboot-log.service). */
+	ONBOOT_MODE_SAVE_LOG,  /* --save-log: the boot scripts' output into ONBOOT_LOG_DIR */
+	ONBOOT_MODE_CLOSE_LOG, /* --close-log: their output files closed (shutdown) */
 };
 
 struct cli {

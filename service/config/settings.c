@@ -13,6 +13,7 @@
 #include "names.h"
 #include "settings.h"
 #include "settings_keys.h"
+#include "collect_proto.h"
 #include "settings_values.h"
 #include "conf_files.h"
 #include "strv.h"
@@ -22,6 +23,7 @@
 #define STAP_BINDIR "/usr/bin"
 #endif
 
+/* The kinds kept as a malloc'd string first, up to KIND_STRING. */
 enum kind {
 	KIND_PATH,     /* an absolute path */
 	KIND_OPT_PATH, /* an absolute path, or "" for none */
@@ -31,6 +33,7 @@ enum kind {
 	KIND_JOBS,     /* a positive integer */
 	KIND_MODE,     /* ONBOOT_MODE: early or hook, kept as a bool (true: hook) */
 	KIND_SECONDS,  /* a time limit: 0 (none) to SECONDS_MAX; "" is the default */
+	KIND_SIZE,     /* ONBOOT_LOG_SIZE: bytes, with an optional K, M or G */
 };
 
 struct param {
@@ -92,6 +95,8 @@ static const struct param params[] = {
     STR("COMPILE_TIMEOUT", KIND_SECONDS, compile_timeout, "1800"),
     STR("DRACUT_TIMEOUT", KIND_SECONDS, dracut_timeout, "900"),
     STR("TOOL_TIMEOUT", KIND_SECONDS, tool_timeout, "300"),
+    STR("ONBOOT_LOG_DIR", KIND_PATH, onboot_log_dir, LOCALSTATEDIR "/log/systemtap/onboot"),
+    {"ONBOOT_LOG_SIZE", KIND_SIZE, offsetof(struct settings, onboot_log_size), NULL, false, false},
 };
 
 static char **str_field(struct settings *s, const struct param *p)
@@ -126,6 +131,8 @@ static int set_defaults(struct settings *s)
 			s->compile_jobs = online_cpus();
 		} else if (p->kind == KIND_SECONDS) {
 			*seconds_field(s, p) = (unsigned)strtoul(p->def, NULL, 10);
+		} else if (p->kind == KIND_SIZE) {
+			s->onboot_log_size = COLLECT_LOG_SIZE_DEFAULT;
 		} else {
 			*str_field(s, p) = strdup(p->def);
 			if (!*str_field(s, p))
@@ -178,6 +185,14 @@ static int apply_param(struct settings *s, const struct param *p, const struct c
 			return -EINVAL;
 		}
 		*bool_field(s, p) = streq(v, "hook");
+		return 0;
+	case KIND_SIZE:
+		if (settings_parse_size(v, &s->onboot_log_size) < 0) {
+			log_error("%s: %s must be a number of bytes (K, M or G allowed) up to 1G, "
+				  "not \"%s\"",
+				  e->origin, p->key, v);
+			return -EINVAL;
+		}
 		return 0;
 	case KIND_PATH:
 	case KIND_OPT_PATH:
@@ -351,7 +366,8 @@ void settings_free(struct settings *s)
 {
 	for (size_t i = 0; i < ELEMENTSOF(params); i++)
 		if (params[i].kind != KIND_BOOL && params[i].kind != KIND_JOBS &&
-		    params[i].kind != KIND_MODE && params[i].kind != KIND_SECONDS) {
+		    params[i].kind != KIND_MODE && params[i].kind != KIND_SECONDS &&
+		    params[i].kind != KIND_SIZE) {
 			free(*str_field(s, &params[i]));
 			*str_field(s, &params[i]) = NULL;
 		}

@@ -67,6 +67,12 @@ struct settings {
 	 * check's decompressor and kernel-install (900), TOOL_TIMEOUT stap -V, sign-file,
 	 * new-kernel-pkg, grubby (300). */
 	unsigned compile_timeout, dracut_timeout, tool_timeout;
+	/* Ours, the output of the scripts started at boot (the collectors): ONBOOT_LOG_DIR,
+	 * where `onboot --save-log` has them write NAME.log (LOCALSTATEDIR/log/systemtap/onboot),
+	 * and ONBOOT_LOG_SIZE, what each keeps in memory before that (bytes, the manifest's
+	 * log_size; K, M, G suffixes in the config). */
+	char *onboot_log_dir;
+	unsigned long long onboot_log_size;
 	char *kernel_release; /* -r, else uname -r */
 	struct config cfg;    /* every KEY=value read, for <script>_OPT and <script>_REQ */
 };

@@ -5,6 +5,7 @@
 
 #include "macro.h"
 #include "settings.h"
+#include "collect_proto.h"
 #include "settings_values.h"
 
 int parse_bool(const char *v)
@@ -65,4 +66,31 @@ int settings_parse_seconds(const char *v, unsigned *ret)
 
 	*ret = r < 0 ? *ret : (unsigned)n;
 	return r;
+}
+
+/* ONBOOT_LOG_SIZE: bytes, or KiB, MiB, GiB with K, M, G; up to the limit. 0 or -EINVAL. */
+int settings_parse_size(const char *v, unsigned long long *ret)
+{
+	unsigned long long n = 0, unit = 1;
+	const char *p = v;
+
+	if (*p < '0' || *p > '9')
+		return -EINVAL;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		n = n * 10 + (unsigned long long)(*p - '0');
+		if (n > COLLECT_LOG_SIZE_MAX)
+			return -EINVAL;
+	}
+	if (*p == 'K' || *p == 'k')
+		unit = 1024;
+	else if (*p == 'M' || *p == 'm')
+		unit = 1024 * 1024;
+	else if (*p == 'G' || *p == 'g')
+		unit = 1024 * 1024 * 1024;
+	if (unit > 1)
+		p++;
+	if (*p || n > COLLECT_LOG_SIZE_MAX / unit)
+		return -EINVAL;
+	*ret = n * unit;
+	return 0;
 }

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "macro.h"
 #include "names.h"
+#include "onboot_collect.h"
 #include "state.h"
 #include "strv.h"
 #include "tempfile.h"
@@ -169,6 +170,47 @@ static int srvstat_running(const char *dir, const char *name)
 	return streq(text, "running\n") || streq(text, "running");
 }
 
+/* The pid a boot module's pid file gets: its collector's, when its state file names a process
+ * that is that collector (checked: a stale state must not make stop signal a stranger), else
+ * 0 (a module without a collector: images of earlier versions, or its collector died). */
+static pid_t boot_module_pid(const struct settings *s, const char *name)
+{
+	struct collect_state st;
+
+	if (collect_state_read(s, name, &st) <= 0 || st.module != COLLECT_MODULE_RUNNING)
+		return 0;
+	return collect_is_of(s, (pid_t)st.pid, name) ? (pid_t)st.pid : 0;
+}
+
+/* Adopts one running boot module: writes its pid file, or gives a pid file "0" the pid of the
+ * collector that appeared since. 0 or -errno. */
+static int adopt_one(const struct settings *s, const char *name)
+{
+	_cleanup_free_ char *pidfile = path_join(s->stat_path, name);
+	pid_t pid, old = 0;
+	int r;
+
+	if (!pidfile)
+		return log_error_errno(-ENOMEM, "Failed to adopt %s", name);
+	r = pidfile_read(s, name, &old);
+	if (r < 0)
+		return r;
+	if (r > 0 && old != 0)
+		return 0;
+	pid = boot_module_pid(s, name);
+	if (r > 0 && pid == 0)
+		return 0;
+	r = pidfile_write(s, name, pid);
+	if (r < 0)
+		return r;
+	if (pid)
+		log_line("Adopted running module %s (started at boot; its output collector is %d)",
+			 name, (int)pid);
+	else
+		log_line("Adopted running module %s (started at boot)", name);
+	return 0;
+}
+
 int adopt_boot_modules(const struct settings *s)
 {
 	_cleanup_free_ char *dir = path_join(s->proc_path, "systemtap");
@@ -183,8 +225,6 @@ int adopt_boot_modules(const struct settings *s)
 		return r;
 	r = 0;
 	while ((de = readdir(d))) {
-		_cleanup_free_ char *pidfile = NULL;
-
 		if (!script_name_valid(de->d_name))
 			continue;
 		r = srvstat_running(dir, de->d_name);
@@ -192,20 +232,9 @@ int adopt_boot_modules(const struct settings *s)
 			log_error_errno(r, "Failed to adopt %s", de->d_name);
 			break;
 		}
-		if (r == 0)
-			continue;
-		pidfile = path_join(s->stat_path, de->d_name);
-		if (!pidfile) {
-			r = log_error_errno(-ENOMEM, "Failed to adopt %s", de->d_name);
-			break;
-		}
-		r = 0;
-		if (path_exists(pidfile))
-			continue;
-		r = pidfile_write(s, de->d_name, 0);
+		r = r ? adopt_one(s, de->d_name) : 0;
 		if (r < 0)
 			break;
-		log_line("Adopted running module %s (started at boot)", de->d_name);
 	}
 	closedir(d);
 	return r < 0 ? r : 0;

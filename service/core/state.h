@@ -21,6 +21,8 @@ int pidfile_write(const struct settings *s, const char *name, pid_t pid);
 int pidfile_remove(const struct settings *s, const char *name);
 /* Names of the pid files in STAT_PATH (only valid script names; x.log is not one), sorted. */
 int pidfiles_list(const struct settings *s, char ***ret);
-/* For every PROC_PATH/systemtap/NAME/srvstat reading exactly "running" without a pid file, writes a
- * pid file "0" (modules started at boot by stap-early-loader). 0 or -errno. */
+/* For every PROC_PATH/systemtap/NAME/srvstat reading exactly "running" without a pid file,
+ * writes a pid file (modules started at boot by stap-early-loader): its output collector's
+ * pid (STAT_PATH/onboot.d/NAME.state, the process checked), else "0"; a pid file "0" gets the
+ * collector's pid when there is one now. 0 or -errno. */
 int adopt_boot_modules(const struct settings *s);

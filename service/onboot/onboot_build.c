@@ -86,12 +86,12 @@ static int report_failure(const struct onboot_request *req, int err, const char 
 	return err;
 }
 
-/* Ends the Creating line after a signal (interrupt.h): the temp files go, the output stays.
- * Returns -EINTR. */
+/* Ends the Creating line after a signal (interrupt.h): the temp files go, the output stays
+ * (a detail: shown with the "Interrupted by signal" error that follows). Returns -EINTR. */
 static int report_interrupted(const struct onboot_request *req)
 {
 	clog("interrupted\n");
-	log_line("%s was left as it was", req->output);
+	log_detail("  %s was left as it was\n", req->output);
 	return -EINTR;
 }
 

@@ -17,11 +17,13 @@ void onboot_scripts_free(struct onboot_script *v, size_t n)
 }
 
 int onboot_manifest_text(const char *kver, bool log_boot_err, bool hook_mode,
-			 const struct onboot_script *v, size_t n, char **ret)
+			 unsigned long long log_size, const struct onboot_script *v, size_t n,
+			 char **ret)
 {
 	struct manifest m = {
 	    .kind = MANIFEST_BOOT,
 	    .log_boot_err = log_boot_err,
+	    .log_size = log_size,
 	    .mode = hook_mode ? MANIFEST_MODE_HOOK : MANIFEST_MODE_EARLY,
 	};
 	int r = 0;

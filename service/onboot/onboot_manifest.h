@@ -19,7 +19,9 @@ struct onboot_script {
 
 void onboot_scripts_free(struct onboot_script *v, size_t n);
 /* The manifest text for kernel kver (hook_mode: the cmdline hook starts the scripts, else the
- * loader as the image's /init); no scripts gives a valid manifest that lists none.
- * 0 and *ret (newly allocated), -EINVAL for a bad name/protocol/bufsize, -ENOMEM. */
+ * loader as the image's /init; log_size: ONBOOT_LOG_SIZE); no scripts gives a valid manifest
+ * that lists none. 0 and *ret (newly allocated), -EINVAL for a bad name/protocol/bufsize or
+ * log_size, -ENOMEM. */
 int onboot_manifest_text(const char *kver, bool log_boot_err, bool hook_mode,
-			 const struct onboot_script *v, size_t n, char **ret);
+			 unsigned long long log_size, const struct onboot_script *v, size_t n,
+			 char **ret);

@@ -40,8 +40,8 @@ static int stage(struct onboot_request *req, struct staged *ret)
 	struct staged st = {.dir = TEMP_INIT};
 	int r;
 
-	r = onboot_manifest_text(s->kernel_release, s->log_boot_err, s->onboot_hook, req->v, req->n,
-				 &st.manifest_text);
+	r = onboot_manifest_text(s->kernel_release, s->log_boot_err, s->onboot_hook,
+				 s->onboot_log_size, req->v, req->n, &st.manifest_text);
 	if (r < 0)
 		return log_error_errno(r, "Failed to write the manifest for %s", s->kernel_release);
 	r = mkdir_p(s->cache_path, 0755);

@@ -111,7 +111,8 @@ fi
 step "booting $KVER with boot.img in QEMU (TCG, about 20 s)"
 boot_rc=0
 # shellcheck disable=SC2086 # E2E_APPEND: words of the kernel command line
-e2e_boot "$WORK/boot.img" "$WORK/console.log" "e2e.restart=$RESTART" ${E2E_APPEND:-} || boot_rc=$?
+e2e_boot "$WORK/boot.img" "$WORK/console.log" "e2e.restart=$RESTART" rd.systemtap.console=e2e_exec \
+	${E2E_APPEND:-} || boot_rc=$?
 step "qemu exited with $boot_rc"
 e2e_lines "$WORK/console.log" >"$WORK/e2e.txt"
 

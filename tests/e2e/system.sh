@@ -7,8 +7,8 @@
 # image (debugfs) and checks them (system/checks.sh). README.md in this directory says more.
 # Environment: KVER, E2E_CACHE (as make e2e), SYSTEM_CACHE (the Debian root, default
 # ~/.cache/stap-onboot/system), SYSTEM_BOOT_TIMEOUT (s, default 420), E2E_KEEP=1 keeps the work
-# directory, E2E_APPEND: more kernel command line, SYSTEM_E2E_TRACE=1: the checks of the saved
-# boot trace (the collector's), off until it lands.
+# directory, E2E_APPEND: more kernel command line, SYSTEM_E2E_TRACE=0: without the checks of
+# the saved boot trace (the collectors') and the two boots they add.
 set -eu
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/e2e/scripts/e2e-lib.sh
@@ -23,7 +23,7 @@ set -eu
 
 E2E_T0=$(now_ms)
 SYSTEM_BOOT_TIMEOUT=${SYSTEM_BOOT_TIMEOUT:-420}
-SYSTEM_E2E_TRACE=${SYSTEM_E2E_TRACE:-0}
+SYSTEM_E2E_TRACE=${SYSTEM_E2E_TRACE:-1}
 # The guest learns of the switch from its command line (guest-checks leaves the module's output
 # to the collector then: no staprun -A).
 SYSTEM_CMDLINE=
@@ -35,8 +35,9 @@ else
 	trap 'rm -rf "$WORK"' EXIT
 fi
 # sys_trace numbers its records (the trace checks); e2e_boom fails at begin (its LOG_BOOT_ERR
-# log must be on the real root).
-NAMES="sys_trace e2e_boom"
+# log must be on the real root); demo_execs, the demo's script, prints every exec: the size
+# of its whole boot's trace against ONBOOT_LOG_SIZE's default.
+NAMES="sys_trace e2e_boom demo_execs"
 FLAVOURS="shell systemd"
 
 e2e_need_tools
@@ -120,21 +121,36 @@ for f in $FLAVOURS; do
 	system_results "$WORK/$f.disk" "$WORK/$f.results"
 done
 
-# ---- the collector's checks: a second boot of the same disk ---------------------------------
-# With SYSTEM_E2E_TRACE=1 (the saved boot trace: system/checks.sh, check_trace), the shell
-# flavour's disk boots again, with the systemd image and the console copy on: its trace file
-# must get a second section, and the console must show the trace.
+# ---- the collectors' checks: a second boot of each disk ----------------------------------
+# With SYSTEM_E2E_TRACE=1 (the default: the saved boot trace, system/checks-trace.sh) both
+# disks boot again, at once: the shell flavour's disk with the systemd image and the console
+# copy on (its trace file must get a second section; the console must show the trace), the
+# systemd flavour's with the systemd image in hook mode (the collectors start in
+# dracut-cmdline.service and must still reach the real root).
 SECOND_BOOT=
 if [ "$SYSTEM_E2E_TRACE" = 1 ]; then
 	SECOND_BOOT=1
-	step "second boot of the shell flavour's disk (systemd image, rd.systemtap.console=1)"
-	r=0
-	# shellcheck disable=SC2086 # E2E_APPEND: words of the kernel command line
-	system_boot "$WORK/systemd.img" "$WORK/shell.disk" "$WORK/second.console.log" \
-		rd.systemtap.console=1 $SYSTEM_CMDLINE ${E2E_APPEND:-} || r=$?
-	echo "$r" >"$WORK/second.boot.rc"
-	step "second boot: qemu exited with $r after $(($(cat "$WORK/second.console.log.ms") / 1000)) s"
+	step "second boots: the shell flavour's disk (systemd image, rd.systemtap.console=1), the systemd flavour's (rd.systemtap.mode=hook)"
+	(
+		r=0
+		# shellcheck disable=SC2086 # E2E_APPEND: words of the kernel command line
+		system_boot "$WORK/systemd.img" "$WORK/shell.disk" "$WORK/second.console.log" \
+			rd.systemtap.console=1 $SYSTEM_CMDLINE ${E2E_APPEND:-} || r=$?
+		echo "$r" >"$WORK/second.boot.rc"
+	) &
+	(
+		r=0
+		# shellcheck disable=SC2086 # E2E_APPEND: words of the kernel command line
+		system_boot "$WORK/systemd.img" "$WORK/systemd.disk" "$WORK/hook.console.log" \
+			rd.systemtap.mode=hook $SYSTEM_CMDLINE ${E2E_APPEND:-} || r=$?
+		echo "$r" >"$WORK/hook.boot.rc"
+	) &
+	wait
+	for b in second hook; do
+		step "$b boot: qemu exited with $(cat "$WORK/$b.boot.rc") after $(($(cat "$WORK/$b.console.log.ms") / 1000)) s"
+	done
 	system_results "$WORK/shell.disk" "$WORK/second.results"
+	system_results "$WORK/systemd.disk" "$WORK/hook.results"
 fi
 
 # shellcheck source=tests/e2e/system/checks.sh

@@ -40,6 +40,7 @@ static void check_round_trip(const struct manifest *m)
 		abort();
 	if (back.bad_lines || back.n_scripts != m->n_scripts ||
 	    back.log_boot_err != m->log_boot_err || back.mode != m->mode ||
+	    (m->kind == MANIFEST_BOOT && back.log_size != m->log_size) ||
 	    (m->kernel ? !back.kernel || strcmp(m->kernel, back.kernel) : back.kernel != NULL))
 		abort();
 	for (size_t i = 0; i < m->n_scripts; i++)
@@ -78,7 +79,7 @@ static void fuzz_text(const uint8_t *data, size_t size)
 	if (manifest_count_scripts((const char *)data, size) > lines)
 		abort();
 	if (manifest_parse((const char *)data, size, "fuzz", MANIFEST_BOOT, &m) == 0) {
-		if (m.n_scripts + m.bad_lines > lines)
+		if (m.n_scripts + m.bad_lines > lines || m.log_size > COLLECT_LOG_SIZE_MAX)
 			abort();
 		for (size_t i = 0; i < m.n_scripts; i++) {
 			check_script(&m.scripts[i]);
@@ -103,6 +104,7 @@ static void fuzz_text(const uint8_t *data, size_t size)
 		if (b.timeout_s > CMDLINE_TIMEOUT_MAX_S || b.mode > BOOT_MODE_HOOK)
 			abort();
 		boot_switches_skip(&b, "a");
+		boot_switches_console(&b, "a");
 		boot_switches_free(&b);
 	}
 	free(text);

@@ -127,9 +127,9 @@ checks() {
 	expect "systemtap-service start -" -c -r -h --help -R -y
 	expect "systemtap-service start -y -" -c -r -h --help -R
 	expect "systemtap-service onboot -" -c -r -h --help -o -R -y -b --status --refresh --image \
-		--forget --pack --load --import
+		--forget --pack --load --import --save-log --close-log
 	expect "systemtap-service onboot --refresh --" --help --status --image --forget --pack \
-		--load --import
+		--load --import --save-log --close-log
 	ok "$MODE: options (-o, -b and the long ones for onboot only, flags not twice)"
 
 	for c in $cmds; do
@@ -143,6 +143,8 @@ checks() {
 	expect "systemtap-service onboot --forget -r 6.1.0-test "
 	expect "systemtap-service onboot --load x.pack "
 	expect "systemtap-service onboot --pack x.pack b" beta beta2
+	expect "systemtap-service onboot --save-log "
+	expect "systemtap-service onboot --close-log "
 	expect "systemtap-service start -c $ROOT/other.conf " gamma
 	expect "systemtap-service start -yc $ROOT/other.conf " gamma
 	expect "systemtap-service start -c$ROOT/other.conf " gamma

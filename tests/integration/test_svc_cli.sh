@@ -32,6 +32,8 @@ ${tab}--forget${tab}: remove the cache and onboot snapshot of -r kernelrelease
 ${tab}--pack file${tab}: the set's modules for each -r kernelrelease into file
 ${tab}--load file${tab}: check the modules of a pack and put them into the caches
 ${tab}--import${tab}: take over upstream stap-onboot's modules of -r kernelrelease
+${tab}--save-log${tab}: save the output of the scripts started at boot to ONBOOT_LOG_DIR
+${tab}--close-log${tab}: close those output files (at shutdown)
 
 See systemtap-service(8) for full documentation
 EOU
@@ -86,7 +88,7 @@ for o in c r o; do
 done
 run status --status -c "$CONF"
 assert_rc 3 "--status with another command"
-grep -qx "systemtap-service: --status, --refresh, --image, --forget, --pack, --load and --import are options of onboot" \
+grep -qx "systemtap-service: --status, --refresh, --image, --forget, --pack, --load, --import, --save-log and --close-log are options of onboot" \
 	"$ROOT/stderr" || fail "onboot-only option message"
 run start --pack "$ROOT/x.pack" -c "$CONF"
 assert_rc 3 "--pack with another command"
@@ -106,6 +108,8 @@ run start -r 6.1.0-1 -r 6.1.0-2 -c "$CONF"
 assert_rc 3 "two -r outside --pack"
 grep -qx "systemtap-service: -r is given once, except with onboot --pack" "$ROOT/stderr" ||
 	fail "two -r message"
+run status --save-log -c "$CONF"
+assert_rc 3 "--save-log with another command"
 run onboot --status --forget -c "$CONF"
 assert_rc 3 "two onboot modes"
 grep -q "cannot be combined" "$ROOT/stderr" || fail "two modes message"

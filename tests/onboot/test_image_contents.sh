@@ -44,9 +44,10 @@ ok "new image is 0600"
 head -n 1 "$CACHE/onboot/manifest" | grep -qx 'stap-onboot-manifest 1' || fail "manifest line 1"
 grep -qx "kernel $KVER" "$CACHE/onboot/manifest" || fail "manifest kernel line"
 grep -qx 'log_boot_err no' "$CACHE/onboot/manifest" || fail "manifest log_boot_err"
+grep -qx 'log_size 4194304' "$CACHE/onboot/manifest" || fail "manifest: no log_size 4194304 (ONBOOT_LOG_SIZE's default)"
 grep -qx 'script beta protocol=4 bufsize=8' "$CACHE/onboot/manifest" || fail "beta: -s 8 -> bufsize=8"
 grep -qx 'script gamma protocol=4 bufsize=0' "$CACHE/onboot/manifest" || fail "gamma line"
-ok "manifest: kernel, log_boot_err, bufsize from -s, protocol 4 (stap 4.8)"
+ok "manifest: kernel, log_boot_err, log_size, bufsize from -s, protocol 4 (stap 4.8)"
 grep -q 'Including module: systemtap' "$LOG" || fail "dracut's output is not in LOG_FILE"
 grep -q "Exec: .*dracut .*--force --add systemtap $ROOT/boot/\.initrd\.img-$KVER\.stap-tmp\.[0-9]*\.[A-Za-z0-9]\{6\} $KVER" "$LOG" ||
 	fail "dracut command line not logged as expected"
@@ -61,15 +62,18 @@ assert_onboot_image "$OUTIMG" gamma
 assert_image_lacks "$OUTIMG" usr/lib/stap-onboot/alpha.ko usr/lib/stap-onboot/beta.ko
 ok "only the named script without -R"
 
-# -R: requirements come along, first; LOG_BOOT_ERR reaches the manifest; mode kept.
+# -R: requirements come along, first; LOG_BOOT_ERR and ONBOOT_LOG_SIZE reach the manifest;
+# mode kept.
 chmod 0644 "$OUTIMG"
 echo "LOG_BOOT_ERR=yes" >>"$CONF"
+echo "ONBOOT_LOG_SIZE=64K" >>"$CONF"
 svc onboot gamma -R -r "$KVER"
 assert_rc 0
 assert_out '^ Creating initramfs with alpha gamma \.\.\. done$'
 [ "$(grep '^script' "$CACHE/onboot/manifest" | cut -d' ' -f2 | xargs)" = "alpha gamma" ] ||
 	fail "-R: manifest order is not 'alpha gamma'"
 grep -qx 'log_boot_err yes' "$CACHE/onboot/manifest" || fail "LOG_BOOT_ERR=yes not in manifest"
+grep -qx 'log_size 65536' "$CACHE/onboot/manifest" || fail "ONBOOT_LOG_SIZE=64K: no log_size 65536 in the manifest"
 assert_onboot_image "$OUTIMG" alpha gamma
 assert_image_lacks "$OUTIMG" usr/lib/stap-onboot/beta.ko
 [ "$(stat -c %a "$OUTIMG")" = 644 ] || fail "image mode not kept (644)"

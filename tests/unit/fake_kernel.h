@@ -50,13 +50,16 @@ struct fk_module {
 				STP_REQUEST_EXIT */
 	bool debugfs;	     /* channel under /sys/kernel/debug only */
 	bool busy;	     /* someone else holds the channel (and a module reference) */
+	bool trace;	     /* has a relay file: ROOT/proc/systemtap/NAME/trace0, a FIFO whose
+				write end is tfd while loaded */
 	int exit_delay_ms;   /* STP_REQUEST_EXIT this much after the reply, as the runtime's
 				control timer sends it (0: queued right after the reply) */
 	/* state */
 	bool loaded;
 	unsigned loads, unloads;
 	char params[512];
-	int kfd, ufd;
+	int kfd, ufd, tfd;
+	uint32_t seq; /* of its last printed message */
 	bool attached;
 	bool got_exit;
 	pthread_t timer;
@@ -88,7 +91,7 @@ static inline struct fk_module *fk_add(const char *name, int protocol)
 {
 	struct fk_module *m = &fk.mod[fk.n_mod++];
 
-	*m = (struct fk_module){.protocol = protocol, .kfd = -1, .ufd = -1};
+	*m = (struct fk_module){.protocol = protocol, .kfd = -1, .ufd = -1, .tfd = -1};
 	snprintf(m->name, sizeof(m->name), "%s", name);
 	return m;
 }
@@ -132,6 +135,9 @@ static inline void fk_queue(struct fk_module *m, enum ctl_type t, const void *da
 	if (send(m->kfd, buf, 4 + len, MSG_NOSIGNAL) != (ssize_t)(4 + len) && errno != EPIPE)
 		perror("fake kernel queue");
 }
+
+/* The module's relay file: fake_relay.h (it needs the fake kernel's state above). */
+#include "fake_relay.h"
 
 static inline void fk_queue_text(struct fk_module *m, const char *text)
 {
@@ -191,6 +197,9 @@ static inline int fk_init_module(const void *image, size_t len, const char *para
 	m->ufd = sv[0];
 	m->kfd = sv[1];
 	snprintf(m->params, sizeof(m->params), "%s", params);
+	if (m->trace)
+		fk_trace_open(m);
+	m->seq = 0;
 	/* _stp_transport_init queues STP_TRANSPORT while the module initializes. */
 	if (!m->silent)
 		fk_queue(m, CTL_TRANSPORT, NULL, 0);
@@ -216,6 +225,7 @@ static inline int fk_delete_module(const char *name, unsigned flags)
 	if (m->busy || (m->attached && !fk_detached(m)))
 		return -EAGAIN;
 	fk_timer_join(m);
+	fk_trace_close(m);
 	m->loaded = false;
 	m->unloads++;
 	close(m->kfd);
@@ -343,6 +353,7 @@ static inline void fk_reset(const char *root)
 {
 	for (size_t i = 0; i < fk.n_mod; i++) {
 		fk_timer_join(&fk.mod[i]);
+		fk_trace_close(&fk.mod[i]);
 		if (fk.mod[i].kfd >= 0)
 			close(fk.mod[i].kfd);
 		if (fk.mod[i].ufd >= 0 && !fk.mod[i].attached)

@@ -4,8 +4,70 @@
 #include "loader_test.h"
 #include "startall.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* SIGTERM to each child of the test that a state file in dir names. */
+static inline void fr_term_collectors(const char *dir)
+{
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	siginfo_t si;
+
+	while (d && (de = readdir(d))) {
+		char file[4500], *text, *p;
+		long pid;
+
+		if (!strstr(de->d_name, ".state") || de->d_name[0] == '.')
+			continue;
+		snprintf(file, sizeof(file), "%s/%s", dir, de->d_name);
+		text = lt_read_file(file);
+		p = strstr(text, "\npid ");
+		pid = p ? strtol(p + 5, NULL, 10) : 0;
+		/* Only a child of ours that still runs; one that ended stays unreaped (WNOWAIT):
+		 * fr_reap counts it. */
+		si.si_pid = 0;
+		if (pid > 0 && waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+		    si.si_pid == 0)
+			kill((pid_t)pid, SIGTERM);
+		free(text);
+	}
+	if (d)
+		closedir(d);
+}
+
+/* Ends the collectors the runs started (each RUNDIR/onboot.d/NAME.state names one: SIGTERM,
+ * again while it waits for a save) and waits (at most 10 s) for every child of the test to
+ * end. Returns how many ended. */
+static inline int fr_reap(const char *rundir)
+{
+	char path[4200];
+	int n = 0, status;
+
+	snprintf(path, sizeof(path), "%s/onboot.d", rundir);
+	fr_term_collectors(path);
+	alarm(10);
+	for (;;) {
+		pid_t pid = waitpid(-1, &status, WNOHANG);
+
+		if (pid > 0) {
+			n++;
+			continue;
+		}
+		if (pid < 0 && errno != EINTR)
+			break;
+		/* Still running: a collector whose module ended waits for a save. */
+		fr_term_collectors(path);
+		usleep(100000);
+	}
+	alarm(0);
+	return n;
+}
 
 /* A temp root as the loader sees a booted kernel: kallsyms with the wanted symbols (and
  * module copies of them that must be ignored), a build-id note, two loaded modules with

@@ -88,6 +88,38 @@ static void test_skip(void)
 	boot_switches_free(&b);
 }
 
+static void test_console(void)
+{
+	struct boot_switches b;
+
+	b = parse("quiet");
+	CHECK(!boot_switches_console(&b, "a"), "no rd.systemtap.console: no copy");
+	boot_switches_free(&b);
+	static const char *const all[] = {"rd.systemtap.console=1", "rd.systemtap.console",
+					  "rd.systemtap.console=yes", "rd.systemtap.console=on",
+					  "rd.systemtap.console=a rd.systemtap.console=1"};
+	for (size_t i = 0; i < ELEMENTS(all); i++) {
+		b = parse(all[i]);
+		CHECK(boot_switches_console(&b, "a") && boot_switches_console(&b, "zed"),
+		      "'%s': every script", all[i]);
+		boot_switches_free(&b);
+	}
+	b = parse("rd.systemtap.console=a,bee rd.systemtap.console=cee");
+	CHECK(boot_switches_console(&b, "a") && boot_switches_console(&b, "bee") &&
+		  boot_switches_console(&b, "cee") && !boot_switches_console(&b, "be") &&
+		  !boot_switches_console(&b, "d"),
+	      "named scripts, lists add up, whole names only");
+	boot_switches_free(&b);
+	b = parse("rd.systemtap.console=1 rd.systemtap.console=a rd.systemtap.console=0");
+	CHECK(!boot_switches_console(&b, "a") && !boot_switches_console(&b, "b"),
+	      "rd.systemtap.console=0 at the end: none");
+	boot_switches_free(&b);
+	b = parse("rd.systemtap.console=off rd.systemtap.console=b rd.systemtap.console=");
+	CHECK(boot_switches_console(&b, "b") && !boot_switches_console(&b, "a"),
+	      "off, then a name: that one; an empty value changes nothing");
+	boot_switches_free(&b);
+}
+
 static void test_quotes(void)
 {
 	struct boot_switches b = parse("foo=\"a b rd.systemtap=0 c\" rd.debug");
@@ -151,6 +183,7 @@ int main(void)
 	test_disabled();
 	test_verbose();
 	test_skip();
+	test_console();
 	test_quotes();
 	test_load();
 	return lt_result();

@@ -35,6 +35,8 @@ static void test_example(void)
 	CHECK(strcmp(m.kernel, "6.1.0-56-amd64") == 0 && !m.log_boot_err,
 	      "kernel and log_boot_err");
 	CHECK(m.mode == MANIFEST_MODE_EARLY, "no mode line: earliest mode");
+	CHECK(m.log_size == COLLECT_LOG_SIZE_DEFAULT, "no log_size line: the default (%llu)",
+	      m.log_size);
 	CHECK(strcmp(m.scripts[0].name, "counter") == 0 && m.scripts[0].protocol == 4 &&
 		  m.scripts[0].bufsize == 0 && m.scripts[0].line == 4,
 	      "script 1: counter, protocol 4, bufsize 0, line 4");
@@ -72,6 +74,12 @@ static void test_syntax(void)
 		manifest_free(&m);
 	r = parse("stap-onboot-manifest 1\nmode hook\nmode early\nscript a protocol=4\n", &m);
 	CHECK(r == 0 && m.bad_lines == 0 && m.mode == MANIFEST_MODE_EARLY, "mode early, last wins");
+	if (r == 0)
+		manifest_free(&m);
+	r = parse("stap-onboot-manifest 1\nlog_size 0\nlog_size 1073741824\nscript a protocol=4\n",
+		  &m);
+	CHECK(r == 0 && m.bad_lines == 0 && m.log_size == 1073741824ULL,
+	      "log_size 0 and 1G accepted, the last wins");
 	if (r == 0)
 		manifest_free(&m);
 	r = parse("stap-onboot-manifest 1\nlog_boot_err yes\r\nscript\ttabbed\tprotocol=5\r\n"
@@ -116,6 +124,10 @@ static void test_bad_lines(void)
 	    {"log_boot_err maybe", "log_boot_err must be yes or no"},
 	    {"mode later", "mode must be early or hook"},
 	    {"mode", "mode must be early or hook"},
+	    {"log_size", "log_size must be a number of bytes"},
+	    {"log_size 1073741825", "log_size must be a number of bytes"},
+	    {"log_size 4M", "log_size must be a number of bytes"},
+	    {"log_size 1 2", "log_size must be a number of bytes"},
 	    {"scripts x protocol=4", "unknown record"},
 	    {"stap-onboot-manifest 1", "unknown record"},
 	};

@@ -1,6 +1,7 @@
 /* test_loader_run.c: whole runs (startall_run) against the fake kernel: manifest order,
  * failures do not stop the next script, exit status, rd.systemtap=0 / skip / rd.debug,
- * log_boot_err files, FIPS, the environment overrides. */
+ * log_boot_err files, FIPS, the environment overrides. The hand-over to the collectors:
+ * test_loader_run_collect.c. */
 #include "fake_kernel.h"
 #include "kmsg.h"
 #include "startall.h"
@@ -24,6 +25,8 @@ static struct loader_config timeouts;
 static void setup(const char *manifest, const char *cmdline)
 {
 	fk_reset(root);
+	/* The last test's collectors end once their channels are gone. */
+	fr_reap(files.rundir);
 	unlink(files.kmsg);
 	lt_rm_rf(files.rundir);
 	lt_write_file(root, "usr/lib/stap-onboot/manifest", manifest);
@@ -203,29 +206,6 @@ static void test_verbose_and_no_log_files(void)
 	CHECK(rc == 0 && logged("<7>stap-early-loader: good: opened "), "-v: debug records too");
 }
 
-/* Three healthy scripts: one shared final window, not one per script. */
-static void test_one_window(void)
-{
-	uint64_t t0, took;
-	int rc;
-
-	setup("stap-onboot-manifest 1\nscript good protocol=4\nscript other protocol=5\n"
-	      "script third protocol=4\n",
-	      "quiet\n");
-	fk_write_ko(files.moddir, "third");
-	fk_add("third", 4);
-	timeouts.window_ms = 300;
-	t0 = fk_now_ms();
-	rc = run(false);
-	took = fk_now_ms() - t0;
-	timeouts.window_ms = 30;
-	CHECK(rc == 0 && logged("3 armed, 0 finished, 0 failed"), "three healthy scripts armed");
-	CHECK(took >= 300 && took < 2 * 300,
-	      "the run took %llu ms with a 300 ms window: one window, not three",
-	      (unsigned long long)took);
-	CHECK(!logged("<7>"), "no phase times without rd.debug");
-}
-
 static void test_manifest_unusable(void)
 {
 	int rc;
@@ -361,13 +341,11 @@ int main(void)
 	loader_config_init(&timeouts, NULL, NULL);
 	timeouts.transport_timeout_ms = 100;
 	timeouts.reply_timeout_ms = 100;
-	timeouts.window_ms = 30;
 
 	test_full_run();
 	test_disabled();
 	test_skip();
 	test_verbose_and_no_log_files();
-	test_one_window();
 	test_manifest_unusable();
 	test_not_regular_modules();
 	test_many_bad_lines();
@@ -376,6 +354,7 @@ int main(void)
 	test_env();
 
 	fk_reset(root);
+	fr_reap(files.rundir);
 	lt_rm_rf(root);
 	free(root);
 	return lt_result();

@@ -15,7 +15,6 @@ int main(void)
 	int r;
 
 	loader_config_init(&timeouts, NULL, NULL);
-	timeouts.window_ms = 30;
 	fk_reset(root);
 	lt_write_file(
 	    root, "usr/lib/stap-onboot/manifest",
@@ -41,6 +40,7 @@ int main(void)
 	      "the next script was tried and armed");
 	CHECK(lt_file_contains(files.kmsg, "1 armed, 0 finished, 1 failed"), "the run's summary");
 	fk_reset(root);
+	fr_reap(files.rundir);
 	lt_rm_rf(root);
 	free(root);
 	return lt_result();

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "collect_proto.h"
 #include "fsutil.h"
 #include "macro.h"
 #include "onboot_image.h"
@@ -66,7 +67,8 @@ static void test_manifest_text(void)
 	_cleanup_free_ char *text = NULL, *empty = NULL;
 	char *bad = NULL;
 
-	CHECK(onboot_manifest_text("6.1.0-56-amd64", true, false, v, 2, &text) == 0,
+	CHECK(onboot_manifest_text("6.1.0-56-amd64", true, false, COLLECT_LOG_SIZE_DEFAULT, v, 2,
+				   &text) == 0,
 	      "manifest text");
 	CHECK_STR(text,
 		  "stap-onboot-manifest 1\n"
@@ -74,42 +76,60 @@ static void test_manifest_text(void)
 		  "kernel 6.1.0-56-amd64\n"
 		  "log_boot_err yes\n"
 		  "mode early\n"
+		  "log_size 4194304\n"
 		  "script counter protocol=4 bufsize=0\n"
 		  "script needs_counter protocol=5 bufsize=8\n",
 		  "two scripts, format line first, start order kept");
 	free(text);
 	text = NULL;
-	CHECK(onboot_manifest_text("6.1.0-56-amd64", false, true, v, 1, &text) == 0 &&
-		  strstr(text, "\nlog_boot_err no\nmode hook\nscript counter"),
-	      "ONBOOT_MODE=hook: mode hook");
-	CHECK(onboot_manifest_text("6.1.0-56-amd64", false, false, NULL, 0, &empty) == 0,
+	CHECK(onboot_manifest_text("6.1.0-56-amd64", false, true, 65536, v, 1, &text) == 0 &&
+		  strstr(text, "\nlog_boot_err no\nmode hook\nlog_size 65536\nscript counter"),
+	      "ONBOOT_MODE=hook: mode hook; ONBOOT_LOG_SIZE=64K: log_size 65536");
+	free(text);
+	text = NULL;
+	CHECK(onboot_manifest_text("6.1.0-56-amd64", false, true, COLLECT_LOG_SIZE_MAX + 1, v, 1,
+				   &text) == -EINVAL &&
+		  !text,
+	      "a log_size above 1G is refused");
+	CHECK(onboot_manifest_text("6.1.0-56-amd64", false, false, COLLECT_LOG_SIZE_DEFAULT, NULL,
+				   0, &empty) == 0,
 	      "manifest without scripts");
 	CHECK_STR(empty,
 		  "stap-onboot-manifest 1\n"
 		  "# Written by systemtap-service onboot; run it again to change this file.\n"
 		  "kernel 6.1.0-56-amd64\n"
 		  "log_boot_err no\n"
-		  "mode early\n",
+		  "mode early\n"
+		  "log_size 4194304\n",
 		  "no scripts: a valid manifest listing none");
 
 	v[0].name = (char *)"bad-name";
-	CHECK(onboot_manifest_text("k", false, false, v, 1, &bad) == -EINVAL && !bad,
+	CHECK(onboot_manifest_text("k", false, false, COLLECT_LOG_SIZE_DEFAULT, v, 1, &bad) ==
+		      -EINVAL &&
+		  !bad,
 	      "bad name refused");
 	v[0].name = (char *)"counter";
 	v[0].protocol = 3;
-	CHECK(onboot_manifest_text("k", false, false, v, 1, &bad) == -EINVAL, "protocol 3 refused");
+	CHECK(onboot_manifest_text("k", false, false, COLLECT_LOG_SIZE_DEFAULT, v, 1, &bad) ==
+		  -EINVAL,
+	      "protocol 3 refused");
 	v[0].protocol = 4;
 	v[0].bufsize = 4096;
-	CHECK(onboot_manifest_text("k", false, false, v, 1, &bad) == -EINVAL,
+	CHECK(onboot_manifest_text("k", false, false, COLLECT_LOG_SIZE_DEFAULT, v, 1, &bad) ==
+		  -EINVAL,
 	      "bufsize 4096 refused");
 	v[0].bufsize = 4095;
-	CHECK(onboot_manifest_text("k", false, false, v, 1, &bad) == 0 && bad,
+	CHECK(onboot_manifest_text("k", false, false, COLLECT_LOG_SIZE_DEFAULT, v, 1, &bad) == 0 &&
+		  bad,
 	      "bufsize 4095 accepted");
 	free(bad);
 	bad = NULL;
-	CHECK(onboot_manifest_text("6.1 x", false, false, v, 1, &bad) == -EINVAL,
+	CHECK(onboot_manifest_text("6.1 x", false, false, COLLECT_LOG_SIZE_DEFAULT, v, 1, &bad) ==
+		  -EINVAL,
 	      "kver with a blank");
-	CHECK(onboot_manifest_text("", false, false, v, 1, &bad) == -EINVAL, "empty kver");
+	CHECK(onboot_manifest_text("", false, false, COLLECT_LOG_SIZE_DEFAULT, v, 1, &bad) ==
+		  -EINVAL,
+	      "empty kver");
 }
 
 static void test_estimate(void)

@@ -299,7 +299,8 @@ static void test_config_default(void)
 	    "COMPILE_JOBS",    "STAP",		 "STAPRUN",	    "DRACUT",
 	    "NEW_KERNEL_PKG",  "GRUBBY",	 "KERNEL_INSTALL",  "BOOT_PATH",
 	    "MODULES_PATH",    "PROC_PATH",	 "MODULE_SIGN_KEY", "MODULE_SIGN_CERT",
-	    "COMPILE_TIMEOUT", "DRACUT_TIMEOUT", "TOOL_TIMEOUT"};
+	    "COMPILE_TIMEOUT", "DRACUT_TIMEOUT", "TOOL_TIMEOUT",    "ONBOOT_LOG_DIR",
+	    "ONBOOT_LOG_SIZE"};
 	struct settings d, u;
 	struct config cfg = {0};
 	char path[600], *text, *err, *p;
@@ -353,6 +354,8 @@ static void test_config_default(void)
 	CHECK_STR(u.modules_path, d.modules_path, "same MODULES_PATH");
 	CHECK_STR(u.proc_path, d.proc_path, "same PROC_PATH");
 	CHECK(!*u.module_sign_key && !*u.module_sign_cert, "no module signing");
+	CHECK_STR(u.onboot_log_dir, d.onboot_log_dir, "same ONBOOT_LOG_DIR");
+	CHECK(u.onboot_log_size == d.onboot_log_size, "same ONBOOT_LOG_SIZE");
 	settings_free(&u);
 	settings_free(&d);
 	free(text);

@@ -202,6 +202,85 @@ static void test_adoption(void)
 	free(text);
 }
 
+/* A process below the fake PROC_PATH: its exe link, its fd 3 (ctl: where it leads, NULL:
+ * none) and its argv (words joined by NULs). */
+static void fake_process(int pid, const char *exe, const char *ctl, const char *argv, size_t len)
+{
+	char dir[64], path[96];
+	FILE *f;
+
+	snprintf(dir, sizeof(dir), "proc/%d", pid);
+	mkdir(at(dir), 0755);
+	snprintf(path, sizeof(path), "%s/fd", dir);
+	mkdir(at(path), 0755);
+	snprintf(path, sizeof(path), "%s/fd/3", dir);
+	unlink(at(path));
+	if (ctl && symlink(ctl, at(path)) < 0)
+		exit(2);
+	snprintf(path, sizeof(path), "%s/exe", dir);
+	unlink(at(path));
+	if (symlink(exe, at(path)) < 0)
+		exit(2);
+	snprintf(path, sizeof(path), "%s/cmdline", dir);
+	f = fopen(at(path), "w");
+	if (!f || fwrite(argv, 1, len, f) != len || fclose(f) != 0)
+		exit(2);
+}
+
+static void collector_state(const char *name, int pid)
+{
+	char path[64], text[512];
+
+	snprintf(path, sizeof(path), "stat/onboot.d/%s.state", name);
+	snprintf(text, sizeof(text),
+		 "stap-onboot-collector 1\nscript %s\npid %d\nmodule running\noutput memory\n",
+		 name, pid);
+	put_file(at(path), text);
+}
+
+/* Boot modules with a collector: the pid file gets the collector's pid, once it really is
+ * that module's collector. */
+static void test_adoption_collectors(void)
+{
+	static const char argv_a[] = "@init";
+	char *text;
+
+	mkdir(at("stat/onboot.d"), 0755);
+	static const char *const names[] = {"col_a", "col_b", "col_c", "col_d"};
+	for (size_t i = 0; i < ELEMENTSOF(names); i++) {
+		char path[64];
+		snprintf(path, sizeof(path), "proc/systemtap/%s", names[i]);
+		mkdir(at(path), 0755);
+		snprintf(path, sizeof(path), "proc/systemtap/%s/srvstat", names[i]);
+		put_file(at(path), "running\n");
+	}
+	fake_process(31337, "/usr/sbin/stap-early-loader (deleted)", "/proc/systemtap/col_a/.cmd",
+		     argv_a, sizeof(argv_a));
+	collector_state("col_a", 31337);
+	fake_process(31338, "/usr/sbin/stap-early-loader", "/proc/systemtap/col_other/.cmd", argv_a,
+		     sizeof(argv_a));
+	collector_state("col_b", 31338); /* the pid is another module's collector now */
+	fake_process(31339, "/usr/bin/sleep", "/proc/systemtap/col_c/.cmd", argv_a, sizeof(argv_a));
+	collector_state("col_c", 31339); /* the channel, but another program */
+	put_file(at("stat/col_d"), "0\n");
+	fake_process(31340, "/usr/sbin/stap-early-loader", "/proc/systemtap/col_d/.cmd", argv_a,
+		     sizeof(argv_a));
+	collector_state("col_d", 31340);
+	CHECK(adopt_boot_modules(&s) == 0, "adopt_boot_modules with collectors");
+	text = slurp(at("stat/col_a"));
+	CHECK_STR(text, "31337\n", "col_a: its collector's pid (its program deleted: switch-root)");
+	free(text);
+	text = slurp(at("stat/col_b"));
+	CHECK_STR(text, "0\n", "col_b: the state's pid is another's collector: 0");
+	free(text);
+	text = slurp(at("stat/col_c"));
+	CHECK_STR(text, "0\n", "col_c: the pid runs another program (holding the channel): 0");
+	free(text);
+	text = slurp(at("stat/col_d"));
+	CHECK_STR(text, "31340\n", "col_d: a pid file 0 gets the collector's pid");
+	free(text);
+}
+
 int main(void)
 {
 	char tmpl[] = "/tmp/test_svc_state.XXXXXX";
@@ -220,6 +299,7 @@ int main(void)
 		CHECK(0, "a fake /sys/module is needed for the state checks");
 	}
 	test_adoption();
+	test_adoption_collectors();
 	CHECK(rm_rf(tmp) == 0, "cleanup");
 	free(s.stat_path);
 	free(s.proc_path);

@@ -6,7 +6,8 @@ _way=$(getarg bench.way=)
 if [ -n "$_way" ]; then
     case $_way in
         staprun) _end='stap-bench: staprun: done' ;;
-        *) _end='stap-early-loader: [0-9]* armed, ' ;;
+        hook) _end='stap-bench: hook: returned' ;;
+        *) _end='stap-early-loader: handing over to ' ;;
     esac
     _n=0
     while ! dmesg | grep -q -e "$_end" && [ "$_n" -lt 600 ]; do

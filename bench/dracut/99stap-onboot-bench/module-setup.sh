@@ -3,8 +3,10 @@
 # one image it boots. It puts upstream's way of starting onboot scripts beside ours: staprun,
 # the stapio it execs and each script's cached module at upstream's path
 # (/var/cache/systemtap/KVER/NAME.ko), with upstream's cmdline/01 hook that runs `staprun -L`
-# per module (start-staprun.sh, on with bench.way=staprun). Its cmdline/99 hook waits for the
-# end of the run, prints the kernel log on the console and powers the VM off.
+# per module (start-staprun.sh, on with bench.way=staprun). Its cmdline/00 hook and
+# 01-stap-early-mark.sh (sorted right after our 01-stap-early-loader.sh) mark in the kernel
+# log when the loader's hook starts and returns (the bench's hook way). Its cmdline/99 hook waits for
+# the end of the run, prints the kernel log on the console and powers the VM off.
 #
 # boot.sh writes params.conf beside this file, in the shape of upstream's parameter file:
 #   STAPRUN, STAPIO     the host's staprun and the stapio it execs (same paths in the image)
@@ -31,6 +33,8 @@ install() {
         inst_simple "$BENCH_KODIR/$n.ko" "$CACHE_PATH/$n.ko" || return 1
     done
     inst_simple "$moddir/params.conf" /etc/systemtap-params.conf
+    inst_hook cmdline 00 "$moddir/hook-before.sh"
+    inst_hook cmdline 01 "$moddir/stap-early-mark.sh"
     inst_hook cmdline 01 "$moddir/start-staprun.sh"
     inst_hook cmdline 99 "$moddir/bench-report.sh"
     return 0

@@ -8,6 +8,17 @@ check "image: /init is the loader, the image's own init is /init.real" \
 	sh -c "grep -Eq ' init -> usr/sbin/stap-early-loader\$' '$WORK/boot.list' && grep -Eq ' init\\.real\$' '$WORK/boot.list'"
 check "earliest: PID 1 handed over to /init.real after the loader's summary" \
 	before "${L}2 armed, " "${L}handing over to /init\\.real"
+# gap FROM TO [FILE]: ms between the first kernel-log lines matching FROM and TO.
+gap_ms() {
+	awk -v from="$1" -v to="$2" '
+		function t() { s = $0; sub(/^kmsg: \[ */, "", s); sub(/\].*/, "", s); return s * 1000 }
+		a == "" && $0 ~ from { a = t() }
+		a != "" && b == "" && $0 ~ to { b = t() }
+		END { if (a == "" || b == "") print -1; else printf "%.0f\n", b - a }' "${3:-$WORK/e2e.txt}"
+}
+HANDOVER_MS=$(gap_ms "${L}[0-9]+ armed, " "${L}handing over to /init\\.real")
+check "earliest: no final window: PID 1 handed over ${HANDOVER_MS} ms after the loader's summary (<= 20 ms)" \
+	sh -c "[ $HANDOVER_MS -ge 0 ] && [ $HANDOVER_MS -le 20 ]"
 check "earliest: e2e_exec saw the exec of /init.real itself (armed before the initramfs's init)" \
 	has '^proc e2e_exec/first: /init\.real$'
 check "earliest: the cmdline hook found PID 1's marker and started nothing twice" \

@@ -57,8 +57,8 @@ check "systemd: e2e_exec and e2e_dep loaded at pre-mount, e2e_boom and e2e_forei
 check "systemd: e2e_exec counted execs at pre-mount" positive 'proc e2e_exec/execs' "$SD/pre.txt"
 check "systemd: e2e_dep counted forks at pre-mount" positive 'proc e2e_dep/forks' "$SD/pre.txt"
 check "systemd: svc status (e2e_exec, e2e_dep running), stop and start $RESTART: exit 0" \
-	sh -c "grep -qx 'svc status rc=0' '$ES' && grep -qx 'svc status: e2e_exec is running\.\.\.' '$ES' &&
-		grep -qx 'svc status: e2e_dep is running\.\.\.' '$ES' &&
+	sh -c "grep -qx 'svc status rc=0' '$ES' && grep -Eqx 'svc status: e2e_exec\([0-9]+\) is running\.\.\.' '$ES' &&
+		grep -Eqx 'svc status: e2e_dep\([0-9]+\) is running\.\.\.' '$ES' &&
 		grep -qx 'svc stop rc=0' '$ES' && grep -qx 'svc start rc=0' '$ES'"
 part '^after stop:' '^svc start' "$ES" >"$SD/stopped.txt"
 part '^after start:' '^svc status2' "$ES" >"$SD/started.txt"

@@ -101,14 +101,35 @@ check "e2e_dep counted forks before root was mounted" positive 'proc e2e_dep/for
 check "srvstat of e2e_exec and e2e_dep reads running" \
 	sh -c "grep -qx 'proc e2e_exec/srvstat: running' '$WORK/pre.txt' && grep -qx 'proc e2e_dep/srvstat: running' '$WORK/pre.txt'"
 
+# The collectors: one per armed script, holding its channel, its output in memory (no root file
+# system to save it to at pre-mount).
+for s in e2e_exec e2e_dep; do
+	check "collector of $s: alive at pre-mount, argv[0] '@stap-early-loader' (spared by systemd's killing sprees)" \
+		has "^collector [0-9]+ @stap-early-loader --collect $s --protocol [45] "
+	check "collector of $s: its state file says running, output in memory" \
+		sh -c "grep -qx 'state $s: module running' '$WORK/e2e.txt' && grep -qx 'state $s: output memory' '$WORK/e2e.txt'"
+done
+check "no collector for e2e_boom and e2e_foreign (failed)" lacks '^collector .* --collect e2e_(boom|foreign) '
+check "e2e_exec's collector kept its output (the exec of /init.real first)" \
+	sh -c "kept=\$(sed -n 's/^state e2e_exec: kept //p' '$WORK/e2e.txt'); [ \"\${kept:-0}\" -gt 0 ]"
+check "rd.systemtap.console=e2e_exec: its output on the console, from its first record (exec 1 /init.real)" \
+	has "^kmsg: \[ *[0-9.]+\] e2e_exec: exec 1 /init\.real$"
+check "rd.systemtap.console=e2e_exec: not e2e_dep's (it prints nothing), nor lines of other scripts" \
+	lacks "^kmsg: \[ *[0-9.]+\] e2e_dep: "
+
 # systemtap-service inside the VM, with the real staprun.
 check "svc status: exit 0" has '^svc status rc=0$'
-check "svc status: e2e_exec is running" has '^svc status: e2e_exec is running\.\.\.$'
-check "svc status: e2e_dep is running" has '^svc status: e2e_dep is running\.\.\.$'
+check "svc status: e2e_exec is running, its collector's pid" has '^svc status: e2e_exec\([0-9]+\) is running\.\.\.$'
+check "svc status: e2e_dep is running, its collector's pid" has '^svc status: e2e_dep\([0-9]+\) is running\.\.\.$'
+check "svc status: e2e_exec's output kept in memory until --save-log" \
+	has '^svc status: e2e_exec: started at boot; its output is kept in memory \([0-9]+ bytes\) until systemtap-service onboot --save-log$'
 check "svc status: e2e_boom is stopped" has '^svc status: e2e_boom is stopped$'
 check "svc status: the /run/systemtap/*.log files are not taken for scripts" lacks '^svc status2?: .*\.log'
 check "svc stop $RESTART: exit 0" has '^svc stop rc=0$'
-check "svc stop ran the real staprun -d $RESTART" has "^svclog: .*Exec: [^ ]*staprun -d $RESTART\$"
+check "svc stop sent SIGTERM to $RESTART's collector (no staprun -d: it holds the channel)" \
+	sh -c "grep -Eq '^svclog: .*Exec: kill -TERM [0-9]+\$' '$WORK/e2e.txt' && ! grep -Eq '^svclog: .*staprun -d $RESTART\$' '$WORK/e2e.txt'"
+check "$RESTART's collector ended and unloaded it: state stopped" has "^state2 $RESTART: module stopped\$"
+check "the collector logged it: ended and unloaded" has "^kmsg2?: .*$RESTART: stopped \(SIGTERM: systemtap-service stop\): ended and unloaded"
 part '^after stop:' '^svc start' >"$WORK/stopped.txt"
 check "after stop: $RESTART unloaded, e2e_exec still loaded" \
 	sh -c "! grep -qx 'module $RESTART' '$WORK/stopped.txt' && grep -qx 'module e2e_exec' '$WORK/stopped.txt'"

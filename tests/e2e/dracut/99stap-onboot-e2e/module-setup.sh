@@ -22,7 +22,7 @@ depends() {
 install() {
     # shellcheck disable=SC1091
     . "$moddir/e2e.conf"
-    inst_multiple cat grep
+    inst_multiple cat grep tr
     inst_script "$moddir/e2e-report" /usr/bin/e2e-report
     inst_hook cmdline 99 "$moddir/e2e-root.sh"
     inst_hook pre-mount 99 "$moddir/e2e-poweroff.sh"
