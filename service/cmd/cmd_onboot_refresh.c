@@ -106,9 +106,12 @@ int cmd_onboot_refresh(struct invocation *inv)
 	if (r == 0 && n_set) {
 		clog("Onboot snapshot of %s: %zu of %zu scripts (%s/" ONBOOT_SNAPSHOT_DIR ")\n",
 		     kver, req.n, n_set, s->cache_path);
-		if (not_built)
+		if (not_built) {
+			_cleanup_free_ char *shown =
+			    strdup_escape_cntrl(not_built, strlen(not_built), true);
 			log_error("Not built for kernel %s (left out of its image):\n%s", kver,
-				  not_built);
+				  shown ? shown : "");
+		}
 	}
 	onboot_scripts_free(req.v, req.n);
 	if (r < 0)

@@ -168,10 +168,12 @@ int onboot_run_dracut(char *const argv[], char *const env_add[], const struct ru
 	log_exec(argv);
 	fflush(stdout);
 
-	/* A signal (interrupt.h) ends dracut; -EINTR then, whatever dracut returned. */
+	/* A signal (interrupt.h) ends dracut; -EINTR then, whatever dracut returned. A run killed
+	 * outright (SIGKILL) cannot: dracut then gets SIGTERM from the kernel, and cleans up. */
 	struct run_opts o = {.in_fd = -1,
 			     .out_fd = pipefd[1],
 			     .err_fd = pipefd[1],
+			     .flags = RUN_DIE_WITH_PARENT,
 			     .env_add = env_add,
 			     .limit = limit};
 	pid = run_spawn_opts(argv, &o);

@@ -127,8 +127,11 @@ static int scan_compressed(struct initrd_model *m, struct cpio_reader *r, const 
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return refuse(v, -errno, "cannot make a pipe: %m");
 	log_exec(argv);
-	pid = run_spawn_opts(
-	    argv, &(struct run_opts){.in_fd = in, .out_fd = p[1], .err_fd = -1, .limit = limit});
+	pid = run_spawn_opts(argv, &(struct run_opts){.in_fd = in,
+						      .out_fd = p[1],
+						      .err_fd = -1,
+						      .flags = RUN_DIE_WITH_PARENT,
+						      .limit = limit});
 	close(p[1]);
 	if (pid < 0) {
 		close(p[0]);
