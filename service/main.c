@@ -176,7 +176,9 @@ static int run_command(const struct command *cmd, struct cli *cli, struct settin
 	if (lock) {
 		struct lock_holder ancestor;
 
-		lock_fd = lock_take(s, lock_label(cli), lock_timeout(), &ancestor);
+		lock_fd =
+		    lock_take(&(struct lock_place){s->stat_path, s->proc_path, s->kernel_release},
+			      lock_label(cli), lock_timeout(), &ancestor);
 		if (lock_fd == -EDEADLK)
 			return ancestor_holds_lock(cli, s, &ancestor);
 		if (lock_fd < 0)
@@ -192,7 +194,7 @@ static int run_command(const struct command *cmd, struct cli *cli, struct settin
 	 * files needs the lock (a stop may be removing them): status takes it shared, only when
 	 * no command holds it, and else adopts nothing. */
 	if (!lock)
-		lock_fd = lock_try_shared(s);
+		lock_fd = lock_try_shared(s->stat_path);
 	if (lock_fd >= 0)
 		(void)adopt_boot_modules(s);
 	else

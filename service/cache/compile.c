@@ -15,7 +15,6 @@
 #include "log.h"
 #include "macro.h"
 #include "names.h"
-#include "onboot_util.h"
 #include "optfilter.h"
 #include "run.h"
 #include "strv.h"
@@ -82,7 +81,7 @@ static int plan_final(struct job *j, int rc)
 static int needs_stap(const struct settings *s, struct job *j, const char *why)
 {
 	_cleanup_free_ char *stap = NULL;
-	int r = onboot_find_program(s->stap, &stap);
+	int r = find_program(s->stap, &stap);
 
 	if (r != -ENOENT)
 		return r < 0 ? r : 1;

@@ -179,3 +179,48 @@ int opendir_if_exists(const char *dir, DIR **ret)
 		return 0;
 	return log_error_errno(-errno, "Failed to read %s", dir);
 }
+
+static int is_executable_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+}
+
+int find_program(const char *program, char **ret)
+{
+	const char *path_env, *p;
+	char *found;
+
+	if (!program || !*program)
+		return -ENOENT;
+	if (strchr(program, '/')) {
+		if (!is_executable_file(program))
+			return -ENOENT;
+		found = strdup(program);
+		if (!found)
+			return -ENOMEM;
+		*ret = found;
+		return 0;
+	}
+	path_env = getenv("PATH");
+	if (!path_env)
+		path_env = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	for (p = path_env;; p++) {
+		const char *end = strchrnul(p, ':');
+		int n = (int)(end - p);
+
+		/* An empty PATH element means the current directory. */
+		if (asprintf(&found, "%.*s/%s", n, n ? p : ".", program) < 0)
+			return -ENOMEM;
+		if (is_executable_file(found)) {
+			*ret = found;
+			return 0;
+		}
+		free(found);
+		if (!*end)
+			break;
+		p = end;
+	}
+	return -ENOENT;
+}

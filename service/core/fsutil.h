@@ -34,3 +34,7 @@ int fsync_parent_dir(const char *path);
 /* Opens directory dir for reading: 1 and *ret, 0 (*ret NULL) when it does not exist, or
  * -errno after "Failed to read DIR". */
 int opendir_if_exists(const char *dir, DIR **ret);
+/* Full path of program: itself when it holds a slash, else the first PATH entry holding an
+ * executable regular file of that name. 0 and *ret (newly allocated), -ENOENT when there is
+ * none, -ENOMEM. Prints nothing. */
+int find_program(const char *program, char **ret);

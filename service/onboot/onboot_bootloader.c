@@ -78,7 +78,7 @@ int onboot_update_bootloader(const struct settings *s, const char *image)
 		vmlinuz = NULL;
 		return log_error_errno(-ENOMEM, "Failed to update the bootloader");
 	}
-	if (onboot_find_program(s->new_kernel_pkg, &tool) == 0) {
+	if (find_program(s->new_kernel_pkg, &tool) == 0) {
 		char *argv[] = {tool, NULL, (char *)"--update", kver, NULL};
 
 		if (asprintf(&a1, "--initrdfile=%s", image) < 0) {
@@ -88,7 +88,7 @@ int onboot_update_bootloader(const struct settings *s, const char *image)
 		argv[1] = a1;
 		return run_tool(s, image, "new-kernel-pkg", argv);
 	}
-	if (onboot_find_program(s->grubby, &tool) == 0) {
+	if (find_program(s->grubby, &tool) == 0) {
 		char *argv[] = {tool, NULL, NULL, NULL};
 
 		if (asprintf(&a1, "--update-kernel=%s", vmlinuz) < 0) {
@@ -103,7 +103,7 @@ int onboot_update_bootloader(const struct settings *s, const char *image)
 		argv[2] = a2;
 		return run_tool(s, image, "grubby", argv);
 	}
-	if (has_bls_entries(s->boot_path) && onboot_find_program(s->kernel_install, &tool) == 0) {
+	if (has_bls_entries(s->boot_path) && find_program(s->kernel_install, &tool) == 0) {
 		char *argv[] = {tool, (char *)"add", kver, vmlinuz, (char *)image, NULL};
 
 		return run_tool(s, image, "kernel-install", argv);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "fsutil.h"
 #include "config.h"
 #include "log.h"
 #include "macro.h"
@@ -93,7 +94,7 @@ int onboot_find_loader(const struct settings *s, char **ret)
 		p = getenv("STAP_EARLY_LOADER");
 	if (!p || !*p)
 		p = s->early_loader;
-	r = onboot_find_program(p, &found);
+	r = find_program(p, &found);
 	if (r == -ENOENT) {
 		log_error("stap-early-loader not found at %s", p);
 		return r;
@@ -112,7 +113,7 @@ int onboot_find_tools(const struct settings *s, const char *opt_output, bool wit
 	_cleanup_free_ char *output = NULL, *dracut = NULL, *loader = NULL;
 	int r;
 
-	if (onboot_find_program(s->dracut, &dracut) < 0) {
+	if (find_program(s->dracut, &dracut) < 0) {
 		log_error("%s not found", s->dracut);
 		return -ENOENT;
 	}

@@ -6,10 +6,6 @@
 
 #include "settings.h"
 
-/* Full path of program: itself when it holds a slash, else the first PATH entry holding an
- * executable regular file of that name. 0 and *ret (newly allocated), -ENOENT when there is
- * none, -ENOMEM. Prints nothing. */
-int onboot_find_program(const char *program, char **ret);
 /* path made absolute against the current directory (no symlinks resolved); 0 or -errno. */
 int onboot_absolute_path(const char *path, char **ret);
 /* Directory part of an absolute path ("/" for "/x"), newly allocated; NULL on ENOMEM. */

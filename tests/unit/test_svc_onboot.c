@@ -239,11 +239,11 @@ static void test_util(void)
 	char *none = NULL;
 	char buf[32];
 
-	CHECK(onboot_find_program("sh", &sh) == 0 && sh && sh[0] == '/', "sh found on PATH: %s",
+	CHECK(find_program("sh", &sh) == 0 && sh && sh[0] == '/', "sh found on PATH: %s",
 	      sh ? sh : "(none)");
-	CHECK(onboot_find_program("/nonexistent/dracut", &none) == -ENOENT && !none,
+	CHECK(find_program("/nonexistent/dracut", &none) == -ENOENT && !none,
 	      "missing program: -ENOENT");
-	CHECK(onboot_find_program("no-such-program-here", &none) == -ENOENT, "not on PATH");
+	CHECK(find_program("no-such-program-here", &none) == -ENOENT, "not on PATH");
 	CHECK(onboot_absolute_path("boot/x.img", &abs) == 0, "relative path made absolute");
 	if (asprintf(&want, "%s/boot/x.img", cwd) < 0)
 		abort();
