@@ -200,8 +200,11 @@ lint: check-format check-clang check-man
 integration: all
 	@tests/runner.sh integration $(sort $(wildcard tests/integration/test_*.sh))
 
+# The onboot tests own their roots, dracut copies and mount namespaces: two at once keep both
+# cores busy while one of them waits for dracut's I/O.
+ONBOOT_JOBS ?= 2
 onboot-tests: all
-	@tests/runner.sh onboot $(sort $(wildcard tests/onboot/test_*.sh))
+	@tests/runner.sh -j$(ONBOOT_JOBS) onboot $(sort $(wildcard tests/onboot/test_*.sh))
 
 e2e: all $(B)/stap-early-loader-faults
 	@tests/e2e/run.sh
@@ -226,7 +229,11 @@ check: deps all lint unit valgrind fuzz integration onboot-tests e2e e2e-secureb
 
 # ---- install ------------------------------------------------------------------------------
 DRACUT_MOD := $(DRACUTMODDIR)/99systemtap
+# Files install generates (paths filled in) go to a directory of this make alone: tests run
+# `make install DESTDIR=...` two at a time, with other paths.
+GEN = $(B)/install.$(shell echo $$PPID)
 install: all
+	@mkdir -p $(GEN)
 	install -D -m 0755 $(B)/systemtap-service $(DESTDIR)$(SBINDIR)/systemtap-service
 	install -D -m 0755 $(B)/stap-early-loader $(DESTDIR)$(SBINDIR)/stap-early-loader
 	@# Upstream's stap-onboot (2026) was $(BINDIR)/stap-onboot: the same name runs onboot.
@@ -235,36 +242,37 @@ install: all
 	install -D -m 0644 service/config.default $(DESTDIR)$(SYSCONFDIR)/systemtap/config
 	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/systemtap/conf.d $(DESTDIR)$(SYSCONFDIR)/systemtap/script.d
 	install -d -m 0755 $(DESTDIR)$(LOCALSTATEDIR)/cache/systemtap
-	sed -e 's|@SBINDIR@|$(SBINDIR)|g' service/systemtap.service.in > $(B)/systemtap.service
-	install -D -m 0644 $(B)/systemtap.service $(DESTDIR)$(UNITDIR)/systemtap.service
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' service/systemtap.service.in > $(GEN)/systemtap.service
+	install -D -m 0644 $(GEN)/systemtap.service $(DESTDIR)$(UNITDIR)/systemtap.service
 	install -D -m 0644 man/systemtap-service.8 $(DESTDIR)$(MANDIR)/man8/systemtap-service.8
 	install -D -m 0644 man/stap-early-loader.8 $(DESTDIR)$(MANDIR)/man8/stap-early-loader.8
 	install -D -m 0644 man/stap-onboot.8 $(DESTDIR)$(MANDIR)/man8/stap-onboot.8
 	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@CACHEDIR@|$(LOCALSTATEDIR)/cache/systemtap|g' \
-	    dracut-module/99systemtap/module-setup.sh > $(B)/module-setup.sh
-	install -D -m 0755 $(B)/module-setup.sh $(DESTDIR)$(DRACUT_MOD)/module-setup.sh
+	    dracut-module/99systemtap/module-setup.sh > $(GEN)/module-setup.sh
+	install -D -m 0755 $(GEN)/module-setup.sh $(DESTDIR)$(DRACUT_MOD)/module-setup.sh
 	install -D -m 0755 hooks/stap-early-loader.sh $(DESTDIR)$(DRACUT_MOD)/stap-early-loader.sh
 	@# Earlier versions installed 90systemtap: two modules named systemtap must not coexist.
 	rm -rf $(DESTDIR)$(DRACUTMODDIR)/90systemtap
 	set -e; for h in postinst header_postinst postrm; do \
-	    sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e "s|@HOOK@|$$h|g" hooks/kernel/50-systemtap-onboot.in > $(B)/kernel-hook-$$h; \
-	    install -D -m 0755 $(B)/kernel-hook-$$h $(DESTDIR)$(KERNELHOOKDIR)/$$h.d/50-systemtap-onboot; \
+	    sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e "s|@HOOK@|$$h|g" hooks/kernel/50-systemtap-onboot.in > $(GEN)/kernel-hook-$$h; \
+	    install -D -m 0755 $(GEN)/kernel-hook-$$h $(DESTDIR)$(KERNELHOOKDIR)/$$h.d/50-systemtap-onboot; \
 	done
-	sed -e 's|@SBINDIR@|$(SBINDIR)|g' hooks/kernel/45-systemtap-onboot.install.in > $(B)/45-systemtap-onboot.install
-	install -D -m 0755 $(B)/45-systemtap-onboot.install $(DESTDIR)$(KERNELINSTALLDIR)/45-systemtap-onboot.install
-	sed -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' completion/systemtap-service.in > $(B)/systemtap-service.bash
-	install -D -m 0644 $(B)/systemtap-service.bash $(DESTDIR)$(BASHCOMPDIR)/systemtap-service
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' hooks/kernel/45-systemtap-onboot.install.in > $(GEN)/45-systemtap-onboot.install
+	install -D -m 0755 $(GEN)/45-systemtap-onboot.install $(DESTDIR)$(KERNELINSTALLDIR)/45-systemtap-onboot.install
+	sed -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' completion/systemtap-service.in > $(GEN)/systemtap-service.bash
+	install -D -m 0644 $(GEN)/systemtap-service.bash $(DESTDIR)$(BASHCOMPDIR)/systemtap-service
 	@# The saved output of the scripts started at boot: its unit, enabled as systemctl enable
 	@# does (an admin may disable it), and the logrotate snippet of ONBOOTLOGDIR.
 	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@ONBOOTLOGDIR@|$(ONBOOTLOGDIR)|g' \
-	    -e 's|@RUNSTATEDIR@|$(RUNSTATEDIR)|g' service/systemtap-onboot-log.service.in > $(B)/systemtap-onboot-log.service
-	install -D -m 0644 $(B)/systemtap-onboot-log.service $(DESTDIR)$(UNITDIR)/systemtap-onboot-log.service
+	    -e 's|@RUNSTATEDIR@|$(RUNSTATEDIR)|g' service/systemtap-onboot-log.service.in > $(GEN)/systemtap-onboot-log.service
+	install -D -m 0644 $(GEN)/systemtap-onboot-log.service $(DESTDIR)$(UNITDIR)/systemtap-onboot-log.service
 	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/systemd/system/sysinit.target.wants
 	ln -sf $(UNITDIR)/systemtap-onboot-log.service \
 	    $(DESTDIR)$(SYSCONFDIR)/systemd/system/sysinit.target.wants/systemtap-onboot-log.service
 	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@ONBOOTLOGDIR@|$(ONBOOTLOGDIR)|g' \
-	    service/systemtap-onboot.logrotate.in > $(B)/systemtap-onboot.logrotate
-	install -D -m 0644 $(B)/systemtap-onboot.logrotate $(DESTDIR)$(SYSCONFDIR)/logrotate.d/systemtap-onboot
+	    service/systemtap-onboot.logrotate.in > $(GEN)/systemtap-onboot.logrotate
+	install -D -m 0644 $(GEN)/systemtap-onboot.logrotate $(DESTDIR)$(SYSCONFDIR)/logrotate.d/systemtap-onboot
+	@rm -rf $(GEN)
 
 clean:
 	rm -rf $(B)

@@ -70,13 +70,17 @@ stap_runtime_opt() {
 	if grep -qs task_work_cancel_func "$common/include/linux/task_work.h" "$hdr/include/linux/task_work.h"; then
 		rt=${STAP_ONBOOT_TEST_CACHE:-$HOME/.cache/stap-onboot}/runtime-$kver
 		mkdir -p "$(dirname "$rt")"
-		if [ ! -f "$rt/.patched" ]; then
-			rm -rf "$rt.new"
-			cp -a /usr/share/systemtap/runtime "$rt.new"
-			sed -i 's/\btask_work_cancel\b/task_work_cancel_func/g' "$rt.new/stp_task_work.c"
-			touch "$rt.new/.patched"
-			rm -rf "$rt" && mv "$rt.new" "$rt"
-		fi
+		# Tests run two at a time (runner.sh -j2): one makes the copy, the other waits.
+		(
+			flock 9
+			if [ ! -f "$rt/.patched" ]; then
+				rm -rf "$rt.new"
+				cp -a /usr/share/systemtap/runtime "$rt.new"
+				sed -i 's/\btask_work_cancel\b/task_work_cancel_func/g' "$rt.new/stp_task_work.c"
+				touch "$rt.new/.patched"
+				rm -rf "$rt" && mv "$rt.new" "$rt"
+			fi
+		) 9>"$rt.lock" >&2
 		echo "-R $rt"
 	fi
 }
@@ -113,7 +117,8 @@ fake_loaded() {
 # its pid on stdout; on SIGTERM it unloads the module and exits, as stapio does. It runs from
 # $ROOT/stapio, a copy of /bin/sh, so that /proc/PID/exe names stapio as the real one's does.
 # STAPRUN_SLEEP=N makes every call take N seconds first; STAPRUN_FAIL_FOR=NAME makes loading
-# NAME.ko fail as staprun does for a bad module.
+# NAME.ko fail as staprun does for a bad module. STAPIO_GOING=N (in the stand-in stapio's
+# environment) keeps the module "going" N seconds before it is gone, as a real unload may.
 fake_staprun_kmod() {
 	cp /bin/sh "$ROOT/stapio"
 	cat >"$ROOT/staprun" <<'EOS'
@@ -145,7 +150,7 @@ if [ -e "/sys/module/$name" ]; then
 fi
 mkdir "/sys/module/$name" && echo live >"/sys/module/$name/initstate"
 if [ "$mode" = D ]; then
-	"$d/stapio" -c 'trap "rm -rf /sys/module/$1; kill \$s; exit 0" TERM; sleep 120 & s=$!; wait $s' \
+	"$d/stapio" -c 'trap "echo going >/sys/module/$1/initstate; sleep ${STAPIO_GOING:-0}; rm -rf /sys/module/$1; kill \$s; exit 0" TERM; sleep 120 & s=$!; wait $s' \
 		stapio "$name" "$last" </dev/null >/dev/null 2>&1 &
 	echo $!
 fi

@@ -27,6 +27,8 @@
 #define POLL_MS 100
 /* How long stop waits, after the unload, for a collector to finish its file. */
 #define COLLECTOR_FINISH_MS 5000
+/* How long stop waits for a module being unloaded to be gone. */
+#define UNLOAD_MS 5000
 
 /* True when PROC_PATH/systemtap/name exists: a systemtap module (its control directory). */
 static bool is_systemtap_module(const struct settings *s, const char *name)
@@ -146,6 +148,22 @@ static int send_stop(const struct settings *s, const char *name, pid_t pid)
 	return unload_detached(s, name);
 }
 
+/* A module that stopped running may still be "going" (its exit code runs, its files are
+ * released): stop returns once the kernel has dropped it, so that whatever runs next (a start,
+ * rmmod, a check of /sys/module) finds it gone. Up to UNLOAD_MS, then it is left to finish. */
+static void wait_gone(const char *name)
+{
+	for (int waited = 0; waited < UNLOAD_MS && !interrupted(); waited += POLL_MS) {
+		struct timespec pause = {0, POLL_MS * 1000000L};
+		bool present;
+
+		if (module_present(name, &present) < 0 || !present)
+			return;
+		nanosleep(&pause, NULL);
+	}
+	log_line("Module %s is still being unloaded; not waiting longer", name);
+}
+
 /* Polls for up to one second until name is unloaded. 1 stopped (pid file removed), 0 still
  * loaded, -errno. */
 static int wait_stopped(const struct settings *s, const char *name)
@@ -159,7 +177,10 @@ static int wait_stopped(const struct settings *s, const char *name)
 			return r;
 		if (st == SCRIPT_STOPPED || st == SCRIPT_DEAD_PIDFILE) {
 			r = pidfile_remove(s, name);
-			return r < 0 ? r : 1;
+			if (r < 0)
+				return r;
+			wait_gone(name);
+			return 1;
 		}
 		nanosleep(&pause, NULL);
 	}

@@ -16,7 +16,9 @@
 #include "strv.h"
 #include "tempfile.h"
 
-int module_loaded(const char *name, bool *ret)
+/* The module's libkmod initstate (KMOD_MODULE_*), -ENOENT when the kernel has no such module,
+ * or -errno (logged). */
+static int module_initstate(const char *name)
 {
 	struct kmod_module *mod = NULL;
 	struct kmod_ctx *ctx = NULL;
@@ -30,13 +32,28 @@ int module_loaded(const char *name, bool *ret)
 		return log_error_errno(r, "Failed to look up module %s", name);
 	st = kmod_module_get_initstate(mod);
 	kmod_module_unref(mod);
-	if (st == -ENOENT) {
-		*ret = false;
-		return 0;
-	}
-	if (st < 0)
+	if (st < 0 && st != -ENOENT)
 		return log_error_errno(st, "Failed to read the state of module %s", name);
+	return st;
+}
+
+int module_loaded(const char *name, bool *ret)
+{
+	int st = module_initstate(name);
+
+	if (st < 0 && st != -ENOENT)
+		return st;
 	*ret = st == KMOD_MODULE_LIVE || st == KMOD_MODULE_COMING;
+	return 0;
+}
+
+int module_present(const char *name, bool *ret)
+{
+	int st = module_initstate(name);
+
+	if (st < 0 && st != -ENOENT)
+		return st;
+	*ret = st != -ENOENT;
 	return 0;
 }
 

@@ -13,6 +13,9 @@ enum script_state {
 
 /* Whether module name is loaded (libkmod initstate). 0 or -errno. */
 int module_loaded(const char *name, bool *ret);
+/* Whether the kernel still has module name in any state, "going" (being unloaded) included.
+ * 0 or -errno. */
+int module_present(const char *name, bool *ret);
 /* State of name; *ret_pid gets the pid file's pid (0 for -L / boot modules). 0 or -errno. */
 int script_state(const struct settings *s, const char *name, enum script_state *ret,
 		 pid_t *ret_pid);

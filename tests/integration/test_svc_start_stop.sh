@@ -55,7 +55,7 @@ expect_out 'Starting systemtap: OK'
 ok "a running script is left alone"
 
 # --- -D with -o: stapio daemon ------------------------------------------------------------
-svcr start daemon
+STAPIO_GOING=0.6 svcr start daemon
 assert_rc 0 "start daemon"
 [ "$(last_call)" = "staprun|-o|$ROOT/daemon.out|-D|$CACHE/daemon.ko" ] || fail "argv: $(last_call)"
 pid=$(cat "$STAT/daemon")
@@ -91,12 +91,14 @@ ok "stop of a detached module: staprun -d NAME, pid file removed, status 3"
 n=$(staprun_calls | wc -l)
 svcr stop daemon
 assert_rc 0 "stop daemon"
+# Right away: stop returns once the kernel has dropped the module, not while it is "going".
+assert_no_file /sys/module/daemon
 [ "$(staprun_calls | wc -l)" -eq "$n" ] || fail "staprun was run to stop a stapio daemon"
 grep -q "Exec: kill -TERM $pid" "$LOG" || fail "LOG_FILE lacks 'Exec: kill -TERM $pid'"
 gone_within_2s "$pid" || fail "stapio $pid still runs"
 assert_no_file "$STAT/daemon"
 assert_no_file /sys/module/daemon
-ok "stop of a -D script: SIGTERM to stapio $pid, which unloaded the module"
+ok "stop of a -D script: SIGTERM to stapio $pid, which unloaded the module; stop returned once the kernel dropped it (0.6 s 'going')"
 
 # A stapio that died (SIGKILL) left its module loaded: stop unloads it with staprun -d.
 svcr start daemon

@@ -5,19 +5,7 @@
 # B_SCRIPTS, KU_CACHE, IMG_B, refresh_b_rc, status_b_rc, boot_b_rc from run.sh.
 # shellcheck shell=sh disable=SC2154
 
-passed=0
-failed=0
-check() { # DESCRIPTION COMMAND...
-	desc=$1
-	shift
-	if "$@" >/dev/null 2>&1; then
-		passed=$((passed + 1))
-		echo "ok: $desc"
-	else
-		failed=$((failed + 1))
-		echo "FAIL: $desc"
-	fi
-}
+. "$TOP/tests/e2e/lib-check.sh"
 has() { grep -Eq -- "$1" "${2:-$WORK/e2e.txt}"; }
 lacks() { ! grep -Eq -- "$1" "${2:-$WORK/e2e.txt}"; }
 # first_line REGEX [FILE]: line number of the first match in FILE (e2e.txt; 0: none).

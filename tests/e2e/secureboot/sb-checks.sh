@@ -5,19 +5,7 @@
 # secureboot.sh.
 # shellcheck shell=sh disable=SC2154
 
-passed=0
-failed=0
-check() { # DESCRIPTION COMMAND...
-	desc=$1
-	shift
-	if "$@" >/dev/null 2>&1; then
-		passed=$((passed + 1))
-		echo "ok: $desc"
-	else
-		failed=$((failed + 1))
-		echo "FAIL: $desc"
-	fi
-}
+. "$TOP/tests/e2e/lib-check.sh"
 # has REGEX FILE / lacks REGEX FILE: extended regex in FILE; count REGEX FILE: matching lines.
 has() { grep -Eq -- "$1" "$2"; }
 lacks() { ! grep -Eq -- "$1" "$2"; }

@@ -5,19 +5,7 @@
 # SYSTEM_E2E_TRACE=0). Uses WORK, KVER, BUILD, FLAVOURS, SYSTEM_* and the times from system.sh.
 # shellcheck shell=sh disable=SC2154
 
-passed=0
-failed=0
-check() { # DESCRIPTION COMMAND...
-	desc=$1
-	shift
-	if "$@" >/dev/null 2>&1; then
-		passed=$((passed + 1))
-		echo "ok: $desc"
-	else
-		failed=$((failed + 1))
-		echo "FAIL: $desc"
-	fi
-}
+. "$TOP/tests/e2e/lib-check.sh"
 has() { grep -Eq -- "$1" "$2"; }
 # fact DIR KEY: the value of KEY in DIR/facts (what guest-checks recorded).
 fact() { sed -n "s|^$2 ||p" "$1/facts" 2>/dev/null | head -n 1; }
