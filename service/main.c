@@ -13,9 +13,9 @@
 #include "log.h"
 #include "macro.h"
 #include "settings.h"
-#include "stale.h"
 #include "stap_onboot_cli.h"
 #include "strv.h"
+#include "tempfile.h"
 #include "state.h"
 
 /* How long a command waits for another systemtap-service holding the lock. */
@@ -71,26 +71,22 @@ static int lock_timeout(void)
 	return (int)t;
 }
 
-/* What runs killed before (kill -9, a crash) left behind: stap's work directories in
- * TEMP_PATH, half-written temps beside the cache files of this kernel, the stap version memo
- * (CACHE_PATH/.stap-version) and the pid files. Only those whose owner process is gone
- * (stale.h); a failure is a warning. */
+/* What runs killed before (kill -9, a crash) left behind (tempfile.h) in the directories every
+ * command may write: work directories in TEMP_PATH, staged cache files and snapshots of this
+ * kernel, the stap version memo (CACHE_PATH), pid files (STAT_PATH) and the recorded set
+ * (STATE_PATH). Any other directory is cleaned when a run first stages something there. A
+ * failure is a warning. */
 static void remove_leftovers(const struct settings *s)
 {
 	_cleanup_free_ char *uprobes = path_join(s->cache_path, "uprobes");
-	const struct {
-		const char *dir, *prefix;
-	} places[] = {
-	    {s->temp_path, "cache."}, {s->cache_root, "."}, {s->cache_path, "."},
-	    {uprobes, "."},	      {s->stat_path, "."},
-	};
+	const char *const dirs[] = {s->temp_path, s->cache_root, s->cache_path,
+				    uprobes,	  s->stat_path,	 s->state_path};
 
-	for (size_t i = 0; i < ELEMENTSOF(places); i++) {
-		int r =
-		    places[i].dir ? remove_stale_temps(places[i].dir, places[i].prefix) : -ENOMEM;
+	for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+		int r = dirs[i] ? temp_clean(dirs[i], NULL, NULL) : -ENOMEM;
 		if (r < 0)
 			log_warning("Failed to look for leftovers in %s: %s",
-				    places[i].dir ? places[i].dir : "the cache", errno_reason(r));
+				    dirs[i] ? dirs[i] : "the cache", errno_reason(r));
 	}
 }
 
@@ -180,7 +176,9 @@ static int run_command(const struct command *cmd, struct cli *cli, struct settin
 	if (lock) {
 		struct lock_holder ancestor;
 
-		lock_fd = lock_take(s, lock_label(cli), lock_timeout(), &ancestor);
+		lock_fd =
+		    lock_take(&(struct lock_place){s->stat_path, s->proc_path, s->kernel_release},
+			      lock_label(cli), lock_timeout(), &ancestor);
 		if (lock_fd == -EDEADLK)
 			return ancestor_holds_lock(cli, s, &ancestor);
 		if (lock_fd < 0)
@@ -196,7 +194,7 @@ static int run_command(const struct command *cmd, struct cli *cli, struct settin
 	 * files needs the lock (a stop may be removing them): status takes it shared, only when
 	 * no command holds it, and else adopts nothing. */
 	if (!lock)
-		lock_fd = lock_try_shared(s);
+		lock_fd = lock_try_shared(s->stat_path);
 	if (lock_fd >= 0)
 		(void)adopt_boot_modules(s);
 	else
@@ -266,6 +264,7 @@ int main(int argc, char *argv[])
 		cli_free(&cli);
 		return r == -ENOMEM ? EXIT_FAIL : EXIT_NOT_CONFIGURED;
 	}
+	log_set_verbose(cli.verbose);
 	r = log_open(s.log_file);
 	if (r < 0)
 		log_warning("Cannot write LOG_FILE %s: %s", s.log_file, errno_reason(r));

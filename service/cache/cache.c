@@ -11,6 +11,7 @@
 #include "log.h"
 #include "macro.h"
 #include "sha256.h"
+#include "tempfile.h"
 
 #define CACHE_MAGIC_LINE "STAP_ONBOOT_CACHE=1"
 

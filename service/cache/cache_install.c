@@ -10,6 +10,7 @@
 #include "fsutil.h"
 #include "log.h"
 #include "macro.h"
+#include "tempfile.h"
 
 /* Makes src durable and moves it to dst (mode 0644) with mtime t. 0, or -errno after a
  * message. */

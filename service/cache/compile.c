@@ -15,15 +15,13 @@
 #include "log.h"
 #include "macro.h"
 #include "names.h"
-#include "onboot_util.h"
 #include "optfilter.h"
 #include "run.h"
 #include "strv.h"
 
-/* Normalized compile options of name's <name>_OPT. 0, -EINVAL after a message, -ENOMEM. */
-static int script_compile_opts(const struct settings *s, const char *name, char ***ret)
+/* Normalized compile options of name's options text. 0, -EINVAL after a message, -ENOMEM. */
+static int script_compile_opts(const char *name, const char *text, char ***ret)
 {
-	const char *text = settings_script_opt(s, name);
 	_cleanup_strv_free_ char **words = NULL, **norm = NULL;
 	_cleanup_free_ char *bad = NULL;
 	int r;
@@ -83,7 +81,7 @@ static int plan_final(struct job *j, int rc)
 static int needs_stap(const struct settings *s, struct job *j, const char *why)
 {
 	_cleanup_free_ char *stap = NULL;
-	int r = onboot_find_program(s->stap, &stap);
+	int r = find_program(s->stap, &stap);
 
 	if (r != -ENOENT)
 		return r < 0 ? r : 1;
@@ -97,7 +95,7 @@ static int needs_stap(const struct settings *s, struct job *j, const char *why)
 
 /* Sets j->res->rc when name needs no stap (cache valid, or an error). 1 when it needs stap,
  * 0 when j->res->rc is final, or -errno. */
-static int job_plan(const struct settings *s, struct job *j, bool check)
+static int job_plan(const struct settings *s, struct job *j, const char *opts_text, bool check)
 {
 	_cleanup_free_ char *ko = cache_ko_path(s, j->name), *opts = NULL;
 	enum cache_state st = CACHE_UNREADABLE;
@@ -120,7 +118,7 @@ static int job_plan(const struct settings *s, struct job *j, bool check)
 		clog("Error: no script file(%s).\n", j->script);
 		return plan_final(j, 3);
 	}
-	r = script_compile_opts(s, j->name, &j->opts);
+	r = script_compile_opts(j->name, opts_text, &j->opts);
 	if (r == -EINVAL)
 		return plan_final(j, 2);
 	if (r < 0)
@@ -163,7 +161,7 @@ static size_t first_index(char *const *names, size_t i)
 	return k;
 }
 
-int compile_scripts(const struct settings *s, char *const *names, bool check,
+int compile_scripts(const struct settings *s, char *const *names, char *const *opts, bool check,
 		    struct compile_result **ret_results)
 {
 	size_t n = strv_length(names), njobs = 0;
@@ -186,7 +184,8 @@ int compile_scripts(const struct settings *s, char *const *names, bool check,
 		if (first_index(names, i) != i)
 			continue;
 		jobs[njobs] = (struct job){.name = names[i], .res = &res[i]};
-		r = job_plan(s, &jobs[njobs], check);
+		r = job_plan(s, &jobs[njobs], opts ? opts[i] : settings_script_opt(s, names[i]),
+			     check);
 		if (r < 0)
 			goto out;
 		if (r == 0)
@@ -200,10 +199,7 @@ int compile_scripts(const struct settings *s, char *const *names, bool check,
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		size_t k = first_index(names, i);
-		if (k == i) {
-			r += res[i].rc != 0;
-			continue;
-		}
+
 		res[i].rc = res[k].rc;
 		res[i].compiled = res[k].compiled;
 	}
@@ -215,7 +211,7 @@ out:
 			log_error_errno(r, "Failed to compile scripts");
 	}
 	free(jobs);
-	if (r >= 0 && ret_results)
+	if (r >= 0)
 		*ret_results = res;
 	else
 		compile_results_free(res, n);

@@ -9,11 +9,12 @@ struct compile_result {
 	bool compiled;
 };
 
-/* Compiles names (each once) with at most s->compile_jobs stap processes at a time.
+/* Compiles names (each once) with at most s->compile_jobs stap processes at a time, each with
+ * its options text: opts[i] for names[i], or <NAME>_OPT when opts is NULL.
  * check: skip scripts with a valid cache (AUTOCOMPILE=no: a missing/stale cache is an error).
  * Prints " Compiling NAME ... done|error" per compiled script, one whole line each as it ends.
- * Returns the number of scripts that failed (>= 0) or a negative errno; *ret_results (may be
- * NULL) gets one entry per name, in names order. */
-int compile_scripts(const struct settings *s, char *const *names, bool check,
+ * 0 and *ret_results (one entry per name, in names order; rc says how each went), or -errno
+ * (-EINTR after a signal). */
+int compile_scripts(const struct settings *s, char *const *names, char *const *opts, bool check,
 		    struct compile_result **ret_results);
 void compile_results_free(struct compile_result *r, size_t n);

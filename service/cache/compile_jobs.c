@@ -75,9 +75,7 @@ void compile_job_done(struct job *j)
 	free(j->script);
 	free(j->script_sha256);
 	strv_free(j->opts);
-	if (j->tmpdir)
-		rm_rf(j->tmpdir);
-	free(j->tmpdir);
+	temp_discard(&j->dir);
 	*j = (struct job){0};
 }
 
@@ -119,12 +117,12 @@ static int job_start(const struct settings *s, struct job *j)
 	j->script_sha256 = strdup(hex);
 	if (!j->script_sha256)
 		return log_error_errno(-ENOMEM, "Failed to compile %s", j->name);
-	r = make_temp_dir(s->temp_path, "cache.", &j->tmpdir);
+	r = temp_dir(s->temp_path, "compile", &j->dir);
 	if (r < 0)
 		return log_error_errno(r, "Failed to create a temporary directory in %s",
 				       s->temp_path);
-	out_path = path_join(j->tmpdir, ".stap.out");
-	err_path = path_join(j->tmpdir, ".stap.err");
+	out_path = path_join(j->dir.path, ".stap.out");
+	err_path = path_join(j->dir.path, ".stap.err");
 	subject = strdup_printf("compiling script %s", j->name);
 	if (!out_path || !err_path || !subject)
 		return log_error_errno(-ENOMEM, "Failed to compile %s", j->name);
@@ -132,14 +130,14 @@ static int job_start(const struct settings *s, struct job *j)
 	if (out >= 0)
 		err = open(err_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0600);
 	if (out < 0 || err < 0)
-		return log_error_errno(-errno, "Failed to create files in %s", j->tmpdir);
+		return log_error_errno(-errno, "Failed to create files in %s", j->dir.path);
 	if (strv_extend(&argv, head) < 0 || compile_server_args(s, &argv) < 0 ||
 	    strv_extend(&argv, j->opts) < 0 || strv_push(&argv, j->script) < 0)
 		return log_error_errno(-ENOMEM, "Failed to compile %s", j->name);
 	log_exec(argv);
 	clock_gettime(CLOCK_REALTIME, &j->started);
 	pid = run_spawn_opts(
-	    argv, &(struct run_opts){.cwd = j->tmpdir,
+	    argv, &(struct run_opts){.cwd = j->dir.path,
 				     .in_fd = -1,
 				     .out_fd = out,
 				     .err_fd = err,
@@ -157,10 +155,10 @@ static int job_start(const struct settings *s, struct job *j)
  * before anything goes into the cache. 0, or -errno after a message. */
 static int job_sign(const struct settings *s, const struct toolchain *tc, const struct job *j)
 {
-	_cleanup_free_ char *ko = NULL, *uprobes = path_join(j->tmpdir, "uprobes/uprobes.ko");
+	_cleanup_free_ char *ko = NULL, *uprobes = path_join(j->dir.path, "uprobes/uprobes.ko");
 	int r;
 
-	if (asprintf(&ko, "%s/%s.ko", j->tmpdir, j->name) < 0)
+	if (asprintf(&ko, "%s/%s.ko", j->dir.path, j->name) < 0)
 		ko = NULL;
 	if (!ko || !uprobes)
 		return log_error_errno(-ENOMEM, "Failed to sign the module of %s", j->name);
@@ -191,15 +189,15 @@ static int job_install(const struct settings *s, const struct toolchain *tc, con
 				.protocol = tc->protocol,
 				.opts = joined,
 				.script_sha256 = j->script_sha256};
-	return cache_install(s, j->name, j->tmpdir, &j->started, &m);
+	return cache_install(s, j->name, j->dir.path, &j->started, &m);
 }
 
 /* stap of j ended with wait status: logs its output, installs the module, prints the line. */
 static void job_finish(const struct settings *s, const struct toolchain *tc, struct job *j,
 		       int status)
 {
-	_cleanup_free_ char *out_path = path_join(j->tmpdir, ".stap.out"), *out = NULL;
-	_cleanup_free_ char *err_path = path_join(j->tmpdir, ".stap.err"), *err = NULL;
+	_cleanup_free_ char *out_path = path_join(j->dir.path, ".stap.out"), *out = NULL;
+	_cleanup_free_ char *err_path = path_join(j->dir.path, ".stap.err"), *err = NULL;
 	_cleanup_free_ char *late = NULL; /* past COMPILE_TIMEOUT: said after the line */
 	int code = run_status_note(j->pid, status, &late);
 

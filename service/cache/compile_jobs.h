@@ -7,13 +7,14 @@
 
 #include "compile.h"
 #include "settings.h"
+#include "tempfile.h"
 
 struct job {
 	const char *name;
 	struct compile_result *res;
 	char *script;	     /* SCRIPT_PATH/NAME.stp */
 	char **opts;	     /* normalized compile options */
-	char *tmpdir;	     /* stap's working directory, NAME.ko appears there */
+	struct temp dir;     /* stap's working directory under TEMP_PATH: NAME.ko appears there */
 	char *script_sha256; /* digest of the script as stap started, recorded in NAME.opts */
 	pid_t pid;	     /* > 0 while stap runs */
 	struct timespec started;

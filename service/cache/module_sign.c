@@ -15,6 +15,7 @@
 #include "run.h"
 #include "sign_key.h"
 #include "strfmt.h"
+#include "tempfile.h"
 
 void module_signer_free(struct module_signer *m)
 {
@@ -117,37 +118,6 @@ int module_signer_prepare(const struct settings *s, struct module_signer *ret)
 	return 0;
 }
 
-/* A fresh empty file "KO.signXXXXXX" in ko's directory, for sign-file to write. */
-static int sign_temp(const char *ko, char **ret)
-{
-	char *tmp = strdup_printf("%s.signXXXXXX", ko);
-	int fd;
-
-	if (!tmp)
-		return -ENOMEM;
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		int r = -errno;
-		free(tmp);
-		return r;
-	}
-	close(fd);
-	*ret = tmp;
-	return 0;
-}
-
-/* Makes tmp durable and puts it in ko's place. 0 or -errno. */
-static int replace_synced(const char *tmp, const char *ko)
-{
-	_cleanup_close_ int fd = open_regular(tmp, O_RDONLY | O_NOFOLLOW, 0);
-
-	if (fd < 0)
-		return fd;
-	if (fchmod(fd, 0644) < 0 || fsync(fd) < 0 || rename(tmp, ko) < 0)
-		return -errno;
-	return fsync_parent_dir(ko);
-}
-
 /* out without its trailing blank lines, for a one-message error. */
 static const char *trim_end(char *out)
 {
@@ -160,8 +130,9 @@ static const char *trim_end(char *out)
 
 int module_sign(const struct settings *s, const struct module_signer *m, const char *ko)
 {
-	_cleanup_free_ char *tmp = NULL, *out = NULL, *subject = strdup_printf("signing %s", ko);
+	_cleanup_free_ char *out = NULL, *subject = strdup_printf("signing %s", ko);
 	struct run_limit limit = {s->tool_timeout, "TOOL_TIMEOUT", subject};
+	struct temp tmp = TEMP_INIT; /* sign-file writes it by name; a killed run's is found */
 	const struct sign_key *k;
 	int r;
 
@@ -172,12 +143,12 @@ int module_sign(const struct settings *s, const struct module_signer *m, const c
 		return r;
 	if (!k->key)
 		return log_error_errno(-EINVAL, "Failed to sign %s: no signing key", ko);
-	r = sign_temp(ko, &tmp);
+	r = temp_file_named(ko, &tmp);
 	if (r < 0)
 		return log_error_errno(r, "Failed to sign %s: cannot create a file next to it", ko);
 	{
-		char *const argv[] = {m->sign_file, m->hash, k->key, k->cert,
-				      (char *)ko,   tmp,     NULL};
+		char *const argv[] = {m->sign_file, m->hash,  k->key, k->cert,
+				      (char *)ko,   tmp.path, NULL};
 		r = run_capture_limited(argv, NULL, &limit, &out);
 	}
 	if (r > 0) {
@@ -188,11 +159,11 @@ int module_sign(const struct settings *s, const struct module_signer *m, const c
 		if (r != -ETIME) /* else run.c said it did not finish in time */
 			log_error_errno(r, "Failed to sign %s: cannot run %s", ko, m->sign_file);
 	} else {
-		r = replace_synced(tmp, ko);
+		r = temp_commit(&tmp, ko, 0644);
 		if (r < 0)
-			log_error_errno(r, "Failed to replace %s with its signed copy %s", ko, tmp);
+			log_error_errno(r, "Failed to replace %s with its signed copy %s", ko,
+					tmp.path ? tmp.path : "");
 	}
-	if (r < 0)
-		unlink(tmp);
+	temp_discard(&tmp);
 	return r;
 }

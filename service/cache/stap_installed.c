@@ -13,8 +13,8 @@
 #include "fsutil.h"
 #include "log.h"
 #include "macro.h"
-#include "onboot_util.h"
 #include "stap_version.h"
+#include "tempfile.h"
 
 #define MEMO_FILE ".stap-version"
 #define MEMO_MAGIC "STAP_ONBOOT_STAP_VERSION=1"
@@ -90,7 +90,7 @@ int stap_installed_version(const struct settings *s, char **ret)
 	int r;
 
 	*ret = NULL;
-	r = onboot_find_program(s->stap, &path);
+	r = find_program(s->stap, &path);
 	if (r == -ENOMEM)
 		return log_error_errno(r, "Failed to look for %s", s->stap);
 	if (r < 0)

@@ -83,6 +83,7 @@ int cmd_cleanup(struct invocation *inv)
 {
 	_cleanup_strv_free_ char **names = NULL;
 	_cleanup_free_ char *uprobes = NULL;
+	enum cache_answer answer;
 	struct stat st;
 	int r;
 
@@ -93,12 +94,12 @@ int cmd_cleanup(struct invocation *inv)
 		return EXIT_OK;
 	}
 	r = confirm_cache_change(inv, cleanup_names, "Removing caches",
-				 "Do you really want to remove above caches", &names);
+				 "Do you really want to remove above caches", &names, &answer);
 	if (r < 0)
 		return EXIT_FAIL;
-	if (r == 0)
+	if (answer == CACHES_NO)
 		return EXIT_OK;
-	if (r == 2 && for_each_script(inv, names, &remove_cache, NULL) < 0)
+	if (answer == CACHES_YES && for_each_script(inv, names, &remove_cache, NULL) < 0)
 		return EXIT_FAIL;
 	if (interrupted())
 		return EXIT_FAIL;

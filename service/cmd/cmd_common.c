@@ -175,7 +175,7 @@ int order_scripts(struct invocation *inv, char *const *names, char ***ret)
 		r = deps_sort(inv->s, names, &sorted);
 		if (r < 0) {
 			do_failure("Failed to sort dependency");
-			return r == -ENOMEM ? EXIT_FAIL : EXIT_DEPENDENCY;
+			return r;
 		}
 	} else {
 		r = strv_extend(&sorted, names);
@@ -187,12 +187,17 @@ int order_scripts(struct invocation *inv, char *const *names, char ***ret)
 		if (r < 0) {
 			log_error_errno(r, "Failed to list the scripts");
 			clog("FAILED");
-			return EXIT_FAIL;
+			return r;
 		}
 	}
 	*ret = sorted;
 	sorted = NULL;
 	return 0;
+}
+
+int exit_code_of(int r)
+{
+	return r == -ELOOP || r == -EINVAL ? EXIT_DEPENDENCY : EXIT_FAIL;
 }
 
 /* Appends to *paths the existing cache files (.ko, .opts, .uprobes) of name. 0 or -ENOMEM. */
@@ -216,11 +221,12 @@ int cache_files_of(const struct settings *s, const char *name, char ***paths)
 }
 
 int confirm_cache_change(struct invocation *inv, int (*list)(struct invocation *, char ***),
-			 const char *what, const char *question, char ***ret)
+			 const char *what, const char *question, char ***ret,
+			 enum cache_answer *ret_answer)
 {
 	_cleanup_strv_free_ char **names = NULL, **existing = NULL;
 	_cleanup_free_ char *joined = NULL;
-	int r = 1;
+	enum cache_answer answer = CACHES_NONE;
 
 	if (list(inv, &names) < 0) {
 		clog("FAILED");
@@ -234,9 +240,10 @@ int confirm_cache_change(struct invocation *inv, int (*list)(struct invocation *
 	if (existing) {
 		joined = strv_join(existing, " ");
 		clog("%s: %s\n", what, joined ? joined : "");
-		r = ask_yesno(inv, question) ? 2 : 0;
+		answer = ask_yesno(inv, question) ? CACHES_YES : CACHES_NO;
 	}
 	*ret = names;
 	names = NULL;
-	return r;
+	*ret_answer = answer;
+	return 0;
 }

@@ -27,22 +27,29 @@ bool might_failf(struct invocation *inv, const char *fmt, ...)
  * `warning` crashed here on systems without the Red Hat init functions). */
 void do_warning(const char *msg);
 /* Orders names requirements first when s->recursive (deps_sort), else copies them.
- * 0, or the exit code to return after printing FAILED (EXIT_DEPENDENCY or EXIT_FAIL). */
+ * 0 and *ret, or -errno after printing FAILED (-ELOOP or -EINVAL: the _REQ graph is bad, see
+ * exit_code_of). */
 int order_scripts(struct invocation *inv, char *const *names, char ***ret);
+/* The exit code for a command that failed with r: EXIT_DEPENDENCY for a bad _REQ graph
+ * (-ELOOP, -EINVAL from deps_sort), else EXIT_FAIL. */
+int exit_code_of(int r);
 /* Every valid name of a file DIR/NAME<suffix> (regular files; bad names logged as upstream),
  * appended to *names unless already there. 0 or -errno. */
 int scan_dir_names(const char *dir, const char *suffix, char ***names);
 /* Appends to *paths the existing cache files (.ko, .opts, .uprobes) of name. 0 or -ENOMEM. */
 int cache_files_of(const struct settings *s, const char *name, char ***paths);
+/* What the user said about changing existing caches. */
+enum cache_answer {
+	CACHES_NONE, /* there are none: nothing to ask */
+	CACHES_YES,  /* listed, and the answer was yes (or -y) */
+	CACHES_NO,   /* listed, and the answer was no */
+};
 /* The scripts of a command that changes caches (list; "FAILED" when that fails), their
- * existing cache files listed after "<what>: " and question asked (unless -y). *ret gets the
- * names. Returns 2 when there were files and the answer was yes, 1 when there were none, 0
- * when the answer was no, or -errno after FAILED. */
+ * existing cache files listed after "<what>: " and question asked (unless -y). 0 and *ret
+ * (the names), *ret_answer, or -errno after FAILED. */
 int confirm_cache_change(struct invocation *inv, int (*list)(struct invocation *, char ***),
-			 const char *what, const char *question, char ***ret);
-/* onboot's named scripts in start order: requirements first; with RECURSIVE also the scripts
- * they require (cmd_onboot.c). 0, -ELOOP after FAILED when the _REQ graph is bad, -ENOMEM. */
-int onboot_start_order(struct invocation *inv, char ***ret);
+			 const char *what, const char *question, char ***ret,
+			 enum cache_answer *ret_answer);
 /* Imports upstream's MODULES_PATH/KVER/systemtap/NAME.ko (see cmd_onboot_import.c) into the
  * cache of inv->s->kernel_release, each said on stdout; *ret_found the modules seen. The number
  * imported, or -errno after a message. */

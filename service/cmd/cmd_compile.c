@@ -43,6 +43,7 @@ int cmd_compile(struct invocation *inv)
 {
 	_cleanup_strv_free_ char **names = NULL;
 	struct compile_result *res = NULL;
+	enum cache_answer answer;
 	size_t n;
 	int r;
 
@@ -54,11 +55,13 @@ int cmd_compile(struct invocation *inv)
 		return EXIT_FAIL;
 	}
 	r = confirm_cache_change(inv, invocation_scripts, "Updating caches",
-				 "Do you really want to update above caches", &names);
-	if (r <= 0)
-		return r < 0 ? EXIT_FAIL : EXIT_OK;
+				 "Do you really want to update above caches", &names, &answer);
+	if (r < 0)
+		return EXIT_FAIL;
+	if (answer == CACHES_NO)
+		return EXIT_OK;
 	n = strv_length(names);
-	r = n ? compile_scripts(inv->s, names, false, &res) : 0;
+	r = n ? compile_scripts(inv->s, names, NULL, false, &res) : 0;
 	if (r == -EINTR) { /* main reports the signal */
 		clog("FAILED");
 		return EXIT_FAIL;
@@ -67,7 +70,7 @@ int cmd_compile(struct invocation *inv)
 		do_failure("Failed to compile: %s", strerror(-r));
 		return EXIT_FAIL;
 	}
-	if (r > 0)
+	if (n)
 		r = for_each_script(inv, names, &compiled_script, &(struct compile_walk){res, 0});
 	compile_results_free(res, n);
 	if (r < 0)

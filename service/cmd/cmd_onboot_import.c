@@ -26,6 +26,7 @@
 #include "sha256.h"
 #include "stap_version.h"
 #include "strv.h"
+#include "tempfile.h"
 #include "upstream_options.h"
 
 #define UPSTREAM_DIR "systemtap"
@@ -105,7 +106,8 @@ static const char *judge(const struct settings *s, const char *name, const char 
 /* Imports dir/NAME.ko. 1 imported, 0 left (said why), -errno. */
 static int import_one(struct settings *s, const char *dir, const char *name)
 {
-	_cleanup_free_ char *ko = NULL, *from = NULL, *work = NULL, *copy = NULL;
+	_cleanup_free_ char *ko = NULL, *from = NULL, *copy = NULL;
+	struct temp work = TEMP_INIT;
 	struct upstream_options o = {0};
 	struct cache_meta m = {0};
 	enum cache_state st = CACHE_MISSING;
@@ -131,14 +133,14 @@ static int import_one(struct settings *s, const char *dir, const char *name)
 		clog("skipped (%s)\n", why);
 		goto out;
 	}
-	r = make_temp_dir(s->temp_path, "cache.", &work);
-	if (r == 0 && asprintf(&copy, "%s/%s.ko", work, name) < 0)
+	r = temp_dir(s->temp_path, "import", &work);
+	if (r == 0 && asprintf(&copy, "%s/%s.ko", work.path, name) < 0)
 		r = -ENOMEM;
 	if (r == 0)
 		r = copy_file_atomic(ko, copy, 0644);
 	clock_gettime(CLOCK_REALTIME, &now);
 	if (r == 0)
-		r = cache_install(s, name, work, &now, &m);
+		r = cache_install(s, name, work.path, &now, &m);
 	clog(r == 0 ? "done\n" : "error\n");
 	if (r == 0)
 		r = script_conf_adopt(s, name, o.stap, from ? from : "the module's (no options)");
@@ -155,8 +157,7 @@ static int import_one(struct settings *s, const char *dir, const char *name)
 			    name, s->script_path);
 	r = r < 0 ? r : 1;
 out:
-	if (work)
-		rm_rf(work);
+	temp_discard(&work);
 	free(m.opts);
 	free(m.stap_version);
 	upstream_options_free(&o);

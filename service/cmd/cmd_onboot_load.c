@@ -29,6 +29,7 @@
 #include "script_conf.h"
 #include "names.h"
 #include "strv.h"
+#include "tempfile.h"
 
 /* The sink that writes each member to stage/PATH. */
 struct stage {
@@ -131,7 +132,7 @@ static int install_kernel(struct settings *s, const struct pack_check *p, size_t
 static int install(struct settings *s, const struct pack_check *p)
 {
 	_cleanup_free_ char *set_src = path_join(p->stage, PACK_SET_PATH),
-			    *set_dst = onboot_set_path(s);
+			    *set_dst = onboot_set_path(s->state_path);
 	int r = mkdir_p(s->script_path, 0755);
 
 	for (size_t i = 0; r == 0 && i < p->set.n_scripts; i++) {
@@ -201,7 +202,8 @@ static void report_kernels(struct settings *s, const struct pack_check *p)
 int cmd_onboot_load(struct invocation *inv)
 {
 	struct settings *s = inv->s;
-	_cleanup_free_ char *file = NULL, *stage = NULL;
+	_cleanup_free_ char *file = NULL;
+	struct temp stage = TEMP_INIT;
 	struct pack_index ix = {0};
 	struct pack_check p = {0};
 	int r;
@@ -212,22 +214,22 @@ int cmd_onboot_load(struct invocation *inv)
 	}
 	r = onboot_absolute_path(inv->pack_file, &file);
 	if (r == 0)
-		r = make_temp_dir(s->temp_path, "cache.", &stage);
+		r = temp_dir(s->temp_path, "load", &stage);
 	if (r < 0) {
 		log_error_errno(r, "Failed to load %s", inv->pack_file);
 		return EXIT_FAIL;
 	}
 	clog("Loading %s ...\n", file);
-	r = unpack(file, stage, &ix);
+	r = unpack(file, stage.path, &ix);
 	if (r == 0 && !interrupted())
-		r = pack_check(s, file, stage, &ix, &p);
+		r = pack_check(s, file, stage.path, &ix, &p);
 	if (r == 0 && !interrupted())
 		r = install(s, &p);
 	if (r == 0 && !interrupted())
 		report_kernels(s, &p);
 	pack_check_free(&p);
 	pack_index_free(&ix);
-	rm_rf(stage);
+	temp_discard(&stage);
 	if (r == -ENOMEM)
 		log_error_errno(r, "Failed to load %s", file);
 	return r < 0 || interrupted() ? EXIT_FAIL : EXIT_OK;

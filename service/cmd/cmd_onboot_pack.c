@@ -14,31 +14,30 @@
 #include "cache.h"
 #include "cmd_common.h"
 #include "commands.h"
-#include "compile.h"
 #include "fsutil.h"
 #include "log.h"
 #include "macro.h"
 #include "manifest.h"
-#include "onboot_scripts.h"
+#include "cmd_onboot_prepare.h"
 #include "onboot_set.h"
-#include "onboot_tempfile.h"
 #include "onboot_util.h"
 #include "pack_index.h"
 #include "pack_stream.h"
+#include "strfmt.h"
 #include "strv.h"
+#include "tempfile.h"
 
-#define PACK_TEMP_SUFFIX ".stap-pack."
-
-/* The scripts to pack, in start order: the named ones (their <NAME>_OPT), else the recorded
- * set (its options). -ENOENT after a message when there is neither, -ELOOP after FAILED. */
-static int pack_names(struct invocation *inv, char ***ret)
+/* The scripts to pack, in start order with their options: the named ones (their <NAME>_OPT),
+ * else the recorded set (its options). -ENOENT after a message when there is neither, -ELOOP or
+ * -EINVAL after FAILED. */
+static int pack_scripts(struct invocation *inv, struct onboot_script **ret, size_t *ret_n)
 {
 	struct manifest set = {0};
 	int r;
 
 	if (inv->names_given)
-		return onboot_start_order(inv, ret);
-	r = onboot_set_read(inv->s, &set);
+		return onboot_scripts_named(inv, ret, ret_n);
+	r = onboot_set_read(inv->s->state_path, &set);
 	if (r < 0)
 		return r;
 	if (set.n_scripts == 0) {
@@ -47,9 +46,28 @@ static int pack_names(struct invocation *inv, char ***ret)
 			  "NAME...");
 		return -ENOENT;
 	}
-	r = onboot_set_apply(inv->s, &set, ret);
+	r = onboot_set_scripts(&set, ret, ret_n);
 	manifest_free(&set);
 	return r == -ENOMEM ? log_error_errno(r, "Failed to read the onboot set") : r;
+}
+
+/* A fresh copy of the names and options of v: each kernel is prepared on its own. */
+static int scripts_copy(const struct onboot_script *v, size_t n, struct onboot_script **ret)
+{
+	struct onboot_script *c = calloc(n + 1, sizeof(*c));
+
+	if (!c)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		c[i].name = strdup(v[i].name);
+		c[i].opts = strdup(v[i].opts ? v[i].opts : "");
+		if (!c[i].name || !c[i].opts) {
+			onboot_scripts_free(c, i + 1);
+			return -ENOMEM;
+		}
+	}
+	*ret = c;
+	return 0;
 }
 
 /* Adds path's file as member name: its size and digest now; the bytes follow later. */
@@ -70,35 +88,28 @@ static int add_member(struct pack_index *ix, const char *name, const char *path)
 	return r == -ENOMEM ? log_error_errno(r, "Failed to pack") : r;
 }
 
-/* Compiles and checks names for the kernel s points at; adds the modules that can start at
- * boot to ix. -ECANCELED when PASSALL=yes stopped the command. */
-static int pack_kernel(struct invocation *inv, char *const *names, struct pack_index *ix)
+/* Compiles and checks the scripts for the kernel s points at; adds the modules that can start
+ * at boot to ix. -ECANCELED when PASSALL=yes stopped the command. */
+static int pack_kernel(struct invocation *inv, const struct onboot_script *scripts, size_t n,
+		       struct pack_index *ix)
 {
 	const struct settings *s = inv->s;
-	_cleanup_strv_free_ char **ok = NULL;
-	struct compile_result *res = NULL;
 	struct onboot_script *v = NULL;
-	size_t n = strv_length(names), nv = 0;
+	size_t nv = n;
 	int r;
 
 	clog("Kernel %s:\n", s->kernel_release);
-	r = compile_scripts(s, names, true, &res);
-	for (size_t i = 0; r >= 0 && i < n; i++) {
-		if (res[i].rc == 0)
-			r = strv_push(&ok, names[i]);
-		else if (might_failf(inv, "Could not compile %s for kernel %s (%d)", names[i],
-				     s->kernel_release, res[i].rc))
-			r = -ECANCELED;
-	}
-	compile_results_free(res, r >= 0 ? n : 0);
-	if (r >= 0)
-		r = onboot_check_scripts(inv, ok, &v, &nv);
+	r = scripts_copy(scripts, n, &v);
+	if (r < 0)
+		return log_error_errno(r, "Failed to pack");
+	r = onboot_prepare_scripts(inv, ONBOOT_FAILURE_PASSALL, &v, &nv, NULL);
 	for (size_t i = 0; r >= 0 && i < nv; i++) {
 		_cleanup_free_ char *ko = NULL, *opts = NULL, *opts_path = NULL;
 
 		opts_path = cache_opts_path(s, v[i].name);
-		if (asprintf(&ko, "%s/%s.ko", s->kernel_release, v[i].name) < 0 ||
-		    asprintf(&opts, "%s/%s.opts", s->kernel_release, v[i].name) < 0 || !opts_path) {
+		ko = strdup_printf("%s/%s.ko", s->kernel_release, v[i].name);
+		opts = strdup_printf("%s/%s.opts", s->kernel_release, v[i].name);
+		if (!ko || !opts || !opts_path) {
 			r = log_error_errno(-ENOMEM, "Failed to pack");
 			break;
 		}
@@ -110,14 +121,14 @@ static int pack_kernel(struct invocation *inv, char *const *names, struct pack_i
 	return r;
 }
 
-/* The set member: names in order with the options each was built with. */
-static int set_text(const struct settings *s, char *const *names, char **ret)
+/* The set member: the scripts in order with the options each was built with. */
+static int set_text(const struct onboot_script *v, size_t n, char **ret)
 {
 	struct manifest m = {.kind = MANIFEST_SET};
 	int r = 0;
 
-	for (size_t i = 0; names[i] && r == 0; i++)
-		r = manifest_add_script(&m, names[i], 0, 0, NULL, settings_script_opt(s, names[i]));
+	for (size_t i = 0; i < n && r == 0; i++)
+		r = manifest_add_script(&m, v[i].name, 0, 0, NULL, v[i].opts ? v[i].opts : "");
 	if (r == 0)
 		r = manifest_format(&m, ret);
 	manifest_free(&m);
@@ -155,34 +166,20 @@ static int write_pack(int fd, const struct settings *s, const struct pack_index 
 	return r == 0 ? pack_write_trailer(fd, ino) : r;
 }
 
-/* ix into FILE: a locked temp beside it, synced, renamed over it. */
+/* ix into FILE: a temp beside it, synced, renamed over it. */
 static int commit_pack(const struct settings *s, const char *file, const struct pack_index *ix,
 		       const char *set)
 {
-	_cleanup_free_ char *dir = onboot_dirname(file), *prefix = NULL;
-	struct onboot_temp t = ONBOOT_TEMP_INIT;
-	const char *base = strrchr(file, '/') + 1;
+	struct temp t = TEMP_INIT;
 	int r;
 
-	if (!dir || asprintf(&prefix, ".%s" PACK_TEMP_SUFFIX, base) < 0)
-		return log_error_errno(-ENOMEM, "Failed to pack");
-	r = onboot_temp_clean_stale(dir, prefix);
+	r = temp_file(file, &t);
 	if (r == 0)
-		r = onboot_temp_create(dir, prefix, &t);
-	if (r < 0)
-		return r;
-	r = write_pack(t.fd, s, ix, set);
-	if (r == 0 && (fchmod(t.fd, 0644) < 0 || fsync(t.fd) < 0))
-		r = -errno;
-	if (r == 0 && rename(t.path, file) < 0)
-		r = -errno;
-	if (r < 0) {
-		log_error_errno(r, "Failed to write %s", file);
-		onboot_temp_remove(&t);
-		return r;
-	}
-	onboot_temp_release(&t);
-	return fsync_parent_dir(file);
+		r = write_pack(t.fd, s, ix, set);
+	if (r == 0)
+		r = temp_commit(&t, file, 0644);
+	temp_discard(&t);
+	return r < 0 ? log_error_errno(r, "Failed to write %s", file) : 0;
 }
 
 /* Every kernel to pack: the -r list, else the target kernel. */
@@ -197,41 +194,41 @@ static int pack_kernels(struct invocation *inv, char ***ret)
 int cmd_onboot_pack(struct invocation *inv)
 {
 	struct settings *s = inv->s;
-	_cleanup_strv_free_ char **names = NULL, **kernels = NULL;
+	_cleanup_strv_free_ char **kernels = NULL;
 	_cleanup_free_ char *file = NULL, *set = NULL;
+	struct onboot_script *v = NULL;
 	struct pack_index ix = {0};
 	uint64_t size = 0;
+	size_t n = 0;
 	int r;
 
 	if (onboot_absolute_path(inv->pack_file, &file) < 0 || pack_kernels(inv, &kernels) < 0) {
 		log_error_errno(-ENOMEM, "Failed to pack");
 		return EXIT_FAIL;
 	}
-	r = pack_names(inv, &names);
-	if (r == -ELOOP)
-		return EXIT_DEPENDENCY;
+	r = pack_scripts(inv, &v, &n);
 	if (r < 0)
-		return EXIT_FAIL;
+		return exit_code_of(r);
 	for (size_t i = 0; kernels[i] && r == 0; i++) {
 		r = pack_index_add_kernel(&ix, kernels[i]);
 		if (r == -EINVAL)
 			log_error("Kernel %s is given twice", kernels[i]);
 	}
-	if (r == 0 && !names) {
+	if (r == 0 && n == 0) {
 		log_error("Nothing to pack: none of the named scripts is left");
 		r = -ENOENT;
 	}
 	if (r == 0)
-		r = set_text(s, names, &set);
+		r = set_text(v, n, &set);
 	if (r == 0) {
 		char hex[SHA256_HEX_SIZE];
 		sha256_hex(set, strlen(set), hex);
 		r = pack_index_add_file(&ix, PACK_SET_PATH, strlen(set), hex);
 	}
-	for (size_t i = 0; names[i] && r == 0; i++) {
+	for (size_t i = 0; i < n && r == 0; i++) {
 		_cleanup_free_ char *stp = NULL, *member = NULL;
-		if (asprintf(&stp, "%s/%s.stp", s->script_path, names[i]) < 0 ||
-		    asprintf(&member, PACK_SCRIPTS_DIR "/%s.stp", names[i]) < 0)
+		if (asprintf(&stp, "%s/%s.stp", s->script_path, v[i].name) < 0 ||
+		    asprintf(&member, PACK_SCRIPTS_DIR "/%s.stp", v[i].name) < 0)
 			r = -ENOMEM;
 		else if (path_exists(stp))
 			r = add_member(&ix, member, stp);
@@ -239,7 +236,7 @@ int cmd_onboot_pack(struct invocation *inv)
 	for (size_t i = 0; kernels[i] && r == 0; i++) {
 		r = settings_use_kernel(s, kernels[i]);
 		if (r == 0)
-			r = pack_kernel(inv, names, &ix);
+			r = pack_kernel(inv, v, n, &ix);
 	}
 	if (r == 0)
 		r = commit_pack(s, file, &ix, set);
@@ -247,10 +244,11 @@ int cmd_onboot_pack(struct invocation *inv)
 		char buf[32];
 		for (size_t i = 0; i < ix.n_files; i++)
 			size += ix.files[i].size;
-		clog("Packed %zu scripts for %zu kernels into %s (%s)\n", strv_length(names),
-		     strv_length(kernels), file, onboot_format_size(size, buf, sizeof(buf)));
+		clog("Packed %zu scripts for %zu kernels into %s (%s)\n", n, strv_length(kernels),
+		     file, onboot_format_size(size, buf, sizeof(buf)));
 	}
 	pack_index_free(&ix);
+	onboot_scripts_free(v, n);
 	if (r == -ENOMEM)
 		log_error_errno(r, "Failed to pack");
 	if (r < 0)

@@ -6,6 +6,7 @@
  * Boot, lockdown, the signing key and its enrollment (sb_status.c). */
 #include <errno.h>
 #include <glob.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "cmd_onboot_status.h"
 #include "commands.h"
 #include "fsutil.h"
+#include "growbuf.h"
 #include "interrupt.h"
 #include "log.h"
 #include "macro.h"
@@ -23,6 +25,7 @@
 #include "onboot_snapshot.h"
 #include "onboot_util.h"
 #include "sb_status.h"
+#include "strfmt.h"
 #include "strv.h"
 
 /* Appends to *kvers the part of each path matching pattern between prefix and suffix. */
@@ -80,22 +83,89 @@ static int kernels(const struct settings *s, char ***ret)
 	return 0;
 }
 
-/* Prints the recorded set; *ret_names gets its names joined by blanks (NULL when empty). */
-static void print_set(const struct settings *s, char **ret_names)
+/* Prints the recorded set; *ret_names gets its names joined by blanks (NULL when empty).
+ * Linear in the set's size: one buffer grown by doubling, no vector pushed name by name.
+ * 0, or -errno when the set cannot be read (said on the set's line). */
+static int print_set(const struct settings *s, char **ret_names)
 {
-	_cleanup_free_ char *path = onboot_set_path(s);
-	_cleanup_strv_free_ char **names = NULL;
+	_cleanup_free_ char *path = onboot_set_path(s->state_path);
+	struct growbuf b = {0};
 	struct manifest set;
+	int r;
 
 	*ret_names = NULL;
-	if (!path || onboot_set_read(s, &set) < 0)
-		return;
-	for (size_t i = 0; i < set.n_scripts; i++)
-		if (strv_push(&names, set.scripts[i].name) < 0)
-			break;
-	*ret_names = names ? strv_join(names, " ") : NULL;
-	clog("Onboot set (%s): %s\n", path, *ret_names ? *ret_names : "none recorded");
+	if (!path)
+		return -ENOMEM;
+	r = onboot_set_read(s->state_path, &set);
+	if (r < 0) {
+		/* onboot_set_read said why (a FIFO, too big, bad lines). */
+		clog("Onboot set (%s): unreadable (see above): record it again with "
+		     "systemtap-service onboot SCRIPT...\n",
+		     path);
+		return r;
+	}
+	for (size_t i = 0; i < set.n_scripts && r == 0; i++) {
+		const char *name = set.scripts[i].name;
+		if (i > 0)
+			r = growbuf_append(&b, " ", 1, SIZE_MAX);
+		if (r == 0)
+			r = growbuf_append(&b, name, strlen(name), SIZE_MAX);
+	}
 	manifest_free(&set);
+	if (r < 0) {
+		free(b.data);
+		return log_error_errno(r, "Failed to read the onboot set");
+	}
+	*ret_names = b.data;
+	clog("Onboot set (%s): %s\n", path, b.data ? b.data : "none recorded");
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Whether snap holds the scripts of set (names joined by blanks), built or named as not
+ * built, in any order. Sorted copies: n log n for sets of any size. */
+static bool same_scripts(const char *set, const struct onboot_snapshot *snap)
+{
+	_cleanup_free_ char *names = strdup(set), *failed = strdup(snap->not_built);
+	_cleanup_free_ char **want = NULL, **have = NULL;
+	size_t n_want = 0, n_have = snap->n;
+	bool same = true;
+
+	if (!names || !failed)
+		return true; /* out of memory: nothing to flag */
+	for (const char *c = failed; *c; c++)
+		n_have += *c == '\n';
+	want = calloc(strlen(names) / 2 + 2, sizeof(*want));
+	have = calloc(n_have + 2, sizeof(*have));
+	if (!want || !have)
+		return true;
+	for (char *w = strtok(names, " "); w; w = strtok(NULL, " "))
+		want[n_want++] = w;
+	n_have = 0;
+	for (size_t i = 0; i < snap->n; i++)
+		have[n_have++] = snap->v[i].name;
+	for (char *l = failed; *l;) { /* "NAME: why" lines */
+		char *nl = strchrnul(l, '\n'), *colon = strchr(l, ':');
+		bool last = !*nl;
+
+		*nl = '\0';
+		if (colon) {
+			*colon = '\0';
+			have[n_have++] = l;
+		}
+		l = last ? nl : nl + 1;
+	}
+	if (n_have != n_want)
+		return false;
+	qsort(want, n_want, sizeof(*want), cmp_str);
+	qsort(have, n_have, sizeof(*have), cmp_str);
+	for (size_t i = 0; i < n_want && same; i++)
+		same = streq(want[i], have[i]);
+	return same;
 }
 
 /* Prints what one kernel's next boot starts; 1 when its image lacks its snapshot, when it
@@ -104,8 +174,9 @@ static void print_set(const struct settings *s, char **ret_names)
 static int kernel_status(const struct settings *s, const char *kver, const char *set,
 			 const struct sb_report *sb, size_t *n_modules)
 {
-	_cleanup_free_ char *kcache = path_join(s->cache_root, kver), *image = NULL, *why = NULL,
+	_cleanup_free_ char *kcache = path_join(s->cache_root, kver), *image = NULL,
 			    *vmlinuz = NULL;
+	struct onboot_verdict held = {0};
 	struct onboot_snapshot snap = {0};
 	bool have_snap, bad = false, refused, rebuild;
 	int r;
@@ -114,8 +185,13 @@ static int kernel_status(const struct settings *s, const char *kver, const char 
 	    asprintf(&vmlinuz, "%s/vmlinuz-%s", s->boot_path, kver) < 0)
 		return -ENOMEM;
 	r = onboot_snapshot_load(kcache, &snap);
-	if (r < 0 && r != -ENOENT)
+	if (r < 0 && r != -ENOENT) {
+		/* The loader logged why; the kernel still gets its line, and the fix. */
+		clog("%s: onboot snapshot unreadable (%s/" ONBOOT_SNAPSHOT_DIR "): %s\n"
+		     "  to fix: systemtap-service onboot --refresh --image -r %s\n",
+		     kver, kcache, strerror(-r), kver);
 		return 1;
+	}
 	have_snap = r == 0;
 	clog("%s:", kver);
 	for (size_t i = 0; i < snap.n; i++)
@@ -125,8 +201,9 @@ static int kernel_status(const struct settings *s, const char *kver, const char 
 		clog("  snapshot: %s\n", snap.dir);
 	for (const char *l = have_snap ? snap.not_built : ""; *l;) {
 		const char *nl = strchrnul(l, '\n');
+		_cleanup_free_ char *shown = strdup_escape_cntrl(l, (size_t)(nl - l), false);
 
-		clog("  not built: %.*s\n", (int)(nl - l), l);
+		clog("  not built: %s\n", shown ? shown : "?");
 		l = *nl ? nl + 1 : nl;
 	}
 	if (!path_exists(vmlinuz))
@@ -138,19 +215,26 @@ static int kernel_status(const struct settings *s, const char *kver, const char 
 		clog("  not built: the recorded onboot set (%s) has no snapshot for this kernel\n",
 		     set);
 		bad = true;
+	} else if (have_snap && set && !same_scripts(set, &snap)) {
+		clog("  differs from the recorded onboot set (%s)\n", set);
+		bad = true;
 	}
 	if (!path_exists(image)) {
-		bad = snap.n > 0;
+		bad |= snap.n > 0;
 		clog("  image: %s does not exist%s\n", image, bad ? "" : " (nothing to start)");
-	} else if (onboot_image_verify(s, image, snap.v, snap.n, snap.manifest_text, &why) == 0)
+	} else if ((r = onboot_image_check(s->dracut_timeout, image, snap.v, snap.n,
+					   snap.manifest_text, &held)) < 0) {
+		onboot_snapshot_free(&snap);
+		return r;
+	} else if (held.ok)
 		clog("  image: %s holds %s\n", image,
 		     snap.n ? "this snapshot" : "no onboot scripts");
 	else {
 		bad = true;
 		clog("  image: %s does NOT hold %s: %s\n", image,
-		     snap.n ? "this snapshot" : "what this kernel should start (none)",
-		     why ? why : "image check failed");
+		     snap.n ? "this snapshot" : "what this kernel should start (none)", held.why);
 	}
+	onboot_verdict_free(&held);
 	refused = sb_status_modules(sb, &snap, &rebuild) > 0;
 	if (bad || rebuild)
 		clog("  to fix: %ssystemtap-service onboot --refresh --image -r %s\n",
@@ -213,7 +297,8 @@ int cmd_onboot_status(struct invocation *inv)
 
 	if (sb_status_print(s, &sb) < 0)
 		return EXIT_FAIL;
-	print_set(s, &set);
+	if (print_set(s, &set) < 0)
+		bad++;
 	r = kernels(s, &kv);
 	if (r < 0) {
 		log_error_errno(r, "Failed to list the kernels in %s", s->boot_path);

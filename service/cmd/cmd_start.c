@@ -21,6 +21,7 @@
 #include "state.h"
 #include "strfmt.h"
 #include "strv.h"
+#include "tempfile.h"
 
 /* stapio prints its daemon pid after forking: wait for it as upstream did (BZ624657). */
 #define DAEMON_PID_WAIT_MS 10000
@@ -250,7 +251,7 @@ static int run_staprun(const struct settings *s, const char *workdir, const char
 struct start_walk {
 	struct compile_result *res;
 	size_t nres;
-	char *workdir;
+	struct temp workdir;
 };
 
 /* The compile result of name, 0 when it was not compiled at all (already running). */
@@ -302,8 +303,8 @@ static enum script_result start_step(struct invocation *inv, const char *name, v
 		return SCRIPT_FAILED;
 	}
 	clog(" Starting %s ... ", name);
-	if (!w->workdir) {
-		r = make_temp_dir(s->temp_path, "cache.", &w->workdir);
+	if (!w->workdir.dir) {
+		r = temp_dir(s->temp_path, "start", &w->workdir);
 		if (r < 0) {
 			clog("error\n");
 			log_error_errno(r, "Failed to create a temporary directory in %s",
@@ -311,7 +312,7 @@ static enum script_result start_step(struct invocation *inv, const char *name, v
 			return SCRIPT_FAILED;
 		}
 	}
-	*ret_code = run_staprun(s, w->workdir, name, argv, mode);
+	*ret_code = run_staprun(s, w->workdir.path, name, argv, mode);
 	return *ret_code == 0 ? SCRIPT_OK : SCRIPT_FAILED;
 }
 
@@ -341,7 +342,7 @@ static int compile_needed(struct invocation *inv, char *const *names,
 	*ret_n = 0;
 	if (!todo)
 		return 0;
-	r = compile_scripts(inv->s, todo, true, ret_res);
+	r = compile_scripts(inv->s, todo, NULL, true, ret_res);
 	if (r < 0)
 		return r;
 	*ret_n = strv_length(todo);
@@ -376,8 +377,8 @@ int cmd_start(struct invocation *inv)
 		return EXIT_FAIL;
 	}
 	r = order_scripts(inv, names, &ordered);
-	if (r != 0)
-		return r;
+	if (r < 0)
+		return exit_code_of(r);
 	if (compile_needed(inv, ordered, &w.res, &w.nres) < 0) {
 		clog("FAILED");
 		return EXIT_FAIL;
@@ -386,9 +387,7 @@ int cmd_start(struct invocation *inv)
 	if (for_each_script(inv, ordered, &start_script, &w) < 0)
 		rc = EXIT_FAIL;
 	compile_results_free(w.res, w.nres);
-	if (w.workdir)
-		rm_rf(w.workdir);
-	free(w.workdir);
+	temp_discard(&w.workdir);
 	if (rc == EXIT_OK)
 		might_success(inv, "systemtap startup");
 	return rc;

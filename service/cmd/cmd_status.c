@@ -79,7 +79,7 @@ int status_of(struct invocation *inv, const char *name, bool quiet)
 /* The scripts status looks at: the named ones (with -R also their requirements), else every
  * script plus every pid file (a module started from the cache alone or at boot shows too) and
  * every script started at boot (its collector's files).
- * 0, EXIT_DEPENDENCY after deps_sort reported a loop or a bad name, or -errno. */
+ * 0 and *ret, or -errno (-ELOOP, -EINVAL after deps_sort reported a loop or a bad name). */
 static int status_names(struct invocation *inv, char ***ret)
 {
 	_cleanup_strv_free_ char **names = NULL;
@@ -94,7 +94,7 @@ static int status_names(struct invocation *inv, char ***ret)
 			_cleanup_strv_free_ char **sorted = NULL;
 			r = deps_sort(inv->s, names, &sorted);
 			if (r < 0)
-				return r == -ENOMEM ? r : EXIT_DEPENDENCY;
+				return r;
 			strv_free(names);
 			names = sorted;
 			sorted = NULL;
@@ -148,8 +148,8 @@ int status_all(struct invocation *inv, bool quiet)
 	int r;
 
 	r = status_names(inv, &names);
-	if (r > 0)
-		return r;
+	if (r == -ELOOP || r == -EINVAL)
+		return EXIT_DEPENDENCY;
 	if (r < 0)
 		return 4;
 	if (!names[0]) {

@@ -274,8 +274,8 @@ int cmd_stop(struct invocation *inv)
 		return EXIT_FAIL;
 	}
 	r = order_scripts(inv, names, &ordered);
-	if (r != 0)
-		return r;
+	if (r < 0)
+		return exit_code_of(r);
 	/* After a signal no further script is stopped (main reports it, exit 128 + N). */
 	if (for_each_script(inv, ordered, &stop_script, NULL) < 0)
 		return EXIT_FAIL;

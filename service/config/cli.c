@@ -24,6 +24,7 @@ void cli_usage(FILE *f)
 	      "\t-r kernelrelease: specify kernel release version\n"
 	      "\t-R \t\t: recursively dependency checking\n"
 	      "\t-y \t\t: answer yes for all questions\n"
+	      "\t-v \t\t: verbose: every detail on stdout too (else only in the log)\n"
 	      "\tscript(s)\t: specify systemtap scripts\n"
 	      "onboot only:\n"
 	      "\t--status\t: show the onboot scripts each installed kernel starts\n"
@@ -60,6 +61,7 @@ static int parse_letter(struct cli *c, char letter, const char *arg, bool *used)
 		     : letter == 'y' ? &c->assume_yes
 		     : letter == 'b' ? &c->backup
 		     : letter == 'h' ? &c->help
+		     : letter == 'v' ? &c->verbose
 				     : NULL;
 
 	if (flag) {
@@ -157,6 +159,23 @@ static int parse_long(struct cli *c, const char *word, const char *next)
 	return bad_option("unrecognized option '%s'", word);
 }
 
+/* What an onboot mode needs besides itself. --forget removes a whole kernel's cache: it is
+ * never left to default to the running kernel, and never takes names it would ignore. */
+static int check_onboot_mode(const struct cli *c)
+{
+	if (c->image && c->onboot != ONBOOT_MODE_REFRESH)
+		return bad_option("'--image' goes with '--refresh' only");
+	if (c->onboot != ONBOOT_MODE_FORGET)
+		return 0;
+	if (c->names && c->names[0])
+		return bad_option("'--forget' takes no script names: it removes the cache and "
+				  "onboot snapshot of the kernel given with -r");
+	if (!c->kernel_releases)
+		return bad_option("'--forget' needs -r KVER: the kernel whose cache and onboot "
+				  "snapshot it removes");
+	return 0;
+}
+
 static int add_name(struct cli *c, const char *name)
 {
 	if (!script_name_valid(name)) {
@@ -203,6 +222,8 @@ int cli_parse(int argc, char *const argv[], struct cli *ret)
 	}
 	if (r >= 0 && strv_length(c.kernel_releases) > 1 && c.onboot != ONBOOT_MODE_PACK)
 		r = bad_option("-r is given once, except with onboot --pack");
+	if (r >= 0)
+		r = check_onboot_mode(&c);
 	if (r < 0) {
 		cli_free(&c);
 		return r;

@@ -1,5 +1,5 @@
 /* cli.h: the command line of systemtap-service: COMMAND first, then options and script names
- * in any order (-c FILE -r KVER -o IMG -R -y -b, clustered or not; "--" ends the options),
+ * in any order (-c FILE -r KVER -o IMG -R -y -b -v, clustered or not; "--" ends the options),
  * and onboot's long options --status, --refresh [--image], --forget, --pack FILE, --load FILE,
  * --import, --save-log, --close-log. */
 #pragma once
@@ -30,6 +30,7 @@ struct cli {
 	bool recursive;		    /* -R */
 	bool assume_yes;	    /* -y */
 	bool backup;		    /* -b */
+	bool verbose;		    /* -v: details on stdout too (log_detail) */
 	bool help;		    /* -h / --help anywhere: print the usage, exit 0 */
 	enum onboot_mode onboot;    /* --status, --refresh, --forget (onboot only) */
 	bool image;		    /* --image (with --refresh) */

@@ -10,6 +10,7 @@
 #include "log.h"
 #include "macro.h"
 #include "script_conf.h"
+#include "tempfile.h"
 
 int script_conf_adopt(struct settings *s, const char *name, const char *opts, const char *from)
 {

@@ -1,4 +1,4 @@
-/* fsutil.c: atomic writes, copies, mkdir -p, temp dirs, rm -rf, opening only regular files. */
+/* fsutil.c: mkdir -p, scratch directories, rm -rf, paths, directory syncs. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -12,127 +12,6 @@
 #include "fsutil.h"
 #include "log.h"
 #include "macro.h"
-
-/* Opens a fresh temp file "DIR/.BASE.PID.XXXXXX" beside path (the pid names its owner, see
- * remove_stale_temps). */
-static int temp_beside(const char *path, char **ret_tmp, int *ret_fd)
-{
-	const char *slash = strrchr(path, '/');
-	char *tmp;
-	int fd, r;
-
-	if (slash)
-		r = asprintf(&tmp, "%.*s/.%s.%d.XXXXXX", (int)(slash - path), path, slash + 1,
-			     (int)getpid());
-	else
-		r = asprintf(&tmp, ".%s.%d.XXXXXX", path, (int)getpid());
-	if (r < 0)
-		return -ENOMEM;
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		r = -errno;
-		free(tmp);
-		return r;
-	}
-	*ret_tmp = tmp;
-	*ret_fd = fd;
-	return 0;
-}
-
-/* Gives the temp file its mode, syncs it and renames it over path; removes it on failure. */
-static int temp_commit(int fd, char *tmp, const char *path, mode_t mode)
-{
-	int r = 0;
-
-	if (fchmod(fd, mode) < 0 || fsync(fd) < 0)
-		r = -errno;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0)
-		unlink(tmp);
-	else
-		r = fsync_parent_dir(path);
-	free(tmp);
-	return r;
-}
-
-static void temp_abort(int fd, char *tmp)
-{
-	close(fd);
-	unlink(tmp);
-	free(tmp);
-}
-
-int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode)
-{
-	char *tmp;
-	int fd, r;
-
-	r = temp_beside(path, &tmp, &fd);
-	if (r < 0)
-		return r;
-	r = write_all(fd, data, len);
-	if (r < 0) {
-		temp_abort(fd, tmp);
-		return r;
-	}
-	return temp_commit(fd, tmp, path, mode);
-}
-
-int copy_file_atomic(const char *src, const char *dst, mode_t mode)
-{
-	_cleanup_close_ int in = -1;
-	char buf[65536];
-	char *tmp;
-	int fd, r;
-
-	in = open_regular(src, O_RDONLY | O_NOFOLLOW, 0);
-	if (in < 0)
-		return in;
-	r = temp_beside(dst, &tmp, &fd);
-	if (r < 0)
-		return r;
-	for (;;) {
-		ssize_t n = read(in, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = -errno;
-			break;
-		}
-		if (n == 0)
-			break;
-		r = write_all(fd, buf, (size_t)n);
-		if (r < 0)
-			break;
-	}
-	if (r < 0) {
-		temp_abort(fd, tmp);
-		return r;
-	}
-	return temp_commit(fd, tmp, dst, mode);
-}
-
-int move_file(const char *src, const char *dst, mode_t mode)
-{
-	int r;
-
-	if (rename(src, dst) == 0) {
-		if (chmod(dst, mode) < 0)
-			return -errno;
-		return fsync_parent_dir(dst);
-	}
-	if (errno != EXDEV)
-		return -errno;
-	r = copy_file_atomic(src, dst, mode);
-	if (r < 0)
-		return r;
-	if (unlink(src) < 0)
-		return -errno;
-	return 0;
-}
 
 /* mkdir that accepts an existing directory (and only a directory). */
 static int mkdir_one(const char *path, mode_t mode)
@@ -299,4 +178,49 @@ int opendir_if_exists(const char *dir, DIR **ret)
 	if (errno == ENOENT)
 		return 0;
 	return log_error_errno(-errno, "Failed to read %s", dir);
+}
+
+static int is_executable_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+}
+
+int find_program(const char *program, char **ret)
+{
+	const char *path_env, *p;
+	char *found;
+
+	if (!program || !*program)
+		return -ENOENT;
+	if (strchr(program, '/')) {
+		if (!is_executable_file(program))
+			return -ENOENT;
+		found = strdup(program);
+		if (!found)
+			return -ENOMEM;
+		*ret = found;
+		return 0;
+	}
+	path_env = getenv("PATH");
+	if (!path_env)
+		path_env = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	for (p = path_env;; p++) {
+		const char *end = strchrnul(p, ':');
+		int n = (int)(end - p);
+
+		/* An empty PATH element means the current directory. */
+		if (asprintf(&found, "%.*s/%s", n, n ? p : ".", program) < 0)
+			return -ENOMEM;
+		if (is_executable_file(found)) {
+			*ret = found;
+			return 0;
+		}
+		free(found);
+		if (!*end)
+			break;
+		p = end;
+	}
+	return -ENOENT;
 }

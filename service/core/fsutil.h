@@ -1,4 +1,5 @@
-/* fsutil.h: files and directories: atomic writes, mkdir -p, temp dirs, reading whole files. */
+/* fsutil.h: files and directories: mkdir -p, rm -rf, paths, reading whole files. Files staged
+ * and renamed into place (atomic writes, copies): tempfile.h. */
 #pragma once
 #include <dirent.h>
 #include <errno.h>
@@ -7,13 +8,6 @@
 
 #include "fileio.h"
 
-/* Writes data to path atomically: temp file in the same directory, fsync, rename, fsync dir.
- * Returns 0 or a negative errno; path is never left half-written. */
-int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode);
-/* Copies src to dst atomically (as write_file_atomic), mode as given. 0 or -errno. */
-int copy_file_atomic(const char *src, const char *dst, mode_t mode);
-/* Moves src to dst (rename, falling back to copy+unlink across filesystems). 0 or -errno. */
-int move_file(const char *src, const char *dst, mode_t mode);
 /* The largest file the service reads whole (a module the image check compares is the
  * largest). */
 #define SERVICE_READ_MAX ((size_t)1 << 30)
@@ -25,8 +19,9 @@ static inline int read_file(const char *path, char **ret, size_t *ret_len)
 }
 /* Creates path and its parents; existing directories are fine. 0 or -errno. */
 int mkdir_p(const char *path, mode_t mode);
-/* Creates a fresh directory parent/prefixPID.XXXXXX (mkdtemp; the pid names its owner, see
- * remove_stale_temps); 0 or -errno. */
+/* Creates a fresh scratch directory parent/prefixPID.XXXXXX (mkdtemp), for tests and tools:
+ * what the service stages goes through tempfile.h, whose leftovers a later run finds. 0 or
+ * -errno. */
 int make_temp_dir(const char *parent, const char *prefix, char **ret_path);
 /* Removes path recursively (a file or a tree); a missing path is fine. 0 or -errno. */
 int rm_rf(const char *path);
@@ -39,3 +34,7 @@ int fsync_parent_dir(const char *path);
 /* Opens directory dir for reading: 1 and *ret, 0 (*ret NULL) when it does not exist, or
  * -errno after "Failed to read DIR". */
 int opendir_if_exists(const char *dir, DIR **ret);
+/* Full path of program: itself when it holds a slash, else the first PATH entry holding an
+ * executable regular file of that name. 0 and *ret (newly allocated), -ENOENT when there is
+ * none, -ENOMEM. Prints nothing. */
+int find_program(const char *program, char **ret);

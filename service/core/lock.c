@@ -132,9 +132,9 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int lock_try_shared(const struct settings *s)
+int lock_try_shared(const char *stat_path)
 {
-	_cleanup_free_ char *path = path_join(s->stat_path, ".lock");
+	_cleanup_free_ char *path = path_join(stat_path, ".lock");
 	int fd;
 
 	if (!path)
@@ -152,10 +152,10 @@ int lock_try_shared(const struct settings *s)
 	return fd;
 }
 
-int lock_take(const struct settings *s, const char *command, int timeout_sec,
+int lock_take(const struct lock_place *at, const char *command, int timeout_sec,
 	      struct lock_holder *ret_ancestor)
 {
-	_cleanup_free_ char *path = path_join(s->stat_path, ".lock");
+	_cleanup_free_ char *path = path_join(at->stat_path, ".lock");
 	struct lock_holder h;
 	pid_t checked = 0;
 	long long deadline;
@@ -182,7 +182,7 @@ int lock_take(const struct settings *s, const char *command, int timeout_sec,
 		}
 		read_holder(fd, &h);
 		holder_text(&h, holder, sizeof(holder));
-		if (h.pid != checked && is_ancestor(s->proc_path, h.pid)) {
+		if (h.pid != checked && is_ancestor(at->proc_path, h.pid)) {
 			close(fd);
 			if (ret_ancestor) {
 				*ret_ancestor = h;
@@ -212,7 +212,7 @@ int lock_take(const struct settings *s, const char *command, int timeout_sec,
 		}
 		nanosleep(&pause, NULL);
 	}
-	r = write_holder(fd, command, s->kernel_release);
+	r = write_holder(fd, command, at->kernel);
 	if (r < 0) {
 		/* The lock works without the record; only the waiting message gets vaguer. */
 		log_warning("Failed to record the holder in %s: %s", path,

@@ -10,13 +10,17 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "growbuf.h"
 #include "log.h"
 #include "macro.h"
 #include "strfmt.h"
 
 #define PROGRAM "systemtap-service"
+#define HELD_MAX (64 * 1024) /* details held for a failure: the last steps are enough */
 
 static int log_file_fd = -1;
+static bool verbose;
+static struct growbuf held; /* details not shown yet */
 
 int log_open(const char *path)
 {
@@ -50,6 +54,18 @@ void log_close(void)
 	if (log_file_fd >= 0)
 		close(log_file_fd);
 	log_file_fd = -1;
+	free(held.data);
+	held = (struct growbuf){0};
+}
+
+void log_set_verbose(bool on)
+{
+	verbose = on;
+}
+
+bool log_verbose(void)
+{
+	return verbose;
 }
 
 int log_fd(void)
@@ -119,6 +135,19 @@ void log_line(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Each piece of text is a log line of its own. */
+static void log_pieces(const char *text)
+{
+	for (const char *p = text; *p;) {
+		size_t l = strcspn(p, "\n");
+		if (l > 0)
+			log_text("", p, l);
+		p += l;
+		if (*p == '\n')
+			p++;
+	}
+}
+
 void clog(const char *fmt, ...)
 {
 	va_list ap;
@@ -130,14 +159,28 @@ void clog(const char *fmt, ...)
 		return;
 	fputs(text, stdout);
 	fflush(stdout);
-	/* Each piece is a log line of its own, as upstream's `clog "..." -n` then `clog done`. */
-	for (const char *p = text; *p;) {
-		size_t l = strcspn(p, "\n");
-		if (l > 0)
-			log_text("", p, l);
-		p += l;
-		if (*p == '\n')
-			p++;
+	/* As upstream's `clog "..." -n` then `clog done`. */
+	log_pieces(text);
+}
+
+void log_detail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	_cleanup_free_ char *text = strdup_vprintf(fmt, ap);
+	va_end(ap);
+	if (!text)
+		return;
+	log_pieces(text);
+	if (verbose) {
+		fputs(text, stdout);
+		fflush(stdout);
+	} else if (growbuf_append(&held, text, strlen(text), HELD_MAX) < 0) {
+		/* Too much held: the oldest details go. */
+		free(held.data);
+		held = (struct growbuf){0};
+		(void)growbuf_append(&held, text, strlen(text), HELD_MAX);
 	}
 }
 
@@ -150,6 +193,11 @@ report(const char *console_prefix, const char *log_prefix, const char *fmt, va_l
 	if (vasprintf(&text, fmt, ap) < 0)
 		return;
 	fflush(stdout);
+	if (held.len && !*console_prefix) { /* an error: what led to it first */
+		fputs(held.data, stderr);
+		held.len = 0;
+		held.data[0] = '\0';
+	}
 	fprintf(stderr, PROGRAM ": %s%s%s\n", console_prefix, text, suffix);
 	fflush(stderr);
 	if (log_file_fd >= 0) {

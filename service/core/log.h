@@ -14,6 +14,14 @@ void log_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * (clog is also C99's complex log, a compiler builtin: the symbol is svc_clog.) */
 #define clog svc_clog
 void clog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A detail of a step (the file system checked, where dracut's log went, a backup, the boot
+ * loader tool): to LOG_FILE always; on stdout with -v (log_set_verbose); else held, and
+ * printed on stderr before the next error (log_error), so that a failure shows what led to it.
+ * Stdout keeps upstream's lines. */
+void log_detail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* -v: details on stdout as they come. */
+void log_set_verbose(bool on);
+bool log_verbose(void);
 /* log_api.h's calls: log_error writes "systemtap-service: <text>" to stderr and "Error: <text>"
  * to LOG_FILE; log_warning "systemtap-service: warning: <text>" and "Warning: <text>". */
 #include "log_api.h"

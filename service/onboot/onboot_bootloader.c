@@ -53,13 +53,12 @@ static int run_tool(const struct settings *s, const char *image, const char *wha
 
 	if (!subject)
 		return log_error_errno(-ENOMEM, "Failed to run %s", argv[0]);
-	clog(" Updating bootloader (%s) ... ", what);
 	r = run_logged_limited(argv, NULL, &limit, &late);
 	if (r == 0) {
-		clog("done\n");
+		log_detail(" Updating bootloader (%s) ... done\n", what);
 		return 0;
 	}
-	clog("error\n");
+	clog(" Updating bootloader (%s) ... error\n", what);
 	if (r == -ETIME)
 		log_error("%s", late ? late : strerror(ETIME));
 	else if (r < 0)
@@ -79,7 +78,7 @@ int onboot_update_bootloader(const struct settings *s, const char *image)
 		vmlinuz = NULL;
 		return log_error_errno(-ENOMEM, "Failed to update the bootloader");
 	}
-	if (onboot_find_program(s->new_kernel_pkg, &tool) == 0) {
+	if (find_program(s->new_kernel_pkg, &tool) == 0) {
 		char *argv[] = {tool, NULL, (char *)"--update", kver, NULL};
 
 		if (asprintf(&a1, "--initrdfile=%s", image) < 0) {
@@ -89,7 +88,7 @@ int onboot_update_bootloader(const struct settings *s, const char *image)
 		argv[1] = a1;
 		return run_tool(s, image, "new-kernel-pkg", argv);
 	}
-	if (onboot_find_program(s->grubby, &tool) == 0) {
+	if (find_program(s->grubby, &tool) == 0) {
 		char *argv[] = {tool, NULL, NULL, NULL};
 
 		if (asprintf(&a1, "--update-kernel=%s", vmlinuz) < 0) {
@@ -104,13 +103,13 @@ int onboot_update_bootloader(const struct settings *s, const char *image)
 		argv[2] = a2;
 		return run_tool(s, image, "grubby", argv);
 	}
-	if (has_bls_entries(s->boot_path) && onboot_find_program(s->kernel_install, &tool) == 0) {
+	if (has_bls_entries(s->boot_path) && find_program(s->kernel_install, &tool) == 0) {
 		char *argv[] = {tool, (char *)"add", kver, vmlinuz, (char *)image, NULL};
 
 		return run_tool(s, image, "kernel-install", argv);
 	}
-	clog("NB: no bootloader tool found (new-kernel-pkg, grubby, or kernel-install with Boot "
-	     "Loader Spec entries); the boot loader finds %s by its name\n",
-	     image);
+	log_detail("NB: no bootloader tool found (new-kernel-pkg, grubby, or kernel-install with "
+		   "Boot Loader Spec entries); the boot loader finds %s by its name\n",
+		   image);
 	return 0;
 }

@@ -9,7 +9,8 @@
  *       entries: BOOT_PATH/loader/entries, BOOT_PATH/efi/loader/entries or
  *       BOOT_PATH/../efi/loader/entries; the image is always passed, else dracut's
  *       kernel-install plugin would build a default image without our scripts)
- * printing " Updating bootloader (TOOL) ... done|error", or a note that no tool was found
- * (the image is at the name the boot loader already loads).
+ * saying " Updating bootloader (TOOL) ... done" or that no tool was found (the image is at the
+ * name the boot loader already loads) as a detail (log_detail), " Updating bootloader (TOOL)
+ * ... error" on stdout.
  * Returns 0, or -EIO after log_error when the tool failed, or -errno. */
 int onboot_update_bootloader(const struct settings *s, const char *image);

@@ -1,4 +1,4 @@
-/* onboot_build.c: one dracut run for onboot, from staged manifest to committed image. */
+/* onboot_build.c: the image of one onboot transaction: dracut, the check, the rename. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,52 +10,33 @@
 #include "onboot_build.h"
 #include "onboot_dracut.h"
 #include "onboot_image.h"
-#include "onboot_tempfile.h"
 #include "optfilter.h"
 #include "strfmt.h"
 #include "strv.h"
+#include "tempfile.h"
 
-static char *creation_label(const struct onboot_script *v, size_t n)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-
-	if (!f)
-		return NULL;
-	fputs(n ? " Creating initramfs with" : " Creating initramfs without scripts", f);
-	for (size_t i = 0; i < n; i++)
-		fprintf(f, " %s", v[i].name);
-	fputs(" ... ", f);
-	if (fclose(f) != 0) {
-		free(text);
-		return NULL;
-	}
-	return text;
-}
-
-static void say_log_file(const struct settings *s)
+/* Where dracut's output went, as a detail (or, after a failure, on stderr). */
+static char *log_file_text(const struct settings *s)
 {
 	if (log_fd() >= 0)
-		clog("  dracut log: %s\n", s->log_file);
-	else if (!*s->log_file)
-		clog("  dracut log: none (LOG_FILE is empty)\n");
-	else
-		clog("  dracut log: none (LOG_FILE %s could not be opened)\n", s->log_file);
+		return strdup_printf("  dracut log: %s\n", s->log_file);
+	if (!*s->log_file)
+		return strdup("  dracut log: none (LOG_FILE is empty)\n");
+	return strdup_printf("  dracut log: none (LOG_FILE %s could not be opened)\n", s->log_file);
 }
 
 /* DRACUT [DRACUT_OPTS...] --force [--add systemtap] IMAGE KVER */
-static int dracut_argv(const struct settings *s, const char *dracut, const char *image, bool add,
-		       char ***ret)
+static int dracut_argv(const struct onboot_request *req, const char *image, char ***ret)
 {
+	const struct settings *s = req->s;
 	_cleanup_strv_free_ char **argv = NULL, **extra = NULL;
-	const char *opts = s->dracut_opts;
+	bool add = req->n > 0;
 
-	if (opts_split(opts, &extra) < 0) {
-		log_error("Bad DRACUT_OPTS '%s' (unbalanced quote)", opts);
+	if (opts_split(s->dracut_opts, &extra) < 0) {
+		log_error("Bad DRACUT_OPTS '%s' (unbalanced quote)", s->dracut_opts);
 		return -EINVAL;
 	}
-	if (strv_push(&argv, dracut) < 0 || strv_extend(&argv, extra) < 0 ||
+	if (strv_push(&argv, req->dracut) < 0 || strv_extend(&argv, extra) < 0 ||
 	    strv_push(&argv, "--force") < 0 || (add && strv_push(&argv, "--add") < 0) ||
 	    (add && strv_push(&argv, ONBOOT_DRACUT_MODULE) < 0) || strv_push(&argv, image) < 0 ||
 	    strv_push(&argv, s->kernel_release) < 0)
@@ -69,24 +50,26 @@ static void say_backup(const char *output, enum onboot_backup backup)
 {
 	switch (backup) {
 	case ONBOOT_BACKUP_KEPT:
-		clog("  Previous image kept as %s.bak\n", output);
+		log_detail("  Previous image kept as %s.bak\n", output);
 		break;
 	case ONBOOT_BACKUP_EXISTS:
-		clog("  Backup already exists: %s.bak (left as it was)\n", output);
+		log_detail("  Backup already exists: %s.bak (left as it was)\n", output);
 		break;
 	case ONBOOT_BACKUP_NO_OLD:
-		clog("  No previous image %s to back up\n", output);
+		log_detail("  No previous image %s to back up\n", output);
 		break;
 	case ONBOOT_BACKUP_NOT_ASKED:
 		break;
 	}
 }
 
-/* Ends the " Creating initramfs ... " line and says why, once: what failed, the detail
- * (may be NULL), dracut's last lines (may be NULL), where the log is, what was kept. */
-static void report_failure(const struct settings *s, const char *output, const char *what,
-			   const char *detail, const char *tail)
+/* Ends the Creating line and says why, once: what failed, the detail (may be NULL), dracut's
+ * last lines (may be NULL), where its log is, what was kept. Returns err. */
+static int report_failure(const struct onboot_request *req, int err, const char *what,
+			  const char *detail, const char *tail)
 {
+	_cleanup_free_ char *log_text = log_file_text(req->s);
+
 	clog("error\n");
 	log_error("The initramfs creation is unsuccessful: %s%s%s", what, detail ? ": " : "",
 		  detail ? detail : "");
@@ -99,17 +82,16 @@ static void report_failure(const struct settings *s, const char *output, const c
 			l = *nl ? nl + 1 : nl;
 		}
 	}
-	say_log_file(s);
-	clog("  %s was left as it was\n", output);
+	fprintf(stderr, "%s  %s was left as it was\n", log_text ? log_text : "", req->output);
+	return err;
 }
 
-/* Ends the " Creating initramfs ... " line after a signal (interrupt.h): the temp files go, the
- * output stays. Returns -EINTR. */
-static int report_interrupted(const struct settings *s, const char *output)
+/* Ends the Creating line after a signal (interrupt.h): the temp files go, the output stays
+ * (a detail: shown with the "Interrupted by signal" error that follows). Returns -EINTR. */
+static int report_interrupted(const struct onboot_request *req)
 {
 	clog("interrupted\n");
-	say_log_file(s);
-	clog("  %s was left as it was\n", output);
+	log_detail("  %s was left as it was\n", req->output);
 	return -EINTR;
 }
 
@@ -117,83 +99,100 @@ static int report_interrupted(const struct settings *s, const char *output)
 static int run_dracut(const struct onboot_request *req, char *const argv[], char *const env[],
 		      const char *label)
 {
-	_cleanup_free_ char *tail = NULL, *why = NULL, *late = NULL,
-			    *subject = strdup_printf("building %s", req->output);
+	_cleanup_free_ char *why = NULL, *subject = strdup_printf("building %s", req->output);
 	struct run_limit limit = {req->s->dracut_timeout, "DRACUT_TIMEOUT", subject};
+	struct dracut_run d = {0};
 	int r;
 
 	if (!subject)
 		return log_error_errno(-ENOMEM, "Failed to run %s", req->dracut);
-	r = onboot_run_dracut(argv, env, &limit, label, &tail, &late);
-	if (r == 0)
-		return 0;
+	r = onboot_run_dracut(argv, env, &limit, label, req->progress, &d);
 	if (r == -EINTR)
-		return report_interrupted(req->s, req->output);
-	if (r == -ETIME) { /* run.c's message: program, image, limit, setting */
-		why = late;
-		late = NULL;
-	} else if (r < 0) {
-		why = strdup(strerror(-r));
-	} else if (asprintf(&why, "%s exited with status %d", req->dracut, r) < 0) {
-		why = NULL;
+		return report_interrupted(req);
+	if (r < 0)
+		return report_failure(req, r, strerror(-r), NULL, NULL);
+	if (d.status == 0) {
+		dracut_run_free(&d);
+		return 0;
 	}
-	report_failure(req->s, req->output, why ? why : "dracut failed", NULL, tail);
-	return r < 0 ? r : -EIO;
+	if (d.status == -ETIME) /* run.c's message: program, image, limit, setting */
+		why = d.note ? strdup(d.note) : NULL;
+	else
+		why = strdup_printf("%s exited with status %d", req->dracut, d.status);
+	r = report_failure(req, d.status < 0 ? d.status : -EIO, why ? why : "dracut failed", NULL,
+			   d.tail);
+	dracut_run_free(&d);
+	return r;
 }
 
-int onboot_build(const struct onboot_request *req)
+/* dracut and our module-setup.sh get these through dracut's environment (never ours). */
+static int dracut_env(const struct onboot_request *req, const char *manifest_path, char *env[3])
 {
-	const struct settings *s = req->s;
-	struct onboot_temp img = ONBOOT_TEMP_INIT;
-	_cleanup_free_ char *why = NULL, *label = creation_label(req->v, req->n),
-			    *env_manifest = NULL, *env_loader = NULL;
-	char *env[3] = {NULL, NULL, NULL};
+	env[0] = strdup_printf("STAP_ONBOOT_MANIFEST=%s", manifest_path);
+	env[1] = req->loader ? strdup_printf("STAP_EARLY_LOADER=%s", req->loader) : NULL;
+	env[2] = NULL;
+	if (!env[0] || (req->loader && !env[1])) {
+		free(env[0]);
+		free(env[1]);
+		return log_error_errno(-ENOMEM, "Failed to set the environment for dracut");
+	}
+	return 0;
+}
+
+int onboot_build(const struct onboot_request *req, const char *manifest_path,
+		 const char *manifest_text)
+{
+	_cleanup_free_ char *label = onboot_request_label(req), *log_text = NULL;
 	_cleanup_strv_free_ char **argv = NULL;
+	struct onboot_verdict check = {0};
 	enum onboot_backup backup = ONBOOT_BACKUP_NOT_ASKED;
+	struct temp img = TEMP_INIT;
+	char *env[3] = {NULL, NULL, NULL};
 	int r;
 
 	if (!label)
 		return log_error_errno(-ENOMEM, "Failed to create the initramfs");
 	r = onboot_image_stage(req->output, &img);
+	if (r == 0)
+		r = dracut_argv(req, img.path, &argv);
+	if (r == 0)
+		r = dracut_env(req, manifest_path, env);
 	if (r < 0)
 		goto out;
-	r = dracut_argv(s, req->dracut, img.path, req->n > 0, &argv);
-	if (r < 0)
-		goto out;
-
-	/* dracut and our module-setup.sh get these through dracut's environment (never ours). */
-	if (asprintf(&env_manifest, "STAP_ONBOOT_MANIFEST=%s", req->manifest_path) < 0 ||
-	    (req->loader && asprintf(&env_loader, "STAP_EARLY_LOADER=%s", req->loader) < 0)) {
-		env_manifest = env_loader = NULL;
-		r = log_error_errno(-ENOMEM, "Failed to set the environment for dracut");
-		goto out;
-	}
-	env[0] = env_manifest;
-	env[1] = env_loader;
 	clog("%s", label);
 	r = run_dracut(req, argv, env, label);
 	if (r < 0)
 		goto out;
-	r = onboot_image_verify(s, img.path, req->v, req->n, req->manifest_text, &why);
+	r = onboot_image_check(req->s->dracut_timeout, img.path, req->v, req->n, manifest_text,
+			       &check);
 	/* Up to here a signal stops the work; the renames below are never cut in half. */
-	if (interrupted()) {
-		r = report_interrupted(s, req->output);
+	if (r == -EINTR || interrupted()) {
+		r = report_interrupted(req);
 		goto out;
 	}
-	if (r < 0) {
-		report_failure(s, req->output, "image check failed", why, NULL);
+	if (r < 0 || !check.ok) {
+		r = report_failure(req, r < 0 ? r : -EBADMSG, "image check failed",
+				   check.why ? check.why
+				   : r < 0   ? strerror(-r)
+					     : NULL,
+				   NULL);
 		goto out;
 	}
-	r = onboot_image_commit(&img, req->output, req->backup, &backup, &why);
+	r = onboot_image_commit(&img, req->output, req->backup, &backup);
 	if (r < 0) {
-		report_failure(s, req->output, "the new image could not be put in place", why,
+		report_failure(req, r, "the new image could not be put in place", strerror(-r),
 			       NULL);
 		goto out;
 	}
 	clog("done\n");
 	say_backup(req->output, backup);
-	say_log_file(s);
+	log_text = log_file_text(req->s);
+	if (log_text)
+		log_detail("%s", log_text);
 out:
-	onboot_temp_remove(&img);
+	onboot_verdict_free(&check);
+	free(env[0]);
+	free(env[1]);
+	temp_discard(&img);
 	return r;
 }

@@ -153,9 +153,11 @@ static void read_lines(int fd, pid_t pid, struct progress *p)
 }
 
 int onboot_run_dracut(char *const argv[], char *const env_add[], const struct run_limit *limit,
-		      const char *label, char **ret_tail, char **ret_note)
+		      const char *label, bool progress, struct dracut_run *ret)
 {
-	struct progress p = {.label = label, .tty = isatty(STDOUT_FILENO), .start = time(NULL)};
+	struct progress p = {
+	    .label = label, .tty = progress && isatty(STDOUT_FILENO), .start = time(NULL)};
+	struct dracut_run d = {0};
 	int pipefd[2], r;
 	pid_t pid;
 
@@ -166,10 +168,12 @@ int onboot_run_dracut(char *const argv[], char *const env_add[], const struct ru
 	log_exec(argv);
 	fflush(stdout);
 
-	/* A signal (interrupt.h) ends dracut; -EINTR then, whatever dracut returned. */
+	/* A signal (interrupt.h) ends dracut; -EINTR then, whatever dracut returned. A run killed
+	 * outright (SIGKILL) cannot: dracut then gets SIGTERM from the kernel, and cleans up. */
 	struct run_opts o = {.in_fd = -1,
 			     .out_fd = pipefd[1],
 			     .err_fd = pipefd[1],
+			     .flags = RUN_DIE_WITH_PARENT,
 			     .env_add = env_add,
 			     .limit = limit};
 	pid = run_spawn_opts(argv, &o);
@@ -181,7 +185,7 @@ int onboot_run_dracut(char *const argv[], char *const env_add[], const struct ru
 		/* After a signal, its last words stay in the pipe: closing it would kill it with
 		 * SIGPIPE in the middle of its cleanup. */
 		read_lines(pipefd[0], pid, &p);
-		r = run_wait_note(pid, ret_note);
+		r = run_wait_note(pid, &d.note);
 		if (r < 0 && r != -EINTR && r != -ETIME)
 			log_error_errno(r, "Failed to wait for %s", argv[0]);
 	}
@@ -193,9 +197,22 @@ int onboot_run_dracut(char *const argv[], char *const env_add[], const struct ru
 	}
 	if (r >= 0 && interrupted())
 		r = -EINTR;
-	if (ret_tail)
-		*ret_tail = join_tail(&p);
+	if (r >= 0 || r == -ETIME)
+		d.tail = join_tail(&p);
 	for (size_t i = 0; i < TAIL_LINES; i++)
 		free(p.tail[i]);
-	return r;
+	if (r < 0 && r != -ETIME) {
+		free(d.note);
+		return r;
+	}
+	d.status = r;
+	*ret = d;
+	return 0;
+}
+
+void dracut_run_free(struct dracut_run *d)
+{
+	free(d->tail);
+	free(d->note);
+	*d = (struct dracut_run){0};
 }

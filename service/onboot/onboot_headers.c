@@ -2,11 +2,13 @@
  * every kernel a site installs; a site without compilers gets its modules from a compile
  * server or from a pack made on a build host, and is told which when it has neither. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cache.h"
+#include "growbuf.h"
 #include "log.h"
 #include "macro.h"
 #include "onboot_headers.h"
@@ -39,21 +41,23 @@ static bool prebuilt(const struct settings *s, const struct manifest_script *ms)
 
 int onboot_set_unbuilt(const struct settings *s, const struct manifest *set, char **ret)
 {
-	char *missing = NULL;
+	struct growbuf b = {0}; /* grown by doubling: linear in the set's size */
+	int r = 0;
 
-	for (size_t i = 0; i < set->n_scripts; i++) {
-		char *m;
+	for (size_t i = 0; i < set->n_scripts && r == 0; i++) {
+		const char *name = set->scripts[i].name;
 		if (prebuilt(s, &set->scripts[i]))
 			continue;
-		if (asprintf(&m, "%s%s%s", missing ? missing : "", missing ? " " : "",
-			     set->scripts[i].name) < 0) {
-			free(missing);
-			return -ENOMEM;
-		}
-		free(missing);
-		missing = m;
+		if (b.data)
+			r = growbuf_append(&b, " ", 1, SIZE_MAX);
+		if (r == 0)
+			r = growbuf_append(&b, name, strlen(name), SIZE_MAX);
 	}
-	*ret = missing;
+	if (r < 0) {
+		free(b.data);
+		return r;
+	}
+	*ret = b.data;
 	return 0;
 }
 

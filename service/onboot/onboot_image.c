@@ -1,6 +1,7 @@
 /* onboot_image.c: the new initramfs: staged beside the output, checked, put in place. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "manifest.h"
 #include "onboot_initrd_scan.h"
 #include "onboot_util.h"
+#include "strfmt.h"
 
 #define IMG_LOADER "usr/sbin/stap-early-loader"
 #define IMG_DIR "usr/lib/stap-onboot"
@@ -22,35 +24,30 @@
 #define IMG_INIT_REAL "init.real"
 #define IMG_HOOK_TAIL "dracut/hooks/cmdline/01-stap-early-loader.sh"
 
-char *onboot_image_temp_prefix(const char *output)
+int onboot_image_stage(const char *output, struct temp *ret)
 {
-	const char *base = strrchr(output, '/');
-	char *prefix;
+	_cleanup_free_ char *dir = onboot_dirname(output);
+	const char *base = strrchr(output, '/') + 1;
+	size_t busy = 0;
+	int r;
 
-	base = base ? base + 1 : output;
-	if (asprintf(&prefix, ".%s.stap-onboot.", base) < 0)
-		return NULL;
-	return prefix;
-}
-
-int onboot_image_clean_stale(const char *output)
-{
-	_cleanup_free_ char *dir = onboot_dirname(output),
-			    *prefix = onboot_image_temp_prefix(output);
-
-	if (!dir || !prefix)
+	if (!dir)
 		return log_error_errno(-ENOMEM, "Failed to prepare %s", output);
-	return onboot_temp_clean_stale(dir, prefix);
-}
-
-int onboot_image_stage(const char *output, struct onboot_temp *ret)
-{
-	_cleanup_free_ char *dir = onboot_dirname(output),
-			    *prefix = onboot_image_temp_prefix(output);
-
-	if (!dir || !prefix)
-		return log_error_errno(-ENOMEM, "Failed to prepare %s", output);
-	return onboot_temp_create(dir, prefix, ret);
+	/* The leftovers go first: they may hold the room the new image needs. A live temp of
+	 * the same image is another onboot building it now (with a config of its own). */
+	r = temp_clean(dir, base, &busy);
+	if (r < 0)
+		return log_error_errno(r, "Failed to read directory %s", dir);
+	if (busy) {
+		log_error("A temporary image of %s in %s is in use: is another systemtap-service "
+			  "onboot running?",
+			  output, dir);
+		return -EBUSY;
+	}
+	r = temp_file_named(output, ret);
+	if (r < 0)
+		return log_error_errno(r, "Failed to create a temporary file in %s", dir);
+	return 0;
 }
 
 /* Where dracut puts the hook: /usr/lib (merged /usr), /lib, or /var/lib (dracut-ng). */
@@ -72,14 +69,16 @@ static void wants_free(struct initrd_want *w, size_t n)
 	free(w);
 }
 
+/* The wants, each module's bytes read; -errno after log_error (a module of ours is unreadable:
+ * nothing can be checked). */
 static int make_wants(const struct onboot_script *v, size_t n, const char *manifest_text,
-		      struct initrd_want **ret, char **ret_reason)
+		      struct initrd_want **ret)
 {
 	struct initrd_want *w = calloc(W_KO + n, sizeof(*w));
 	int r;
 
 	if (!w)
-		return onboot_reason(ret_reason, -ENOMEM, "%s", strerror(ENOMEM));
+		return log_error_errno(-ENOMEM, "Failed to check the image");
 	w[W_INIT].path = "init";
 	w[W_INIT_REAL].path = IMG_INIT_REAL;
 	w[W_LOADER].path = IMG_LOADER;
@@ -95,14 +94,14 @@ static int make_wants(const struct onboot_script *v, size_t n, const char *manif
 
 		if (asprintf(&path, IMG_DIR "/%s.ko", v[i].name) < 0) {
 			wants_free(w, W_KO + i);
-			return onboot_reason(ret_reason, -ENOMEM, "%s", strerror(ENOMEM));
+			return log_error_errno(-ENOMEM, "Failed to check the image");
 		}
 		k->path = path;
 		r = read_file(ko, &data, &k->len);
 		k->data = data;
 		if (r < 0) {
 			wants_free(w, W_KO + i + 1);
-			return onboot_reason(ret_reason, r, "cannot read %s: %s", ko, strerror(-r));
+			return log_error_errno(r, "Failed to read %s", ko);
 		}
 	}
 	*ret = w;
@@ -117,44 +116,45 @@ static bool have_hook(const struct initrd_want *w)
 	return false;
 }
 
+/* 0 and *ret: whether the image holds what w asks, or -ENOMEM. */
 static int check_wants(const struct initrd_want *w, const char *image, bool early,
-		       const struct onboot_script *v, size_t n, char **ret_reason)
+		       const struct onboot_script *v, size_t n, struct onboot_verdict *ret)
 {
 	if (!w[W_INIT].present)
-		return onboot_reason(ret_reason, -EBADMSG, "%s holds no /init", image);
+		return onboot_refuse(ret, "%s holds no /init", image);
 	if (n == 0) {
 		if (w[W_MANIFEST].present || w[W_LOADER].present || have_hook(w))
-			return onboot_reason(ret_reason, -EBADMSG,
-					     "%s still holds the onboot scripts", image);
+			return onboot_refuse(ret, "%s still holds the onboot scripts", image);
+		*ret = (struct onboot_verdict){.ok = true};
 		return 0;
 	}
 	if (!w[W_LOADER].present)
-		return onboot_reason(ret_reason, -EBADMSG, "%s lacks /" IMG_LOADER, image);
+		return onboot_refuse(ret, "%s lacks /" IMG_LOADER, image);
 	if (!have_hook(w))
-		return onboot_reason(ret_reason, -EBADMSG,
-				     "%s lacks the hook cmdline/01-stap-early-loader.sh", image);
+		return onboot_refuse(ret, "%s lacks the hook cmdline/01-stap-early-loader.sh",
+				     image);
 	if (!w[W_MANIFEST].present)
-		return onboot_reason(ret_reason, -EBADMSG, "%s lacks /" IMG_MANIFEST, image);
+		return onboot_refuse(ret, "%s lacks /" IMG_MANIFEST, image);
 	/* Earliest mode: /init is the loader, which execs the image's own init from there. */
 	if (early && !w[W_INIT_REAL].present)
-		return onboot_reason(ret_reason, -EBADMSG,
+		return onboot_refuse(ret,
 				     "%s lacks /" IMG_INIT_REAL
 				     " (the image's own init, run by the loader as /init)",
 				     image);
 	/* The manifest inside must be the one written for this run, not an older one. */
 	if (!w[W_MANIFEST].matches)
-		return onboot_reason(ret_reason, -EBADMSG,
-				     "/" IMG_MANIFEST " in %s differs from the manifest written",
-				     image);
+		return onboot_refuse(
+		    ret, "/" IMG_MANIFEST " in %s differs from the manifest written", image);
 	for (size_t i = 0; i < n; i++) {
 		const struct initrd_want *k = &w[W_KO + i];
 
 		if (!k->present)
-			return onboot_reason(ret_reason, -EBADMSG, "%s lacks /%s", image, k->path);
+			return onboot_refuse(ret, "%s lacks /%s", image, k->path);
 		if (!k->matches)
-			return onboot_reason(ret_reason, -EBADMSG, "/%s in %s differs from %s",
-					     k->path, image, v[i].ko_path);
+			return onboot_refuse(ret, "/%s in %s differs from %s", k->path, image,
+					     v[i].ko_path);
 	}
+	*ret = (struct onboot_verdict){.ok = true};
 	return 0;
 }
 
@@ -173,27 +173,42 @@ static bool manifest_is_early(const char *manifest_text)
 	return early;
 }
 
-int onboot_image_verify(const struct settings *s, const char *image, const struct onboot_script *v,
-			size_t n, const char *manifest_text, char **ret_reason)
+int onboot_image_check(unsigned timeout, const char *image, const struct onboot_script *v, size_t n,
+		       const char *manifest_text, struct onboot_verdict *ret)
 {
 	/* Its decompressor belongs to the image's build: the same limit as dracut. */
-	struct run_limit limit = {s->dracut_timeout, "DRACUT_TIMEOUT", "checking the image"};
+	struct run_limit limit = {timeout, "DRACUT_TIMEOUT", "checking the image"};
+	struct onboot_verdict scanned = {0};
 	struct initrd_want *w = NULL;
 	int r;
 
-	*ret_reason = NULL;
-	r = make_wants(v, n, manifest_text, &w, ret_reason);
+	r = make_wants(v, n, manifest_text, &w);
 	if (r < 0)
 		return r;
-	r = initrd_scan(image, &limit, w, W_KO + n, ret_reason);
-	if (r == 0)
-		r = check_wants(w, image, manifest_is_early(manifest_text), v, n, ret_reason);
+	r = initrd_scan(image, &limit, w, W_KO + n, &scanned);
+	if (r == 0 && scanned.ok)
+		r = check_wants(w, image, manifest_is_early(manifest_text), v, n, ret);
+	else if (r == 0)
+		*ret = scanned;
 	wants_free(w, W_KO + n);
 	return r;
 }
 
-static int copy_mode_and_owner(const char *path, const char *output, bool *ret_have_old,
-			       char **ret_reason)
+/* The step of the commit that failed, for LOG_FILE (the caller reports the failure, once its
+ * line is complete); returns err. */
+static int __attribute__((format(printf, 2, 3))) log_step(int err, const char *fmt, ...)
+{
+	_cleanup_free_ char *what = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	what = strdup_vprintf(fmt, ap);
+	va_end(ap);
+	log_line("Cannot %s: %s", what ? what : fmt, errno_reason(err));
+	return err;
+}
+
+static int copy_mode_and_owner(const char *path, const char *output, bool *ret_have_old)
 {
 	_cleanup_close_ int fd = -1;
 	struct stat old;
@@ -209,24 +224,22 @@ static int copy_mode_and_owner(const char *path, const char *output, bool *ret_h
 	} else if (errno == ENOENT) {
 		have_old = false;
 	} else {
-		return onboot_reason(ret_reason, -errno, "cannot stat %s: %m", output);
+		return log_step(-errno, "stat %s", output);
 	}
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
-		return onboot_reason(ret_reason, -errno, "cannot open %s: %m", path);
+		return log_step(-errno, "open %s", path);
 	if (fchown(fd, uid, gid) < 0 || fchmod(fd, mode) < 0)
-		return onboot_reason(ret_reason, -errno, "cannot set the mode and owner of %s: %m",
-				     path);
+		return log_step(-errno, "set the mode and owner of %s", path);
 	if (fsync(fd) < 0)
-		return onboot_reason(ret_reason, -errno, "cannot sync %s: %m", path);
+		return log_step(-errno, "sync %s", path);
 	*ret_have_old = have_old;
 	return 0;
 }
 
 enum backup_done { BACKUP_NONE, BACKUP_LINKED, BACKUP_MOVED };
 
-static int keep_backup(const char *output, const char *bak, enum backup_done *ret,
-		       char **ret_reason)
+static int keep_backup(const char *output, const char *bak, enum backup_done *ret)
 {
 	if (path_exists(bak)) {
 		*ret = BACKUP_NONE;
@@ -238,41 +251,40 @@ static int keep_backup(const char *output, const char *bak, enum backup_done *re
 	}
 	/* File systems without hard links (vfat): move it; the rename below follows at once. */
 	if (errno != EPERM && errno != EOPNOTSUPP && errno != EMLINK && errno != ENOSYS)
-		return onboot_reason(ret_reason, -errno, "cannot keep %s as %s: %m", output, bak);
+		return log_step(-errno, "keep %s as %s", output, bak);
 	if (rename(output, bak) < 0)
-		return onboot_reason(ret_reason, -errno, "cannot rename %s to %s: %m", output, bak);
+		return log_step(-errno, "rename %s to %s", output, bak);
 	*ret = BACKUP_MOVED;
 	return 0;
 }
 
-int onboot_image_commit(struct onboot_temp *staged, const char *output, bool backup,
-			enum onboot_backup *ret_backup, char **ret_reason)
+int onboot_image_commit(struct temp *staged, const char *output, bool backup,
+			enum onboot_backup *ret_backup)
 {
 	_cleanup_free_ char *bak = NULL;
 	enum backup_done done = BACKUP_NONE;
 	bool have_old = false;
 	int r;
 
-	r = copy_mode_and_owner(staged->path, output, &have_old, ret_reason);
+	r = copy_mode_and_owner(staged->path, output, &have_old);
 	if (r < 0)
 		return r;
 	if (asprintf(&bak, "%s.bak", output) < 0)
-		return onboot_reason(ret_reason, -ENOMEM, "%s", strerror(ENOMEM));
+		return -ENOMEM;
 	if (backup && have_old) {
-		r = keep_backup(output, bak, &done, ret_reason);
+		r = keep_backup(output, bak, &done);
 		if (r < 0)
 			return r;
 	}
 	if (rename(staged->path, output) < 0) {
-		r = onboot_reason(ret_reason, -errno, "cannot rename %s to %s: %m", staged->path,
-				  output);
+		r = log_step(-errno, "rename %s to %s", staged->path, output);
 		if (done == BACKUP_LINKED)
 			unlink(bak);
 		else if (done == BACKUP_MOVED && rename(bak, output) < 0)
 			log_error_errno(-errno, "Failed to rename %s back to %s", bak, output);
 		return r;
 	}
-	onboot_temp_release(staged);
+	temp_release(staged);
 	r = fsync_parent_dir(output);
 	if (r < 0)
 		log_warning("Failed to sync the directory of %s: %s", output, strerror(-r));

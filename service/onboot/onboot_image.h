@@ -8,24 +8,22 @@
 #include <stddef.h>
 
 #include "onboot_manifest.h"
-#include "onboot_tempfile.h"
+#include "onboot_util.h"
+#include "tempfile.h"
 #include "settings.h"
 
-/* Temp images are DIR/.BASENAME.stap-onboot.XXXXXX. Newly allocated; NULL on ENOMEM. */
-char *onboot_image_temp_prefix(const char *output);
-/* Removes the temp images of output that killed runs left (onboot_temp_clean_stale). */
-int onboot_image_clean_stale(const char *output);
-/* Creates a new locked temp image in the output's directory. 0 or -errno after log_error. */
-int onboot_image_stage(const char *output, struct onboot_temp *ret);
+/* A new temp image (named: dracut writes it) beside output (absolute), after the leftovers of
+ * killed runs there went. 0 and *ret, -EBUSY when a live process holds a temp image of output,
+ * or -errno, after log_error. */
+int onboot_image_stage(const char *output, struct temp *ret);
 /* Checks image as the kernel will unpack it, in one pass over its archives (initrd_scan: no
- * temp files; a compressed image goes through one decompressor): /init must be there; with
- * scripts also the loader, the cmdline/01 hook, the manifest (byte for byte manifest_text) and
- * every NAME.ko (byte for byte v[i].ko_path); without scripts none of ours. s is not used (the
- * image is read in place). Returns 0, or -EBADMSG / -errno with *ret_reason saying what is wrong
- * (newly allocated, may be NULL on ENOMEM; the caller prints it: the failure line must end first).
- */
-int onboot_image_verify(const struct settings *s, const char *image, const struct onboot_script *v,
-			size_t n, const char *manifest_text, char **ret_reason);
+ * temp files; a compressed image goes through one decompressor, within timeout seconds, 0: no
+ * limit): /init must be there; with scripts also the loader, the cmdline/01 hook, the manifest
+ * (byte for byte manifest_text) and every NAME.ko (byte for byte v[i].ko_path); without
+ * scripts none of ours. 0 and *ret (holds it, or why not), -EINTR after a signal, or -errno
+ * after log_error (a module of v cannot be read). */
+int onboot_image_check(unsigned timeout, const char *image, const struct onboot_script *v, size_t n,
+		       const char *manifest_text, struct onboot_verdict *ret);
 enum onboot_backup {
 	ONBOOT_BACKUP_NOT_ASKED, /* no -b */
 	ONBOOT_BACKUP_KEPT,	 /* the old image is now output.bak */
@@ -35,7 +33,8 @@ enum onboot_backup {
 
 /* Gives the staged image the mode and owner of output (0600 when new), fsyncs it, keeps the
  * old image as output.bak when backup (an existing .bak is never replaced) and renames the
- * staged image over output. On failure output is what it was. Prints nothing (but a failed
- * undo). 0 and *ret_backup, or -errno and *ret_reason as for onboot_image_verify. */
-int onboot_image_commit(struct onboot_temp *staged, const char *output, bool backup,
-			enum onboot_backup *ret_backup, char **ret_reason);
+ * staged image over output (staged is released). 0 and *ret_backup, or -errno (the step that
+ * failed in LOG_FILE, for the caller to report) with output as it was and staged still there
+ * (discard it). */
+int onboot_image_commit(struct temp *staged, const char *output, bool backup,
+			enum onboot_backup *ret_backup);

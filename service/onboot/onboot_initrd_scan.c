@@ -6,6 +6,7 @@
  * image is compressed. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,6 +18,7 @@
 #include "onboot_initrd_scan.h"
 #include "onboot_util.h"
 #include "run.h"
+#include "strfmt.h"
 
 struct source {
 	int fd;
@@ -79,6 +81,19 @@ static const struct decompressor decompressors[] = {
     {{0x28, 0xb5, 0x2f, 0xfd}, 4, "zstd"},
 };
 
+/* Records why the image does not hold what is asked (a refusal: the check ran) and returns err;
+ * -ENOMEM when even that fails. */
+static int __attribute__((format(printf, 3, 4)))
+refuse(struct onboot_verdict *v, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	v->why = strdup_vprintf(fmt, ap);
+	va_end(ap);
+	return v->why ? err : -ENOMEM;
+}
+
 static const char *decompressor_for(int fd, uint64_t offset)
 {
 	unsigned char head[6] = {0};
@@ -94,7 +109,7 @@ static const char *decompressor_for(int fd, uint64_t offset)
 /* The bytes of image from offset on, through PROGRAM -d -c, into the model. */
 static int scan_compressed(struct initrd_model *m, struct cpio_reader *r, const char *image, int fd,
 			   uint64_t offset, const struct run_limit *limit, uint64_t unpacked_max,
-			   char **ret_reason)
+			   struct onboot_verdict *v)
 {
 	const char *program = decompressor_for(fd, offset);
 	char *argv[] = {(char *)program, "-d", "-c", NULL};
@@ -104,22 +119,23 @@ static int scan_compressed(struct initrd_model *m, struct cpio_reader *r, const 
 	pid_t pid;
 
 	if (!program)
-		return onboot_reason(ret_reason, -EBADMSG,
-				     "%s: no archive and no known compression at byte %llu", image,
-				     (unsigned long long)offset);
+		return refuse(v, -EBADMSG, "%s: no archive and no known compression at byte %llu",
+			      image, (unsigned long long)offset);
 	in = open(image, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (in < 0 || lseek(in, (off_t)offset, SEEK_SET) < 0)
-		return onboot_reason(ret_reason, -errno, "cannot read %s: %m", image);
+		return refuse(v, -errno, "cannot read %s: %m", image);
 	if (pipe2(p, O_CLOEXEC) < 0)
-		return onboot_reason(ret_reason, -errno, "cannot make a pipe: %m");
+		return refuse(v, -errno, "cannot make a pipe: %m");
 	log_exec(argv);
-	pid = run_spawn_opts(
-	    argv, &(struct run_opts){.in_fd = in, .out_fd = p[1], .err_fd = -1, .limit = limit});
+	pid = run_spawn_opts(argv, &(struct run_opts){.in_fd = in,
+						      .out_fd = p[1],
+						      .err_fd = -1,
+						      .flags = RUN_DIE_WITH_PARENT,
+						      .limit = limit});
 	close(p[1]);
 	if (pid < 0) {
 		close(p[0]);
-		return onboot_reason(ret_reason, (int)pid, "cannot run %s: %s", program,
-				     strerror((int)-pid));
+		return refuse(v, (int)pid, "cannot run %s: %s", program, strerror((int)-pid));
 	}
 	pipe_src.fd = p[0];
 	cpio_reader_init(r, source_read, NULL, &pipe_src);
@@ -127,37 +143,39 @@ static int scan_compressed(struct initrd_model *m, struct cpio_reader *r, const 
 	/* On an early stop the decompressor gets SIGPIPE: its status then says nothing. */
 	close(p[0]);
 	rc = run_wait(pid);
+	if (rc == -EINTR || k == -EINTR)
+		return -EINTR;
 	if (rc == -ETIME) /* what it wrote before it was killed says nothing */
-		return onboot_reason(ret_reason, rc, "%s -d -c on %s did not finish in time",
-				     program, image);
+		return refuse(v, rc, "%s -d -c on %s did not finish in time", program, image);
 	if (k == CPIO_END && rc != 0)
-		return onboot_reason(ret_reason, rc < 0 ? rc : -EBADMSG,
-				     "%s -d -c on %s from byte %llu exited with status %d", program,
-				     image, (unsigned long long)offset, rc);
+		return refuse(v, rc < 0 ? rc : -EBADMSG,
+			      "%s -d -c on %s from byte %llu exited with status %d", program, image,
+			      (unsigned long long)offset, rc);
 	if (k == CPIO_OTHER)
 		k = -EBADMSG;
 	if (k == -EFBIG)
-		return onboot_reason(ret_reason, k,
-				     "%s: the %s-compressed part at byte %llu unpacks to more than "
-				     "%llu MiB, which no initramfs holds (a decompression bomb?)",
-				     image, program, (unsigned long long)offset,
-				     (unsigned long long)(unpacked_max >> 20));
+		return refuse(v, k,
+			      "%s: the %s-compressed part at byte %llu unpacks to more than "
+			      "%llu MiB, which no initramfs holds (a decompression bomb?)",
+			      image, program, (unsigned long long)offset,
+			      (unsigned long long)(unpacked_max >> 20));
 	if (k < 0)
-		return onboot_reason(ret_reason, k, "%s: the %s-compressed part at byte %llu: %s",
-				     image, program, (unsigned long long)offset,
-				     k == -EBADMSG ? "not a whole cpio archive" : strerror(-k));
+		return refuse(v, k, "%s: the %s-compressed part at byte %llu: %s", image, program,
+			      (unsigned long long)offset,
+			      k == -EBADMSG ? "not a whole cpio archive" : strerror(-k));
 	return 0;
 }
 
 int initrd_scan(const char *image, const struct run_limit *limit, struct initrd_want *w, size_t n,
-		char **ret_reason)
+		struct onboot_verdict *ret)
 {
-	return initrd_scan_limited(image, limit, w, n, INITRD_UNPACKED_MAX, ret_reason);
+	return initrd_scan_limited(image, limit, w, n, INITRD_UNPACKED_MAX, ret);
 }
 
 int initrd_scan_limited(const char *image, const struct run_limit *limit, struct initrd_want *w,
-			size_t n, uint64_t unpacked_max, char **ret_reason)
+			size_t n, uint64_t unpacked_max, struct onboot_verdict *ret)
 {
+	struct onboot_verdict v = {.ok = true};
 	struct initrd_model *m = NULL;
 	struct cpio_reader *r = NULL;
 	struct source file = {.fd = -1};
@@ -166,25 +184,24 @@ int initrd_scan_limited(const char *image, const struct run_limit *limit, struct
 
 	file.fd = open(image, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (file.fd < 0 || fstat(file.fd, &st) < 0) {
-		k = onboot_reason(ret_reason, -errno, "cannot read %s: %m", image);
+		k = refuse(&v, -errno, "cannot read %s: %m", image);
 		goto out;
 	}
 	file.size = (uint64_t)st.st_size;
 	r = malloc(sizeof(*r));
 	if (!r || initrd_model_new(w, n, &m) < 0) {
-		k = onboot_reason(ret_reason, -ENOMEM, "%s", strerror(ENOMEM));
+		k = -ENOMEM;
 		goto out;
 	}
 	cpio_reader_init(r, source_read, file_skip, &file);
 	k = initrd_model_feed(m, r);
 	if (k == CPIO_OTHER)
-		k = scan_compressed(m, r, image, file.fd, r->offset, limit, unpacked_max,
-				    ret_reason);
+		k = scan_compressed(m, r, image, file.fd, r->offset, limit, unpacked_max, &v);
 	else if (k < 0)
-		k = onboot_reason(ret_reason, k, "%s: %s", image,
-				  k == -EBADMSG ? "not a whole cpio archive" : strerror(-k));
+		k = refuse(&v, k, "%s: %s", image,
+			   k == -EBADMSG ? "not a whole cpio archive" : strerror(-k));
 	else if (r->offset == 0)
-		k = onboot_reason(ret_reason, -EBADMSG, "%s is empty", image);
+		k = refuse(&v, -EBADMSG, "%s is empty", image);
 	if (k == 0)
 		initrd_model_finish(m);
 out:
@@ -192,5 +209,11 @@ out:
 		close(file.fd);
 	initrd_model_free(m);
 	free(r);
-	return k;
+	if (k == -ENOMEM || k == -EINTR) {
+		free(v.why);
+		return k;
+	}
+	v.ok = k == 0;
+	*ret = v;
+	return 0;
 }

@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 #include "onboot_initrd.h"
+#include "onboot_util.h"
 #include "run.h"
 
 /* The most bytes the archives of one image may unpack to: far beyond any initramfs a kernel
@@ -14,12 +15,13 @@
 /* Fills every want from image as the kernel would unpack it: the uncompressed archives at its
  * start are read in place (bodies nobody asked for are skipped, not read), a compressed rest
  * goes through one decompressor chosen by its magic (gzip, bzip2, xz/lzma, lz4, lzop, zstd),
- * which must exit 0 within limit (NULL: none). 0, or -EBADMSG (not an initramfs, cut, unknown
- * compression) / -EINTR / -ETIME / -errno with *ret_reason saying why (newly allocated, may be
- * NULL on ENOMEM). An image whose archives unpack to more than INITRD_UNPACKED_MAX bytes
- * is refused with -EFBIG as soon as the limit is passed. */
+ * which must exit 0 within limit (NULL: none). 0 and *ret: ok (every want filled), or why the
+ * image cannot be read as an initramfs (not one, cut, unknown compression, unreadable, a
+ * decompressor that failed or ran out of time, archives that unpack to more than
+ * INITRD_UNPACKED_MAX bytes: refused as soon as the limit is passed). -EINTR after a signal,
+ * -ENOMEM. */
 int initrd_scan(const char *image, const struct run_limit *limit, struct initrd_want *w, size_t n,
-		char **ret_reason);
+		struct onboot_verdict *ret);
 /* initrd_scan with another bound than INITRD_UNPACKED_MAX (for tests). */
 int initrd_scan_limited(const char *image, const struct run_limit *limit, struct initrd_want *w,
-			size_t n, uint64_t unpacked_max, char **ret_reason);
+			size_t n, uint64_t unpacked_max, struct onboot_verdict *ret);

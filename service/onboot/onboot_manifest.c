@@ -10,6 +10,7 @@ void onboot_scripts_free(struct onboot_script *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		free(v[i].name);
+		free(v[i].opts);
 		free(v[i].ko_path);
 	}
 	free(v);

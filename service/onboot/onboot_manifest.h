@@ -5,9 +5,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A script as the manifest, the snapshot and the image check need it. */
+/* One script of an onboot request: what the set records, the manifest lists, the snapshot
+ * and the image check need. */
 struct onboot_script {
 	char *name;
+	char *opts;	  /* its options as built (<NAME>_OPT, or the set's record); NULL: none */
 	char *ko_path;	  /* the module that goes into the image: the cache's, then the
 			   * snapshot's once staged */
 	int protocol;	  /* 4 or 5: control-channel numbering of the stap that built it */

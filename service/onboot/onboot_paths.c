@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "fsutil.h"
 #include "config.h"
 #include "log.h"
 #include "macro.h"
@@ -93,7 +94,7 @@ int onboot_find_loader(const struct settings *s, char **ret)
 		p = getenv("STAP_EARLY_LOADER");
 	if (!p || !*p)
 		p = s->early_loader;
-	r = onboot_find_program(p, &found);
+	r = find_program(p, &found);
 	if (r == -ENOENT) {
 		log_error("stap-early-loader not found at %s", p);
 		return r;
@@ -103,5 +104,30 @@ int onboot_find_loader(const struct settings *s, char **ret)
 	r = onboot_absolute_path(found, ret);
 	if (r < 0)
 		return log_error_errno(r, "Failed to find stap-early-loader");
+	return 0;
+}
+
+int onboot_find_tools(const struct settings *s, const char *opt_output, bool with_scripts,
+		      char **ret_output, char **ret_dracut, char **ret_loader)
+{
+	_cleanup_free_ char *output = NULL, *dracut = NULL, *loader = NULL;
+	int r;
+
+	if (find_program(s->dracut, &dracut) < 0) {
+		log_error("%s not found", s->dracut);
+		return -ENOENT;
+	}
+	r = onboot_resolve_output(s, opt_output, &output);
+	if (r == 0 && with_scripts) {
+		r = onboot_check_dracut_module();
+		if (r == 0)
+			r = onboot_find_loader(s, &loader);
+	}
+	if (r < 0)
+		return r;
+	*ret_output = output;
+	*ret_dracut = dracut;
+	*ret_loader = loader;
+	output = dracut = loader = NULL;
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include "macro.h"
 #include "onboot_preflight.h"
 #include "onboot_util.h"
+#include "strfmt.h"
 
 #define MIB (1024ULL * 1024ULL)
 #define BASE_WITHOUT_IMAGE (32 * MIB)
@@ -115,7 +116,7 @@ int onboot_fs_probe(const char *dir, struct onboot_fs *ret)
 
 int onboot_preflight(const char *output, uint64_t payload)
 {
-	_cleanup_free_ char *dir = onboot_dirname(output);
+	_cleanup_free_ char *dir = onboot_dirname(output), *line = NULL;
 	struct onboot_fs fs;
 	uint64_t current = 0, need;
 	char need_s[32], avail_s[32], cur_s[32];
@@ -131,14 +132,18 @@ int onboot_preflight(const char *output, uint64_t payload)
 	need = onboot_estimate_need(current, payload);
 	onboot_format_size(need, need_s, sizeof(need_s));
 	onboot_format_size(fs.avail, avail_s, sizeof(avail_s));
-	clog(" Checking space on %s (%s, %s%s) ... ", fs.device,
-	     fs.fstype ? fs.fstype : "type unknown",
-	     !fs.block ? "no block device"
-	     : fs.uuid ? "UUID="
-		       : "UUID unknown",
-	     fs.block && fs.uuid ? fs.uuid : "");
+	line = strdup_printf(" Checking space on %s (%s, %s%s) ... ", fs.device,
+			     fs.fstype ? fs.fstype : "type unknown",
+			     !fs.block ? "no block device"
+			     : fs.uuid ? "UUID="
+				       : "UUID unknown",
+			     fs.block && fs.uuid ? fs.uuid : "");
+	if (!line) {
+		onboot_fs_free(&fs);
+		return log_error_errno(-ENOMEM, "Failed to check the space for %s", output);
+	}
 	if (fs.avail < need) {
-		clog("error\n");
+		clog("%serror\n", line);
 		if (current)
 			log_error(
 			    "Not enough space for %s on %s: about %s needed (the current image "
@@ -151,7 +156,7 @@ int onboot_preflight(const char *output, uint64_t payload)
 		onboot_fs_free(&fs);
 		return -ENOSPC;
 	}
-	clog("done (%s free, about %s needed)\n", avail_s, need_s);
+	log_detail("%sdone (%s free, about %s needed)\n", line, avail_s, need_s);
 	onboot_fs_free(&fs);
 	return 0;
 }

@@ -25,6 +25,7 @@ int onboot_fs_probe(const char *dir, struct onboot_fs *ret);
 void onboot_fs_free(struct onboot_fs *fs);
 /* The estimate above, in bytes. current = 0 when there is no image yet. */
 uint64_t onboot_estimate_need(uint64_t current, uint64_t payload);
-/* Prints " Checking space on DEVICE (TYPE, UUID=...) ... done" for the directory of output
- * and refuses, changing nothing, when the estimate does not fit: -ENOSPC after log_error. */
+/* Says " Checking space on DEVICE (TYPE, UUID=...) ... done" for the directory of output as a
+ * detail (log_detail), and refuses, changing nothing, when the estimate does not fit: that line
+ * with "error" on stdout, then -ENOSPC after log_error. */
 int onboot_preflight(const char *output, uint64_t payload);

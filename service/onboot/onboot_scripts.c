@@ -1,12 +1,11 @@
-/* onboot_scripts.c: " Checking options NAME ... ": what the early loader can honour. */
+/* onboot_scripts.c: what the early loader can honour of a script: its run options, its
+ * module, its control protocol. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cache.h"
-#include "cmd_common.h"
 #include "fsutil.h"
 #include "log.h"
 #include "macro.h"
@@ -15,21 +14,6 @@
 #include "optfilter.h"
 #include "strfmt.h"
 #include "strv.h"
-
-/* Ends the " Checking options NAME ... " line of a refused script ("error", or "skipped"
- * with PASSALL=no) and applies PASSALL: the reason and "FAILED", and the command stops
- * (-ECANCELED); else a warning with the reason, and 0 (the script is left out). */
-static int __attribute__((format(printf, 2, 3)))
-refuse(struct invocation *inv, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	_cleanup_free_ char *msg = strdup_vprintf(fmt, ap);
-	va_end(ap);
-	clog("%s\n", inv->s->passall ? "error" : "skipped");
-	return might_fail(inv, msg ? msg : fmt) ? -ECANCELED : 0;
-}
 
 static int parse_bufsize(const char *word, unsigned *ret)
 {
@@ -60,35 +44,40 @@ static const char *unsupported_reason(const char *w)
 	return ": stap-early-loader does not support it";
 }
 
-/* Checks NAME's run options and gets its buffer size (0: the module's default).
- * 1 accepted, 0 refused (the caller goes on), -ECANCELED stop, -ENOMEM. */
-static int check_run_options(struct invocation *inv, const char *name, unsigned *ret_bufsize)
+/* Checks sc's run options and gets its buffer size (0: the module's default). 0 and *ret, or
+ * -ENOMEM. */
+static int check_run_options(const struct onboot_script *sc, unsigned *ret_bufsize,
+			     struct onboot_verdict *ret)
 {
 	_cleanup_strv_free_ char **words = NULL, **norm = NULL, **run = NULL;
 	_cleanup_free_ char *bad = NULL;
+	const char *name = sc->name;
 	enum run_mode mode;
 	unsigned bufsize = 0;
 	int r;
 
-	r = opts_split(settings_script_opt(inv->s, name), &words);
+	r = opts_split(sc->opts ? sc->opts : "", &words);
 	if (r == -ENOMEM)
 		return r;
 	if (r < 0)
-		return refuse(inv, "Bad runtime options for script %s: unbalanced quote in %s_OPT",
-			      name, name);
+		return onboot_refuse(
+		    ret, "Bad runtime options for script %s: unbalanced quote in %s_OPT", name,
+		    name);
 	r = opts_normalize(words, &norm, &bad);
 	if (r == -ENOMEM)
 		return r;
 	if (r == -EPERM)
-		return refuse(inv, "Refused option in script %s: %s", name, bad ? bad : "?");
+		return onboot_refuse(ret, "Refused option in script %s: %s", name, bad ? bad : "?");
 	if (r < 0)
-		return refuse(inv, "Bad runtime options for script %s: %s", name,
-			      bad ? bad : "parse error");
+		return onboot_refuse(ret, "Bad runtime options for script %s: %s", name,
+				     bad ? bad : "parse error");
 	r = opts_for_run(norm, NULL, &run, &mode);
+	if (r == -ENOMEM)
+		return r;
 	if (r < 0)
-		return r == -ENOMEM ? r : refuse(inv, "Bad runtime options for script %s", name);
+		return onboot_refuse(ret, "Bad runtime options for script %s", name);
 	if (mode == RUN_MODE_DAEMON)
-		return refuse(inv, "Unsupported option -o in script %s", name);
+		return onboot_refuse(ret, "Unsupported option -o in script %s", name);
 	for (size_t i = 0; run[i]; i++) {
 		const char *w = run[i];
 
@@ -96,26 +85,27 @@ static int check_run_options(struct invocation *inv, const char *name, unsigned 
 			continue;
 		if (streq(w, "-b") && run[i + 1]) {
 			if (parse_bufsize(run[++i], &bufsize) < 0)
-				return refuse(
-				    inv,
-				    "Bad runtime options for script %s: -s %s (the buffer "
-				    "size is 1..4095 MB)",
+				return onboot_refuse(
+				    ret,
+				    "Bad runtime options for script %s: -s %s (the "
+				    "buffer size is 1..4095 MB)",
 				    name, run[i]);
 			continue;
 		}
-		return refuse(inv, "Unsupported option %s in script %s%s", w, name,
-			      unsupported_reason(w));
+		return onboot_refuse(ret, "Unsupported option %s in script %s%s", w, name,
+				     unsupported_reason(w));
 	}
 	*ret_bufsize = bufsize;
-	return 1;
+	*ret = (struct onboot_verdict){.ok = true};
+	return 0;
 }
 
-/* 1 accepted (*ret filled), 0 refused, -ECANCELED, -ENOMEM. */
-static int check_script(struct invocation *inv, const char *name, struct onboot_script *ret)
+int onboot_check_script(const struct settings *s, struct onboot_script *sc,
+			struct onboot_verdict *ret)
 {
-	const struct settings *s = inv->s;
-	_cleanup_free_ char *ko = cache_ko_path(s, name), *opts = cache_opts_path(s, name),
-			    *uprobes = cache_uprobes_path(s, name);
+	_cleanup_free_ char *ko = cache_ko_path(s, sc->name), *opts = cache_opts_path(s, sc->name),
+			    *uprobes = cache_uprobes_path(s, sc->name);
+	const char *name = sc->name;
 	struct cache_meta meta = {0};
 	unsigned bufsize = 0;
 	uint64_t size;
@@ -123,60 +113,32 @@ static int check_script(struct invocation *inv, const char *name, struct onboot_
 
 	if (!ko || !opts || !uprobes)
 		return -ENOMEM;
-	clog(" Checking options %s ... ", name);
-	r = check_run_options(inv, name, &bufsize);
-	if (r <= 0)
+	r = check_run_options(sc, &bufsize, ret);
+	if (r < 0 || !ret->ok)
 		return r;
 	if (path_exists(uprobes))
-		return refuse(inv,
-			      "Unsupported: script %s needs uprobes.ko (its kernel has no built-in "
-			      "uprobes), which stap-early-loader does not load",
-			      name);
+		return onboot_refuse(ret,
+				     "Unsupported: script %s needs uprobes.ko (its kernel has no "
+				     "built-in uprobes), which stap-early-loader does not load",
+				     name);
 	r = onboot_file_size(ko, &size);
 	if (r < 0)
-		return refuse(inv, "No compiled module %s for script %s: %s", ko, name,
-			      strerror(-r));
+		return onboot_refuse(ret, "No compiled module %s for script %s: %s", ko, name,
+				     strerror(-r));
 	r = cache_meta_read(opts, &meta);
 	if (r < 0)
-		return refuse(inv, "Cannot read %s for script %s: %s", opts, name, strerror(-r));
+		return onboot_refuse(ret, "Cannot read %s for script %s: %s", opts, name,
+				     strerror(-r));
 	protocol = meta.protocol;
 	cache_meta_free(&meta);
 	if (protocol != 4 && protocol != 5)
-		return refuse(inv, "Unknown control protocol %d in %s for script %s", protocol,
-			      opts, name);
-	ret->name = strdup(name);
-	if (!ret->name)
-		return -ENOMEM;
-	ret->ko_path = ko;
+		return onboot_refuse(ret, "Unknown control protocol %d in %s for script %s",
+				     protocol, opts, name);
+	free(sc->ko_path);
+	sc->ko_path = ko;
 	ko = NULL;
-	ret->protocol = protocol;
-	ret->bufsize = bufsize;
-	ret->ko_size = size;
-	clog("done\n");
-	return 1;
-}
-
-int onboot_check_scripts(struct invocation *inv, char *const *names, struct onboot_script **ret,
-			 size_t *ret_n)
-{
-	size_t n = strv_length(names), k = 0;
-	struct onboot_script *v;
-
-	v = calloc(n ? n : 1, sizeof(*v));
-	if (!v)
-		return log_error_errno(-ENOMEM, "Failed to check the scripts");
-	for (size_t i = 0; i < n; i++) {
-		int r = check_script(inv, names[i], &v[k]);
-
-		if (r < 0) {
-			onboot_scripts_free(v, k);
-			return r == -ECANCELED ? r
-					       : log_error_errno(r, "Failed to check %s", names[i]);
-		}
-		if (r > 0)
-			k++;
-	}
-	*ret = v;
-	*ret_n = k;
+	sc->protocol = protocol;
+	sc->bufsize = bufsize;
+	sc->ko_size = size;
 	return 0;
 }

@@ -1,15 +1,13 @@
-/* onboot_scripts.h: which of the named scripts can start at boot, and how. */
+/* onboot_scripts.h: whether a compiled script can start at boot, and how (onboot_scripts.c). */
 #pragma once
-#include <stddef.h>
-
-#include "commands.h"
 #include "onboot_manifest.h"
+#include "onboot_util.h"
+#include "settings.h"
 
-/* For each name (compiled already, in start order) prints " Checking options NAME ... " and
- * checks what the early loader can honour: run options from <NAME>_OPT (-o, -c, -x, -S and
- * uprobes.ko are refused: no root file system, no processes at that time; -s N becomes the
- * buffer size), the cached .ko and its protocol. A refused script goes through PASSALL
- * (might_fail). Returns 0 with the accepted scripts in *ret (*ret_n may be 0), -ECANCELED
- * when PASSALL=yes stopped the command, or -errno. */
-int onboot_check_scripts(struct invocation *inv, char *const *names, struct onboot_script **ret,
-			 size_t *ret_n);
+/* Checks what the early loader can honour for sc (compiled already, for s->kernel_release):
+ * its run options sc->opts (-o, -c, -x, -S and uprobes.ko are refused: no root file system, no
+ * processes at that time; -s N becomes the buffer size), its cached .ko and its protocol.
+ * Prints nothing. 0 and *ret: accepted (sc's ko_path, protocol, bufsize, ko_size filled) or
+ * refused (why); -ENOMEM. */
+int onboot_check_script(const struct settings *s, struct onboot_script *sc,
+			struct onboot_verdict *ret);

@@ -9,16 +9,16 @@
 #include "log.h"
 #include "macro.h"
 #include "onboot_set.h"
-#include "strv.h"
+#include "tempfile.h"
 
-char *onboot_set_path(const struct settings *s)
+char *onboot_set_path(const char *state_path)
 {
-	return path_join(s->state_path, ONBOOT_SET_FILE);
+	return path_join(state_path, ONBOOT_SET_FILE);
 }
 
-int onboot_set_read(const struct settings *s, struct manifest *ret)
+int onboot_set_read(const char *state_path, struct manifest *ret)
 {
-	_cleanup_free_ char *path = onboot_set_path(s);
+	_cleanup_free_ char *path = onboot_set_path(state_path);
 	struct manifest m;
 	int r;
 
@@ -42,9 +42,9 @@ int onboot_set_read(const struct settings *s, struct manifest *ret)
 	return 0;
 }
 
-int onboot_set_write(const struct settings *s, const struct onboot_script *v, size_t n)
+int onboot_set_write(const char *state_path, const struct onboot_script *v, size_t n)
 {
-	_cleanup_free_ char *path = onboot_set_path(s), *text = NULL;
+	_cleanup_free_ char *path = onboot_set_path(state_path), *text = NULL;
 	struct manifest m = {.kind = MANIFEST_SET};
 	int r = 0;
 
@@ -56,14 +56,13 @@ int onboot_set_write(const struct settings *s, const struct onboot_script *v, si
 		return 0;
 	}
 	for (size_t i = 0; i < n && r == 0; i++)
-		r = manifest_add_script(&m, v[i].name, 0, 0, NULL,
-					settings_script_opt(s, v[i].name));
+		r = manifest_add_script(&m, v[i].name, 0, 0, NULL, v[i].opts ? v[i].opts : "");
 	if (r == 0)
 		r = manifest_format(&m, &text);
 	manifest_free(&m);
 	if (r < 0)
 		return log_error_errno(r, "Failed to record the onboot set in %s", path);
-	r = mkdir_p(s->state_path, 0755);
+	r = mkdir_p(state_path, 0755);
 	if (r == 0)
 		r = write_file_atomic(path, text, strlen(text), 0644);
 	if (r < 0)
@@ -71,20 +70,24 @@ int onboot_set_write(const struct settings *s, const struct onboot_script *v, si
 	return 0;
 }
 
-int onboot_set_apply(struct settings *s, const struct manifest *set, char ***ret)
+int onboot_set_scripts(const struct manifest *set, struct onboot_script **ret, size_t *ret_n)
 {
-	_cleanup_strv_free_ char **names = NULL;
+	size_t n = set->n_scripts;
+	struct onboot_script *v = calloc(n ? n : 1, sizeof(*v));
 
-	for (size_t i = 0; i < set->n_scripts; i++) {
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
 		const struct manifest_script *ms = &set->scripts[i];
-		_cleanup_free_ char *key = NULL;
 
-		if (asprintf(&key, "%s_OPT", ms->name) < 0 || strv_push(&names, ms->name) < 0)
+		v[i].name = strdup(ms->name);
+		v[i].opts = strdup(ms->opts ? ms->opts : "");
+		if (!v[i].name || !v[i].opts) {
+			onboot_scripts_free(v, i + 1);
 			return -ENOMEM;
-		if (config_set(&s->cfg, key, ms->opts ? ms->opts : "", ONBOOT_SET_FILE) < 0)
-			return -ENOMEM;
+		}
 	}
-	*ret = names;
-	names = NULL;
+	*ret = v;
+	*ret_n = n;
 	return 0;
 }

@@ -13,9 +13,7 @@
 #include "macro.h"
 #include "onboot_snapshot.h"
 #include "onboot_util.h"
-#include "stale.h"
-
-#define STAGE_PREFIX ".onboot."
+#include "tempfile.h"
 
 char *onboot_snapshot_path(const char *kcache)
 {
@@ -74,15 +72,17 @@ static int fsync_dir(const char *dir)
 }
 
 int onboot_snapshot_stage(const char *kcache, const char *manifest_text, struct onboot_script *v,
-			  size_t n, const char *not_built, char **ret_dir)
+			  size_t n, const char *not_built, struct temp *ret)
 {
-	_cleanup_free_ char *dir = NULL;
+	struct temp staged = TEMP_INIT;
+	const char *dir;
 	int r;
 
-	r = make_temp_dir(kcache, STAGE_PREFIX, &dir);
+	r = temp_dir(kcache, ONBOOT_SNAPSHOT_DIR, &staged);
 	if (r < 0)
 		return log_error_errno(r, "Failed to make a directory in %s", kcache);
-	if (chmod(dir, 0755) < 0) {
+	dir = staged.path;
+	if (fchmod(staged.fd, 0755) < 0) {
 		r = log_error_errno(-errno, "Failed to set the mode of %s", dir);
 		goto fail;
 	}
@@ -96,21 +96,20 @@ int onboot_snapshot_stage(const char *kcache, const char *manifest_text, struct 
 		r = write_new(dir, ONBOOT_SNAPSHOT_FAILED, not_built);
 	if (r < 0)
 		goto fail;
-	r = fsync_dir(dir);
-	if (r < 0) {
-		log_error_errno(r, "Failed to sync %s", dir);
+	if (fsync(staged.fd) < 0) {
+		r = log_error_errno(-errno, "Failed to sync %s", dir);
 		goto fail;
 	}
-	*ret_dir = dir;
-	dir = NULL;
+	*ret = staged;
 	return 0;
 fail:
-	rm_rf(dir);
+	temp_discard(&staged);
 	return r;
 }
 
-int onboot_snapshot_commit(const char *staged, const char *kcache)
+int onboot_snapshot_commit(struct temp *t, const char *kcache)
 {
+	const char *staged = t->path;
 	_cleanup_free_ char *dst = onboot_snapshot_path(kcache);
 	int r;
 
@@ -119,6 +118,9 @@ int onboot_snapshot_commit(const char *staged, const char *kcache)
 	/* The exchange leaves no moment without a snapshot: a dracut run at any time packs
 	 * either the old set or the new one, never a mix. */
 	if (renameat2(AT_FDCWD, staged, AT_FDCWD, dst, RENAME_EXCHANGE) == 0) {
+		/* The staged name holds the old snapshot now: unlocked, a leftover if we die. */
+		close(t->fd);
+		t->fd = -1;
 		r = rm_rf(staged);
 		if (r < 0)
 			log_warning("Cannot remove the old onboot snapshot %s: %s", staged,
@@ -131,6 +133,7 @@ int onboot_snapshot_commit(const char *staged, const char *kcache)
 			return log_error_errno(-errno, "Failed to rename %s to %s", staged, dst);
 	} else
 		return log_error_errno(-errno, "Failed to put %s in place of %s", staged, dst);
+	temp_release(t);
 	r = fsync_dir(kcache);
 	if (r < 0)
 		return log_error_errno(r, "Failed to sync %s", kcache);
@@ -139,39 +142,31 @@ int onboot_snapshot_commit(const char *staged, const char *kcache)
 
 int onboot_snapshot_remove(const char *kcache)
 {
-	_cleanup_free_ char *dir = onboot_snapshot_path(kcache), *aside = NULL;
+	_cleanup_free_ char *dir = onboot_snapshot_path(kcache);
+	struct temp aside = TEMP_INIT;
 	int r;
 
 	if (!dir)
 		return log_error_errno(-ENOMEM, "Failed to remove the onboot snapshot");
 	if (access(dir, F_OK) < 0)
 		return errno == ENOENT ? 0 : log_error_errno(-errno, "Failed to remove %s", dir);
-	/* Moved over an empty temp directory named with our pid: if we are killed before it is
-	 * gone, the next run removes it as a dead owner's leftover. */
-	r = make_temp_dir(kcache, STAGE_PREFIX "gone.", &aside);
+	/* Moved over an empty temp directory: the name then holds the old snapshot, which no
+	 * one locks, so if we are killed before it is gone the next run removes it. */
+	r = temp_dir(kcache, ONBOOT_SNAPSHOT_DIR, &aside);
 	if (r < 0)
 		return log_error_errno(r, "Failed to remove %s", dir);
-	if (rename(dir, aside) < 0) {
+	if (rename(dir, aside.path) < 0) {
 		r = -errno;
-		(void)rmdir(aside);
+		temp_discard(&aside);
 		if (r == -ENOENT)
 			return 0;
 		return log_error_errno(r, "Failed to remove %s", dir);
 	}
-	r = rm_rf(aside);
-	if (r < 0)
-		log_warning("Cannot remove %s: %s", aside, strerror(-r));
+	close(aside.fd);
+	aside.fd = -1;
+	temp_discard(&aside);
 	(void)fsync_dir(kcache);
 	return 0;
-}
-
-int onboot_snapshot_clean_stale(const char *kcache)
-{
-	/* Only a dead owner's: another run with a config of its own (its own lock) may be
-	 * staging in the same cache right now. */
-	int r = remove_stale_temps(kcache, STAGE_PREFIX);
-
-	return r < 0 ? log_error_errno(r, "Failed to read %s", kcache) : 0;
 }
 
 /* The scripts of m as onboot_scripts whose modules are dir/NAME.ko. */

@@ -13,51 +13,6 @@
 #include "onboot_util.h"
 #include "strfmt.h"
 
-static int is_executable_file(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
-}
-
-int onboot_find_program(const char *program, char **ret)
-{
-	const char *path_env, *p;
-	char *found;
-
-	if (!program || !*program)
-		return -ENOENT;
-	if (strchr(program, '/')) {
-		if (!is_executable_file(program))
-			return -ENOENT;
-		found = strdup(program);
-		if (!found)
-			return -ENOMEM;
-		*ret = found;
-		return 0;
-	}
-	path_env = getenv("PATH");
-	if (!path_env)
-		path_env = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-	for (p = path_env;; p++) {
-		const char *end = strchrnul(p, ':');
-		int n = (int)(end - p);
-
-		/* An empty PATH element means the current directory. */
-		if (asprintf(&found, "%.*s/%s", n, n ? p : ".", program) < 0)
-			return -ENOMEM;
-		if (is_executable_file(found)) {
-			*ret = found;
-			return 0;
-		}
-		free(found);
-		if (!*end)
-			break;
-		p = end;
-	}
-	return -ENOENT;
-}
-
 int onboot_absolute_path(const char *path, char **ret)
 {
 	_cleanup_free_ char *cwd = NULL;
@@ -148,12 +103,22 @@ int onboot_default_image(const struct settings *s, const char *kver, char **ret)
 	return 0;
 }
 
-int onboot_reason(char **ret_reason, int err, const char *fmt, ...)
+int onboot_refuse(struct onboot_verdict *ret, const char *fmt, ...)
 {
 	va_list ap;
+	char *why;
 
 	va_start(ap, fmt);
-	*ret_reason = strdup_vprintf(fmt, ap);
+	why = strdup_vprintf(fmt, ap);
 	va_end(ap);
-	return err;
+	if (!why)
+		return -ENOMEM;
+	*ret = (struct onboot_verdict){.ok = false, .why = why};
+	return 0;
+}
+
+void onboot_verdict_free(struct onboot_verdict *v)
+{
+	free(v->why);
+	*v = (struct onboot_verdict){0};
 }

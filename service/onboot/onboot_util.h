@@ -6,10 +6,6 @@
 
 #include "settings.h"
 
-/* Full path of program: itself when it holds a slash, else the first PATH entry holding an
- * executable regular file of that name. 0 and *ret (newly allocated), -ENOENT when there is
- * none, -ENOMEM. Prints nothing. */
-int onboot_find_program(const char *program, char **ret);
 /* path made absolute against the current directory (no symlinks resolved); 0 or -errno. */
 int onboot_absolute_path(const char *path, char **ret);
 /* Directory part of an absolute path ("/" for "/x"), newly allocated; NULL on ENOMEM. */
@@ -24,7 +20,14 @@ const char *onboot_format_size(uint64_t n, char *buf, size_t len);
 int onboot_default_image(const struct settings *s, const char *kver, char **ret);
 /* True on Debian and its derivatives (/etc/debian_version): their image and package names. */
 bool onboot_system_is_debian(void);
-/* Sets *ret_reason to the formatted text (newly allocated; NULL on ENOMEM) and returns err:
- * the one failure message of the image steps, printed by their caller. */
-int onboot_reason(char **ret_reason, int err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+/* What a check decided: a check that ran returns 0 with its verdict (a refusal is no error of
+ * the check), -errno only when it could not decide. The caller prints the reason: its own line
+ * must end first. */
+struct onboot_verdict {
+	bool ok;
+	char *why; /* what is wrong, newly allocated; NULL when ok */
+};
+/* Sets *ret to a refusal saying the formatted why. 0, or -ENOMEM (*ret untouched). */
+int onboot_refuse(struct onboot_verdict *ret, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void onboot_verdict_free(struct onboot_verdict *v);

@@ -14,19 +14,27 @@
 #include "mok_test_key.h"
 #include "run.h"
 #include "strfmt.h"
+#include "tempfile.h"
 
-/* A directory in TEMP_PATH holding der as cert.der; *ret_dir to remove. 0 or -errno. */
-static int der_copy(const struct settings *s, const void *der, size_t len, char **ret_dir,
+/* A directory in TEMP_PATH holding der as cert.der (*dir, to discard). 0 and *ret_file, or
+ * -errno. */
+static int der_copy(const struct settings *s, const void *der, size_t len, struct temp *dir,
 		    char **ret_file)
 {
-	int r = make_temp_dir(s->temp_path, "cache.", ret_dir);
+	_cleanup_free_ char *file = NULL;
+	int r = temp_dir(s->temp_path, "mok", dir);
 
 	if (r < 0)
 		return r;
-	*ret_file = path_join(*ret_dir, "cert.der");
-	if (!*ret_file)
+	file = path_join(dir->path, "cert.der");
+	if (!file)
 		return -ENOMEM;
-	return write_file_atomic(*ret_file, der, len, 0644);
+	r = write_file_atomic(file, der, len, 0644);
+	if (r < 0)
+		return r;
+	*ret_file = file;
+	file = NULL;
+	return 0;
 }
 
 /* The first line of out, for a note. */
@@ -58,7 +66,8 @@ static enum mok_enrollment parse_answer(const char *out)
 enum mok_enrollment mok_test_key(const struct settings *s, const char *cert, const void *der,
 				 size_t der_len, char **ret_note)
 {
-	_cleanup_free_ char *dir = NULL, *copy = NULL, *out = NULL;
+	_cleanup_free_ char *copy = NULL, *out = NULL;
+	struct temp dir = TEMP_INIT;
 	enum mok_enrollment e = MOK_UNKNOWN;
 	const char *file = cert;
 	struct stat st;
@@ -73,8 +82,7 @@ enum mok_enrollment mok_test_key(const struct settings *s, const char *cert, con
 		char *const argv[] = {s->mokutil, "--test-key", (char *)file, NULL};
 		r = run_capture(argv, NULL, &out);
 	}
-	if (dir)
-		rm_rf(dir);
+	temp_discard(&dir);
 	if (r < 0)
 		*ret_note = strdup_printf("cannot run %s: %s", s->mokutil, errno_reason(r));
 	else {

@@ -19,6 +19,7 @@ ${tab}-o path.img${tab}: specify initramfs output file
 ${tab}-r kernelrelease: specify kernel release version
 ${tab}-R ${tab}${tab}: recursively dependency checking
 ${tab}-y ${tab}${tab}: answer yes for all questions
+${tab}-v ${tab}${tab}: verbose: every detail on stdout too (else only in the log)
 ${tab}script(s)${tab}: specify systemtap scripts
 onboot only:
 ${tab}--status${tab}: show the onboot scripts each installed kernel starts

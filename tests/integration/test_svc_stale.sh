@@ -1,9 +1,10 @@
 #!/bin/sh
 # test_svc_stale.sh: a systemtap-service killed with SIGKILL while it compiles. Its stap (in a
 # process group of its own) is ended with it, not left running; the next command removes the
-# work directory it left in TEMP_PATH, and the half-written temps beside cache and pid files
-# whose owner is gone, but keeps those of a live owner. Last, the real stap killed with its
-# service in its kernel build: its whole process group and its own temp dir go at once.
+# work directory it left in TEMP_PATH, and the staged temps (.BASE.stap-tmp.PID.XXXXXX) beside
+# cache files, pid files and the recorded set that nobody holds (their owner is gone), but keeps
+# those a live owner holds (flock). Last, the real stap killed with its service in its kernel
+# build: its whole process group and its own temp dir go at once.
 . "$(dirname "$0")/../lib.sh"
 
 [ -x "$SVC" ] || fail "$SVC is not built"
@@ -48,27 +49,38 @@ ok "kill -9 during compile: stap ends with the service"
 
 [ -n "$(ls -A "$TMP")" ] || fail "the killed run left nothing in TEMP_PATH (test broken)"
 
-# Half-written temps as a run killed in a copy or a pid file write leaves them, one of a dead
-# owner, one of a live one.
+# Staged temps as a run killed in a copy, a pid file write or the set's write leaves them
+# (nobody holds their lock), and one a live run holds.
 sh -c 'exit 0' &
 dead=$!
 wait "$dead"
-sleep 30 &
-live=$!
-for f in "$CACHE/.slow.ko.$dead.AbC9eF" "$STAT/.slow.$dead.q1w2e3" "$CACHE/.slow.ko.$live.AbC9eF"; do
+STATE=$ROOT/var/lib/systemtap
+for f in "$CACHE/.slow.ko.stap-tmp.$dead.AbC9eF" "$STAT/.slow.stap-tmp.$dead.q1w2e3" \
+	"$STATE/.onboot.set.stap-tmp.$dead.z9y8x7" "$CACHE/.slow.opts.stap-tmp.$$.AbC9eF"; do
 	mkdir -p "$(dirname "$f")" && echo partial >"$f"
+done
+flock "$CACHE/.slow.opts.stap-tmp.$$.AbC9eF" sleep 30 &
+live=$!
+i=0
+while flock -n "$CACHE/.slow.opts.stap-tmp.$$.AbC9eF" true; do
+	i=$((i + 1))
+	[ $i -lt 100 ] || fail "the live holder never took its lock"
+	sleep 0.05
 done
 svcr cleanup -y
 assert_rc 0 "cleanup"
 left=$(ls -A "$TMP")
 [ -z "$left" ] || fail "TEMP_PATH still holds $left"
-assert_no_file "$CACHE/.slow.ko.$dead.AbC9eF"
-assert_no_file "$STAT/.slow.$dead.q1w2e3"
-assert_file "$CACHE/.slow.ko.$live.AbC9eF"
-grep -q "Removed $TMP/cache\.[0-9]*\.[A-Za-z0-9]*, left by process $bg that is gone" \
+assert_no_file "$CACHE/.slow.ko.stap-tmp.$dead.AbC9eF"
+assert_no_file "$STAT/.slow.stap-tmp.$dead.q1w2e3"
+assert_no_file "$STATE/.onboot.set.stap-tmp.$dead.z9y8x7"
+assert_file "$CACHE/.slow.opts.stap-tmp.$$.AbC9eF"
+grep -q "Removed $TMP/\.compile\.stap-tmp\.$bg\.[A-Za-z0-9]*, left behind by process $bg" \
 	"$ROOT/var/log/systemtap.log" || fail "the removal is not logged"
-kill "$live"
-ok "the next command removes the leftovers of dead runs (TEMP_PATH, cache, pid files), not a live one's"
+pkill -P "$live" sleep
+kill "$live" 2>/dev/null
+wait "$live" 2>/dev/null
+ok "the next command removes the leftovers of dead runs (TEMP_PATH, cache, pid files, the set), not a live one's"
 
 # --- the real stap, in its kernel build (pass 4) ---------------------------------------------
 # New script text (stap's own cache cannot skip pass 4); TMPDIR puts stap's temp dir in TMP.

@@ -71,7 +71,7 @@ dracut_once() {
 #!/bin/sh
 for a; do img=\$last; last=\$a; done
 m=\${STAP_ONBOOT_MANIFEST:+\$(dirname "\$STAP_ONBOOT_MANIFEST")}
-key=\$({ printf '%s\\n' "\$@" | grep -v '\\.stap-onboot\\.'; [ -z "\$m" ] || cat "\$m"/* 2>/dev/null; } | cksum | cut -d' ' -f1)
+key=\$({ printf '%s\\n' "\$@" | grep -v '\\.stap-tmp\\.'; [ -z "\$m" ] || cat "\$m"/* 2>/dev/null; } | cksum | cut -d' ' -f1)
 if [ -f "$ROOT/dracut-once.d/\$key.img" ]; then
 	cp "$ROOT/dracut-once.d/\$key.img" "\$img"
 else
@@ -167,8 +167,8 @@ assert_unchanged() {
 	[ -f "$1" ] || fail "$1 is gone"
 	[ "$(sha256sum <"$1")" = "$OLD_SUM" ] || fail "$1 was changed"
 }
-# assert_no_temp DIR: no temp image or manifest left behind.
+# assert_no_temp DIR...: no staged file or directory (tempfile.h's rule) left behind.
 assert_no_temp() {
-	left=$(find "$@" -maxdepth 1 -name '.*.stap-onboot.*' -o -maxdepth 1 -name '.onboot.*')
+	left=$(find "$@" -maxdepth 1 -name '.*.stap-tmp.*')
 	[ -z "$left" ] || fail "temp files left behind: $left"
 }

@@ -2,7 +2,8 @@
 # -b: the old image becomes IMG.bak, a second -b never replaces that .bak; the default output
 # is Debian's BOOT_PATH/initrd.img-KVER (also when no image exists yet: a fresh system), or
 # BOOT_PATH/initramfs-KVER.img where only that exists; without -o and without any bootloader
-# tool: a note that the boot loader finds the image by its name.
+# tool: a note that the boot loader finds the image by its name. Those are details: shown with
+# -v (here), else only in LOG_FILE.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib-onboot.sh"
 setup_onboot fast
@@ -11,7 +12,7 @@ dracut_once # dracut builds the same image every time here
 # No bootloader tool is found (setup_onboot points them at nothing).
 
 old_image "$IMG" 300
-svc onboot alpha -b -r "$KVER"
+svc onboot alpha -b -v -r "$KVER"
 assert_rc 0
 assert_out '^ Creating initramfs with alpha \.\.\. done$'
 assert_out "^  Previous image kept as $IMG.bak$"
@@ -24,7 +25,7 @@ ok "default output $IMG; -b kept the old image as .bak byte for byte"
 first_new=$(sha256sum <"$IMG")
 
 # Second -b: .bak is the first old image still; the image is rebuilt.
-svc onboot alpha -b -r "$KVER"
+svc onboot alpha -b -v -r "$KVER"
 assert_rc 0
 assert_out "^  Backup already exists: $IMG.bak (left as it was)$"
 assert_unchanged "$IMG.bak"
@@ -45,7 +46,7 @@ ok "without -b: replaced, no .bak"
 rm "$IMG"
 DRC="$ROOT/boot/initramfs-$KVER.img"
 old_image "$DRC" 200
-svc onboot alpha -b -r "$KVER"
+svc onboot alpha -b -v -r "$KVER"
 assert_rc 0
 assert_no_file "$IMG"
 assert_unchanged "$DRC.bak"
@@ -56,7 +57,7 @@ ok "dracut layout: $DRC updated, its .bak kept"
 # A fresh Debian system: no image at all yet. Debian's name, and no contradiction: there was
 # nothing to back up, and the note does not claim a replacement.
 rm -f "$DRC" "$DRC.bak"
-svc onboot alpha -b -r "$KVER"
+svc onboot alpha -b -v -r "$KVER"
 assert_rc 0
 assert_no_file "$DRC"
 assert_onboot_image "$IMG" alpha

@@ -46,7 +46,7 @@ check_fails() { # WHAT MESSAGE
 MSG="The initramfs creation is unsuccessful: image check failed"
 
 stand_in dracut-no-init 'rm -f init'
-check_fails "image without /init" "$MSG: $ROOT/boot/\..*\.stap-onboot\.[^ ]* holds no /init"
+check_fails "image without /init" "$MSG: $ROOT/boot/\..*\.stap-tmp\.[^ ]* holds no /init"
 
 stand_in dracut-no-init-real 'rm -f init.real'
 check_fails "earliest-mode image without /init.real" "$MSG: .* lacks /init\\.real .the image's own init, run by the loader as /init."
@@ -73,7 +73,7 @@ stand_in dracut-relinked-ko 'ln usr/lib/stap-onboot/alpha.ko zz-other' \
 check_fails "image whose .ko was rewritten through a hard link" "$MSG: /usr/lib/stap-onboot/alpha\.ko in .* differs from $CACHE/.*alpha\.ko"
 
 stand_in dracut-cut 'truncate -s 100000 "$img"; exit 0'
-check_fails "image cut short" "$MSG: .*\.stap-onboot\.[^ ]*: not a whole cpio archive"
+check_fails "image cut short" "$MSG: .*\.stap-tmp\.[^ ]*: not a whole cpio archive"
 
 stand_in dracut-junk 'find . | LC_ALL=C sort | cpio -o -H newc --quiet >"$img"; echo junk >>"$img"; exit 0'
 check_fails "image with other bytes after the archive" "$MSG: .*: no archive and no known compression at byte"

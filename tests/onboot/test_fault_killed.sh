@@ -1,7 +1,7 @@
 #!/bin/sh
 # systemtap-service is killed (SIGKILL) while dracut runs: the old image and the manifest are
-# intact byte for byte; the temp files it leaves (.IMG.stap-onboot.XXXXXX beside the image,
-# .onboot.XXXXXX in the cache) are recognised and removed by the next run, which
+# intact byte for byte; the temp files it leaves (.IMG.stap-tmp.PID.XXXXXX beside the image,
+# .onboot.stap-tmp.PID.XXXXXX in the cache) are recognised and removed by the next run, which
 # succeeds. A temp file still locked by a live process is never removed: that run refuses.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib-onboot.sh"
@@ -40,8 +40,8 @@ sed 's/^/    killed run| /' "$ROOT/killed.out"
 echo
 assert_unchanged "$OUTIMG"
 assert_manifest_unchanged
-left_img=$(find "$ROOT/boot" -maxdepth 1 -name ".initrd.img-$KVER.stap-onboot.??????" -printf '%f\n')
-left_man=$(find "$CACHE" -maxdepth 1 -name '.onboot.*' -printf '%f\n')
+left_img=$(find "$ROOT/boot" -maxdepth 1 -name ".initrd.img-$KVER.stap-tmp.$pid.??????" -printf '%f\n')
+left_man=$(find "$CACHE" -maxdepth 1 -name ".onboot.stap-tmp.$pid.??????" -printf '%f\n')
 if [ -z "$left_img" ] || [ -z "$left_man" ]; then
 	fail "expected the killed run's temp files, found: $(ls -A "$ROOT/boot" "$CACHE")"
 fi
@@ -57,7 +57,7 @@ while flock -n "$ROOT/boot/$left_img" true && [ $i -lt 100 ]; do
 done
 svc onboot alpha beta -r "$KVER"
 assert_rc 1
-assert_out "$ROOT/boot/$left_img is in use: is another systemtap-service onboot running?"
+assert_out "A temporary image of $OUTIMG in $ROOT/boot is in use: is another systemtap-service onboot running?"
 assert_no_out "Creating initramfs"
 [ -f "$ROOT/boot/$left_img" ] || fail "a temp file in use was removed"
 assert_unchanged "$OUTIMG"
@@ -69,7 +69,10 @@ ok "a temp file locked by a live process is left alone and the run refuses"
 # The next run cleans up and succeeds.
 svc onboot alpha beta -r "$KVER"
 assert_rc 0
-assert_out "Removed $ROOT/boot/$left_img (left behind by an interrupted onboot)"
+grep -q "Removed $ROOT/boot/$left_img, left behind by process $pid" "$LOG" ||
+	fail "the removal of $left_img is not logged"
+grep -q "Removed $CACHE/$left_man, left behind by process $pid" "$LOG" ||
+	fail "the removal of $left_man is not logged"
 assert_out '^ Creating initramfs with alpha beta \.\.\. done$'
 assert_no_temp "$ROOT/boot" "$CACHE"
 assert_onboot_image "$OUTIMG" alpha beta

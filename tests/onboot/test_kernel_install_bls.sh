@@ -81,7 +81,7 @@ assert_entry() {
 
 # --- 1. onboot NAME -r A ---------------------------------------------------------------------
 t0=$(now_ms)
-isvc onboot "$NAME" -r "$KA"
+isvc onboot "$NAME" -v -r "$KA"
 ONBOOT_MS=$(($(now_ms) - t0))
 echo "onboot $NAME -r $KA in a BLS layout: $ONBOOT_MS ms; dracut: $(cut -d ' ' -f 1 "$KT/dracut.runs" | xargs) ms"
 assert_rc 0 "onboot $NAME -r $KA"

@@ -11,6 +11,7 @@
 
 #include "fsutil.h"
 #include "macro.h"
+#include "tempfile.h"
 #include "test.h"
 
 /* The program's temp directory, set by cache_fixture_setup. */

@@ -11,6 +11,7 @@
 #include "efi_siglist.h"
 #include "files.h"
 #include "fsutil.h"
+#include "tempfile.h"
 #include "run.h"
 
 /* Runs argv in dir; exits 2 when it fails (the tools are part of the test setup). */

@@ -12,6 +12,7 @@
 #include "cache_kernel.h"
 #include "cache_fixture.h"
 #include "test.h"
+#include "tempfile.h"
 #include "stap_version.h"
 
 static struct settings make_settings(void)

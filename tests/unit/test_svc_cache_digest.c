@@ -13,6 +13,7 @@
 #include "cache_kernel.h"
 #include "cache_fixture.h"
 #include "test.h"
+#include "tempfile.h"
 #include "sha256.h"
 #include "stap_version.h"
 

@@ -13,6 +13,7 @@
 #include "interrupt.h"
 #include "files.h"
 #include "test.h"
+#include "tempfile.h"
 
 static const char *tmp;
 

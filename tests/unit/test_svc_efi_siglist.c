@@ -10,6 +10,7 @@
 #include "macro.h"
 #include "sb_fixture.h"
 #include "test.h"
+#include "tempfile.h"
 
 static const char *dir; /* the program's temp directory: the certificates */
 static char *der_a, *der_b;

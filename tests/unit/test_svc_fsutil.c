@@ -12,6 +12,7 @@
 #include "fsutil.h"
 #include "log_api.h"
 #include "test.h"
+#include "tempfile.h"
 
 static const char *tmp; /* the program's temp directory */
 

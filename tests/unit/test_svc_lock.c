@@ -15,8 +15,12 @@
 #include "fsutil.h"
 #include "lock.h"
 #include "test.h"
+#include "settings.h"
+#include "tempfile.h"
 
 static struct settings s;
+/* Where the lock is: the paths of s, as main.c passes them. */
+#define PLACE (&(struct lock_place){s.stat_path, s.proc_path, s.kernel_release})
 
 static long long now_ms(void)
 {
@@ -37,7 +41,7 @@ static int try_in_child(int timeout, const char *errpath, long long *ret_ms)
 	if (pid == 0) {
 		int fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		dup2(fd, 2);
-		int r = lock_take(&s, "stop", timeout, NULL);
+		int r = lock_take(PLACE, "stop", timeout, NULL);
 		_exit(r >= 0 ? 0 : r == -EWOULDBLOCK ? 1 : r == -ETIMEDOUT ? 2 : 3);
 	}
 	waitpid(pid, &status, 0);
@@ -88,7 +92,7 @@ TEST(hostile_lock_files)
 
 	unlink(lockpath);
 	link(victim, lockpath);
-	fd = lock_take(&s, "start", 0, NULL);
+	fd = lock_take(PLACE, "start", 0, NULL);
 	ASSERT_GE(fd, 0, "a hard-linked .lock still locks");
 	lock_release(fd);
 	read_file(victim, &text, NULL);
@@ -132,7 +136,7 @@ static int ancestor_child(const char *proc, int how, bool want_record, const cha
 			fake_stat(proc, getpid(), 7777777);
 			fake_stat(proc, 7777777, parent);
 		}
-		r = lock_take(&s, "onboot --refresh", how ? 5 : 0, want_record ? &h : NULL);
+		r = lock_take(PLACE, "onboot --refresh", how ? 5 : 0, want_record ? &h : NULL);
 		if (r >= 0)
 			_exit(0);
 		if (r == -EDEADLK && want_record)
@@ -158,7 +162,7 @@ TEST(ancestors)
 	snprintf(proc, sizeof(proc), "%s/proc", tmp);
 	mkdir_p(proc, 0755);
 	s.proc_path = proc;
-	fd = lock_take(&s, "onboot", 0, NULL);
+	fd = lock_take(PLACE, "onboot", 0, NULL);
 	ASSERT_GE(fd, 0, "an onboot takes the lock");
 
 	rc = ancestor_child(proc, 1, true, errpath, &ms);
@@ -194,7 +198,7 @@ TEST(take_wait_release)
 	int fd, rc;
 
 	lock_dir(lockpath, errpath);
-	fd = lock_take(&s, "start", 0, NULL);
+	fd = lock_take(PLACE, "start", 0, NULL);
 	ASSERT_GE(fd, 0, "the free lock is taken at once");
 	ASSERT_NE((fcntl(fd, F_GETFD) & FD_CLOEXEC), 0, "the lock fd is close-on-exec");
 	snprintf(want, sizeof(want), "%d start\nkernel 6.1.0-99-amd64\n", (int)getpid());
@@ -225,14 +229,14 @@ TEST(take_wait_release)
 	ASSERT_LT(ms, 2000, "after release the lock is taken at once (%lld ms)", ms);
 
 	/* A holder that releases while the other waits: the waiter gets it then. */
-	fd = lock_take(&s, "compile", 0, NULL);
+	fd = lock_take(PLACE, "compile", 0, NULL);
 	pid_t waiter = fork();
 	if (waiter == 0) {
 		/* A forked copy of the holder's fd would hold the flock too (no exec here). */
 		close(fd);
 		int efd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		dup2(efd, 2);
-		_exit(lock_take(&s, "stop", 10, NULL) >= 0 ? 0 : 1);
+		_exit(lock_take(PLACE, "stop", 10, NULL) >= 0 ? 0 : 1);
 	}
 	usleep(300000);
 	long long t0 = now_ms();
@@ -248,11 +252,11 @@ TEST(take_wait_release)
 	free(text);
 
 	/* status: shared with other statuses, never while a command holds it, never waiting. */
-	fd = lock_take(&s, "stop", 0, NULL);
-	rc = lock_try_shared(&s);
+	fd = lock_take(PLACE, "stop", 0, NULL);
+	rc = lock_try_shared(s.stat_path);
 	ASSERT_EQ(rc, -EWOULDBLOCK, "shared try while a command holds it: -EWOULDBLOCK");
 	lock_release(fd);
-	int sh1 = lock_try_shared(&s), sh2 = lock_try_shared(&s);
+	int sh1 = lock_try_shared(s.stat_path), sh2 = lock_try_shared(s.stat_path);
 	ASSERT_GE(sh1, 0, "two shared holders at once");
 	ASSERT_GE(sh2, 0, "two shared holders at once");
 	rc = try_in_child(0, errpath, &ms);

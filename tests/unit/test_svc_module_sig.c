@@ -13,6 +13,7 @@
 #include "cache.h"
 #include "cache_fixture.h"
 #include "test.h"
+#include "tempfile.h"
 #include "cert_id.h"
 #include "module_sig.h"
 #include "module_sign.h"

@@ -1,6 +1,6 @@
-/* test_svc_onboot.c: the pieces of `onboot` that need no dracut: the manifest text, locked
- * temp files and stale-file cleaning, the space estimate, the
- * file system probe, the image commit with its backup rules, and the small path helpers. */
+/* test_svc_onboot.c: the pieces of `onboot` that need no dracut: the manifest text, the space
+ * estimate, the file system probe, the image commit with its backup rules, and the small path
+ * helpers. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -17,10 +17,10 @@
 #include "onboot_image.h"
 #include "onboot_manifest.h"
 #include "onboot_preflight.h"
-#include "onboot_tempfile.h"
 #include "onboot_util.h"
 #include "files.h"
 #include "test.h"
+#include "tempfile.h"
 
 #define MIB (1024ULL * 1024ULL)
 
@@ -129,42 +129,6 @@ TEST(manifest_text)
 		  -EINVAL, "empty kver");
 }
 
-TEST(temp_files)
-{
-	_cleanup_free_ char *dir = at("temp"), *other = at("temp/.x.img.stap-onboot.toolong1");
-	struct onboot_temp a = ONBOOT_TEMP_INIT, b = ONBOOT_TEMP_INIT;
-	_cleanup_free_ char *stale = NULL;
-	struct stat st;
-
-	mkdir_p(dir, 0755);
-	ASSERT_EQ(onboot_temp_create(dir, ".x.img.stap-onboot.", &b), 0, "temp created: %s",
-		  b.path);
-	ASSERT_TRUE(b.path, "temp created: %s", b.path);
-	ASSERT_EQ(stat(b.path, &st), 0, "temp file mode 0600");
-	ASSERT_EQ((st.st_mode & 07777), 0600, "temp file mode 0600");
-	/* b's owner "dies": its lock goes, its file stays (what SIGKILL leaves behind). */
-	close(b.fd);
-	stale = b.path;
-	b = (struct onboot_temp)ONBOOT_TEMP_INIT;
-	put_file(other, "not a temp name: PREFIX + 8 characters\n");
-	ASSERT_EQ(onboot_temp_clean_stale(dir, ".x.img.stap-onboot."), 0, "stale cleaning runs");
-	ASSERT_FALSE(path_exists(stale), "the unlocked temp file was removed");
-	ASSERT_TRUE(path_exists(other), "a name that is not PREFIX + 6 characters is left alone");
-
-	ASSERT_EQ(onboot_temp_create(dir, ".x.img.stap-onboot.", &a), 0, "temp created: %s",
-		  a.path);
-	ASSERT_EQ(onboot_temp_clean_stale(dir, ".x.img.stap-onboot."), -EBUSY,
-		  "a temp file held by a live run: -EBUSY");
-	ASSERT_TRUE(path_exists(a.path), "...and it is left alone");
-	stale = (free(stale), strdup(a.path));
-	onboot_temp_remove(&a);
-	ASSERT_FALSE(path_exists(stale), "onboot_temp_remove unlinks and resets");
-	ASSERT_FALSE(a.path, "onboot_temp_remove unlinks and resets");
-	ASSERT_LT(a.fd, 0, "onboot_temp_remove unlinks and resets");
-	onboot_temp_remove(&a);
-	ASSERT_TRUE(true, "removing an empty temp twice is harmless");
-}
-
 TEST(estimate)
 {
 	ASSERT_EQ(onboot_estimate_need(0, 100), 32 * MIB + 100 + 4 * MIB,
@@ -201,9 +165,9 @@ TEST(fs_probe)
 	ASSERT_EQ(onboot_fs_probe("/nonexistent/dir", &fs), -ENOENT, "missing directory: -ENOENT");
 }
 
-static struct onboot_temp staged_image(const char *output, const char *content)
+static struct temp staged_image(const char *output, const char *content)
 {
-	struct onboot_temp t = ONBOOT_TEMP_INIT;
+	struct temp t = TEMP_INIT;
 
 	if (onboot_image_stage(output, &t) < 0)
 		abort();
@@ -214,19 +178,15 @@ static struct onboot_temp staged_image(const char *output, const char *content)
 TEST(image_commit)
 {
 	_cleanup_free_ char *img = at("boot/initramfs-k.img"),
-			    *bak = at("boot/initramfs-k.img.bak"), *dir = at("boot"),
-			    *prefix = onboot_image_temp_prefix(img), *text = NULL;
-	struct onboot_temp t;
+			    *bak = at("boot/initramfs-k.img.bak"), *dir = at("boot"), *text = NULL;
+	struct temp t;
 	enum onboot_backup b;
 	struct stat st;
-	char *why = NULL;
 
-	ASSERT_STREQ(prefix, ".initramfs-k.img.stap-onboot.", "temp image prefix");
 	mkdir_p(dir, 0755);
 
 	t = staged_image(img, "image 1\n");
-	ASSERT_EQ(onboot_image_commit(&t, img, true, &b, &why), 0,
-		  "first image, -b: nothing to back up");
+	ASSERT_EQ(onboot_image_commit(&t, img, true, &b), 0, "first image, -b: nothing to back up");
 	ASSERT_EQ(b, ONBOOT_BACKUP_NO_OLD, "first image, -b: nothing to back up");
 	ASSERT_EQ(stat(img, &st), 0, "a new image gets mode 0600");
 	ASSERT_EQ((st.st_mode & 07777), 0600, "a new image gets mode 0600");
@@ -234,7 +194,7 @@ TEST(image_commit)
 
 	chmod(img, 0644);
 	t = staged_image(img, "image 2\n");
-	ASSERT_EQ(onboot_image_commit(&t, img, true, &b, &why), 0, "second image, -b: old kept");
+	ASSERT_EQ(onboot_image_commit(&t, img, true, &b), 0, "second image, -b: old kept");
 	ASSERT_EQ(b, ONBOOT_BACKUP_KEPT, "second image, -b: old kept");
 	text = slurp(bak);
 	ASSERT_STREQ(text, "image 1\n", ".bak holds the previous image");
@@ -248,7 +208,7 @@ TEST(image_commit)
 	ASSERT_EQ((st.st_mode & 07777), 0644, "the new image keeps the old one's mode 0644");
 
 	t = staged_image(img, "image 3\n");
-	ASSERT_EQ(onboot_image_commit(&t, img, true, &b, &why), 0, "third image, -b: .bak exists");
+	ASSERT_EQ(onboot_image_commit(&t, img, true, &b), 0, "third image, -b: .bak exists");
 	ASSERT_EQ(b, ONBOOT_BACKUP_EXISTS, "third image, -b: .bak exists");
 	text = slurp(bak);
 	ASSERT_STREQ(text, "image 1\n", "an existing .bak is never replaced");
@@ -256,13 +216,13 @@ TEST(image_commit)
 	text = NULL;
 
 	t = staged_image(img, "image 4\n");
-	ASSERT_EQ(onboot_image_commit(&t, img, false, &b, &why), 0, "fourth image without -b");
+	ASSERT_EQ(onboot_image_commit(&t, img, false, &b), 0, "fourth image without -b");
 	ASSERT_EQ(b, ONBOOT_BACKUP_NOT_ASKED, "fourth image without -b");
 	text = slurp(img);
 	ASSERT_STREQ(text, "image 4\n", "replaced without backup");
 	free(text);
 	text = NULL;
-	ASSERT_EQ(count_entries(dir, ".initramfs-k.img.stap-onboot."), 0, "no temp image left");
+	ASSERT_EQ(count_entries(dir, ".initramfs-k.img" TEMP_MARK), 0, "no temp image left");
 
 	/* A rename that fails (the output is a directory): a reason, the staged file is still
 	 * there for the caller to remove, nothing else changed. */
@@ -272,18 +232,14 @@ TEST(image_commit)
 		mkdir_p(sub, 0755);
 		put_file(subfile, "x");
 		t = staged_image(sub, "image 5\n");
-		ASSERT_EQ(onboot_image_commit(&t, sub, false, &b, &why), -EISDIR,
-			  "failed rename: -EISDIR, reason \"%s\"", why ? why : "(none)");
-		ASSERT_CONTAINS(why, "cannot rename", "failed rename: -EISDIR, reason \"%s\"",
-				why ? why : "(none)");
+		ASSERT_EQ(onboot_image_commit(&t, sub, false, &b), -EISDIR,
+			  "failed rename: -EISDIR (the step that failed is in LOG_FILE)");
 		ASSERT_TRUE(t.path, "staged file left for the caller, output untouched");
 		ASSERT_TRUE(path_exists(t.path),
 			    "staged file left for the caller, output untouched");
 		ASSERT_TRUE(path_exists(subfile),
 			    "staged file left for the caller, output untouched");
-		onboot_temp_remove(&t);
-		free(why);
-		why = NULL;
+		temp_discard(&t);
 	}
 }
 
@@ -294,13 +250,12 @@ TEST(util)
 	char *none = NULL;
 	char buf[32];
 
-	ASSERT_EQ(onboot_find_program("sh", &sh), 0, "sh found on PATH: %s", sh ? sh : "(none)");
-	ASSERT_TRUE(sh, "sh found on PATH: %s", sh ? sh : "(none)");
-	ASSERT_EQ(sh[0], '/', "sh found on PATH: %s", sh ? sh : "(none)");
-	ASSERT_EQ(onboot_find_program("/nonexistent/dracut", &none), -ENOENT,
-		  "missing program: -ENOENT");
-	ASSERT_FALSE(none, "missing program: -ENOENT");
-	ASSERT_EQ(onboot_find_program("no-such-program-here", &none), -ENOENT, "not on PATH");
+	ASSERT_EQ(find_program("sh", &sh), 0, "sh found on PATH: %s", sh ? sh : "(none)");
+	ASSERT_TRUE(sh, "sh found on PATH");
+	ASSERT_EQ(sh[0], '/', "sh found on PATH: %s", sh);
+	ASSERT_EQ(find_program("/nonexistent/dracut", &none), -ENOENT, "missing program: -ENOENT");
+	ASSERT_FALSE(none, "missing program: nothing returned");
+	ASSERT_EQ(find_program("no-such-program-here", &none), -ENOENT, "not on PATH");
 	ASSERT_EQ(onboot_absolute_path("boot/x.img", &abs), 0, "relative path made absolute");
 	if (asprintf(&want, "%s/boot/x.img", cwd) < 0)
 		abort();

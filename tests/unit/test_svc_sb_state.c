@@ -13,6 +13,7 @@
 #include "sb_state.h"
 #include "sb_fixture.h"
 #include "test.h"
+#include "tempfile.h"
 
 static const char *dir; /* the program's temp directory: the certificates */
 static char *der_a, *der_b;

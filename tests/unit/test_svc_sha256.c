@@ -11,6 +11,7 @@
 #include "macro.h"
 #include "sha256.h"
 #include "test.h"
+#include "tempfile.h"
 
 struct vector {
 	const char *what;

@@ -14,6 +14,7 @@
 #include "capture.h"
 #include "sb_fixture.h"
 #include "test.h"
+#include "tempfile.h"
 #include "sign_key.h"
 
 static const char *dir; /* the program's temp directory: the certificate */

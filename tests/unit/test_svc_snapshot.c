@@ -16,6 +16,7 @@
 #include "onboot_snapshot.h"
 #include "settings.h"
 #include "test.h"
+#include "tempfile.h"
 
 static const char *root; /* the program's temp directory */
 
@@ -120,8 +121,8 @@ TEST(duplicates_linear)
 TEST(snapshot)
 {
 	_cleanup_free_ char *kcache = at("cache/k1"), *ko = at("cache/k1/alpha.ko"),
-			    *snap_ko = at("cache/k1/onboot/alpha.ko"), *staged = NULL,
-			    *staged2 = NULL;
+			    *snap_ko = at("cache/k1/onboot/alpha.ko"), *old_name = NULL;
+	struct temp staged = TEMP_INIT, staged2 = TEMP_INIT;
 	char *got = NULL;
 	struct onboot_script *v = calloc(1, sizeof(*v));
 	struct onboot_snapshot snap;
@@ -135,10 +136,10 @@ TEST(snapshot)
 	ASSERT_EQ(onboot_snapshot_load(kcache, &snap), -ENOENT, "no snapshot yet");
 	ASSERT_EQ(onboot_snapshot_stage(kcache, "stap-onboot-manifest 1\nscript alpha protocol=4\n",
 					v, 1, NULL, &staged),
-		  0, "staged: %s", staged);
-	ASSERT_CONTAINS(v[0].ko_path, "/.onboot.", "staged: %s", staged);
+		  0, "staged: %s", staged.path);
+	ASSERT_CONTAINS(v[0].ko_path, "/.onboot" TEMP_MARK, "staged: %s", staged.path);
 	ASSERT_EQ(stat(kcache, &st), 0, "committed: onboot/alpha.ko is the cached module");
-	ASSERT_EQ(onboot_snapshot_commit(staged, kcache), 0,
+	ASSERT_EQ(onboot_snapshot_commit(&staged, kcache), 0,
 		  "committed: onboot/alpha.ko is the cached module");
 	ASSERT_TRUE(got = slurp(snap_ko), "committed: onboot/alpha.ko is the cached module");
 	ASSERT_STREQ(got, "module v1", "committed: onboot/alpha.ko is the cached module");
@@ -154,11 +155,12 @@ TEST(snapshot)
 	v[0].ko_path = strdup(ko);
 	ASSERT_EQ(onboot_snapshot_stage(kcache, "stap-onboot-manifest 1\nscript alpha protocol=4\n",
 					v, 1, "beta: did not compile\n", &staged2),
-		  0, "a second snapshot is swapped in and the old one removed");
-	ASSERT_EQ(onboot_snapshot_commit(staged2, kcache), 0,
+		  0, "a second snapshot is staged");
+	ASSERT_TRUE(old_name = strdup(staged2.path), "a second snapshot is staged");
+	ASSERT_EQ(onboot_snapshot_commit(&staged2, kcache), 0,
 		  "a second snapshot is swapped in and the old one removed");
-	ASSERT_LT(access(staged2, F_OK), 0,
-		  "a second snapshot is swapped in and the old one removed");
+	ASSERT_LT(access(old_name, F_OK), 0, "the staging name is gone after the swap");
+	ASSERT_FALSE(staged2.dir, "the committed temp is reset");
 	got = slurp(snap_ko);
 	ASSERT_STREQ(got, "module v3", "the new snapshot holds the new module");
 	free(got);
@@ -171,29 +173,24 @@ TEST(snapshot)
 		     "loaded: scripts, their modules in the snapshot, what was not built");
 	onboot_snapshot_free(&snap);
 	{
-		/* What a killed run leaves, and what a live run (with its own config and lock,
-		 * in the same cache) is staging right now. */
-		char dead_stage[700], dead_gone[700];
-		pid_t dead = fork();
+		/* What a killed run leaves (a staging directory whose lock went with its owner),
+		 * and what a live run (its own config and lock, the same cache) stages now. */
+		struct temp dead = TEMP_INIT, live = TEMP_INIT;
+		_cleanup_free_ char *dead_path = NULL;
 
-		if (dead == 0)
-			_exit(0);
-		waitpid(dead, NULL, 0);
-		snprintf(dead_stage, sizeof(dead_stage), "%s/.onboot.%d.abcDEF", kcache, (int)dead);
-		snprintf(dead_gone, sizeof(dead_gone), "%s/.onboot.gone.%d.a1b2c3", kcache,
-			 (int)dead);
-		mkdir_p(dead_stage, 0755);
-		mkdir_p(dead_gone, 0755);
-		mkdir_p(staged, 0755);
-		ASSERT_EQ(onboot_snapshot_clean_stale(kcache), 0,
-			  "a killed run's staging and removal directories are removed");
-		ASSERT_LT(access(dead_stage, F_OK), 0,
-			  "a killed run's staging and removal directories are removed");
-		ASSERT_LT(access(dead_gone, F_OK), 0,
-			  "a killed run's staging and removal directories are removed");
-		ASSERT_EQ(access(staged, F_OK), 0,
+		ASSERT_EQ(temp_dir(kcache, "onboot", &dead), 0, "two staging directories");
+		ASSERT_EQ(temp_dir(kcache, "onboot", &live), 0, "two staging directories");
+		dead_path = strdup(dead.path);
+		close(dead.fd);
+		dead.fd = -1;
+		temp_release(&dead);
+		ASSERT_EQ(temp_clean(kcache, NULL, NULL), 0,
+			  "a killed run's staging directory is removed");
+		ASSERT_LT(access(dead_path, F_OK), 0,
+			  "a killed run's staging directory is removed");
+		ASSERT_EQ(access(live.path, F_OK), 0,
 			  "a live run's staging directory in the same cache is left alone");
-		rm_rf(staged);
+		temp_discard(&live);
 	}
 	ASSERT_EQ(onboot_snapshot_remove(kcache), 0, "removed, and removing it again is fine");
 	ASSERT_LT(access(snap_ko, F_OK), 0, "removed, and removing it again is fine");
@@ -203,33 +200,35 @@ TEST(snapshot)
 
 TEST(set)
 {
-	struct settings s = {0};
-	struct onboot_script v[2] = {{.name = (char *)"b_first"}, {.name = (char *)"a_second"}};
+	_cleanup_free_ char *state = at("state");
+	struct onboot_script v[2] = {{.name = (char *)"b_first", .opts = (char *)"-DX=1 -g"},
+				     {.name = (char *)"a_second"}};
+	struct onboot_script *back = NULL;
 	struct manifest m;
+	size_t n = 0;
 
-	s.state_path = at("state");
-	config_set(&s.cfg, "b_first_OPT", "-DX=1 -g", "test");
-	ASSERT_EQ(onboot_set_read(&s, &m), 0, "no file: an empty set");
+	ASSERT_EQ(onboot_set_read(state, &m), 0, "no file: an empty set");
 	ASSERT_EQ(m.n_scripts, 0, "no file: an empty set");
 	manifest_free(&m);
-	ASSERT_EQ(onboot_set_write(&s, v, 2), 0,
+	ASSERT_EQ(onboot_set_write(state, v, 2), 0,
 		  "recorded in start order with the options each was built with");
-	ASSERT_EQ(onboot_set_read(&s, &m), 0,
+	ASSERT_EQ(onboot_set_read(state, &m), 0,
 		  "recorded in start order with the options each was built with");
 	ASSERT_EQ(m.n_scripts, 2, "recorded in start order with the options each was built with");
-	ASSERT_STREQ(m.scripts[0].name, "b_first",
-		     "recorded in start order with the options each was built with");
-	ASSERT_STREQ(m.scripts[0].opts, "-DX=1 -g",
-		     "recorded in start order with the options each was built with");
-	ASSERT_STREQ(m.scripts[1].opts, "",
-		     "recorded in start order with the options each was built with");
+	ASSERT_STREQ(m.scripts[0].name, "b_first", "recorded in start order");
+	ASSERT_STREQ(m.scripts[0].opts, "-DX=1 -g", "recorded with the options it was built with");
+	ASSERT_STREQ(m.scripts[1].opts, "", "recorded with the options it was built with");
+	ASSERT_EQ(onboot_set_scripts(&m, &back, &n), 0, "read back as a request's scripts");
+	ASSERT_EQ(n, 2, "read back as a request's scripts");
+	ASSERT_STREQ(back[0].name, "b_first", "read back: names in order");
+	ASSERT_STREQ(back[0].opts, "-DX=1 -g", "read back: each with its options");
+	ASSERT_STREQ(back[1].opts, "", "read back: each with its options");
+	onboot_scripts_free(back, n);
 	manifest_free(&m);
-	ASSERT_EQ(onboot_set_write(&s, v, 0), 0, "onboot without names clears the set");
-	ASSERT_EQ(onboot_set_read(&s, &m), 0, "onboot without names clears the set");
+	ASSERT_EQ(onboot_set_write(state, v, 0), 0, "onboot without names clears the set");
+	ASSERT_EQ(onboot_set_read(state, &m), 0, "onboot without names clears the set");
 	ASSERT_EQ(m.n_scripts, 0, "onboot without names clears the set");
 	manifest_free(&m);
-	free(s.state_path);
-	config_free(&s.cfg);
 }
 
 static void setup(void)

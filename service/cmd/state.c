@@ -14,6 +14,7 @@
 #include "onboot_collect.h"
 #include "state.h"
 #include "strv.h"
+#include "tempfile.h"
 
 /* The module's libkmod initstate (KMOD_MODULE_*), -ENOENT when the kernel has no such module,
  * or -errno (logged). */
