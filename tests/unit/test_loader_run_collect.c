@@ -69,8 +69,10 @@ static size_t kmsg_line_of(const char *needle)
 	return at ? n : 0;
 }
 
-/* Three healthy scripts and one whose probe calls exit() 300 ms after its start: each handed
- * to its collector, no wait after the last reply: the late exit is the collector's. */
+/* Three healthy scripts, one whose probe calls exit() 300 ms after its start, and one whose
+ * exit request comes while the loader hands it over (after the loader's last read of its
+ * channel, before its collector exists): each handed to its collector, no wait after the last
+ * reply: both exit requests are the collectors'. */
 static void test_hand_over(void)
 {
 	const char *names[] = {"good", "other", "third"};
@@ -84,7 +86,8 @@ static void test_hand_over(void)
 	fk_reset(root);
 	lt_write_file(root, "usr/lib/stap-onboot/manifest",
 		      "stap-onboot-manifest 1\nlog_size 65536\nscript good protocol=4\n"
-		      "script other protocol=5\nscript third protocol=4\nscript late protocol=4\n");
+		      "script other protocol=5\nscript third protocol=4\nscript late protocol=4\n"
+		      "script handover protocol=4\n");
 	lt_write_file(root, "cmdline", "rd.systemtap.console=other\n");
 	char moddir[512]; /* short: the compiler proves the paths fit */
 
@@ -97,16 +100,24 @@ static void test_hand_over(void)
 	struct fk_module *lm = fk_add("late", 4);
 	lm->trace = lm->begin_exit = true;
 	lm->exit_delay_ms = 300;
+	fk_write_ko(moddir, "handover");
+	struct fk_module *hm = fk_add("handover", 4);
+	hm->trace = hm->exit_at_fork = true;
 	rc = startall_run(&req, &timeouts);
-	CHECK(rc == 0 && logged("4 armed, 0 finished, 0 failed"),
-	      "four scripts armed: the loader ended before late's exit request came");
+	CHECK(rc == 0 && logged("5 armed, 0 finished, 0 failed"),
+	      "five scripts armed: the loader ended before late's exit request came, and never "
+	      "read handover's");
 	for (int i = 0; i < 1000 && !logged("late: the script asked to exit"); i++)
 		usleep(10000);
-	summary = kmsg_line_of("4 armed, 0 finished");
+	summary = kmsg_line_of("5 armed, 0 finished");
 	late = kmsg_line_of("late: the script asked to exit");
 	CHECK(summary > 0 && late > summary,
 	      "late's collector took its exit request, after the loader's summary (lines %zu, %zu)",
 	      summary, late);
+	for (int i = 0; i < 1000 && !logged("handover: the script asked to exit"); i++)
+		usleep(10000);
+	CHECK(logged("handover: armed in") && logged("handover: the script asked to exit"),
+	      "handover's exit request, queued during the hand-over, taken by its collector");
 	for (size_t i = 0; i < ELEMENTS(names); i++) {
 		char *st = collector_state(names[i]);
 		long pid = 0;
