@@ -93,15 +93,40 @@ static void read_boot_id(struct collector *c)
 	free(text);
 }
 
+/* SIGTERM and SIGINT blocked: read from the signalfd once it is there, pending until then. */
+static void block_stop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigprocmask(SIG_BLOCK, set, NULL);
+}
+
 static int signal_fd(void)
 {
 	sigset_t set;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigprocmask(SIG_BLOCK, &set, NULL);
+	block_stop_signals(&set);
 	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+/* Waits until the gate's write ends are all closed (the boot went on), at most
+ * COLLECT_GATE_MAX_MS (collect.h), then closes it. */
+static void wait_at_gate(const struct collect_args *a)
+{
+	struct pollfd p = {.fd = a->gate_fd, .events = POLLIN};
+	uint64_t end = sysseam->now_ms() + COLLECT_GATE_MAX_MS, now;
+	sigset_t set;
+
+	block_stop_signals(&set);
+	/* Nothing is ever written to it: any event is its end. */
+	while ((now = sysseam->now_ms()) < end && poll(&p, 1, (int)(end - now)) < 0 &&
+	       errno == EINTR)
+		;
+	if (sysseam->now_ms() >= end)
+		log_debug("%s: the loader still runs after %d ms: collecting already", a->name,
+			  COLLECT_GATE_MAX_MS);
+	close(a->gate_fd);
 }
 
 static int setup(struct collector *c)
@@ -299,6 +324,8 @@ int collect_run(const struct collect_args *a)
 	tracemsg_init(&c.tm, a->protocol, collector_take, &c);
 	for (size_t i = 0; i < TRACE_MAX; i++)
 		c.trace[i] = -1;
+	if (a->gated)
+		wait_at_gate(a);
 	r = setup(&c);
 	if (r < 0) {
 		/* Without its relay files or socket nothing can be saved: let go of the channel,

@@ -22,6 +22,8 @@ struct collect_args {
 	bool console;		/* copy output lines to the kernel log until the first save */
 	bool exit_requested;	/* the module asked to exit during its start: end it now */
 	bool verbose;		/* rd.debug */
+	bool gated;		/* gate_fd holds the read end of the loader's gate */
+	int gate_fd;		/* the collector starts its work when it reads the end of it */
 	uint64_t armed_ns;	/* CLOCK_REALTIME when it was armed */
 	uint64_t armed_boot_ns; /* CLOCK_BOOTTIME then */
 	/* As the loader's (startall.h): the boot's, or a test's own. */
@@ -29,11 +31,21 @@ struct collect_args {
 	bool kmsg_is_file;
 };
 
-/* The fds a collector finds its channel (COLLECT_CTL_FD, 3) and its log on. */
+/* The fds a collector finds its channel (COLLECT_CTL_FD, 3), its log and its gate on. */
 #define COLLECT_LOG_FD 4
+#define COLLECT_GATE_FD 5
+
+/* The gate: a pipe the loader makes, whose write end the boot's critical path holds (the
+ * loader's run; as PID 1 until it execs the real init): a collector forked with the read end
+ * waits for its end of file, at most COLLECT_GATE_MAX_MS, before it sets itself up, so that the
+ * boot never waits for the collectors' work (in one CPU, it would). The module's output waits
+ * in its buffer meanwhile, and its exit request in its channel. The limit keeps a hung loader
+ * from hiding the console copy. */
+#define COLLECT_GATE_MAX_MS 1000
 
 /* Starts the collector of a: a fork in a session of its own, with the real kernel calls
- * (sysseam), the control channel on COLLECT_CTL_FD and the log on COLLECT_LOG_FD,
+ * (sysseam), the control channel on COLLECT_CTL_FD, the log on COLLECT_LOG_FD and the gate
+ * on COLLECT_GATE_FD,
  * stdin/stdout/stderr /dev/null, every other fd closed, its command line made the
  * collector's (COLLECT_ARGV0 COLLECT_OPTION NAME ..., as collect_main takes it), then
  * collect_run. Returns its pid or -errno (not logged); the caller's own copies of the fds
@@ -44,8 +56,9 @@ pid_t collect_spawn(const struct collect_args *a);
  * line of its own (PR_SET_MM needs CAP_SYS_RESOURCE) still marks argv[0] with the '@'. */
 void collect_note_argv(char **argv);
 
-/* The collector's whole life: runs until its module ended (or it let go of it) and its
- * output is in its file (or cannot be). Logs everything. Returns the exit status. */
+/* The collector's whole life: waits at the gate (when gated), then runs until its module
+ * ended (or it let go of it) and its output is in its file (or cannot be). Logs everything.
+ * Returns the exit status. */
 int collect_run(const struct collect_args *a);
 
 /* main() when argv[0] is COLLECT_ARGV0: a collector run as a program, with the command line

@@ -99,7 +99,7 @@ static int set_title(const struct collect_args *a)
 static void __attribute__((noreturn)) become_collector(const struct collect_args *a)
 {
 	struct collect_args ca = *a;
-	int ctl = high(a->ctl_fd), log = high(a->log_fd);
+	int ctl = high(a->ctl_fd), log = high(a->log_fd), gate = a->gated ? high(a->gate_fd) : -1;
 	int fd = open("/dev/null", O_RDWR | O_CLOEXEC), null = high(fd), r;
 
 	/* A process of its own from here: it talks to the kernel itself. */
@@ -119,14 +119,24 @@ static void __attribute__((noreturn)) become_collector(const struct collect_args
 			  a->name, strerror(errno), a->name);
 		_exit(127);
 	}
+	/* Without its gate (no fd left for it) it just does not wait. */
+	if (gate < 0 || dup2(gate, COLLECT_GATE_FD) < 0)
+		gate = -1;
 	/* Nothing of the boot's console, pipes or journal stream stays open in it: dracut's
-	 * init waits for its log pipe's writers. */
+	 * init waits for its log pipe's writers. Nor the gate's write end, or it would wait for
+	 * itself. */
 	for (fd = 0; fd < 3; fd++)
 		if (null < 0 || dup2(null, fd) < 0)
 			close(fd);
-	close_from(log >= 0 ? COLLECT_LOG_FD + 1 : COLLECT_CTL_FD + 1);
+	if (log < 0)
+		close(COLLECT_LOG_FD);
+	if (gate < 0)
+		close(COLLECT_GATE_FD);
+	close_from(COLLECT_GATE_FD + 1);
 	ca.ctl_fd = COLLECT_CTL_FD;
 	ca.log_fd = log >= 0 ? COLLECT_LOG_FD : -1;
+	ca.gated = gate >= 0;
+	ca.gate_fd = gate >= 0 ? COLLECT_GATE_FD : -1;
 	r = set_title(&ca);
 	if (r < 0)
 		log_warning(

@@ -114,6 +114,7 @@ static void report(const struct child_result *res, unsigned limit_s)
 
 int pid1_main(const struct startall_request *req, char **argv)
 {
+	struct startall_request run = *req;
 	struct boot_switches sw = {0};
 	struct child_result res;
 	unsigned limit_s;
@@ -133,7 +134,12 @@ int pid1_main(const struct startall_request *req, char **argv)
 		log_info("rd.systemtap.mode=hook: the scripts start from dracut's cmdline hook");
 	else {
 		mark_started(req->root);
-		supervise_run(load_in_child, (void *)req, limit_s * 1000U, &res);
+		/* The collectors' gate stays shut until the exec (close-on-exec): they do not
+		 * compete with the boot's way to the real init. */
+		run.has_gate = pipe2(run.gate, O_CLOEXEC) == 0;
+		supervise_run(load_in_child, &run, limit_s * 1000U, &res);
+		if (run.has_gate)
+			close(run.gate[0]);
 		report(&res, limit_s);
 	}
 	boot_switches_free(&sw);

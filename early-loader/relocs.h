@@ -13,7 +13,7 @@ enum kernel_symbol {
 };
 
 /* The kernel symbols' addresses, kept for a whole run: they do not move, and scanning
- * /proc/kallsyms is the slowest part of a module's start (about 100 ms under QEMU/TCG). */
+ * /proc/kallsyms is the slowest part of a run (a third of its instructions). */
 struct kernel_syms {
 	int n_known; /* addrs[0 .. n_known-1] hold a successful lookup */
 	uint64_t addrs[SYM_COUNT];

@@ -129,6 +129,8 @@ static void hand_over(const struct startall_request *req, const struct boot_swit
 	    .console = boot_switches_console(sw, name),
 	    .exit_requested = finished,
 	    .verbose = log_is_verbose(),
+	    .gated = req->has_gate,
+	    .gate_fd = req->gate[0],
 	    .root = req->root,
 	    .rundir = req->rundir,
 	    .kmsg_path = req->kmsg_path,
@@ -244,7 +246,8 @@ out:
 	return r;
 }
 
-int startall_run(const struct startall_request *req, const struct loader_config *timeouts)
+/* startall_run without the gate's closing. */
+static int run_all(const struct startall_request *req, const struct loader_config *timeouts)
 {
 	struct boot_switches sw = {0};
 	uint64_t t0 = sysseam->now_ms();
@@ -282,5 +285,17 @@ int startall_run(const struct startall_request *req, const struct loader_config 
 		r = run_manifest(req, &sw, text, len, t0, timeouts);
 	free(text);
 	boot_switches_free(&sw);
+	return r;
+}
+
+int startall_run(const struct startall_request *req, const struct loader_config *timeouts)
+{
+	int r = run_all(req, timeouts);
+
+	/* Its copies of the gate: PID 1's write end stays until its exec. */
+	if (req->has_gate) {
+		close(req->gate[0]);
+		close(req->gate[1]);
+	}
 	return r;
 }

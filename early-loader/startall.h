@@ -20,6 +20,11 @@ struct startall_request {
 	const char *rundir;	  /* /run/systemtap: log_boot_err files */
 	const char *root;	  /* prefix for /proc and /sys, "" on a real boot */
 	bool verbose;		  /* -v */
+	/* The collectors' gate (collect.h), whose write end the caller keeps open beyond the
+	 * run (PID 1: until it execs the real init); without it the collectors start at once
+	 * (the hook: the shell that waits for the loader would wait for their start as well). */
+	bool has_gate;
+	int gate[2];
 };
 
 /* Defaults, then the test-only environment overrides STAP_EARLY_LOADER_CMDLINE, _KMSG,
@@ -27,6 +32,8 @@ struct startall_request {
 void startall_request_init(struct startall_request *req, const char *manifest_path, bool verbose);
 
 /* Sets up logging, logs the run's first line ("starting: N scripts in MANIFEST", or the
- * rd.systemtap=0 line) and starts every script of the manifest that is not skipped. timeouts
- * may be NULL (defaults; its root and module_dir are ignored). Returns the exit status. */
+ * rd.systemtap=0 line) and starts every script of the manifest that is not skipped, each
+ * armed one handed to its collector (gated by req's gate, whose copies it closes at its end).
+ * timeouts may be NULL (defaults; its root and module_dir are ignored). Returns the exit
+ * status. */
 int startall_run(const struct startall_request *req, const struct loader_config *timeouts);

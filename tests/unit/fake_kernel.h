@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +55,8 @@ struct fk_module {
 				write end is tfd while loaded */
 	int exit_delay_ms;   /* STP_REQUEST_EXIT this much after the reply, as the runtime's
 				control timer sends it (0: queued right after the reply) */
+	bool exit_at_fork;   /* STP_REQUEST_EXIT queued by the first fork after the reply (the
+				loader's hand-over to its collector: fake_timer.h) */
 	/* state */
 	bool loaded;
 	unsigned loads, unloads;
@@ -62,7 +65,9 @@ struct fk_module {
 	uint32_t seq; /* of its last printed message */
 	bool attached;
 	bool got_exit;
+	bool replied; /* STP_START answered */
 	pthread_t timer;
+	sem_t timer_up, timer_end; /* fake_timer.h */
 	bool timer_running;
 };
 
@@ -144,24 +149,8 @@ static inline void fk_queue_text(struct fk_module *m, const char *text)
 	fk_queue(m, CTL_OOB_DATA, text, strlen(text));
 }
 
-static inline void *fk_timer_fires(void *arg)
-{
-	struct fk_module *m = arg;
-	struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)m->exit_delay_ms * 1000000};
-
-	nanosleep(&ts, NULL);
-	if (m->late_error)
-		fk_queue_text(m, "ERROR: late boom from a timer probe\n");
-	fk_queue(m, CTL_REQUEST_EXIT, NULL, 0);
-	return NULL;
-}
-
-static inline void fk_timer_join(struct fk_module *m)
-{
-	if (m->timer_running)
-		pthread_join(m->timer, NULL);
-	m->timer_running = false;
-}
+/* The module's control timer, and the exit request at a hand-over: fake_timer.h. */
+#include "fake_timer.h"
 
 static inline int fk_init_module(const void *image, size_t len, const char *params)
 {
@@ -193,6 +182,7 @@ static inline int fk_init_module(const void *image, size_t len, const char *para
 		 sizeof(fk.load_order) - strlen(fk.load_order), "%s%s", fk.load_order[0] ? " " : "",
 		 name);
 	m->got_exit = false;
+	m->replied = false;
 	m->attached = false;
 	m->ufd = sv[0];
 	m->kfd = sv[1];
@@ -267,10 +257,11 @@ static inline void fk_answer(struct fk_module *m, enum ctl_type t, const unsigne
 		if (m->begin_error || m->error_no_exit)
 			fk_queue_text(m, "ERROR: boom near identifier 'error' at x.stp:1:15\n");
 		fk_queue(m, CTL_START, &st, sizeof(st));
+		m->replied = true;
 		if (m->late_error && !m->exit_delay_ms)
 			fk_queue_text(m, "ERROR: late boom from a timer probe\n");
 		if (exits && m->exit_delay_ms)
-			m->timer_running = pthread_create(&m->timer, NULL, fk_timer_fires, m) == 0;
+			fk_timer_start(m);
 		else if (exits)
 			fk_queue(m, CTL_REQUEST_EXIT, NULL, 0);
 	} else if (t == CTL_EXIT) {
@@ -363,6 +354,7 @@ static inline void fk_reset(const char *root)
 	fk.root = root;
 	snprintf(fk.release, sizeof(fk.release), "%s", FK_RELEASE);
 	sysseam_set(&fk_seam);
+	fk_watch_forks();
 }
 
 /* The messages sent to module name, in order: "15:4 9:264 ..." (number:payload bytes). */

@@ -71,8 +71,10 @@ static size_t kmsg_line_of(const char *needle)
 	return at ? n : 0;
 }
 
-/* Three healthy scripts and one whose probe calls exit() 300 ms after its start: each handed
- * to its collector, no wait after the last reply: the late exit is the collector's. */
+/* Three healthy scripts, one whose probe calls exit() 300 ms after its start, and one whose
+ * exit request comes while the loader hands it over (after the loader's last read of its
+ * channel, before its collector exists): each handed to its collector, no wait after the last
+ * reply: both exit requests are the collectors'. */
 TEST(hand_over)
 {
 	const char *names[] = {"good", "other", "third"};
@@ -86,7 +88,8 @@ TEST(hand_over)
 	fk_reset(root);
 	put_text_in(root, "usr/lib/stap-onboot/manifest",
 		    "stap-onboot-manifest 1\nlog_size 65536\nscript good protocol=4\n"
-		    "script other protocol=5\nscript third protocol=4\nscript late protocol=4\n");
+		    "script other protocol=5\nscript third protocol=4\nscript late protocol=4\n"
+		    "script handover protocol=4\n");
 	put_text_in(root, "cmdline", "rd.systemtap.console=other\n");
 	char moddir[512]; /* short: the compiler proves the paths fit */
 
@@ -99,22 +102,30 @@ TEST(hand_over)
 	struct fk_module *lm = fk_add("late", 4);
 	lm->trace = lm->begin_exit = true;
 	lm->exit_delay_ms = 300;
+	fk_write_ko(moddir, "handover");
+	struct fk_module *hm = fk_add("handover", 4);
+	hm->trace = hm->exit_at_fork = true;
 	rc = startall_run(&req, &timeouts);
-	ASSERT_EQ(rc, 0, "four scripts armed: the loader ended before late's exit request came");
-	ASSERT_TRUE(logged("4 armed, 0 finished, 0 failed"),
-		    "four scripts armed: the loader ended before late's exit request came");
+	ASSERT_EQ(rc, 0, "five scripts armed");
+	ASSERT_TRUE(
+	    logged("5 armed, 0 finished, 0 failed"),
+	    "five scripts armed: the loader ended before late's exit request came, and never "
+	    "read handover's");
 	for (int i = 0; i < 1000 && !logged("late: the script asked to exit"); i++)
 		usleep(10000);
-	summary = kmsg_line_of("4 armed, 0 finished");
+	summary = kmsg_line_of("5 armed, 0 finished");
 	late = kmsg_line_of("late: the script asked to exit");
-	ASSERT_GT(
-	    summary, 0,
-	    "late's collector took its exit request, after the loader's summary (lines %zu, %zu)",
-	    summary, late);
+	ASSERT_GT(summary, 0, "the loader's summary is in the kernel log");
 	ASSERT_GT(
 	    late, summary,
 	    "late's collector took its exit request, after the loader's summary (lines %zu, %zu)",
 	    summary, late);
+	for (int i = 0; i < 1000 && !logged("handover: the script asked to exit"); i++)
+		usleep(10000);
+	ASSERT_TRUE(logged("handover: armed in"), "handover was armed (the loader never saw its "
+						  "exit request)");
+	ASSERT_TRUE(logged("handover: the script asked to exit"),
+		    "handover's exit request, queued during the hand-over, taken by its collector");
 	for (size_t i = 0; i < ELEMENTSOF(names); i++) {
 		char *st = collector_state(names[i]);
 		long pid = 0;
