@@ -41,14 +41,14 @@ SVC_LIB_SRC    := $(sort $(wildcard service/*/*.c)) $(COMMON_SRC)
 LOADER_LIB_SRC := $(filter-out early-loader/main.c,$(sort $(wildcard early-loader/*.c))) $(COMMON_SRC)
 SVC_HDR        := $(wildcard service/*/*.h)
 SVC_INC        := $(patsubst %/,-I%,$(SVC_DIRS)) -Icommon
-# The service's layers, lowest first: core < config < cache = secureboot < onboot < cmd (and
+# The service's layers, lowest first: core < config < secureboot < cache < onboot < cmd (and
 # main.c). A folder's files see only their own layer's headers and those below, so an include
 # running back up fails to compile (docs/design.md, "Layers"). common/ sees only itself: the
 # loader shares it. Tests and fuzzers see everything.
 LAYER_INC_core       := -Iservice/core -Icommon
 LAYER_INC_config     := -Iservice/config $(LAYER_INC_core)
-LAYER_INC_cache      := -Iservice/cache -Iservice/secureboot $(LAYER_INC_config)
-LAYER_INC_secureboot := $(LAYER_INC_cache)
+LAYER_INC_secureboot := -Iservice/secureboot $(LAYER_INC_config)
+LAYER_INC_cache      := -Iservice/cache $(LAYER_INC_secureboot)
 LAYER_INC_onboot     := -Iservice/onboot $(LAYER_INC_cache)
 LAYER_INC_cmd        := $(SVC_INC)
 LOADER_HDR     := $(wildcard early-loader/*.h) $(COMMON_HDR)

@@ -52,6 +52,7 @@ void temp_discard(struct temp *t);
  * holds. 0, or -errno when dir cannot be read (a missing dir is fine). */
 int temp_clean(const char *dir, const char *base, size_t *ret_busy);
 
+/* ---- whole files through a temp (atomic_write.c) ---------------------------------------- */
 /* Writes data to path through temp_file and temp_commit: path is never half written. 0 or
  * -errno. */
 int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode);
