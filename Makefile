@@ -260,7 +260,7 @@ install: all
 	done
 	sed -e 's|@SBINDIR@|$(SBINDIR)|g' hooks/kernel/45-systemtap-onboot.install.in > $(GEN)/45-systemtap-onboot.install
 	install -D -m 0755 $(GEN)/45-systemtap-onboot.install $(DESTDIR)$(KERNELINSTALLDIR)/45-systemtap-onboot.install
-	sed -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' completion/systemtap-service.in > $(GEN)/systemtap-service.bash
+	sed -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' -e 's|@SBINDIR@|$(SBINDIR)|g' completion/systemtap-service.in > $(GEN)/systemtap-service.bash
 	install -D -m 0644 $(GEN)/systemtap-service.bash $(DESTDIR)$(BASHCOMPDIR)/systemtap-service
 	@# The saved output of the scripts started at boot: its unit, enabled as systemctl enable
 	@# does (an admin may disable it), and the logrotate snippet of ONBOOTLOGDIR.

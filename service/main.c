@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd_complete.h"
 #include "commands.h"
 #include "fsutil.h"
 #include "interrupt.h"
@@ -220,6 +221,9 @@ int main(int argc, char *argv[])
 	struct cli cli;
 	int r, rc;
 
+	/* The completion's read-only query (cmd_complete.c): no lock, no log, no prologue. */
+	if (argc > 1 && streq(argv[1], "--complete"))
+		return cmd_complete(argc - 2, argv + 2);
 	/* Installed as stap-onboot too: upstream's command line, run as onboot. */
 	if (stap_onboot_invoked(argv[0])) {
 		r = stap_onboot_argv(argc, argv, &compat);

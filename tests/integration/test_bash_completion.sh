@@ -1,9 +1,11 @@
 #!/bin/bash
 # test_bash_completion.sh: the bash completion of systemtap-service, as `make install` puts it
-# (where pkg-config says, @SYSCONFDIR@ substituted), completes the commands of the usage, the
+# (where pkg-config says, @SYSCONFDIR@ and @SBINDIR@ substituted), completes the commands of the usage, the
 # options, the script names of SCRIPT_PATH (main config, -c, CONFIG_PATH/*.conf), the kernel
 # releases of MODULES_PATH after -r and files after -c/-o, with and without bash-completion;
-# a config or a directory name holding $(...) or `...` is never executed.
+# a config or a directory name holding $(...) or `...` is never executed. The names come from
+# the installed binary's query (systemtap-service --complete), whose config reading is the
+# service's: a config only the service refuses offers nothing, and the query writes nothing.
 . "$(dirname "$0")/../lib.sh"
 
 [ -x "$SVC" ] || fail "$SVC is not built"
@@ -15,12 +17,15 @@ cd "$ROOT" || fail "cd $ROOT"
 # --- make install: where pkg-config says, else PREFIX/share/bash-completion/completions --------
 compdir=$(pkg-config --variable=completionsdir bash-completion)
 [ -n "$compdir" ] || fail "pkg-config knows no completionsdir of bash-completion"
-make -s -C "$TOP" install DESTDIR="$ROOT/inst" SYSCONFDIR="$ROOT/etc" >"$ROOT/install.log" 2>&1 ||
-	fail "make install: $(cat "$ROOT/install.log")"
+# The completion runs SBINDIR/systemtap-service: $ROOT/sbin is the staged install's sbin.
+make -s -C "$TOP" install DESTDIR="$ROOT/inst" SYSCONFDIR="$ROOT/etc" SBINDIR="$ROOT/sbin" \
+	>"$ROOT/install.log" 2>&1 || fail "make install: $(cat "$ROOT/install.log")"
+ln -s "$ROOT/inst$ROOT/sbin" "$ROOT/sbin" || fail "ln $ROOT/sbin"
 COMPLETION=$ROOT/inst$compdir/systemtap-service
 assert_file "$COMPLETION"
 grep -q "@[A-Z_]*@" "$COMPLETION" && fail "unsubstituted @...@ left in $COMPLETION"
 grep -qF "$ROOT/etc/systemtap/config" "$COMPLETION" || fail "SYSCONFDIR not substituted"
+grep -qF "$ROOT/sbin/systemtap-service --complete" "$COMPLETION" || fail "SBINDIR not substituted"
 bash -n "$COMPLETION" || fail "$COMPLETION: syntax error"
 mkdir "$ROOT/no-pc"
 plan=$(PKG_CONFIG_LIBDIR=$ROOT/no-pc make -s -n -C "$TOP" install DESTDIR=/d PREFIX=/opt/x 2>/dev/null)
@@ -70,7 +75,8 @@ for bad in "SCRIPT_PATH=\$(touch $ROOT/marker)" "SCRIPT_PATH=\`touch $ROOT/marke
 	"SCRIPT_PATH=\"\$(touch $ROOT/marker)\"" "SCRIPT_PATH=$SD; touch $ROOT/marker" \
 	"SCRIPT_PATH=$SD && touch $ROOT/marker" "SCRIPT_PATH=$SD | touch $ROOT/marker" \
 	"SCRIPT_PATH=~/x" "SCRIPT_PATH=relative/path" "SCRIPT_PATH=\"$SD" "SCRIPT_PATH=$SD x" \
-	"touch $ROOT/marker"; do
+	"touch $ROOT/marker" "SCRIPT_PATH=$SD
+COMPILE_JOBS=abc"; do
 	i=$((i + 1))
 	printf '%s\n' "$bad" >"$ROOT/bad$i.conf"
 done
@@ -85,6 +91,31 @@ for ((i = 1; i <= nbad; i++)); do
 	RC=$?
 	assert_rc 6 "bad$i.conf: $(cat "$ROOT/bad$i.conf")"
 done
+
+# --- the query: one name per line, nothing for a refused config, nothing written ---------------
+# (status above may have made both; the query must make neither.)
+rm -f "$ROOT/var/log/systemtap.log" "$ROOT/run/systemtap/.lock"
+out=$("$SVC" --complete scripts -c "$ROOT/quoted.conf" 2>"$ROOT/q.err")
+RC=$?
+assert_rc 0 "--complete scripts: $(cat "$ROOT/q.err")"
+[ "$out" = delta ] || fail "--complete scripts -c quoted.conf printed [$out], want delta"
+out=$("$SVC" --complete releases -c "$ROOT/quoted.conf" 2>/dev/null)
+want=$(printf '%s\n' 5.10.0-30-amd64 6.1.0-57-amd64 6.1.0-test "${hostile[@]}" | LC_ALL=C sort)
+[ "$out" = "$want" ] || fail "--complete releases printed [$out], want [$want]"
+out=$("$SVC" --complete scripts -c "$CONF" 2>/dev/null)
+[ "$out" = "$(printf '%s\n' _under alpha beta beta2 "$long" | LC_ALL=C sort)" ] ||
+	fail "--complete scripts -c $CONF printed [$out]"
+out=$("$SVC" --complete scripts -c "$ROOT/bad$nbad.conf" 2>"$ROOT/q.err")
+RC=$?
+assert_rc 0 "--complete with a refused config"
+[ -z "$out" ] || fail "--complete with a refused config printed [$out]"
+grep -q COMPILE_JOBS "$ROOT/q.err" || fail "the reason of the refusal is not on stderr"
+"$SVC" --complete bogus >/dev/null 2>&1
+RC=$?
+assert_rc 3 "--complete bogus"
+assert_no_file "$ROOT/var/log/systemtap.log"
+assert_no_file "$ROOT/run/systemtap/.lock"
+ok "query: --complete scripts|releases [-c FILE], silent on a refused config, writes nothing"
 
 # --- the checks, run with and without bash-completion ------------------------------------------
 # comp LINE: completes LINE (cursor at its end) as bash does; the offers are in COMPREPLY.
@@ -204,7 +235,7 @@ checks() {
 	assert_no_file "$ROOT/marker4"
 	assert_no_file "$ROOT/marker5"
 	assert_no_file "$ROOT/marker6"
-	ok "$MODE: configs the service refuses (\$(...), \`...\`, ;, &&, |, ~, ...) offer nothing"
+	ok "$MODE: configs the service refuses (\$(...), \`...\`, ;, &&, |, ~, COMPILE_JOBS=abc ...) offer nothing"
 }
 
 # stopped: the checks of $MODE failed; a completion that died (set -u) left its reason here.
