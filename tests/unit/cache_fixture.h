@@ -11,6 +11,7 @@
 
 #include "fsutil.h"
 #include "macro.h"
+#include "settings.h"
 #include "tempfile.h"
 #include "test.h"
 
@@ -98,4 +99,31 @@ static inline void put_ko(const char *rel, const char *vermagic)
 static inline void cache_fixture_setup(void)
 {
 	root = test_tmpdir();
+}
+
+/* Settings whose paths are under the test root (script.d, cache, modules, boot), for kver;
+ * stap (taken) is the STAP setting. Free with cache_settings_free. */
+static inline struct settings cache_settings(char *stap)
+{
+	struct settings s = {0};
+
+	s.script_path = path("script.d");
+	s.cache_root = path("cache");
+	s.cache_path = path("cache/6.1.0-56-amd64");
+	s.modules_path = path("modules");
+	s.boot_path = path("boot");
+	s.kernel_release = strdup(kver);
+	s.stap = stap;
+	return s;
+}
+
+static inline void cache_settings_free(struct settings *s)
+{
+	free(s->script_path);
+	free(s->cache_root);
+	free(s->cache_path);
+	free(s->modules_path);
+	free(s->boot_path);
+	free(s->kernel_release);
+	free(s->stap);
 }

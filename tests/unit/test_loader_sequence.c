@@ -1,13 +1,8 @@
 /* test_loader_sequence.c: loader_start_script against the fake kernel: the exact messages for
  * both numberings, the protocol fallback, and every way a module can fail. */
 #include "test.h"
-#include "fake_kernel.h"
-#include "kmsg.h"
-#include "loader.h"
+#include "loader_fixture.h"
 #include "relocs.h"
-
-static char *root, *kmsg_path;
-static struct loader_config cfg;
 
 /* Starts one script; an armed one's channel is closed again (a run gives it to its
  * collector): returns the outcome. */
@@ -414,21 +409,7 @@ TEST(busy_channel)
 
 static void setup(void)
 {
-	root = fk_make_root();
-	if (asprintf(&kmsg_path, "%s/kmsg", root) < 0)
-		exit(2);
-	setenv("TZ", "UTC", 1);
-	log_setup(kmsg_path, true, false);
-	loader_config_init(&cfg, root, root);
-	cfg.transport_timeout_ms = 100;
-	cfg.reply_timeout_ms = 100;
+	loader_fixture_setup(100);
 }
 TEST_SETUP(setup)
-
-static void teardown(void)
-{
-	remove_tree(root);
-	free(root);
-	free(kmsg_path);
-}
-TEST_TEARDOWN(teardown)
+TEST_TEARDOWN(loader_fixture_teardown)

@@ -4,12 +4,7 @@
  * module left to its collector to end; the kernel symbols are looked up once per run. Late
  * exit requests are the collector's (test_loader_collect.c). */
 #include "test.h"
-#include "fake_kernel.h"
-#include "kmsg.h"
-#include "loader.h"
-
-static char *root, *kmsg_path;
-static struct loader_config cfg;
+#include "loader_fixture.h"
 
 static void reset(void)
 {
@@ -212,22 +207,9 @@ TEST(kallsyms_stops_early)
 
 static void setup(void)
 {
-	root = fk_make_root();
-	if (asprintf(&kmsg_path, "%s/kmsg", root) < 0)
-		exit(2);
-	setenv("TZ", "UTC", 1);
-	log_setup(kmsg_path, true, false);
-	loader_config_init(&cfg, root, root);
-	cfg.transport_timeout_ms = 100;
-	/* Room for the 60 ms exit request of late_exit_request on a loaded machine. */
-	cfg.reply_timeout_ms = 400;
+	/* Replies: 400 ms.  Room for the 60 ms exit request of late_exit_request on a loaded
+	 * machine. */
+	loader_fixture_setup(400);
 }
 TEST_SETUP(setup)
-
-static void teardown(void)
-{
-	remove_tree(root);
-	free(root);
-	free(kmsg_path);
-}
-TEST_TEARDOWN(teardown)
+TEST_TEARDOWN(loader_fixture_teardown)

@@ -15,31 +15,6 @@
 #include "tempfile.h"
 #include "stap_version.h"
 
-static struct settings make_settings(void)
-{
-	struct settings s = {0};
-
-	s.script_path = path("script.d");
-	s.cache_root = path("cache");
-	s.cache_path = path("cache/6.1.0-56-amd64");
-	s.modules_path = path("modules");
-	s.boot_path = path("boot");
-	s.kernel_release = strdup(kver);
-	s.stap = strdup("stap");
-	return s;
-}
-
-static void free_settings(struct settings *s)
-{
-	free(s->script_path);
-	free(s->cache_root);
-	free(s->cache_path);
-	free(s->modules_path);
-	free(s->boot_path);
-	free(s->kernel_release);
-	free(s->stap);
-}
-
 TEST(meta_round_trip)
 {
 	_cleanup_free_ char *p = path("meta/x.opts"), *text = NULL;
@@ -154,7 +129,7 @@ static enum cache_state check(const struct settings *s, const char *opts)
 
 TEST(cache_check)
 {
-	struct settings s = make_settings();
+	struct settings s = cache_settings(strdup("stap"));
 	const char *vm = "6.1.0-56-amd64 SMP preempt mod_unload modversions ";
 	const char *uts = "modules/6.1.0-56-amd64/build/include/generated/utsversion.h";
 	enum cache_state st;
@@ -227,12 +202,12 @@ TEST(cache_check)
 	}
 	s.allow_cacheonly = true;
 	ASSERT_EQ(check(&s, "--"), CACHE_VALID, "ALLOW_CACHEONLY and no script: no mtime check");
-	free_settings(&s);
+	cache_settings_free(&s);
 }
 
 TEST(install)
 {
-	struct settings s = make_settings();
+	struct settings s = cache_settings(strdup("stap"));
 	_cleanup_free_ char *work = path("work"), *ko = path("cache/6.1.0-56-amd64/y.ko");
 	_cleanup_free_ char *up = path("cache/6.1.0-56-amd64/uprobes/uprobes.ko");
 	_cleanup_free_ char *marker = path("cache/6.1.0-56-amd64/y.uprobes");
@@ -269,7 +244,7 @@ TEST(install)
 		  "nothing built: -ENOENT and the old cache is left as it was");
 	ASSERT_TRUE(path_exists(opts),
 		    "nothing built: -ENOENT and the old cache is left as it was");
-	free_settings(&s);
+	cache_settings_free(&s);
 }
 
 TEST(stap_version)

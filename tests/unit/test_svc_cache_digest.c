@@ -20,31 +20,6 @@
 static const char *const vm = "6.1.0-56-amd64 SMP preempt mod_unload modversions ";
 static const char *const script = "probe begin { exit() }\n";
 
-static struct settings make_settings(const char *stap)
-{
-	struct settings s = {0};
-
-	s.script_path = path("script.d");
-	s.cache_root = path("cache");
-	s.cache_path = path("cache/6.1.0-56-amd64");
-	s.modules_path = path("modules");
-	s.boot_path = path("boot");
-	s.kernel_release = strdup(kver);
-	s.stap = path(stap);
-	return s;
-}
-
-static void free_settings(struct settings *s)
-{
-	free(s->script_path);
-	free(s->cache_root);
-	free(s->cache_path);
-	free(s->modules_path);
-	free(s->boot_path);
-	free(s->kernel_release);
-	free(s->stap);
-}
-
 /* A stand-in stap whose -V says version and counts its runs in ROOT/stap.runs. */
 static void put_stap(const char *version)
 {
@@ -131,7 +106,7 @@ TEST(meta_digest)
 
 TEST(content_rule)
 {
-	struct settings s = make_settings("nonexistent/stap");
+	struct settings s = cache_settings(path("nonexistent/stap"));
 	char hex[SHA256_HEX_SIZE];
 	enum cache_state st;
 
@@ -162,12 +137,12 @@ TEST(content_rule)
 	}
 	put_cache(&s, hex, "4.8");
 	ASSERT_EQ(check(&s), CACHE_VALID, "no script (ALLOW_CACHEONLY's case): the digest is moot");
-	free_settings(&s);
+	cache_settings_free(&s);
 }
 
 TEST(stap_rule)
 {
-	struct settings s = make_settings("bin/stap");
+	struct settings s = cache_settings(path("bin/stap"));
 	_cleanup_free_ char *memo = path("cache/.stap-version");
 	char hex[SHA256_HEX_SIZE];
 	enum cache_state st;
@@ -227,7 +202,7 @@ TEST(stap_rule)
 	put_text("cache/.stap-version", "garbage\n");
 	ASSERT_EQ(check(&s), CACHE_VALID, "an unreadable memo: stap -V decides (4.8 again: valid)");
 	ASSERT_EQ(stap_runs(), 3, "an unreadable memo: stap -V decides (4.8 again: valid)");
-	free_settings(&s);
+	cache_settings_free(&s);
 }
 
 TEST_SETUP(cache_fixture_setup)
