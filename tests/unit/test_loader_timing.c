@@ -207,8 +207,7 @@ TEST(kallsyms_stops_early)
 
 static void setup(void)
 {
-	/* Replies: 400 ms.  Room for the 60 ms exit request of late_exit_request on a loaded
-	 * machine. */
+	/* Replies may take 400 ms: room for late_exit_request's 60 ms on a loaded machine. */
 	loader_fixture_setup(400);
 }
 TEST_SETUP(setup)
