@@ -172,13 +172,19 @@ FUZZ_SECONDS ?= 20
 deps:
 	@tests/deps.sh
 
-unit: $(UNIT_BINS)
+# The test programs build in parallel even when make check runs serially (its groups must not
+# overlap): a sub-make with every core.
+BUILD_JOBS ?= $(shell nproc)
+unit:
+	@$(MAKE) -s -j$(BUILD_JOBS) $(UNIT_BINS)
 	@tests/runner.sh unit $(UNIT_BINS)
 
-valgrind: $(UNIT_BINS)
+valgrind:
+	@$(MAKE) -s -j$(BUILD_JOBS) vg-tests
 	@tests/valgrind.sh $(UNIT_BINS)
 
-fuzz: $(FUZZERS)
+fuzz:
+	@$(MAKE) -s -j$(BUILD_JOBS) $(FUZZERS)
 	@tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZERS)
 
 check-format:

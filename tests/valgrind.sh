@@ -1,5 +1,6 @@
 #!/bin/sh
-# valgrind.sh TEST...: the parser tests again, unsanitized, under valgrind memcheck.
+# valgrind.sh TEST...: the unit tests TEST (build/tests/NAME) again, unsanitized, under valgrind
+# memcheck (build/vg/tests/NAME: a binary left there by a test since removed is not run).
 # ASan binaries cannot run under valgrind, so the tests are rebuilt plain into build/vg/.
 # Each test runs in a forked child (tests/unit/test.c): valgrind follows a fork without
 # --trace-children (that option is about exec, and the programs the tests exec are not ours),
@@ -9,8 +10,9 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 make -s -C "$top" vg-tests >/dev/null
 pass=0 fail=0
-for t in "$top"/build/vg/tests/*; do
-	name=$(basename "$t")
+for u in "$@"; do
+	name=$(basename "$u")
+	t="$top/build/vg/tests/$name"
 	log="$top/build/test-logs/valgrind-$name.log"
 	mkdir -p "$(dirname "$log")"
 	if TEST_TIMEOUT_FACTOR=10 valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
