@@ -33,18 +33,8 @@ names=$(seq 1 "$NSCRIPTS" | sed 's/^/bench/' | xargs)
 target() {
 	d=$1
 	rm -rf "$d"
-	mkdir -p "$d/etc/systemtap/conf.d" "$d/etc/systemtap/script.d" "$d/var/cache/systemtap" \
-		"$d/run/systemtap" "$d/tmp" "$d/var/log" "$d/boot" "$d/var/lib/systemtap" "$d/modules"
-	cat >"$d/etc/systemtap/config" <<EOC
-SCRIPT_PATH=$d/etc/systemtap/script.d
-CONFIG_PATH=$d/etc/systemtap/conf.d
-CACHE_PATH=$d/var/cache/systemtap
-STAT_PATH=$d/run/systemtap
-TEMP_PATH=$d/tmp
-LOG_FILE=$d/var/log/systemtap.log
-STATE_PATH=$d/var/lib/systemtap
-BOOT_PATH=$d/boot
-EOC
+	svc_tree "$d"
+	mkdir -p "$d/modules"
 }
 
 # timed NAME COMMAND...: appends COMMAND's wall and CPU seconds to $BENCH/t.NAME, c.NAME.

@@ -5,20 +5,8 @@
 # mk_buildhost: creates $BROOT and $BCONF (STAP is the real stap).
 mk_buildhost() {
 	BROOT=$ROOT/buildhost
-	mkdir -p "$BROOT/etc/systemtap/conf.d" "$BROOT/etc/systemtap/script.d" \
-		"$BROOT/var/cache/systemtap" "$BROOT/run/systemtap" "$BROOT/tmp" "$BROOT/var/log" \
-		"$BROOT/boot" "$BROOT/var/lib/systemtap"
+	svc_tree "$BROOT"
 	BCONF=$BROOT/etc/systemtap/config
-	cat >"$BCONF" <<EOC
-SCRIPT_PATH=$BROOT/etc/systemtap/script.d
-CONFIG_PATH=$BROOT/etc/systemtap/conf.d
-CACHE_PATH=$BROOT/var/cache/systemtap
-STAT_PATH=$BROOT/run/systemtap
-TEMP_PATH=$BROOT/tmp
-LOG_FILE=$BROOT/var/log/systemtap.log
-STATE_PATH=$BROOT/var/lib/systemtap
-BOOT_PATH=$BROOT/boot
-EOC
 }
 
 # svcb ARGS...: systemtap-service on the build host.

@@ -9,6 +9,23 @@ KVER_DEBIAN=${KVER_DEBIAN:-$(ls /lib/modules 2>/dev/null | grep -- '-amd64$' | s
 fail() { echo "FAIL: $*" >&2; exit 1; }
 ok() { echo "ok: $*"; }
 
+# svc_tree DIR: the directories systemtap-service writes, under DIR, and DIR/etc/systemtap/config
+# pointing every path of the service there (the test root, a build host, a bench target).
+svc_tree() {
+	mkdir -p "$1/etc/systemtap/conf.d" "$1/etc/systemtap/script.d" "$1/var/cache/systemtap" \
+		"$1/run/systemtap" "$1/tmp" "$1/var/log" "$1/boot" "$1/var/lib/systemtap"
+	cat >"$1/etc/systemtap/config" <<EOC
+SCRIPT_PATH=$1/etc/systemtap/script.d
+CONFIG_PATH=$1/etc/systemtap/conf.d
+CACHE_PATH=$1/var/cache/systemtap
+STAT_PATH=$1/run/systemtap
+TEMP_PATH=$1/tmp
+LOG_FILE=$1/var/log/systemtap.log
+STATE_PATH=$1/var/lib/systemtap
+BOOT_PATH=$1/boot
+EOC
+}
+
 # mkroot: a fresh temp root with etc/systemtap/{config,conf.d,script.d}, var/cache, run, tmp.
 # Sets ROOT and CONF. The config points every path into ROOT (SYSFS_PATH and DKMS_PATH too:
 # no test sees the host's Secure Boot state or DKMS key; $ROOT/sys does not exist until a
@@ -16,19 +33,9 @@ ok() { echo "ok: $*"; }
 mkroot() {
 	ROOT=$(mktemp -d /tmp/stap-onboot-test.XXXXXX)
 	trap 'rm -rf "$ROOT"' EXIT
-	mkdir -p "$ROOT/etc/systemtap/conf.d" "$ROOT/etc/systemtap/script.d" \
-		"$ROOT/var/cache/systemtap" "$ROOT/run/systemtap" "$ROOT/tmp" "$ROOT/var/log" "$ROOT/boot" \
-		"$ROOT/var/lib/systemtap"
+	svc_tree "$ROOT"
 	CONF="$ROOT/etc/systemtap/config"
-	cat >"$CONF" <<EOC
-SCRIPT_PATH=$ROOT/etc/systemtap/script.d
-CONFIG_PATH=$ROOT/etc/systemtap/conf.d
-CACHE_PATH=$ROOT/var/cache/systemtap
-STAT_PATH=$ROOT/run/systemtap
-TEMP_PATH=$ROOT/tmp
-LOG_FILE=$ROOT/var/log/systemtap.log
-STATE_PATH=$ROOT/var/lib/systemtap
-BOOT_PATH=$ROOT/boot
+	cat >>"$CONF" <<EOC
 SYSFS_PATH=$ROOT/sys
 DKMS_PATH=$ROOT/var/lib/dkms
 EOC
