@@ -8,13 +8,9 @@
 
 #include "efi_siglist.h"
 #include "macro.h"
-#include "sb_fixture.h"
+#include "sb_certs_fixture.h"
 #include "test.h"
 #include "tempfile.h"
-
-static const char *dir; /* the program's temp directory: the certificates */
-static char *der_a, *der_b;
-static size_t len_a, len_b;
 
 static const uint8_t sha256_guid[EFI_GUID_SIZE] = {0x26, 0x16, 0xc4, 0xc1, 0x4c, 0x50, 0x92, 0x40,
 						   0xac, 0xa9, 0x41, 0xf9, 0x36, 0x93, 0x43, 0x28};
@@ -208,20 +204,3 @@ TEST(bad_sizes)
 		ASSERT_EQ(efi_siglist_next(&it, &sig), 0, "two signatures of only an owner");
 	}
 }
-
-static void setup(void)
-{
-	dir = test_tmpdir();
-	sb_make_cert(dir, "a", "stap-onboot-test");
-	sb_make_cert(dir, "b", "another key");
-	der_a = sb_slurp(dir, "a.der", &len_a);
-	der_b = sb_slurp(dir, "b.der", &len_b);
-}
-TEST_SETUP(setup)
-
-static void teardown(void)
-{
-	free(der_a);
-	free(der_b);
-}
-TEST_TEARDOWN(teardown)

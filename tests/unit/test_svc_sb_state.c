@@ -11,13 +11,9 @@
 #include "macro.h"
 #include "mok_lists.h"
 #include "sb_state.h"
-#include "sb_fixture.h"
+#include "sb_certs_fixture.h"
 #include "test.h"
 #include "tempfile.h"
-
-static const char *dir; /* the program's temp directory: the certificates */
-static char *der_a, *der_b;
-static size_t len_a, len_b;
 
 /* A fresh sysfs tree under dir for one case; s points at it. */
 static void fresh(struct settings *s)
@@ -257,20 +253,3 @@ TEST(trust)
 	cert_id_free(&ia);
 	cert_id_free(&ib);
 }
-
-static void setup(void)
-{
-	dir = test_tmpdir();
-	sb_make_cert(dir, "a", "stap-onboot-test");
-	sb_make_cert(dir, "b", "another key");
-	der_a = sb_slurp(dir, "a.der", &len_a);
-	der_b = sb_slurp(dir, "b.der", &len_b);
-}
-TEST_SETUP(setup)
-
-static void teardown(void)
-{
-	free(der_a);
-	free(der_b);
-}
-TEST_TEARDOWN(teardown)
