@@ -160,6 +160,10 @@ $(B)/fuzz/fuzz_lock: tests/fuzz/fuzz_lock.c $(SVC_LIB_SRC)
 $(B)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c $(LOADER_LIB_SRC)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $^ -o $@
+# The loader's readers of /proc/modules and /proc/kallsyms.
+$(B)/fuzz/fuzz_kernel_lists: tests/fuzz/fuzz_kernel_lists.c $(LOADER_LIB_SRC)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) $^ -o $@
 # The collectors' socket requests and state file (common/collect_proto.c).
 $(B)/fuzz/fuzz_collect: tests/fuzz/fuzz_collect.c common/collect_proto.c common/names.c
 	@mkdir -p $(dir $@)

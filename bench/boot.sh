@@ -33,7 +33,12 @@
 #   NAME         "Run /init" -> that module armed;
 # the ratios loader/staprun of the whole start and of the cost, and the goals: the loader's
 # cost <= 1/4 of staprun's; its hand-over <= 20 ms; in earliest mode every module armed
-# within 500 ms of "Run /init".
+# within 500 ms of "Run /init". Then the floor: the kernel's own part of the loader's cost
+# (init_module and the STP_START write, summed from its "armed in" lines), the same work
+# staprun's modules cost the kernel, as a ratio of staprun's cost.
+# Environment: BENCH_WAYS (default "staprun hook early") boots only those ways;
+# BENCH_ONBOOT_BUFSIZE=N builds the image with ONBOOT_BUFSIZE=N (0: the modules' own default
+# relay buffer, as staprun -L gives them: the like-for-like comparison).
 # Usage: bench/boot.sh [--from WORKDIR]: --from prints the table again from the console logs
 # of a kept run, without booting.
 # Environment: KVER, E2E_CACHE (the boot test's module cache, kept), BENCH_BOOTS,
@@ -86,7 +91,11 @@ figures() {
 		way == "early" && index($0, "] stap-early-loader: handing over to ") { cend = first(cend, $0) }
 		{
 			for (i = 1; i <= n; i++)
-				if (index($0, who name[i] ": armed")) armed[i] = first(armed[i], $0)
+				if (index($0, who name[i] ": armed") && armed[i] == "") {
+					armed[i] = t($0)
+					if (match($0, /init_module and STP_START [0-9]+ ms/))
+						kernel += substr($0, RSTART + 26, RLENGTH - 29)
+				}
 		}
 		END {
 			if (run == "") { print way, "fail", "no \"Run /init\" line"; exit }
@@ -102,7 +111,7 @@ figures() {
 			line = sprintf("%s %.0f %.0f %.0f %.0f %.0f %.0f", way, start - run, last - start,
 				(end == "" ? last : end) - start, last - run, cend - cstart, cend - last)
 			for (i = 1; i <= n; i++) line = line sprintf(" %.0f", armed[i] - run)
-			print line
+			print line sprintf(" %.0f", kernel)
 		}'
 }
 
@@ -117,6 +126,10 @@ table() {
 	echo "whole run: -> the run's last line; cost: the hook's or PID 1's start -> the real init"
 	echo "going on; hand-over: last module armed -> that). TCG time follows the host's load: load average"
 	echo "$(cat "$WORK/load" 2>/dev/null || echo ?)."
+	echo "Relay buffers: staprun -L gives each module its own default (stap: 16 MB a CPU); the"
+	echo "loader gives it the manifest's bufsize (0: that default; ONBOOT_BUFSIZE without -s):" \
+		"$(sed -n 's/^script \([^ ]*\) .*bufsize=\([0-9]*\).*/\1 \2 MB/p' "$WORK/manifest" 2>/dev/null |
+			paste -sd, - | sed 's/,/, /g')."
 	awk -v scripts="$SCRIPTS" -v ways="staprun hook early" -v goal_ratio="$GOAL_RATIO" \
 		-v goal_early="$GOAL_EARLY_MS" -v goal_handover="$GOAL_HANDOVER_MS" -v early_note="$EARLY_NOTE" '
 		function median(list,    a, k, m, j, x) {
@@ -144,6 +157,7 @@ table() {
 			cost[$1] = cost[$1] " " $6
 			hand[$1] = hand[$1] " " $7
 			for (i = 1; i <= n; i++) arm[$1, i] = arm[$1, i] " " $(7 + i)
+			if ($1 != "staprun") kern = kern " " $(8 + n)
 		}
 		END {
 			hdr = sprintf("%-30s %5s %9s %12s %10s %10s %7s %10s", "way", "boots", "start at", "whole start", "whole run", "all armed", "cost", "hand-over")
@@ -188,6 +202,13 @@ table() {
 				printf "  %-26s goal: every module armed <= %d ms after \"Run /init\": %s\n",
 					label["early"], goal_early, (early_note != "" ? "not measured (earliest mode not available)" : "not measured")
 			if (early_note != "") print "  " early_note
+			if (kern != "" && ok["staprun"]) {
+				k = median(kern)
+				printf "The floor: what the kernel itself spends on the three modules (init_module and the\n"
+				printf "STP_START write, from the loader lines \"armed in\", median over its boots) is %d ms =\n", k
+				printf "%.2fx of the staprun cost, whatever a loader does; the loader work is the rest.\n",
+					k / mcost["staprun"]
+			}
 		}' "$WORK/figures"
 }
 
@@ -258,7 +279,9 @@ cp -a "$TOP/bench/dracut/99stap-onboot-bench" "$bmod"
 		echo "${s}_OPT=\"-L\""
 	done
 } >"$bmod/params.conf"
-e2e_write_config "$WORK/config" "$CACHE" " --add stap-onboot-bench"
+# shellcheck disable=SC2046 # no line, or one
+e2e_write_config "$WORK/config" "$CACHE" " --add stap-onboot-bench" \
+	$(test -z "${BENCH_ONBOOT_BUFSIZE:-}" || echo "ONBOOT_BUFSIZE=$BENCH_ONBOOT_BUFSIZE")
 IMG=$WORK/bench.img
 step "kernel $KVER: systemtap-service onboot -o bench.img $SCRIPTS (compiles what is not cached)"
 # shellcheck disable=SC2086 # one word per script
@@ -281,7 +304,7 @@ done
 # Way (c): an earliest-mode image has /init -> the loader; a hook-mode image of a loader that
 # knows earliest mode (its manifest says "mode hook") gets there with rdinit=.
 lsinitrd -f usr/lib/stap-onboot/manifest "$IMG" >"$WORK/manifest" 2>/dev/null || true
-WAYS="staprun hook early"
+WAYS=${BENCH_WAYS:-"staprun hook early"}
 EARLY_NOTE=
 EARLY_ARGS=
 if grep -q ' init -> .*stap-early-loader$' "$WORK/image.list"; then

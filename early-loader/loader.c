@@ -146,7 +146,7 @@ static int prepare(const struct loader_config *cfg, struct channel *ch, unsigned
 	r = channel_hello(ch, line);
 	if (r < 0)
 		return r;
-	r = relocs_send(ch->fd, ch->protocol, cfg->root, ch->script, cfg->syms);
+	r = relocs_send(ch->fd, ch->protocol, cfg->root, ch->script, cfg->cache);
 	if (r < 0)
 		return r;
 	send_tzinfo(ch);
@@ -293,6 +293,10 @@ int loader_start_script(const struct loader_config *cfg, const struct manifest_s
 			    "running)",
 			    s->name, ms_since(a->t0));
 	else
-		log_info("%s: armed in %llu ms (running)", s->name, ms_since(a->t0));
+		/* The kernel's part (init_module, the STP_START write) is what any loader pays:
+		 * bench/boot.sh weighs the rest against it. */
+		log_info("%s: armed in %llu ms (running; init_module and STP_START %llu ms)",
+			 s->name, ms_since(a->t0),
+			 (unsigned long long)((ph.init - ph.read) + (ph.start - ph.transport)));
 	return SCRIPT_ARMED;
 }

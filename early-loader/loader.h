@@ -12,11 +12,11 @@
 #define LOADER_REPLY_TIMEOUT_MS 2000
 
 struct loader_config {
-	const char *root;	  /* prefix for /proc and /sys paths ("" on a real boot) */
-	const char *module_dir;	  /* directory holding NAME.ko */
-	int transport_timeout_ms; /* wait for STP_TRANSPORT */
-	int reply_timeout_ms;	  /* wait for the STP_START reply, STP_EXIT, a pending exit */
-	struct kernel_syms *syms; /* the run's kernel symbols, or NULL: looked up per module */
+	const char *root;	   /* prefix for /proc and /sys paths ("" on a real boot) */
+	const char *module_dir;	   /* directory holding NAME.ko */
+	int transport_timeout_ms;  /* wait for STP_TRANSPORT */
+	int reply_timeout_ms;	   /* wait for the STP_START reply, STP_EXIT, a pending exit */
+	struct reloc_cache *cache; /* what the run's modules share, or NULL: read per module */
 };
 
 enum script_outcome {

@@ -1,4 +1,4 @@
-/* relocs.c: kallsyms lookups, the build-id note and /sys/module section addresses. */
+/* relocs.c: kallsyms lookups, the build-id note and the loaded modules' section addresses. */
 #include "relocs.h"
 
 #include "ctlproto.h"
@@ -6,7 +6,6 @@
 #include "rootpath.h"
 #include "kmsg.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -146,93 +145,53 @@ static int send_kernel_symbols(int fd, int protocol, const char *root, const cha
 	return 0;
 }
 
-static int skip_dots(const struct dirent *d)
+/* Every loaded module's sections (staprun's /sys/module/M/sections/S), sorted by module and
+ * section name, taken from the run's cache (brought up to date first) or read here.
+ *
+ * Not those of the module itself, nor of the stap modules this run started before it: a
+ * module uses a relocation only for a module named in its _stp_modules[] (runtime/sym.c,
+ * _stp_kmodule_update_address). For itself, that entry is _stp_module_self, which it fills
+ * from its own section attributes in the kernel (transport/symbols.c,
+ * _stp_module_update_self); another onboot script's module was not there when stap built
+ * its tables. Sent, they change nothing; read, they were most of this step's time at boot,
+ * when no other module is loaded yet (bench/boot.sh). */
+static void send_sections(int fd, int protocol, const char *root, const char *script,
+			  struct reloc_cache *cache)
 {
-	return !streq(d->d_name, ".") && !streq(d->d_name, "..");
-}
-
-/* Reads a sysfs section file ("0x..."); 0 when unreadable. */
-static uint64_t read_section_address(const char *path)
-{
-	char buf[64];
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	return strtoull(buf, NULL, 16);
-}
-
-/* Returns the number of sections that could not be sent. */
-static unsigned send_module_sections(int fd, int protocol, const char *dir, const char *module)
-{
-	struct dirent **sect = NULL;
+	struct module_sections own = {0}, *ms = cache ? &cache->sections : &own;
+	const char *self[] = {script};
 	unsigned failed = 0;
-	int n;
+	int r;
 
-	n = scandir(dir, &sect, skip_dots, alphasort);
-	if (n < 0)
-		return 0; /* built-in modules have no sections */
-	for (int i = 0; i < n; i++) {
-		const char *name = sect[i]->d_name;
-		char path[PATH_MAX];
-		uint64_t addr = 0;
+	if (cache && reloc_cache_add_started(cache, script) < 0)
+		cache = NULL;
+	r = cache ? module_sections_update(ms, root, (const char *const *)cache->started,
+					   cache->n_started)
+		  : module_sections_update(ms, root, self, ELEMENTSOF(self));
+	if (r < 0)
+		log_warning("%s: cannot read %s/proc/modules (%s): the module is told no other "
+			    "module's addresses",
+			    script, root, strerror(-r));
+	for (size_t i = 0; r == 0 && i < ms->n_mods; i++) {
+		const struct loaded_module *m = &ms->mods[i];
 
-		if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
-			failed++;
-		else {
-			/* Init sections are freed after load; staprun reports them as 0 too. */
-			if (!strstr(name, "init."))
-				addr = read_section_address(path);
-			if (ctl_send_relocation(fd, protocol, module, name, addr) < 0)
+		for (size_t j = 0; j < m->n_sections; j++)
+			if (ctl_send_relocation(fd, protocol, m->name, m->sections[j].name,
+						m->sections[j].addr) < 0)
 				failed++;
-		}
-		free(sect[i]);
 	}
-	free(sect);
-	return failed;
-}
-
-static void send_sections(int fd, int protocol, const char *root, const char *script)
-{
-	struct dirent **mods = NULL;
-	char dir[PATH_MAX];
-	unsigned failed = 0;
-	int n;
-
-	if (root_path(dir, sizeof(dir), root, "/sys/module") < 0)
-		return;
-	n = scandir(dir, &mods, skip_dots, alphasort);
-	if (n < 0) {
-		log_warning("%s: cannot list %s: %s", script, dir, strerror(errno));
-		return;
-	}
-	for (int i = 0; i < n; i++) {
-		char sections[PATH_MAX];
-
-		if (snprintf(sections, sizeof(sections), "%s/%s/sections", dir, mods[i]->d_name) <
-		    (int)sizeof(sections))
-			failed += send_module_sections(fd, protocol, sections, mods[i]->d_name);
-		free(mods[i]);
-	}
-	free(mods);
+	module_sections_free(&own);
 	if (failed)
 		log_debug("%s: %u module section relocations not sent", script, failed);
 }
 
 int relocs_send(int fd, int protocol, const char *root, const char *script,
-		struct kernel_syms *cache)
+		struct reloc_cache *cache)
 {
 	char notes[PATH_MAX];
 	int r;
 
-	r = send_kernel_symbols(fd, protocol, root, script, cache);
+	r = send_kernel_symbols(fd, protocol, root, script, cache ? &cache->syms : NULL);
 	if (r < 0)
 		return r;
 	/* 2 = "the kernel has a build-id note": the module then checks it itself. */
@@ -243,6 +202,33 @@ int relocs_send(int fd, int protocol, const char *root, const char *script,
 			return log_error_errno(r, "%s: failed to send the build-id relocation",
 					       script);
 	}
-	send_sections(fd, protocol, root, script);
+	send_sections(fd, protocol, root, script, cache);
 	return 0;
+}
+
+int reloc_cache_add_started(struct reloc_cache *cache, const char *name)
+{
+	char **grown, *copy;
+
+	for (size_t i = 0; i < cache->n_started; i++)
+		if (streq(cache->started[i], name))
+			return 0;
+	copy = strdup(name);
+	grown = copy ? realloc(cache->started, (cache->n_started + 1) * sizeof(*grown)) : NULL;
+	if (!grown) {
+		free(copy);
+		return -ENOMEM;
+	}
+	grown[cache->n_started++] = copy;
+	cache->started = grown;
+	return 0;
+}
+
+void reloc_cache_free(struct reloc_cache *cache)
+{
+	module_sections_free(&cache->sections);
+	for (size_t i = 0; i < cache->n_started; i++)
+		free(cache->started[i]);
+	free(cache->started);
+	*cache = (struct reloc_cache){0};
 }

@@ -4,6 +4,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "modsections.h"
+
 enum kernel_symbol {
 	SYM_STEXT,
 	SYM_KALLSYMS_LOOKUP_NAME,
@@ -19,6 +21,20 @@ struct kernel_syms {
 	uint64_t addrs[SYM_COUNT];
 };
 
+/* What a run learns once for all its modules. */
+struct reloc_cache {
+	struct kernel_syms syms;
+	struct module_sections sections;
+	char **started; /* the modules this run loaded: no relocations of theirs are sent */
+	size_t n_started;
+};
+
+/* Notes that this run loaded module name. 0 or -ENOMEM. */
+int reloc_cache_add_started(struct reloc_cache *cache, const char *name);
+
+/* Frees what the cache holds (it stays usable, empty). */
+void reloc_cache_free(struct reloc_cache *cache);
+
 /* The kernel symbol's name as /proc/kallsyms spells it. */
 const char *kernel_symbol_name(enum kernel_symbol s);
 
@@ -32,8 +48,11 @@ int kallsyms_find(const char *kallsyms_path, uint64_t addrs[SYM_COUNT], int n);
 /* Sends, on the control channel fd: the kernel symbols (_stext, kallsyms_lookup_name,
  * kallsyms_on_each_symbol, for protocol 5 also module_kallsyms_on_each_symbol; taken from
  * *cache when known, else looked up and stored there; cache may be NULL), the build-id
- * note flag when ROOT/sys/kernel/notes is readable, then every ROOT/sys/module/M/sections/S
- * (init sections as 0), sorted by name. Returns 0, or -errno when a kernel symbol could not be
- * sent (logged). Section failures are only counted in the debug log. */
+ * note flag when ROOT/sys/kernel/notes is readable, then the sections of every module in
+ * ROOT/proc/modules (ROOT/sys/module/M/sections/S, init sections as 0), sorted by name, but
+ * for the module script itself and those the run started (see relocs.c); both kept in *cache
+ * for the next module (cache may be NULL: all read here). Returns 0, or -errno
+ * when a kernel symbol could not be sent (logged). Section failures are only counted in the
+ * debug log. */
 int relocs_send(int fd, int protocol, const char *root, const char *script,
-		struct kernel_syms *cache);
+		struct reloc_cache *cache);

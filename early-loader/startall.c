@@ -189,7 +189,7 @@ static int run_manifest(const struct startall_request *req, const struct boot_sw
 			const char *text, size_t len, uint64_t t0,
 			const struct loader_config *timeouts)
 {
-	struct kernel_syms syms = {0};
+	struct reloc_cache cache = {0};
 	struct loader_config cfg;
 	char module_dir[PATH_MAX];
 	struct tally t = {0};
@@ -216,7 +216,7 @@ static int run_manifest(const struct startall_request *req, const struct boot_sw
 		loader_config_init(&cfg, NULL, NULL);
 	cfg.root = req->root;
 	cfg.module_dir = module_dir;
-	cfg.syms = &syms;
+	cfg.cache = &cache;
 	for (size_t i = 0; i < m.n_scripts; i++) {
 		const struct manifest_script *s = &m.scripts[i];
 
@@ -242,6 +242,7 @@ out:
 		t.armed, t.finished, t.failed, t.skipped, m.bad_lines,
 		(unsigned long long)(sysseam->now_ms() - t0));
 	r = exit_status(t.failed + m.bad_lines);
+	reloc_cache_free(&cache);
 	manifest_free(&m);
 	return r;
 }

@@ -72,6 +72,21 @@ static inline int fr_reap(const char *rundir)
 /* A temp root as the loader sees a booted kernel: kallsyms with the wanted symbols (and
  * module copies of them that must be ignored), a build-id note, two loaded modules with
  * sections (one init section) and a built-in one without. Returns a malloc'd path. */
+/* Two loaded modules below root: zmod (.data, .init.text, .text) and amod (.text), in
+ * /proc/modules and /sys/module, and a built-in one (a /sys/module directory only). */
+static inline void fk_put_modules(const char *root)
+{
+	put_text_in(root, "sys/module/zmod/sections/.text", "0xffffffffc0100000\n");
+	put_text_in(root, "sys/module/zmod/sections/.init.text", "0xffffffffc0200000\n");
+	put_text_in(root, "sys/module/zmod/sections/.data", "0xffffffffc0300000\n");
+	put_text_in(root, "sys/module/amod/sections/.text", "0xffffffffc0400000\n");
+	put_text_in(root, "sys/module/builtin/parameters/x", "1\n");
+	/* Built-in modules have a /sys/module directory but no /proc/modules line. */
+	put_text_in(root, "proc/modules",
+		    "zmod 16384 0 - Live 0xffffffffc0100000\n"
+		    "amod 8192 1 zmod, Live 0xffffffffc0400000 (OE)\n");
+}
+
 static inline char *fk_make_root(void)
 {
 	char *root = strdup("/tmp/stap-loader-test.XXXXXX");
@@ -88,11 +103,7 @@ static inline char *fk_make_root(void)
 		    "ffffffff81100100 T kallsyms_lookup_name\n"
 		    "ffffffffc0000000 t kallsyms_lookup_name\t[othermod]\n");
 	put_text_in(root, "sys/kernel/notes", "\x04");
-	put_text_in(root, "sys/module/zmod/sections/.text", "0xffffffffc0100000\n");
-	put_text_in(root, "sys/module/zmod/sections/.init.text", "0xffffffffc0200000\n");
-	put_text_in(root, "sys/module/zmod/sections/.data", "0xffffffffc0300000\n");
-	put_text_in(root, "sys/module/amod/sections/.text", "0xffffffffc0400000\n");
-	put_text_in(root, "sys/module/builtin/parameters/x", "1\n");
+	fk_put_modules(root);
 	return root;
 }
 

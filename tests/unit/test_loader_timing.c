@@ -121,28 +121,47 @@ static uint64_t sent_stext(const char *name)
 	return strcmp(rel.reloc, "_stext") == 0 ? rel.address : 0;
 }
 
-/* Starts "one", changes /proc/kallsyms, starts "two": the _stext each was sent. */
-static void start_two(struct kernel_syms *syms, uint64_t *one, uint64_t *two)
+/* A fresh fake kernel with the modules "one" and "two" and their files. */
+static void add_two(void)
 {
-	struct manifest_script s1 = {.name = "one", .protocol = 4, .params = (char *)""};
-	struct manifest_script s2 = {.name = "two", .protocol = 4, .params = (char *)""};
-	char path[4200], *saved;
-	struct loader_armed a[2];
-
 	reset();
 	fk_add("one", 4);
 	fk_add("two", 4);
 	fk_write_ko(root, "one");
 	fk_write_ko(root, "two");
-	snprintf(path, sizeof(path), "%s/proc/kallsyms", root);
-	saved = read_text(path);
-	cfg.syms = syms;
+}
+
+/* Starts "one", calls between (when not NULL), starts "two", with the run's cache (or NULL). */
+static void start_both(struct reloc_cache *cache, void (*between)(void))
+{
+	struct manifest_script s1 = {.name = "one", .protocol = 4, .params = (char *)""};
+	struct manifest_script s2 = {.name = "two", .protocol = 4, .params = (char *)""};
+	struct loader_armed a[2];
+
+	cfg.cache = cache;
 	loader_start_script(&cfg, &s1, &a[0]);
-	put_text_in(root, "proc/kallsyms", "ffffffff82000000 T _stext\n");
+	if (between)
+		between();
 	loader_start_script(&cfg, &s2, &a[1]);
 	channel_close(&a[0].ch);
 	channel_close(&a[1].ch);
-	cfg.syms = NULL;
+	cfg.cache = NULL;
+}
+
+static void move_stext(void)
+{
+	put_text_in(root, "proc/kallsyms", "ffffffff82000000 T _stext\n");
+}
+
+/* Starts "one", changes /proc/kallsyms, starts "two": the _stext each was sent. */
+static void start_two(struct reloc_cache *cache, uint64_t *one, uint64_t *two)
+{
+	char path[4200], *saved;
+
+	add_two();
+	snprintf(path, sizeof(path), "%s/proc/kallsyms", root);
+	saved = read_text(path);
+	start_both(cache, move_stext);
 	put_text_in(root, "proc/kallsyms", saved);
 	free(saved);
 	*one = sent_stext("one");
@@ -152,8 +171,9 @@ static void start_two(struct kernel_syms *syms, uint64_t *one, uint64_t *two)
 /* With a run's cache, /proc/kallsyms is scanned for the first module only. */
 TEST(kernel_symbols_once)
 {
-	struct kernel_syms syms = {0};
+	struct reloc_cache cache = {0};
 	uint64_t one, two;
+	int n_known;
 
 	start_two(NULL, &one, &two);
 	ASSERT_EQ(one, 0xffffffff81000000ull,
@@ -162,8 +182,10 @@ TEST(kernel_symbols_once)
 	ASSERT_EQ(two, 0xffffffff82000000ull,
 		  "without a cache each module reads kallsyms (0x%llx, then 0x%llx)",
 		  (unsigned long long)one, (unsigned long long)two);
-	start_two(&syms, &one, &two);
-	ASSERT_EQ(syms.n_known, SYM_MODULE_KALLSYMS_ON_EACH_SYMBOL,
+	start_two(&cache, &one, &two);
+	n_known = cache.syms.n_known;
+	reloc_cache_free(&cache);
+	ASSERT_EQ(n_known, SYM_MODULE_KALLSYMS_ON_EACH_SYMBOL,
 		  "with the run's cache the second module gets the first lookup (0x%llx): kallsyms "
 		  "read once",
 		  (unsigned long long)two);
@@ -212,3 +234,53 @@ static void setup(void)
 }
 TEST_SETUP(setup)
 TEST_TEARDOWN(loader_fixture_teardown)
+
+/* How many section relocations (protocol 4: message 9) module to was sent for module about. */
+static int relocations_about(const char *to, const char *about)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < fk.n_sent; i++) {
+		struct ctl_relocation rel;
+
+		if (strcmp(fk.sent[i].module, to) || fk.sent[i].number != 9)
+			continue;
+		memcpy(&rel, fk.sent[i].payload, sizeof(rel));
+		n += strcmp(rel.module, about) == 0;
+	}
+	return n;
+}
+
+/* A module is not told its own sections, nor those of the modules the run started before it
+ * (the run's cache remembers them); other modules' sections it is. */
+TEST(no_relocations_of_the_run_s_modules)
+{
+	struct manifest_script s2 = {.name = "two", .protocol = 4, .params = (char *)""};
+	struct reloc_cache cache = {0};
+	struct loader_armed a;
+
+	add_two();
+	put_text_in(root, "sys/module/one/sections/.text", "0xffffffffc0500000\n");
+	put_text_in(root, "sys/module/two/sections/.text", "0xffffffffc0600000\n");
+	put_text_in(root, "proc/modules",
+		    "one 4096 0 - Live 0xffffffffc0500000\n"
+		    "two 4096 0 - Live 0xffffffffc0600000\n"
+		    "amod 8192 0 - Live 0xffffffffc0400000\n");
+	start_both(&cache, NULL);
+	reloc_cache_free(&cache);
+	ASSERT_EQ(relocations_about("one", "one"), 0, "one is not told its own sections");
+	ASSERT_EQ(relocations_about("one", "two"), 1, "nor has two been started by the run yet");
+	ASSERT_EQ(relocations_about("two", "two"), 0, "two is not told its own sections");
+	ASSERT_EQ(relocations_about("two", "one"), 0, "nor those of one, started by the run");
+	ASSERT_EQ(relocations_about("two", "amod"), 1, "amod's section is sent to both");
+	ASSERT_EQ(relocations_about("one", "amod"), 1, "amod's section is sent to both");
+
+	/* Without the run's cache the module itself is still left out. */
+	fk_reset(root);
+	fk_add("two", 4);
+	fk_write_ko(root, "two");
+	loader_start_script(&cfg, &s2, &a);
+	channel_close(&a.ch);
+	ASSERT_EQ(relocations_about("two", "two"), 0, "without a cache: not its own sections");
+	ASSERT_EQ(relocations_about("two", "one"), 1, "without a cache: one is another module");
+}
