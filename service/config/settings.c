@@ -15,6 +15,7 @@
 #include "settings_keys.h"
 #include "collect_proto.h"
 #include "settings_values.h"
+#include "manifest.h"
 #include "conf_files.h"
 #include "strv.h"
 
@@ -34,6 +35,7 @@ enum kind {
 	KIND_MODE,     /* ONBOOT_MODE: early or hook, kept as a bool (true: hook) */
 	KIND_SECONDS,  /* a time limit: 0 (none) to SECONDS_MAX; "" is the default */
 	KIND_SIZE,     /* ONBOOT_LOG_SIZE: bytes, with an optional K, M or G */
+	KIND_BUFSIZE,  /* ONBOOT_BUFSIZE: MB, 0..BUFSIZE_MAX */
 };
 
 struct param {
@@ -97,6 +99,7 @@ static const struct param params[] = {
     STR("TOOL_TIMEOUT", KIND_SECONDS, tool_timeout, "300"),
     STR("ONBOOT_LOG_DIR", KIND_PATH, onboot_log_dir, LOCALSTATEDIR "/log/systemtap/onboot"),
     {"ONBOOT_LOG_SIZE", KIND_SIZE, offsetof(struct settings, onboot_log_size), NULL, false, false},
+    {"ONBOOT_BUFSIZE", KIND_BUFSIZE, offsetof(struct settings, onboot_bufsize), NULL, false, false},
 };
 
 static char **str_field(struct settings *s, const struct param *p)
@@ -133,6 +136,8 @@ static int set_defaults(struct settings *s)
 			*seconds_field(s, p) = (unsigned)strtoul(p->def, NULL, 10);
 		} else if (p->kind == KIND_SIZE) {
 			s->onboot_log_size = COLLECT_LOG_SIZE_DEFAULT;
+		} else if (p->kind == KIND_BUFSIZE) {
+			s->onboot_bufsize = ONBOOT_BUFSIZE_DEFAULT;
 		} else {
 			*str_field(s, p) = strdup(p->def);
 			if (!*str_field(s, p))
@@ -191,6 +196,13 @@ static int apply_param(struct settings *s, const struct param *p, const struct c
 			log_error("%s: %s must be a number of bytes (K, M or G allowed) up to 1G, "
 				  "not \"%s\"",
 				  e->origin, p->key, v);
+			return -EINVAL;
+		}
+		return 0;
+	case KIND_BUFSIZE:
+		if (settings_parse_bufsize(v, &s->onboot_bufsize) < 0) {
+			log_error("%s: %s must be a number of MB from 0 to %d, not \"%s\"",
+				  e->origin, p->key, BUFSIZE_MAX, v);
 			return -EINVAL;
 		}
 		return 0;
@@ -365,9 +377,7 @@ int settings_use_kernel(struct settings *s, const char *kver)
 void settings_free(struct settings *s)
 {
 	for (size_t i = 0; i < ELEMENTSOF(params); i++)
-		if (params[i].kind != KIND_BOOL && params[i].kind != KIND_JOBS &&
-		    params[i].kind != KIND_MODE && params[i].kind != KIND_SECONDS &&
-		    params[i].kind != KIND_SIZE) {
+		if (params[i].kind <= KIND_STRING) {
 			free(*str_field(s, &params[i]));
 			*str_field(s, &params[i]) = NULL;
 		}

@@ -20,6 +20,10 @@
 #endif
 
 #define DEFAULT_CONFIG SYSCONFDIR "/systemtap/config"
+/* ONBOOT_BUFSIZE's default, MB a CPU: 256 pages take a boot's trace (the demo's whole boot
+ * is 9 KB) until its collector reads them; stap's 16 MB a CPU costs each module load about
+ * twice its time at boot (bench/boot.sh) and, on a machine of many CPUs, much memory. */
+#define ONBOOT_BUFSIZE_DEFAULT 1
 
 struct settings {
 	/* The 12 global parameters of upstream. */
@@ -73,6 +77,10 @@ struct settings {
 	 * log_size; K, M, G suffixes in the config). */
 	char *onboot_log_dir;
 	unsigned long long onboot_log_size;
+	/* Ours: ONBOOT_BUFSIZE, the MB a CPU of the relay buffer of an onboot script whose
+	 * <script>_OPT sets none with -s (the manifest's bufsize; 0: the module's own default,
+	 * stap's 16 MB a CPU). Its collector drains that buffer from the boot on. */
+	unsigned onboot_bufsize;
 	char *kernel_release; /* -r, else uname -r */
 	struct config cfg;    /* every KEY=value read, for <script>_OPT and <script>_REQ */
 };

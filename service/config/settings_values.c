@@ -6,6 +6,7 @@
 #include "macro.h"
 #include "settings.h"
 #include "collect_proto.h"
+#include "manifest.h"
 #include "settings_values.h"
 
 int parse_bool(const char *v)
@@ -63,6 +64,15 @@ int settings_parse_seconds(const char *v, unsigned *ret)
 {
 	long n;
 	int r = parse_number(v, 0, SECONDS_MAX, &n);
+
+	*ret = r < 0 ? *ret : (unsigned)n;
+	return r;
+}
+
+int settings_parse_bufsize(const char *v, unsigned *ret)
+{
+	long n;
+	int r = parse_number(v, 0, BUFSIZE_MAX, &n);
 
 	*ret = r < 0 ? *ret : (unsigned)n;
 	return r;

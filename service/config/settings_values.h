@@ -11,6 +11,8 @@ char *settings_strip_slashes(const char *v);
 int settings_parse_jobs(const char *v, int *ret);
 /* A time limit in seconds, 0..SECONDS_MAX; *ret unchanged on error. 0 or -EINVAL. */
 int settings_parse_seconds(const char *v, unsigned *ret);
+/* ONBOOT_BUFSIZE: MB, 0..BUFSIZE_MAX (manifest.h); *ret unchanged on error. 0 or -EINVAL. */
+int settings_parse_bufsize(const char *v, unsigned *ret);
 /* ONBOOT_LOG_SIZE: bytes, or KiB, MiB, GiB with K, M, G, up to COLLECT_LOG_SIZE_MAX; *ret
  * unchanged on error. 0 or -EINVAL. */
 int settings_parse_size(const char *v, unsigned long long *ret);

@@ -138,7 +138,8 @@ int onboot_check_script(const struct settings *s, struct onboot_script *sc,
 	sc->ko_path = ko;
 	ko = NULL;
 	sc->protocol = protocol;
-	sc->bufsize = bufsize;
+	/* No -s: ONBOOT_BUFSIZE, since the collector drains the buffer (settings.h). */
+	sc->bufsize = bufsize ? bufsize : s->onboot_bufsize;
 	sc->ko_size = size;
 	return 0;
 }

@@ -260,6 +260,30 @@ TEST(errors)
 	unlink(path);
 }
 
+/* ONBOOT_BUFSIZE: 1 MB a CPU unless set; 0 (the module's default) to 4095. */
+TEST(onboot_bufsize)
+{
+	struct settings s;
+	char *err;
+
+	ASSERT_EQ(load(&s, "", "k", &err), 0);
+	ASSERT_EQ(s.onboot_bufsize, 1, "ONBOOT_BUFSIZE's default: 1 MB a CPU");
+	free(err);
+	settings_free(&s);
+	ASSERT_EQ(load(&s, "ONBOOT_BUFSIZE=0", "k", &err), 0);
+	ASSERT_EQ(s.onboot_bufsize, 0, "ONBOOT_BUFSIZE=0: the module's own default");
+	free(err);
+	settings_free(&s);
+	ASSERT_EQ(load(&s, "ONBOOT_BUFSIZE=4095", "k", &err), 0);
+	ASSERT_EQ(s.onboot_bufsize, 4095);
+	free(err);
+	settings_free(&s);
+	expect_error("ONBOOT_BUFSIZE=4096", "ONBOOT_BUFSIZE must be a number of MB from 0 to 4095",
+		     ":2:");
+	expect_error("ONBOOT_BUFSIZE=-1", "ONBOOT_BUFSIZE must be a number of MB", ":2:");
+	expect_error("ONBOOT_BUFSIZE=1M", "ONBOOT_BUFSIZE must be a number of MB", ":2:");
+}
+
 TEST(values_and_warnings)
 {
 	struct settings s;
@@ -324,7 +348,7 @@ TEST(config_default)
 	    "NEW_KERNEL_PKG",  "GRUBBY",	 "KERNEL_INSTALL",  "BOOT_PATH",
 	    "MODULES_PATH",    "PROC_PATH",	 "MODULE_SIGN_KEY", "MODULE_SIGN_CERT",
 	    "COMPILE_TIMEOUT", "DRACUT_TIMEOUT", "TOOL_TIMEOUT",    "ONBOOT_LOG_DIR",
-	    "ONBOOT_LOG_SIZE"};
+	    "ONBOOT_LOG_SIZE", "ONBOOT_BUFSIZE"};
 	struct settings d, u;
 	struct config cfg = {0};
 	char path[600], *text, *err, *p;
@@ -384,6 +408,7 @@ TEST(config_default)
 	ASSERT_STREQ(u.module_sign_cert, "", "no module signing");
 	ASSERT_STREQ(u.onboot_log_dir, d.onboot_log_dir, "same ONBOOT_LOG_DIR");
 	ASSERT_EQ(u.onboot_log_size, d.onboot_log_size, "same ONBOOT_LOG_SIZE");
+	ASSERT_EQ(u.onboot_bufsize, d.onboot_bufsize, "same ONBOOT_BUFSIZE");
 	settings_free(&u);
 	settings_free(&d);
 	free(text);
