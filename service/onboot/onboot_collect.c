@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
+#include "collect_send.h"
 #include "fsutil.h"
 #include "log.h"
 #include "macro.h"
@@ -161,48 +161,20 @@ static int read_answer(int conn, char *reply, size_t size)
 int collect_request(const struct settings *s, const char *name, const struct collect_request *req,
 		    int fd, char *reply, size_t size)
 {
-	_cleanup_free_ char *dir = collect_dir(s);
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	_cleanup_free_ char *dir = collect_dir(s), *sock = NULL;
 	char msg[COLLECT_MSG_MAX];
-	union {
-		struct cmsghdr align;
-		char space[CMSG_SPACE(sizeof(int))];
-	} cbuf;
-	struct iovec iov = {.iov_base = msg};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
 	_cleanup_close_ int conn = -1;
 	int n;
 
 	if (size)
 		reply[0] = '\0';
-	if (!dir)
+	if (!dir || asprintf(&sock, "%s/%s" COLLECT_SOCK_SUFFIX, dir, name) < 0)
 		return -ENOMEM;
-	if (snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/%s" COLLECT_SOCK_SUFFIX, dir, name) >=
-	    (int)sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
 	n = collect_request_format(req, msg, sizeof(msg));
 	if (n < 0)
 		return n;
-	iov.iov_len = (size_t)n;
-	if (fd >= 0) {
-		memset(&cbuf, 0, sizeof(cbuf));
-		mh.msg_control = cbuf.space;
-		mh.msg_controllen = sizeof(cbuf.space);
-		struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	}
-	conn = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	conn = collect_send(sock, msg, (size_t)n, fd);
 	if (conn < 0)
-		return -errno;
-	if (connect(conn, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return errno == ENOENT ? -ECONNREFUSED : -errno;
-	ssize_t w = sendmsg(conn, &mh, MSG_NOSIGNAL);
-	if (w < 0)
-		return -errno;
-	if (w != n)
-		return -EIO;
+		return conn;
 	return read_answer(conn, reply, size);
 }

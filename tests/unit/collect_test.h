@@ -5,6 +5,7 @@
 #pragma once
 #include "collect.h"
 #include "collect_proto.h"
+#include "collect_send.h"
 #include "ctlproto.h"
 #include "fake_kernel.h"
 #include "kmsg.h"
@@ -13,7 +14,6 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 
 #define BOOT_ID "0b5e55ed-1234-4321-abcd-5ea7ab1e0001"
@@ -110,34 +110,16 @@ static inline bool state_has(const char *name, const char *needle)
  * systemtap-service does: its answer in reply. */
 static inline int request(const char *name, const char *text, int fd, char *reply, size_t size)
 {
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	union {
-		struct cmsghdr align;
-		char space[CMSG_SPACE(sizeof(int))];
-	} cbuf = {0};
-	struct iovec iov = {.iov_base = (void *)text, .iov_len = strlen(text)};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+	char sock[4200];
 	ssize_t n;
 	int s;
 
-	if (snprintf(sa.sun_path, sizeof(sa.sun_path), "%.60s/onboot.d/%.50s.sock", rundir, name) >=
-	    (int)sizeof(sa.sun_path))
+	if (snprintf(sock, sizeof(sock), "%.4000s/" COLLECT_DIR "/%.60s" COLLECT_SOCK_SUFFIX,
+		     rundir, name) >= (int)sizeof(sock))
 		return -ENAMETOOLONG;
-	if (fd >= 0) {
-		mh.msg_control = cbuf.space;
-		mh.msg_controllen = sizeof(cbuf.space);
-		struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	}
-	s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	if (s < 0 || connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0 || sendmsg(s, &mh, 0) < 0) {
-		if (s >= 0)
-			close(s);
-		return -errno;
-	}
+	s = collect_send(sock, text, strlen(text), fd);
+	if (s < 0)
+		return s;
 	n = recv(s, reply, size - 1, 0);
 	close(s);
 	reply[n > 0 ? n : 0] = '\0';
